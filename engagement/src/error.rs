@@ -1,0 +1,78 @@
+//! One error type for the engagement crate. Each variant names what the auditor needs to act:
+//! the file, and where input is at fault, the row and the field.
+
+use std::path::PathBuf;
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: the passphrase is not correct for this engagement file")]
+    WrongPassphrase { path: PathBuf },
+
+    #[error("{path}: not a Tickmark engagement file ({detail})")]
+    NotAnEngagement { path: PathBuf, detail: String },
+
+    #[error("{path}: the engagement file is damaged ({detail}); it was left as it is")]
+    Damaged { path: PathBuf, detail: String },
+
+    #[error(
+        "{path}: written by a newer version of Tickmark (file schema {found}, this program knows up to {supported}); update Tickmark to open it"
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+
+    #[error("{path}: the engagement file is open in another window or program; close it there first")]
+    InUse { path: PathBuf },
+
+    #[error("{path}: a file already exists there; choose another name")]
+    AlreadyExists { path: PathBuf },
+
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("{file}{}{}: {message}", .row.map(|r| format!(", row {r}")).unwrap_or_default(), .column.as_ref().map(|c| format!(", column \"{c}\"")).unwrap_or_default())]
+    Import { file: String, row: Option<u64>, column: Option<String>, message: String },
+
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+
+    #[error("{what} is locked: {reason}")]
+    Locked { what: String, reason: String },
+
+    #[error("{0} was not found in this engagement")]
+    NotFound(String),
+
+    #[error("sampling: {0}")]
+    Sampling(#[from] sampling::Error),
+
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("stored data could not be read: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid { field: field.into(), message: message.into() }
+    }
+
+    /// A short, stable code the UI branches on; the message is for people.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase { .. } => "wrong_passphrase",
+            Error::NotAnEngagement { .. } => "not_an_engagement",
+            Error::Damaged { .. } => "damaged",
+            Error::NewerSchema { .. } => "newer_schema",
+            Error::InUse { .. } => "in_use",
+            Error::AlreadyExists { .. } => "already_exists",
+            Error::Io { .. } => "io",
+            Error::Import { .. } => "import",
+            Error::Invalid { .. } => "invalid",
+            Error::Locked { .. } => "locked",
+            Error::NotFound(_) => "not_found",
+            Error::Sampling(_) => "sampling",
+            Error::Sqlite(_) | Error::Json(_) => "internal",
+        }
+    }
+}

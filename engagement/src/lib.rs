@@ -1,0 +1,23 @@
+//! The Tickmark engagement file and everything recorded in it. Nothing here knows of Tauri:
+//! the desktop shell and the `tickmark` command-line tool both call this crate.
+
+pub mod control;
+mod engagement_info;
+pub mod error;
+pub mod evidence;
+mod import;
+pub mod overview;
+pub mod model;
+pub mod population;
+pub mod request;
+pub mod review;
+pub mod spec;
+pub mod signoff;
+pub mod store;
+pub mod testing;
+pub mod trail;
+pub mod verify;
+pub mod walkthrough;
+
+pub use error::{Error, Result};
+pub use store::EngagementFile;

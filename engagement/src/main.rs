@@ -1,0 +1,204 @@
+//! `tickmark`: the engagement file from a terminal, for scripted set-up, checks and exports.
+//! Passphrases come from the environment or a prompt, never from the command line, where other
+//! users of the machine and the shell history could read them.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use engagement::population::ColumnMapping;
+use engagement::spec::EngagementSpec;
+use engagement::{EngagementFile, Error};
+
+#[derive(Parser)]
+#[command(name = "tickmark", version, about = "Tickmark engagement files from the command line")]
+#[command(after_help = "The passphrase is read from TICKMARK_PASSPHRASE, or asked for.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an engagement file from a JSON description (see fixtures/demo/engagement.json).
+    New {
+        /// The engagement file to create.
+        file: PathBuf,
+        /// The JSON description of the engagement, its controls, requests and populations.
+        #[arg(long)]
+        spec: PathBuf,
+    },
+    /// Show what an engagement file holds.
+    Info { file: PathBuf },
+    /// Import a client's listing (CSV or XLSX) as a control's population.
+    ImportPopulation {
+        file: PathBuf,
+        /// Reference of the control, e.g. CC6.2-01.
+        #[arg(long)]
+        control: String,
+        /// The listing to import.
+        #[arg(long)]
+        source: PathBuf,
+        /// Column holding each item's unique key.
+        #[arg(long)]
+        key: String,
+        /// Column holding each item's date.
+        #[arg(long)]
+        date: Option<String>,
+        /// Column holding each item's amount.
+        #[arg(long)]
+        amount: Option<String>,
+        /// Column to stratify by.
+        #[arg(long)]
+        stratum: Option<String>,
+        /// Where the listing came from: system, query, who ran it and when.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Initials of the team member doing this.
+        #[arg(long = "as", env = "TICKMARK_USER")]
+        user: String,
+    },
+    /// Recompute the trail's hash chain and every recorded hash; exit 1 if anything differs.
+    Verify { file: PathBuf },
+    /// Change the passphrase (the new one from TICKMARK_NEW_PASSPHRASE, or asked for).
+    Passwd { file: PathBuf },
+    /// Write an evidence file, as attached, to a path you choose.
+    ExportEvidence {
+        file: PathBuf,
+        /// Evidence number, as `info` lists it.
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tickmark: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::New { file, spec } => {
+            EngagementSpec::read(&spec)?;
+            let passphrase = new_passphrase("TICKMARK_PASSPHRASE")?;
+            let created = EngagementFile::create_from_spec(&file, &passphrase, &spec)?;
+            let overview = created.overview()?;
+            println!("created {} ({} controls)", file.display(), overview.controls.len());
+            created.close()?;
+        }
+        Command::Info { file } => {
+            let opened = open(&file)?;
+            print_info(&opened)?;
+            opened.close()?;
+        }
+        Command::ImportPopulation { file, control, source, key, date, amount, stratum, description, user } => {
+            let mut opened = open(&file)?;
+            opened.set_user(&user)?;
+            let control_id = opened.control_by_reference(&control)?.id;
+            let mapping = ColumnMapping { key, date, amount, stratum };
+            let id = opened.import_population(control_id, &source, &mapping, &description, &mut |rows| {
+                eprint!("\r{rows} rows");
+                true
+            })?;
+            eprintln!();
+            let p = opened.population(id)?;
+            println!("imported population {id}: {} rows from {}", p.row_count, p.source_name);
+            println!("  source SHA-256  {}", p.source_sha256);
+            println!("  fingerprint     {}", p.fingerprint);
+            print_findings(&p.findings);
+            opened.close()?;
+        }
+        Command::Verify { file } => {
+            let opened = open(&file)?;
+            let result = opened.verify()?;
+            opened.close()?;
+            println!("{} trail entries, head {}", result.entries, result.head);
+            if result.is_intact() {
+                println!("intact: the trail, the evidence and the populations match their recorded hashes");
+            } else {
+                for problem in &result.problems {
+                    println!("MISMATCH: {problem}");
+                }
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Passwd { file } => {
+            let mut opened = open(&file)?;
+            let passphrase = new_passphrase("TICKMARK_NEW_PASSPHRASE")?;
+            opened.change_passphrase(&passphrase)?;
+            opened.close()?;
+            println!("passphrase changed");
+        }
+        Command::ExportEvidence { file, id, out } => {
+            let opened = open(&file)?;
+            let mut target = std::fs::File::create_new(&out).map_err(|source| Error::Io { path: out.clone(), source })?;
+            opened.write_evidence(id, &mut target)?;
+            opened.close()?;
+            println!("wrote {}", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open(file: &Path) -> Result<EngagementFile, Error> {
+    EngagementFile::open(file, &passphrase("TICKMARK_PASSPHRASE", "Passphrase: ")?)
+}
+
+fn passphrase(var: &str, prompt: &str) -> Result<String, Error> {
+    match std::env::var(var) {
+        Ok(p) => Ok(p),
+        Err(_) => rpassword::prompt_password(prompt).map_err(|source| Error::Io { path: "terminal".into(), source }),
+    }
+}
+
+fn new_passphrase(var: &str) -> Result<String, Error> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    let first = passphrase(var, "New passphrase: ")?;
+    let again = passphrase(var, "Repeat it: ")?;
+    if first != again {
+        return Err(Error::Invalid { field: "passphrase".into(), message: "the two passphrases differ".into() });
+    }
+    Ok(first)
+}
+
+fn print_info(file: &EngagementFile) -> Result<(), Error> {
+    let o = file.overview()?;
+    println!("{} — {}", o.info.client, o.info.system);
+    println!("{}", o.info.examination.describe());
+    println!("categories: {}", o.info.categories.iter().map(|c| c.title()).collect::<Vec<_>>().join(", "));
+    println!("team: {}", o.info.team.iter().map(|m| format!("{} ({})", m.name, m.initials)).collect::<Vec<_>>().join(", "));
+    println!("controls: {}", o.controls.len());
+    for p in file.populations(None)? {
+        println!("population {}: {} rows, {} [{}]", p.id, p.row_count, p.source_name, &p.fingerprint[..16]);
+    }
+    for e in file.evidence()? {
+        println!("evidence {}: {} ({} bytes, SHA-256 {})", e.id, e.name, e.size, e.sha256);
+    }
+    println!("open requests: {}, trail entries: {}", o.open_requests, o.trail_entries);
+    Ok(())
+}
+
+fn print_findings(f: &engagement::population::Findings) {
+    let rows = |v: &[u64]| v.iter().take(20).map(u64::to_string).collect::<Vec<_>>().join(", ");
+    if f.blank_keys.is_empty() && f.duplicate_keys.is_empty() && f.outside_period.is_empty() {
+        println!("  completeness    no blank or duplicate keys; every dated item is within the period");
+    }
+    if !f.blank_keys.is_empty() {
+        println!("  blank keys      {} (rows {})", f.blank_keys.len(), rows(&f.blank_keys));
+    }
+    if !f.duplicate_keys.is_empty() {
+        println!("  duplicate keys  {} ({})", f.duplicate_keys.len(), f.duplicate_keys.iter().take(20).cloned().collect::<Vec<_>>().join(", "));
+    }
+    if !f.outside_period.is_empty() {
+        println!("  outside period  {} (rows {})", f.outside_period.len(), rows(&f.outside_period));
+    }
+}

@@ -1,0 +1,149 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The Trust Services Categories. Security is always in scope; the others are the client's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Security,
+    Availability,
+    ProcessingIntegrity,
+    Confidentiality,
+    Privacy,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] = [
+        Category::Security,
+        Category::Availability,
+        Category::ProcessingIntegrity,
+        Category::Confidentiality,
+        Category::Privacy,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Security => "Security",
+            Category::Availability => "Availability",
+            Category::ProcessingIntegrity => "Processing Integrity",
+            Category::Confidentiality => "Confidentiality",
+            Category::Privacy => "Privacy",
+        }
+    }
+}
+
+/// Type 1 reports on design at a date; Type 2 on operating effectiveness through a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Examination {
+    Type1 { as_of: NaiveDate },
+    Type2 { period_start: NaiveDate, period_end: NaiveDate },
+}
+
+impl Examination {
+    /// The dates population items must fall within: the period, or the single as-of date.
+    pub fn period(&self) -> (NaiveDate, NaiveDate) {
+        match *self {
+            Examination::Type1 { as_of } => (as_of, as_of),
+            Examination::Type2 { period_start, period_end } => (period_start, period_end),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Examination::Type1 { as_of } => format!("SOC 2 Type 1 as of {}", as_of.format("%B %-d, %Y")),
+            Examination::Type2 { period_start, period_end } => format!(
+                "SOC 2 Type 2 for the period {} to {}",
+                period_start.format("%B %-d, %Y"),
+                period_end.format("%B %-d, %Y")
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Staff,
+    Senior,
+    Manager,
+    Partner,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TeamMember {
+    pub name: String,
+    pub initials: String,
+    pub role: Role,
+}
+
+/// What the auditor enters to create an engagement file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NewEngagement {
+    pub client: String,
+    pub system: String,
+    pub examination: Examination,
+    pub categories: Vec<Category>,
+    pub team: Vec<TeamMember>,
+}
+
+/// The engagement as stored: what was entered, plus the identifier that seeds derive from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EngagementInfo {
+    pub id: String,
+    pub client: String,
+    pub system: String,
+    pub examination: Examination,
+    pub categories: Vec<Category>,
+    pub team: Vec<TeamMember>,
+}
+
+impl NewEngagement {
+    /// Checks what a form would, so the CLI and the app refuse the same things with the same words.
+    /// Returns the categories normalised: Security added, duplicates removed, in the usual order.
+    pub fn validate(&self) -> Result<Vec<Category>> {
+        if self.client.trim().is_empty() {
+            return Err(Error::invalid("client", "enter the client's name"));
+        }
+        if self.system.trim().is_empty() {
+            return Err(Error::invalid("system", "enter the name of the system under examination"));
+        }
+        if let Examination::Type2 { period_start, period_end } = self.examination {
+            if period_end < period_start {
+                return Err(Error::invalid("period_end", "the period must end on or after its start"));
+            }
+        }
+        if self.team.is_empty() {
+            return Err(Error::invalid("team", "enter at least the preparer's name and initials"));
+        }
+        let mut initials_seen = std::collections::HashSet::new();
+        for member in &self.team {
+            if member.name.trim().is_empty() {
+                return Err(Error::invalid("team", "every team member needs a name"));
+            }
+            let initials = member.initials.trim();
+            if initials.is_empty() || initials.chars().count() > 4 || !initials.chars().all(char::is_alphabetic) {
+                return Err(Error::invalid(
+                    "team",
+                    format!("initials for {} must be 1 to 4 letters", member.name.trim()),
+                ));
+            }
+            if !initials_seen.insert(initials.to_uppercase()) {
+                return Err(Error::invalid("team", format!("the initials {initials} are used twice")));
+            }
+        }
+        let mut categories: Vec<Category> = self.categories.clone();
+        categories.push(Category::Security);
+        categories.sort();
+        categories.dedup();
+        Ok(categories)
+    }
+}

@@ -1,0 +1,7 @@
+//! The auditor's records, as plain serialisable values. Storage lives in `crate::store`.
+
+mod criteria;
+mod engagement;
+
+pub use criteria::{criteria_in_scope, criterion, Criterion, CRITERIA};
+pub use engagement::{Category, EngagementInfo, Examination, NewEngagement, Role, TeamMember};

@@ -1,0 +1,191 @@
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use rusqlite::{ffi, Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use super::schema::{self, APPLICATION_ID, CURRENT_VERSION};
+use super::EngagementFile;
+use crate::error::{Error, Result};
+use crate::model::NewEngagement;
+
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// SQLCipher 4's default page size; an intact file is a whole number of them.
+const PAGE_SIZE: u64 = 4096;
+
+pub(super) fn check_passphrase(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::invalid(
+            "passphrase",
+            format!("use at least {MIN_PASSPHRASE_CHARS} characters; the passphrase is the only protection of the client's data"),
+        ));
+    }
+    Ok(())
+}
+
+impl EngagementFile {
+    /// Creates a new engagement file. Nothing is left behind if any step fails.
+    pub fn create(path: &Path, passphrase: &str, new: &NewEngagement) -> Result<Self> {
+        check_passphrase(passphrase)?;
+        let categories = new.validate()?;
+        if path.exists() {
+            return Err(Error::AlreadyExists { path: path.to_owned() });
+        }
+        let created = (|| {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+                .map_err(|e| io_or_sqlite(path, e))?;
+            configure(&conn, passphrase)?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            let mut file = EngagementFile { conn, path: path.to_owned(), user: Some(new.team[0].initials.trim().to_uppercase()) };
+            {
+                let tx = file.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                schema::migrate(&tx, 0)?;
+                tx.commit()?;
+            }
+            file.write(|w| crate::engagement_info::initialise(w, new, &categories))?;
+            Ok(file)
+        })();
+        if created.is_err() {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        created
+    }
+
+    /// Opens an existing engagement file, upgrading its schema if it was made by an earlier
+    /// version. Every refusal leaves the file's bytes exactly as they were.
+    pub fn open(path: &Path, passphrase: &str) -> Result<Self> {
+        let first_page = precheck(path)?;
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(|e| io_or_sqlite(path, e))?;
+        configure(&conn, passphrase)?;
+        let classify = |e: rusqlite::Error| classify_open_error(path, &first_page, e);
+
+        let (app_id, version): (i32, i64) = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+            .and_then(|()| {
+                Ok((
+                    conn.pragma_query_value(None, "application_id", |r| r.get(0))?,
+                    conn.pragma_query_value(None, "user_version", |r| r.get(0))?,
+                ))
+            })
+            .map_err(classify)?;
+        if app_id != APPLICATION_ID {
+            return Err(Error::NotAnEngagement {
+                path: path.to_owned(),
+                detail: "an encrypted database that Tickmark did not make".into(),
+            });
+        }
+        if version > CURRENT_VERSION {
+            return Err(Error::NewerSchema { path: path.to_owned(), found: version, supported: CURRENT_VERSION });
+        }
+        check_whole(path, &conn).map_err(|e| match e {
+            Error::Sqlite(e) => classify(e),
+            other => other,
+        })?;
+
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(classify)?;
+        let mut file = EngagementFile { conn, path: path.to_owned(), user: None };
+        // Taking the write lock now, in exclusive locking mode, keeps it until close: a second
+        // process gets "in use" instead of writing beside us.
+        let tx = file.conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(classify)?;
+        schema::migrate(&tx, version)?;
+        tx.commit()?;
+        Ok(file)
+    }
+}
+
+/// Settings that must precede the first read: the key, and keeping every byte of engagement
+/// data out of plaintext temp files and shared-memory files.
+fn configure(conn: &Connection, passphrase: &str) -> Result<()> {
+    // SQLCipher reports a wrong key on stderr as well as through the API; the API is enough.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    conn.pragma_update(None, "key", passphrase)?;
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "secure_delete", true)?;
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    Ok(())
+}
+
+/// Refusals that need only the file's length and first bytes.
+fn precheck(path: &Path) -> Result<Vec<u8>> {
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let mut file = fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut first_page = Vec::with_capacity(PAGE_SIZE as usize);
+    file.by_ref().take(PAGE_SIZE).read_to_end(&mut first_page).map_err(io)?;
+    let not = |detail: &str| Err(Error::NotAnEngagement { path: path.to_owned(), detail: detail.into() });
+    if len == 0 {
+        return not("the file is empty");
+    }
+    if first_page.starts_with(b"SQLite format 3\0") {
+        return not("an unencrypted SQLite database");
+    }
+    if looks_like_text(&first_page) {
+        return not("it holds text, not an encrypted engagement");
+    }
+    if len % PAGE_SIZE != 0 {
+        return Err(Error::Damaged {
+            path: path.to_owned(),
+            detail: format!("{len} bytes is not a whole number of {PAGE_SIZE}-byte pages; the file looks truncated"),
+        });
+    }
+    Ok(first_page)
+}
+
+/// Encrypted pages are indistinguishable from random bytes; a document, CSV or log is not.
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let printable = bytes.iter().filter(|b| b.is_ascii_graphic() || b.is_ascii_whitespace()).count();
+    !bytes.is_empty() && printable * 10 >= bytes.len() * 9
+}
+
+/// A truncated file can still decrypt its first page; the header's page count then says more
+/// pages than the file holds. Skipped while a WAL holds pages not yet written back.
+fn check_whole(path: &Path, conn: &Connection) -> Result<()> {
+    let wal_len = fs::metadata(format!("{}-wal", path.display())).map(|m| m.len()).unwrap_or(0);
+    if wal_len == 0 {
+        let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+        let pages = pages as u64;
+        let len = fs::metadata(path).map_err(|source| Error::Io { path: path.to_owned(), source })?.len();
+        if pages * PAGE_SIZE > len {
+            return Err(Error::Damaged {
+                path: path.to_owned(),
+                detail: format!("it should hold {pages} pages but has only {}; the file looks truncated", len / PAGE_SIZE),
+            });
+        }
+    }
+    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(Error::Damaged { path: path.to_owned(), detail: format!("integrity check: {check}") });
+    }
+    Ok(())
+}
+
+fn classify_open_error(path: &Path, first_page: &[u8], e: rusqlite::Error) -> Error {
+    let path = path.to_owned();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) if looks_like_text(first_page) => {
+            Error::NotAnEngagement { path, detail: "it holds text, not an encrypted engagement".into() }
+        }
+        Some(ErrorCode::NotADatabase) => Error::WrongPassphrase { path },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::InUse { path },
+        Some(ErrorCode::DatabaseCorrupt) => {
+            Error::Damaged { path, detail: "parts of it are missing or overwritten; it may be truncated or corrupted".into() }
+        }
+        _ => Error::Sqlite(e),
+    }
+}
+
+fn io_or_sqlite(path: &Path, e: rusqlite::Error) -> Error {
+    match e {
+        rusqlite::Error::SqliteFailure(ffi::Error { code: ErrorCode::CannotOpen, .. }, _) => Error::Io {
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "the file cannot be opened"),
+        },
+        other => Error::Sqlite(other),
+    }
+}

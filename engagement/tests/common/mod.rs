@@ -1,0 +1,53 @@
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use engagement::control::{AttributeInput, ControlInput, Nature};
+use engagement::model::{Category, Examination, NewEngagement, Role, TeamMember};
+use engagement::EngagementFile;
+
+pub const PASSPHRASE: &str = "correct horse battery";
+
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub fn new_engagement() -> NewEngagement {
+    NewEngagement {
+        client: "Northwind Payroll, Inc.".into(),
+        system: "Payroll platform".into(),
+        examination: Examination::Type2 { period_start: date("2025-10-01"), period_end: date("2026-09-30") },
+        categories: vec![Category::Availability],
+        team: vec![
+            TeamMember { name: "Dana Whitfield".into(), initials: "DW".into(), role: Role::Senior },
+            TeamMember { name: "Joaquín Ibáñez".into(), initials: "JI".into(), role: Role::Manager },
+        ],
+    }
+}
+
+pub fn create(dir: &Path) -> (EngagementFile, PathBuf) {
+    let path = dir.join("northwind.tickmark");
+    let file = EngagementFile::create(&path, PASSPHRASE, &new_engagement()).unwrap();
+    (file, path)
+}
+
+pub fn change_control() -> ControlInput {
+    ControlInput {
+        reference: "CC8.1-01".into(),
+        description: "Changes to production are approved by someone other than the developer before deployment.".into(),
+        criteria: vec!["CC8.1".into()],
+        frequency: sampling::Frequency::MultipleTimesPerDay,
+        nature: Nature::Manual,
+        owner: "Head of Engineering".into(),
+        attributes: vec![
+            AttributeInput { label: "A".into(), question: "Approved before deployment?".into() },
+            AttributeInput { label: "B".into(), question: "Approver is not the developer?".into() },
+        ],
+    }
+}
+
+/// The bytes of the file and of any WAL beside it, to show a refusal changed nothing.
+pub fn bytes(path: &Path) -> (Vec<u8>, Option<Vec<u8>>) {
+    (std::fs::read(path).unwrap(), std::fs::read(format!("{}-wal", path.display())).ok())
+}

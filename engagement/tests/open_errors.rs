@@ -1,0 +1,139 @@
+//! Each way an open can go wrong gets its own error, and leaves the file's bytes untouched.
+
+mod common;
+
+use common::*;
+use engagement::{EngagementFile, Error};
+
+fn open_err(path: &std::path::Path, passphrase: &str) -> Error {
+    match EngagementFile::open(path, passphrase) {
+        Ok(_) => panic!("{} opened but should not have", path.display()),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn the_right_passphrase_opens_and_the_wrong_one_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, path) = create(dir.path());
+    file.close().unwrap();
+    let before = bytes(&path);
+
+    let err = open_err(&path, "correct horse batterY");
+    assert!(matches!(err, Error::WrongPassphrase { .. }), "{err}");
+    assert!(err.to_string().contains("northwind.tickmark"), "the error names the file: {err}");
+    assert_eq!(bytes(&path), before);
+    assert!(!std::path::Path::new(&format!("{}-wal", path.display())).exists(), "no WAL left behind");
+
+    let opened = EngagementFile::open(&path, PASSPHRASE).unwrap();
+    assert_eq!(opened.info().unwrap().client, "Northwind Payroll, Inc.");
+}
+
+#[test]
+fn files_that_are_not_engagements_are_refused_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.tickmark");
+    std::fs::write(&text, "Population listing, exported 2026-10-01\nid,date\n".repeat(200)).unwrap();
+    let empty = dir.path().join("empty.tickmark");
+    std::fs::write(&empty, b"").unwrap();
+    let plain = dir.path().join("plain.tickmark");
+    rusqlite::Connection::open(&plain).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    let foreign = dir.path().join("foreign.tickmark");
+    {
+        let c = rusqlite::Connection::open(&foreign).unwrap();
+        c.pragma_update(None, "key", PASSPHRASE).unwrap();
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    }
+    for (path, expect) in [
+        (&text, "holds text"),
+        (&empty, "empty"),
+        (&plain, "unencrypted SQLite"),
+        (&foreign, "did not make"),
+    ] {
+        let before = bytes(path);
+        let err = open_err(path, PASSPHRASE);
+        assert!(matches!(err, Error::NotAnEngagement { .. }), "{}: {err}", path.display());
+        assert!(err.to_string().contains(expect), "{err}");
+        assert_eq!(bytes(path), before, "{} unchanged", path.display());
+    }
+}
+
+#[test]
+fn a_truncated_file_is_reported_damaged_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, path) = create(dir.path());
+    for i in 0..40 {
+        let mut control = change_control();
+        control.reference = format!("CC8.1-{i:02}");
+        control.description = "x".repeat(2000);
+        file.add_control(&control).unwrap();
+    }
+    file.close().unwrap();
+    let full = std::fs::read(&path).unwrap();
+    assert!(full.len() > 8 * 4096, "the file spans many pages");
+
+    for cut in [full.len() - 4096 * 3, full.len() / 2 + 100] {
+        std::fs::write(&path, &full[..cut]).unwrap();
+        let err = open_err(&path, PASSPHRASE);
+        assert!(matches!(err, Error::Damaged { .. }), "cut at {cut}: {err}");
+        assert!(err.to_string().contains("truncated"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), &full[..cut], "left as it is");
+    }
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, path) = create(dir.path());
+    file.close().unwrap();
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "key", PASSPHRASE).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = bytes(&path);
+    let err = open_err(&path, PASSPHRASE);
+    assert!(matches!(err, Error::NewerSchema { found: 99, .. }), "{err}");
+    assert!(err.to_string().contains("newer version"), "{err}");
+    assert_eq!(bytes(&path), before);
+}
+
+#[test]
+fn a_file_open_elsewhere_is_reported_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, path) = create(dir.path());
+    let err = open_err(&path, PASSPHRASE);
+    assert!(matches!(err, Error::InUse { .. }), "{err}");
+    file.close().unwrap();
+    EngagementFile::open(&path, PASSPHRASE).unwrap();
+}
+
+#[test]
+fn a_new_passphrase_replaces_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, path) = create(dir.path());
+    file.change_passphrase("a much longer passphrase").unwrap();
+    file.close().unwrap();
+    assert!(matches!(open_err(&path, PASSPHRASE), Error::WrongPassphrase { .. }));
+    let reopened = EngagementFile::open(&path, "a much longer passphrase").unwrap();
+    assert!(reopened.verify().unwrap().is_intact());
+}
+
+#[test]
+fn creating_over_an_existing_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("existing.tickmark");
+    std::fs::write(&path, b"keep me").unwrap();
+    let err = EngagementFile::create(&path, PASSPHRASE, &new_engagement()).err().unwrap();
+    assert!(matches!(err, Error::AlreadyExists { .. }), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
+}
+
+#[test]
+fn a_short_passphrase_is_refused_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("weak.tickmark");
+    let err = EngagementFile::create(&path, "short", &new_engagement()).err().unwrap();
+    assert!(err.to_string().contains("at least 8"), "{err}");
+    assert!(!path.exists());
+}

@@ -1,0 +1,32 @@
+//! Native file dialogs. They return paths only; reading and writing stays in `engagement`.
+
+/// Asks where to save a new engagement file.
+#[tauri::command]
+pub async fn choose_new_file() -> Option<String> {
+    rfd::AsyncFileDialog::new()
+        .set_title("Create engagement file")
+        .add_filter("Tickmark engagement", &["tickmark"])
+        .set_file_name("engagement.tickmark")
+        .save_file()
+        .await
+        .map(|f| with_extension(f.path().display().to_string()))
+}
+
+/// Asks which engagement file to open.
+#[tauri::command]
+pub async fn choose_existing_file() -> Option<String> {
+    rfd::AsyncFileDialog::new()
+        .set_title("Open engagement file")
+        .add_filter("Tickmark engagement", &["tickmark"])
+        .pick_file()
+        .await
+        .map(|f| f.path().display().to_string())
+}
+
+fn with_extension(path: String) -> String {
+    if path.ends_with(".tickmark") {
+        path
+    } else {
+        format!("{path}.tickmark")
+    }
+}

@@ -1,0 +1,158 @@
+//! Starts the real Tickmark app for a test: on a virtual display when there is no display,
+//! behind tauri-driver, with its own home folders so nothing leaks between tests or onto the
+//! developer's machine.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::webdriver::Session;
+
+pub struct Harness {
+    children: Vec<Child>,
+    pub home: PathBuf,
+    pub session: Option<Session>,
+}
+
+/// The workspace root, where `target/` and `fixtures/` are.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned()
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"))
+}
+
+/// A binary of the workspace, built beforehand by `cargo build --workspace --bins`.
+pub fn binary(name: &str) -> PathBuf {
+    let path = target_dir().join("debug").join(name);
+    assert!(path.exists(), "{} is missing: run `cargo build --workspace --bins` first (scripts/test does)", path.display());
+    path
+}
+
+/// Where screenshots go for people to look at after a run.
+pub fn screenshot_dir() -> PathBuf {
+    target_dir().join("e2e")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
+}
+
+fn wait_listening(port: u16, timeout: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+fn tauri_driver() -> PathBuf {
+    let in_cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .map(|h| h.join("bin/tauri-driver"));
+    match in_cargo_home {
+        Some(p) if p.exists() => p,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+impl Harness {
+    /// Launches the app and opens a WebDriver session on its window.
+    pub fn launch() -> Harness {
+        let home = tempfile_dir();
+        let mut children = Vec::new();
+        let display = match std::env::var("DISPLAY") {
+            Ok(d) if !d.is_empty() => d,
+            _ => {
+                let (child, display) = start_xvfb();
+                children.push(child);
+                display
+            }
+        };
+        let port = free_port();
+        let native_port = free_port();
+        std::fs::create_dir_all(home.join("runtime")).expect("a runtime folder");
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_RUNTIME_DIR", home.join("runtime"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group, so that WebKitWebDriver and the app go when it goes.
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver runs (scripts/setup installs it)");
+        children.push(driver);
+        let mut harness = Harness { children, home, session: None };
+        assert!(wait_listening(port, Duration::from_secs(30)), "tauri-driver did not start listening");
+        assert!(wait_listening(native_port, Duration::from_secs(30)), "WebKitWebDriver did not start listening");
+        let app = binary("tickmark-app");
+        let session = Session::start(&format!("http://127.0.0.1:{port}"), &app.display().to_string()).expect("a WebDriver session on the app");
+        harness.session = Some(session);
+        harness
+    }
+
+    pub fn ui(&self) -> &Session {
+        self.session.as_ref().expect("session started")
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if let Some(s) = self.session.take() {
+            s.quit();
+        }
+        for child in self.children.iter_mut().rev() {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.home);
+    }
+}
+
+fn tempfile_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tickmark-e2e-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).expect("a temp folder");
+    dir
+}
+
+/// Starts Xvfb at 1366x768, the laptop screen the app is designed for, on a free display.
+fn start_xvfb() -> (Child, String) {
+    for n in 90..140 {
+        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        let display = format!(":{n}");
+        let mut child = Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("Xvfb runs (scripts/setup installs it)");
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                return (child, display);
+            }
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+    }
+    panic!("no free X display for Xvfb");
+}

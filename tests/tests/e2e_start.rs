@@ -1,0 +1,70 @@
+//! The foundation scenario, in the real app under a virtual display: create an engagement file,
+//! see its overview, close it, fail to reopen it with a wrong passphrase (file unchanged), and
+//! reopen it with the right one.
+
+use std::time::Duration;
+
+use tickmark_tests::app::{screenshot_dir, Harness};
+
+const WAIT: Duration = Duration::from_secs(30);
+const CLIENT: &str = "Señor Núñez Logistics, Inc.";
+const PASSPHRASE: &str = "correct horse battery";
+
+#[test]
+fn create_close_and_reopen_an_engagement_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nunez.tickmark");
+    let app = Harness::launch();
+    let ui = app.ui();
+
+    ui.wait_for("[data-testid=new-client]", WAIT).unwrap();
+    for (field, value) in [
+        ("client", CLIENT),
+        ("system", "Route planning platform"),
+        ("periodStart", "2025-10-01"),
+        ("periodEnd", "2026-09-30"),
+        ("name", "Dana Whitfield"),
+        ("initials", "dw"),
+        ("path", file.to_str().unwrap()),
+        ("passphrase", PASSPHRASE),
+        ("confirm", PASSPHRASE),
+    ] {
+        let input = ui.find(&format!("[data-testid=new-{field}]")).unwrap();
+        ui.type_text(&input, value).unwrap();
+    }
+    ui.click(&ui.find("[data-testid=new-category-availability]").unwrap()).unwrap();
+    ui.click(&ui.find("[data-testid=new-submit]").unwrap()).unwrap();
+
+    ui.wait_text("[data-testid=overview-client]", WAIT, |t| t == CLIENT).unwrap();
+    let examination = ui.text(&ui.find("[data-testid=overview-examination]").unwrap()).unwrap();
+    assert!(examination.contains("October 1, 2025 to September 30, 2026"), "overview shows the period: {examination}");
+    ui.screenshot(&screenshot_dir().join("overview.png")).unwrap();
+    assert!(file.exists(), "the engagement file was written where the auditor chose");
+
+    ui.click(&ui.find("[data-testid=close-engagement]").unwrap()).unwrap();
+    ui.wait_for("[data-testid=open-path]", WAIT).unwrap();
+    let bytes_before = std::fs::read(&file).unwrap();
+
+    ui.type_text(&ui.find("[data-testid=open-path]").unwrap(), file.to_str().unwrap()).unwrap();
+    ui.type_text(&ui.find("[data-testid=open-passphrase]").unwrap(), "not the passphrase").unwrap();
+    ui.click(&ui.find("[data-testid=open-submit]").unwrap()).unwrap();
+    let error = ui.wait_text("[data-testid=open-error]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(error.contains("passphrase is not correct"), "a clear error for a wrong passphrase: {error}");
+    assert!(error.contains("nunez.tickmark"), "the error names the file: {error}");
+    ui.screenshot(&screenshot_dir().join("wrong-passphrase.png")).unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), bytes_before, "a failed open leaves the file's bytes as they were");
+
+    ui.type_text(&ui.find("[data-testid=open-passphrase]").unwrap(), PASSPHRASE).unwrap();
+    ui.click(&ui.find("[data-testid=open-submit]").unwrap()).unwrap();
+    ui.wait_text("[data-testid=overview-client]", WAIT, |t| t == CLIENT).unwrap();
+
+    // The app closes the file cleanly, and what it wrote is the engagement the auditor entered.
+    ui.click(&ui.find("[data-testid=close-engagement]").unwrap()).unwrap();
+    ui.wait_for("[data-testid=open-path]", WAIT).unwrap();
+    let reopened = engagement::EngagementFile::open(&file, PASSPHRASE).unwrap();
+    let info = reopened.info().unwrap();
+    assert_eq!(info.client, CLIENT);
+    assert_eq!(info.team[0].initials, "DW");
+    assert_eq!(info.categories, vec![engagement::model::Category::Security, engagement::model::Category::Availability]);
+    assert!(reopened.verify().unwrap().is_intact());
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { ControlProgress } from "./bindings";
+import { describeExamination, stage, testingPercent } from "./format";
+
+const base: ControlProgress = {
+  id: 1,
+  reference: "CC8.1-01",
+  description: "Changes are approved before deployment.",
+  criteria: ["CC8.1"],
+  walkthroughs: 0,
+  populations: 0,
+  samples: 0,
+  results_recorded: 0,
+  results_expected: 0,
+  exceptions: 0,
+  preparer: null,
+  reviewer: null,
+  open_review_notes: 0,
+};
+
+describe("overview formatting", () => {
+  it("describes both examination types with long dates", () => {
+    expect(describeExamination({ kind: "type1", as_of: "2026-06-30" })).toBe("SOC 2 Type 1 as of June 30, 2026");
+    expect(describeExamination({ kind: "type2", period_start: "2025-10-01", period_end: "2026-09-30" })).toBe(
+      "SOC 2 Type 2, October 1, 2025 to September 30, 2026",
+    );
+  });
+
+  it("moves a control through its stages", () => {
+    expect(stage(base)).toBe("not started");
+    expect(stage({ ...base, walkthroughs: 1 })).toBe("in progress");
+    expect(stage({ ...base, walkthroughs: 1, preparer: "AN" })).toBe("prepared");
+    expect(stage({ ...base, preparer: "AN", reviewer: "JK" })).toBe("reviewed");
+  });
+
+  it("rounds testing progress down so 100% means every result is in", () => {
+    expect(testingPercent({ ...base, results_recorded: 119, results_expected: 120 })).toBe(99);
+    expect(testingPercent({ ...base, results_recorded: 120, results_expected: 120 })).toBe(100);
+    expect(testingPercent(base)).toBe(0);
+  });
+});

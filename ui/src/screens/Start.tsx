@@ -1,0 +1,215 @@
+import { useState, type FormEvent, type ReactNode } from "react";
+import type { Category, Overview, Role } from "../bindings";
+import { api, errorMessage } from "../api";
+import { emptyForm, toNewEngagement, validate, type NewEngagementForm } from "../forms";
+
+const OPTIONAL_CATEGORIES: [Category, string][] = [
+  ["availability", "Availability"],
+  ["processing_integrity", "Processing Integrity"],
+  ["confidentiality", "Confidentiality"],
+  ["privacy", "Privacy"],
+];
+
+interface StartProps {
+  onOpened: (o: Overview) => void;
+  initialPath: string;
+  initialError: string | null;
+}
+
+export function Start({ onOpened, initialPath, initialError }: StartProps) {
+  return (
+    <div className="page start">
+      <header className="bar">
+        <h1>Tickmark</h1>
+        <span className="muted">SOC 2 fieldwork, offline and encrypted</span>
+      </header>
+      <div className="columns">
+        <OpenForm onOpened={onOpened} initialPath={initialPath} initialError={initialError} />
+        <CreateForm onOpened={onOpened} />
+      </div>
+    </div>
+  );
+}
+
+function OpenForm({ onOpened, initialPath, initialError }: StartProps) {
+  const [path, setPath] = useState(initialPath);
+  const [passphrase, setPassphrase] = useState("");
+  const [error, setError] = useState<string | null>(initialError);
+  const [busy, setBusy] = useState(false);
+
+  async function browse() {
+    const chosen = await api.chooseExistingFile();
+    if (chosen) setPath(chosen);
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onOpened(await api.openEngagement(path, passphrase));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+      setPassphrase("");
+    }
+  }
+
+  return (
+    <form className="card" onSubmit={submit} aria-label="Open an engagement">
+      <h2>Open an engagement</h2>
+      <Field label="Engagement file">
+        <div className="row">
+          <input data-testid="open-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/client.tickmark" />
+          <button type="button" onClick={browse} data-testid="open-browse">
+            Browse…
+          </button>
+        </div>
+      </Field>
+      <Field label="Passphrase">
+        <input data-testid="open-passphrase" type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+      </Field>
+      {error && (
+        <p className="error" role="alert" data-testid="open-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" data-testid="open-submit" disabled={busy || !path || !passphrase}>
+        {busy ? "Opening…" : "Open"}
+      </button>
+    </form>
+  );
+}
+
+function CreateForm({ onOpened }: { onOpened: (o: Overview) => void }) {
+  const [form, setForm] = useState<NewEngagementForm>(emptyForm);
+  const [touched, setTouched] = useState<Partial<Record<keyof NewEngagementForm, boolean>>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const errors = validate(form);
+  const shown = (k: keyof NewEngagementForm) => (touched[k] ? errors[k] : undefined);
+
+  function set<K extends keyof NewEngagementForm>(key: K, value: NewEngagementForm[K]) {
+    setForm((f) => ({ ...f, [key]: value }));
+    setTouched((t) => ({ ...t, [key]: true }));
+  }
+
+  function toggle(c: Category) {
+    set("categories", form.categories.includes(c) ? form.categories.filter((x) => x !== c) : [...form.categories, c]);
+  }
+
+  async function browse() {
+    const chosen = await api.chooseNewFile();
+    if (chosen) set("path", chosen);
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (Object.keys(errors).length > 0) {
+      setTouched(Object.fromEntries(Object.keys(form).map((k) => [k, true])));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onOpened(await api.createEngagement(form.path.trim(), form.passphrase, toNewEngagement(form)));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const text = (key: keyof NewEngagementForm, label: string, type = "text", placeholder?: string) => (
+    <Field label={label} error={shown(key)}>
+      <input
+        data-testid={`new-${key}`}
+        type={type}
+        placeholder={placeholder}
+        autoComplete="off"
+        value={form[key] as string}
+        onChange={(e) => set(key, e.target.value as never)}
+        aria-invalid={!!shown(key)}
+      />
+    </Field>
+  );
+
+  return (
+    <form className="card" onSubmit={submit} aria-label="Create an engagement">
+      <h2>Create an engagement</h2>
+      {text("client", "Client")}
+      {text("system", "System")}
+      <fieldset>
+        <legend>Examination</legend>
+        <label className="inline">
+          <input type="radio" data-testid="new-type1" checked={form.kind === "type1"} onChange={() => set("kind", "type1")} /> Type 1 (design, as of a date)
+        </label>
+        <label className="inline">
+          <input type="radio" data-testid="new-type2" checked={form.kind === "type2"} onChange={() => set("kind", "type2")} /> Type 2 (operating effectiveness, a period)
+        </label>
+        {form.kind === "type1" ? (
+          text("asOf", "As of", "text", "YYYY-MM-DD")
+        ) : (
+          <div className="row">
+            {text("periodStart", "Period start", "text", "YYYY-MM-DD")}
+            {text("periodEnd", "Period end", "text", "YYYY-MM-DD")}
+          </div>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>Categories in scope</legend>
+        <label className="inline">
+          <input type="checkbox" checked disabled /> Security (always)
+        </label>
+        {OPTIONAL_CATEGORIES.map(([c, label]) => (
+          <label className="inline" key={c}>
+            <input type="checkbox" data-testid={`new-category-${c}`} checked={form.categories.includes(c)} onChange={() => toggle(c)} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <div className="row">
+        {text("name", "Your name")}
+        {text("initials", "Initials")}
+        <Field label="Role">
+          <select data-testid="new-role" value={form.role} onChange={(e) => set("role", e.target.value as Role)}>
+            <option value="staff">Staff</option>
+            <option value="senior">Senior</option>
+            <option value="manager">Manager</option>
+            <option value="partner">Partner</option>
+          </select>
+        </Field>
+      </div>
+      <Field label="Save as" error={shown("path")}>
+        <div className="row">
+          <input data-testid="new-path" value={form.path} onChange={(e) => set("path", e.target.value)} placeholder="/path/to/client.tickmark" />
+          <button type="button" onClick={browse}>
+            Browse…
+          </button>
+        </div>
+      </Field>
+      <div className="row">
+        {text("passphrase", "Passphrase", "password")}
+        {text("confirm", "Repeat passphrase", "password")}
+      </div>
+      {error && (
+        <p className="error" role="alert" data-testid="new-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" data-testid="new-submit" disabled={busy}>
+        {busy ? "Creating…" : "Create engagement file"}
+      </button>
+    </form>
+  );
+}
+
+function Field({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+      {error && <span className="field-error">{error}</span>}
+    </label>
+  );
+}
