@@ -11,6 +11,7 @@ pub mod model;
 pub mod population;
 pub mod request;
 pub mod review;
+pub mod sample;
 pub mod spec;
 pub mod signoff;
 pub mod store;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use engagement::population::ColumnMapping;
+use engagement::sample::{SampleMethod, SampleRequest, SizeRequest, StratifyBy};
 use engagement::spec::EngagementSpec;
 use engagement::{EngagementFile, Error};
 
@@ -58,6 +59,37 @@ enum Command {
         #[arg(long = "as", env = "TICKMARK_USER")]
         user: String,
     },
+    /// Size and draw a sample from a control's population, and list the items drawn.
+    Sample {
+        file: PathBuf,
+        #[arg(long)]
+        control: String,
+        /// Population number, as `info` lists it; by default the control's latest.
+        #[arg(long)]
+        population: Option<i64>,
+        #[arg(long, value_enum, default_value = "simple-random")]
+        method: MethodArg,
+        /// A number of items, or "table" for the firm's frequency table, or "attribute" for
+        /// statistical attribute sampling (with --confidence, --tolerable, --expected).
+        #[arg(long, default_value = "table")]
+        size: String,
+        /// Why a number of items was set by hand.
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long, default_value_t = 0.95)]
+        confidence: f64,
+        #[arg(long, default_value_t = 0.05)]
+        tolerable: f64,
+        #[arg(long, default_value_t = 0.0)]
+        expected: f64,
+        #[arg(long, value_enum, default_value = "binomial")]
+        model: ModelArg,
+        /// An explicit seed (64 hex digits), recorded as chosen; by default it is derived.
+        #[arg(long)]
+        seed: Option<String>,
+        #[arg(long = "as", env = "TICKMARK_USER")]
+        user: String,
+    },
     /// Recompute the trail's hash chain and every recorded hash; exit 1 if anything differs.
     Verify { file: PathBuf },
     /// Change the passphrase (the new one from TICKMARK_NEW_PASSPHRASE, or asked for).
@@ -71,6 +103,41 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MethodArg {
+    SimpleRandom,
+    Systematic,
+    Cell,
+    StratifiedColumn,
+    StratifiedMonth,
+    StratifiedQuarter,
+    MusFixed,
+    MusCell,
+}
+
+impl MethodArg {
+    fn method(self) -> SampleMethod {
+        let stratified = |by| SampleMethod::Stratified { by, counts: None };
+        match self {
+            MethodArg::SimpleRandom => SampleMethod::SimpleRandom,
+            MethodArg::Systematic => SampleMethod::Systematic,
+            MethodArg::Cell => SampleMethod::Cell,
+            MethodArg::StratifiedColumn => stratified(StratifyBy::Column),
+            MethodArg::StratifiedMonth => stratified(StratifyBy::Month),
+            MethodArg::StratifiedQuarter => stratified(StratifyBy::Quarter),
+            MethodArg::MusFixed => SampleMethod::MonetaryUnit { variant: sampling::MusVariant::Fixed },
+            MethodArg::MusCell => SampleMethod::MonetaryUnit { variant: sampling::MusVariant::Cell },
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ModelArg {
+    Binomial,
+    Poisson,
+    Hypergeometric,
 }
 
 fn main() -> ExitCode {
@@ -113,6 +180,48 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("  source SHA-256  {}", p.source_sha256);
             println!("  fingerprint     {}", p.fingerprint);
             print_findings(&p.findings);
+            opened.close()?;
+        }
+        Command::Sample { file, control, population, method, size, reason, confidence, tolerable, expected, model, seed, user } => {
+            let mut opened = open(&file)?;
+            opened.set_user(&user)?;
+            let control = opened.control_by_reference(&control)?;
+            let population_id = match population {
+                Some(id) => id,
+                None => opened.populations(Some(control.id))?.last().map(|p| p.id).ok_or_else(|| Error::Invalid {
+                    field: "population".into(),
+                    message: format!("{} has no population; import one first", control.reference),
+                })?,
+            };
+            let size = match size.as_str() {
+                "table" => SizeRequest::FrequencyTable,
+                "attribute" => SizeRequest::Attribute {
+                    plan: sampling::AttributePlan {
+                        confidence,
+                        tolerable_rate: tolerable,
+                        expected_rate: expected,
+                        population: None,
+                        model: match model {
+                            ModelArg::Binomial => sampling::Model::Binomial,
+                            ModelArg::Poisson => sampling::Model::Poisson,
+                            ModelArg::Hypergeometric => sampling::Model::Hypergeometric,
+                        },
+                    },
+                },
+                n => SizeRequest::Fixed {
+                    n: n.parse().map_err(|_| Error::Invalid { field: "size".into(), message: format!("\"{n}\" is not a number of items, \"table\" or \"attribute\"") })?,
+                    reason,
+                },
+            };
+            let id = opened.draw_sample(&SampleRequest { control_id: control.id, population_id, method: method.method(), size, seed })?;
+            let sample = opened.sample(id)?;
+            println!("sample {id} of {} items from population {population_id} ({} items)", sample.selection.items.len(), sample.selection.population_size);
+            println!("  seed            {} ({:?})", sample.selection.seed, sample.selection.seed_origin);
+            println!("  size            {}", sample.basis.reasoning());
+            println!("  #   index  key");
+            for (position, item) in opened.population_items_at(population_id, &sample.selection.items)?.iter().enumerate() {
+                println!("  {:<3} {:<6} {}", position + 1, item.index, item.key);
+            }
             opened.close()?;
         }
         Command::Verify { file } => {

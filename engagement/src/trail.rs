@@ -169,3 +169,10 @@ pub fn entries(conn: &Connection, entity: Option<&str>) -> Result<Vec<TrailEntry
     })?;
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
+
+impl crate::store::EngagementFile {
+    /// The trail, oldest first; only the entries about `entity` (a table name) if given.
+    pub fn trail(&self, entity: Option<&str>) -> Result<Vec<TrailEntry>> {
+        entries(self.conn(), entity)
+    }
+}

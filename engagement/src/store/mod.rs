@@ -110,7 +110,19 @@ pub(crate) fn now() -> String {
 }
 
 impl EngagementFile {
+    /// Checks the file against its trail and recorded hashes, and re-performs every sample.
     pub fn verify(&self) -> Result<crate::verify::Verification> {
-        crate::verify::verify(&self.conn)
+        let mut result = crate::verify::verify(&self.conn)?;
+        for sample in self.samples(None)? {
+            let same = match self.reperform_sample(sample.id) {
+                Ok(same) => same,
+                Err(Error::Sampling(_)) => false,
+                Err(other) => return Err(other),
+            };
+            if !same {
+                result.problems.push(format!("sample {} does not re-perform: its population or its record was changed", sample.id));
+            }
+        }
+        Ok(result)
     }
 }

@@ -1,5 +1,7 @@
 #![allow(dead_code)]
 
+pub mod workflow;
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;

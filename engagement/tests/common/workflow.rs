@@ -1,0 +1,51 @@
+use std::path::{Path, PathBuf};
+
+use engagement::population::ColumnMapping;
+use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
+use engagement::testing::{Outcome, TestResult};
+use engagement::EngagementFile;
+
+/// A control tested end to end: population, sample, results with one deviation, exception.
+pub struct Tested {
+    pub control: i64,
+    pub population: i64,
+    pub sample: i64,
+}
+
+pub fn demo_population() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/populations/change_tickets.csv")
+}
+
+pub fn test_a_control(file: &mut EngagementFile) -> Tested {
+    let control = file.add_control(&super::change_control()).unwrap();
+    let mapping = ColumnMapping { key: "change_id".into(), date: Some("deployed_on".into()), amount: None, stratum: None };
+    let population = file.import_population(control, &demo_population(), &mapping, "ServiceNow export by J. Ortiz", &mut |_| true).unwrap();
+    let sample = file
+        .draw_sample(&SampleRequest {
+            control_id: control,
+            population_id: population,
+            method: SampleMethod::SimpleRandom,
+            size: SizeRequest::FrequencyTable,
+            seed: None,
+        })
+        .unwrap();
+    let attributes = file.control(control).unwrap().attributes;
+    let n = file.sample(sample).unwrap().selection.items.len() as i64;
+    for position in 0..n {
+        for a in &attributes {
+            let deviation = position == 3 && a.label == "A";
+            file.record_result(&TestResult {
+                sample_id: sample,
+                position,
+                attribute_id: a.id,
+                outcome: if deviation { Outcome::Deviation } else { Outcome::Pass },
+                tickmark: Some(if deviation { "X" } else { "✓" }.into()),
+                note: deviation.then(|| "Deployed the day before approval".into()),
+            })
+            .unwrap();
+        }
+    }
+    let exception = file.add_exception(control, "For 1 of the changes sampled, deployment preceded approval.", &[3]).unwrap();
+    file.respond_to_exception(exception, "The change was an urgent fix; the approval step is now enforced by the pipeline.", "Head of Engineering", super::date("2026-10-20")).unwrap();
+    Tested { control, population, sample }
+}

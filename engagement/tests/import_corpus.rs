@@ -1,0 +1,109 @@
+//! Every file of the bad-input corpus in `fixtures/bad/` is either refused with an error that
+//! names the file, row and column, leaving the engagement file as it was, or imported exactly.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use engagement::population::{ColumnMapping, Findings};
+use engagement::Error;
+use serde_json::Value;
+
+fn corpus() -> (std::path::PathBuf, Vec<Value>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/bad");
+    let expected: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    assert!(expected.len() >= 20, "the corpus is all there");
+    (dir, expected)
+}
+
+fn mapping() -> ColumnMapping {
+    ColumnMapping { key: "id".into(), date: Some("date".into()), amount: Some("amount".into()), stratum: None }
+}
+
+#[test]
+fn each_bad_file_gets_its_error_or_its_exact_import() {
+    let (dir, expected) = corpus();
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(tmp.path());
+    let control = file.add_control(&change_control()).unwrap();
+
+    for case in expected {
+        let name = case["file"].as_str().unwrap();
+        let trail_before = file.overview().unwrap().trail_entries;
+        let populations_before = file.populations(None).unwrap().len();
+        let result = file.import_population(control, &dir.join(name), &mapping(), name, &mut |_| true);
+        match case["outcome"].as_str().unwrap() {
+            "error" => {
+                let err = result.expect_err(name);
+                let Error::Import { file: f, row, column, message } = &err else { panic!("{name}: not an import error: {err}") };
+                assert_eq!(f, name, "{name}: the error names the file");
+                assert_eq!(*row, case["row"].as_u64(), "{name}: row ({err})");
+                assert_eq!(column.as_deref(), case["column"].as_str(), "{name}: column ({err})");
+                assert!(!message.is_empty());
+                assert_eq!(file.populations(None).unwrap().len(), populations_before, "{name}: nothing stored");
+                assert_eq!(file.overview().unwrap().trail_entries, trail_before, "{name}: no trail entry");
+            }
+            _ => {
+                let id = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+                let p = file.population(id).unwrap();
+                assert_eq!(p.row_count as u64, case["rows"].as_u64().unwrap(), "{name}: rows");
+                let want: Findings = serde_json::from_value(case["findings"].clone()).unwrap_or_default();
+                assert_eq!(p.findings, want, "{name}: findings");
+            }
+        }
+    }
+    assert!(file.verify().unwrap().is_intact());
+}
+
+#[test]
+fn formula_and_markup_cells_are_kept_verbatim_as_text() {
+    let (dir, _) = corpus();
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(tmp.path());
+    let control = file.add_control(&change_control()).unwrap();
+    for name in ["formula_cells.csv", "hostile_cells.csv"] {
+        let source = std::fs::read_to_string(dir.join(name)).unwrap();
+        let id = file.import_population(control, &dir.join(name), &mapping(), name, &mut |_| true).unwrap();
+        let items = file.population_items(id, 0, 1000).unwrap();
+        let mut reader = csv::Reader::from_reader(source.as_bytes());
+        let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+        assert_eq!(items.len(), rows.len());
+        for (item, row) in items.iter().zip(&rows) {
+            assert_eq!(&item.fields, row, "{name}: cells as written");
+        }
+    }
+}
+
+#[test]
+fn xlsx_and_csv_of_the_same_listing_import_alike() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/populations");
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(tmp.path());
+    let control = file.add_control(&change_control()).unwrap();
+    let mapping = ColumnMapping { key: "change_id".into(), date: Some("deployed_on".into()), amount: None, stratum: None };
+    let csv = file.import_population(control, &demo.join("change_tickets.csv"), &mapping, "csv", &mut |_| true).unwrap();
+    let xlsx = file.import_population(control, &demo.join("change_tickets.xlsx"), &mapping, "xlsx", &mut |_| true).unwrap();
+    let (a, b) = (file.population(csv).unwrap(), file.population(xlsx).unwrap());
+    assert!(a.row_count > 1000);
+    assert_eq!(a.row_count, b.row_count);
+    assert_eq!(a.fingerprint, b.fingerprint, "the same rows give the same fingerprint whatever the format");
+    assert_ne!(a.source_sha256, b.source_sha256);
+    assert_eq!((a.date_min, a.date_max), (b.date_min, b.date_max));
+}
+
+#[test]
+fn a_cancelled_import_stores_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(tmp.path());
+    let control = file.add_control(&change_control()).unwrap();
+    let big = tmp.path().join("big.csv");
+    let mut text = String::from("id,date,amount\n");
+    for i in 0..25_000 {
+        text.push_str(&format!("K{i},2026-01-01,1.00\n"));
+    }
+    std::fs::write(&big, text).unwrap();
+    let err = file.import_population(control, &big, &mapping(), "big", &mut |rows| rows < 20_000).unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert!(file.populations(None).unwrap().is_empty());
+}
