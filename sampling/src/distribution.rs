@@ -46,9 +46,15 @@ impl Model {
 /// 0 (an expected rate of none); 1 and above are never a usable rate or confidence.
 pub(crate) fn parts_per_million(name: &'static str, value: f64, zero_allowed: bool) -> Result<u64> {
     let (lowest, expected) = if zero_allowed {
-        (0.0, "a fraction from 0 up to (not including) 1, such as 0.01 for 1%")
+        (
+            0.0,
+            "a fraction from 0 up to (not including) 1, such as 0.01 for 1%",
+        )
     } else {
-        (0.5 / MILLION as f64, "a fraction above 0 and below 1, such as 0.05 for 5%")
+        (
+            0.5 / MILLION as f64,
+            "a fraction above 0 and below 1, such as 0.05 for 5%",
+        )
     };
     let out_of_range = || Error::OutOfRange {
         name,
@@ -101,7 +107,13 @@ impl Criterion {
             }
             Model::Hypergeometric => {
                 let population = self.population.unwrap_or(n);
-                hypergeometric_within(k, n, population, self.tolerable_count(population) + 1, self.alpha_ppm)
+                hypergeometric_within(
+                    k,
+                    n,
+                    population,
+                    self.tolerable_count(population) + 1,
+                    self.alpha_ppm,
+                )
             }
         }
     }
@@ -138,7 +150,13 @@ pub(crate) fn binomial_within(k: u64, n: u64, p_ppm: u64, alpha_ppm: u64) -> boo
 
 /// Whether `P(X <= k) <= alpha` when `n` items are drawn without replacement from `population`
 /// items of which `deviations` deviate: `Σ_{i<=k} C(D,i) C(N-D,n-i) / C(N,n)`, exactly.
-pub(crate) fn hypergeometric_within(k: u64, n: u64, population: u64, deviations: u64, alpha_ppm: u64) -> bool {
+pub(crate) fn hypergeometric_within(
+    k: u64,
+    n: u64,
+    population: u64,
+    deviations: u64,
+    alpha_ppm: u64,
+) -> bool {
     let clean = population - deviations;
     let sum: BigUint = (0..=k.min(deviations).min(n))
         .filter(|&i| n - i <= clean)

@@ -8,7 +8,9 @@ pub enum Error {
     EmptyPopulation,
     #[error("the sample size must be at least 1")]
     ZeroSample,
-    #[error("a sample of {requested} items cannot be drawn without replacement from {available} items")]
+    #[error(
+        "a sample of {requested} items cannot be drawn without replacement from {available} items"
+    )]
     SampleTooLarge { requested: u64, available: u64 },
     #[error("{name} must be {expected}; got {value}")]
     OutOfRange {

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::{
-    binomial_within, hypergeometric_within, parts_per_million, percent, poisson_factor, Criterion, Model,
-    MAX_ATTRIBUTE_SAMPLE, MILLION,
+    binomial_within, hypergeometric_within, parts_per_million, percent, poisson_factor, Criterion,
+    Model, MAX_ATTRIBUTE_SAMPLE, MILLION,
 };
 use crate::error::{Error, Result};
 
@@ -177,7 +177,11 @@ pub struct StringerBound {
 /// misstatement, plus the incremental allowance `Σ t_i·J·(R(i) - R(i-1) - 1)`. Items whose
 /// audited amount exceeds the book amount (understatements) are counted, not netted: the
 /// Stringer bound is a bound on overstatement.
-pub fn stringer_bound(interval_cents: f64, confidence: f64, examined: &[Misstatement]) -> Result<StringerBound> {
+pub fn stringer_bound(
+    interval_cents: f64,
+    confidence: f64,
+    examined: &[Misstatement],
+) -> Result<StringerBound> {
     if !interval_cents.is_finite() || interval_cents <= 0.0 {
         return Err(Error::OutOfRange {
             name: "interval_cents",

@@ -17,14 +17,18 @@ mod systematic;
 
 pub use distribution::{poisson_factor, Model, MAX_ATTRIBUTE_SAMPLE};
 pub use error::{Error, Result};
-pub use evaluate::{evaluate, stringer_bound, Evaluation, EvaluationInput, Misstatement, StringerBound};
+pub use evaluate::{
+    evaluate, stringer_bound, Evaluation, EvaluationInput, Misstatement, StringerBound,
+};
 pub use mus::{monetary_unit, MusBasis, MusVariant};
 pub use seed::{Seed, SeedOrigin};
 pub use selection::{extend, reperform, Method, Population, Selection};
 pub use simple::simple_random;
 pub use size::{
-    attribute_sample_size, AttributePlan, Frequency, FrequencyRow, FrequencyTable, OccurrenceBand, SampleSize,
-    SizeDecision,
+    attribute_sample_size, AttributePlan, Frequency, FrequencyRow, FrequencyTable, OccurrenceBand,
+    SampleSize, SizeDecision,
 };
-pub use stratified::{period_labels, stratified, Allocation, AllocationBasis, PeriodSlice, Stratum};
+pub use stratified::{
+    period_labels, stratified, Allocation, AllocationBasis, PeriodSlice, Stratum,
+};
 pub use systematic::{cell, systematic};

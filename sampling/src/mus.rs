@@ -55,7 +55,9 @@ pub fn monetary_unit(
     let mut total: u64 = 0;
     for (index, &amount) in amounts_in_cents.iter().enumerate() {
         if amount > 0 {
-            total = total.checked_add(amount as u64).ok_or(Error::AmountOverflow)?;
+            total = total
+                .checked_add(amount as u64)
+                .ok_or(Error::AmountOverflow)?;
             holders.push(index as u64);
             ends.push(total);
         }
@@ -111,7 +113,9 @@ pub fn monetary_unit(
 
     let top: Vec<u64> = holders
         .iter()
-        .filter(|&&index| u128::from(amounts_in_cents[index as usize] as u64) * denominator >= numerator)
+        .filter(|&&index| {
+            u128::from(amounts_in_cents[index as usize] as u64) * denominator >= numerator
+        })
         .copied()
         .collect();
     let mut seen: HashSet<u64> = top.iter().copied().collect();

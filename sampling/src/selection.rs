@@ -101,17 +101,21 @@ pub(crate) fn check_sample(population_size: u64, n: u64) -> Result<()> {
 pub fn reperform(recorded: &Selection, population: Population<'_>) -> Result<Selection> {
     let (seed, origin, size) = (recorded.seed, recorded.seed_origin, population.size());
     let base = match (&recorded.method, population) {
-        (Method::SimpleRandom { sample_size }, _) => simple_random(seed, origin, size, *sample_size)?,
-        (Method::Systematic { sample_size, .. }, _) => systematic(seed, origin, size, *sample_size)?,
+        (Method::SimpleRandom { sample_size }, _) => {
+            simple_random(seed, origin, size, *sample_size)?
+        }
+        (Method::Systematic { sample_size, .. }, _) => {
+            systematic(seed, origin, size, *sample_size)?
+        }
         (Method::Cell { sample_size }, _) => cell(seed, origin, size, *sample_size)?,
         (Method::Stratified { allocation, strata }, Population::Labels(labels)) => {
             let allocation = match allocation {
                 AllocationBasis::Proportional => Allocation::Proportional {
                     sample_size: strata.iter().map(|s| s.sample).sum(),
                 },
-                AllocationBasis::Counts => Allocation::Counts(
-                    strata.iter().map(|s| (s.label.clone(), s.sample)).collect(),
-                ),
+                AllocationBasis::Counts => {
+                    Allocation::Counts(strata.iter().map(|s| (s.label.clone(), s.sample)).collect())
+                }
             };
             stratified(seed, origin, labels, &allocation)?
         }
@@ -138,7 +142,11 @@ fn needs(what: &str) -> Error {
 /// amount), taken in ascending index order and shuffled by the partial Fisher–Yates shuffle on
 /// ChaCha20 stream 1. Since that shuffle's earlier steps never depend on how many steps follow,
 /// extending by 5 and then by 3 gives the same items as extending by 8 at once.
-pub fn extend(selection: &Selection, population: Population<'_>, additional: u64) -> Result<Selection> {
+pub fn extend(
+    selection: &Selection,
+    population: Population<'_>,
+    additional: u64,
+) -> Result<Selection> {
     if additional == 0 {
         return Err(Error::ZeroSample);
     }
@@ -151,12 +159,18 @@ pub fn extend(selection: &Selection, population: Population<'_>, additional: u64
     }
     let base_len = (selection.items.len() as u64)
         .checked_sub(selection.extended_by)
-        .ok_or_else(|| Error::PopulationMismatch("the record has fewer items than it says it was extended by".into()))?;
+        .ok_or_else(|| {
+            Error::PopulationMismatch(
+                "the record has fewer items than it says it was extended by".into(),
+            )
+        })?;
     let base = &selection.items[..base_len as usize];
     let mut drawn = base.to_vec();
     drawn.sort_unstable();
     if drawn.windows(2).any(|w| w[0] == w[1]) || drawn.last().is_some_and(|&last| last >= size) {
-        return Err(Error::PopulationMismatch("the recorded items repeat or fall outside the population".into()));
+        return Err(Error::PopulationMismatch(
+            "the recorded items repeat or fall outside the population".into(),
+        ));
     }
     let eligible = match (&selection.method, population) {
         (Method::MonetaryUnit { .. }, Population::Amounts(amounts)) => Some(
@@ -167,7 +181,9 @@ pub fn extend(selection: &Selection, population: Population<'_>, additional: u64
         (Method::MonetaryUnit { .. }, _) => return Err(needs("the amount of every record")),
         _ => None,
     };
-    let domain = eligible.as_ref().map_or(size - base_len, |list| list.len() as u64);
+    let domain = eligible
+        .as_ref()
+        .map_or(size - base_len, |list| list.len() as u64);
     let total = selection.extended_by + additional;
     if total > domain {
         return Err(Error::SampleTooLarge {
@@ -179,7 +195,13 @@ pub fn extend(selection: &Selection, population: Population<'_>, additional: u64
     let mut stream = Stream::new(&selection.seed, EXTENSION_STREAM);
     match eligible {
         Some(list) => draw_distinct(&mut stream, domain, total, |p| list[p as usize], &mut items),
-        None => draw_distinct(&mut stream, domain, total, |p| unselected_at(&drawn, p), &mut items),
+        None => draw_distinct(
+            &mut stream,
+            domain,
+            total,
+            |p| unselected_at(&drawn, p),
+            &mut items,
+        ),
     }
     Ok(Selection {
         extended_by: total,

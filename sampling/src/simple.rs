@@ -19,7 +19,13 @@ pub fn simple_random(
     check_sample(population_size, n)?;
     let mut stream = Stream::new(&seed, SELECTION_STREAM);
     let mut items = Vec::with_capacity(n as usize);
-    draw_distinct(&mut stream, population_size, n, |position| position, &mut items);
+    draw_distinct(
+        &mut stream,
+        population_size,
+        n,
+        |position| position,
+        &mut items,
+    );
     Ok(Selection {
         method: Method::SimpleRandom { sample_size: n },
         seed,

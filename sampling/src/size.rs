@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::distribution::{parts_per_million, percent, Criterion, Model, MAX_ATTRIBUTE_SAMPLE, MILLION};
+use crate::distribution::{
+    parts_per_million, percent, Criterion, Model, MAX_ATTRIBUTE_SAMPLE, MILLION,
+};
 use crate::error::{Error, Result};
 
 /// How often a control operates. `AsNeeded` covers event-driven controls (a change, a new
@@ -120,10 +122,14 @@ impl FrequencyTable {
                 .as_needed
                 .iter()
                 .find(|band| band.up_to.is_none_or(|up_to| population_size <= up_to))
-                .ok_or_else(|| Error::InvalidTable("no as-needed band covers this many occurrences".into()))?;
+                .ok_or_else(|| {
+                    Error::InvalidTable("no as-needed band covers this many occurrences".into())
+                })?;
             let bound = band
                 .up_to
-                .map_or("more than the other bands".to_owned(), |up_to| format!("up to {up_to}"));
+                .map_or("more than the other bands".to_owned(), |up_to| {
+                    format!("up to {up_to}")
+                });
             (
                 self.row(band.like)?,
                 format!(
@@ -165,9 +171,14 @@ impl FrequencyTable {
         let invalid = |why: String| Err(Error::InvalidTable(why));
         for (position, row) in self.rows.iter().enumerate() {
             if row.frequency == Frequency::AsNeeded {
-                return invalid("as-needed controls are sized through the occurrence bands, not a row".into());
+                return invalid(
+                    "as-needed controls are sized through the occurrence bands, not a row".into(),
+                );
             }
-            if self.rows[..position].iter().any(|earlier| earlier.frequency == row.frequency) {
+            if self.rows[..position]
+                .iter()
+                .any(|earlier| earlier.frequency == row.frequency)
+            {
                 return invalid(format!("{:?} has more than one row", row.frequency));
             }
             if row.size == 0 || row.minimum > row.size || row.size > row.maximum {
@@ -274,7 +285,10 @@ pub fn attribute_sample_size(plan: &AttributePlan) -> Result<SampleSize> {
     );
     match (found, plan.population) {
         (Some((n, k)), population) if population.is_none_or(|population| n < population) => {
-            let tolerable_deviations = (k..).take_while(|&more| criterion.supports(n, more)).last().unwrap_or(k);
+            let tolerable_deviations = (k..)
+                .take_while(|&more| criterion.supports(n, more))
+                .last()
+                .unwrap_or(k);
             Ok(SampleSize {
                 n,
                 expected_deviations: k,
@@ -317,10 +331,9 @@ fn ceil_rate(ppm: u64, n: u64) -> u64 {
 fn smallest_sample(expected_ppm: u64, limit: u64, criterion: &Criterion) -> Option<(u64, u64)> {
     let mut k = u64::from(expected_ppm > 0);
     loop {
-        let (low, high) = if expected_ppm == 0 {
-            (1, limit)
-        } else {
-            ((k - 1) * MILLION / expected_ppm + 1, (k * MILLION / expected_ppm).min(limit))
+        let (low, high) = match (k * MILLION).checked_div(expected_ppm) {
+            None => (1, limit),
+            Some(last) => ((k - 1) * MILLION / expected_ppm + 1, last.min(limit)),
         };
         if low > limit {
             return None;

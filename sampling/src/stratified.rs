@@ -62,8 +62,8 @@ pub fn period_labels(year_months: &[(i32, u8)], slice: PeriodSlice) -> Result<Ve
             }
             Ok(match slice {
                 PeriodSlice::Month => format!("{year:04}-{month:02}"),
-                PeriodSlice::Quarter => format!("{year:04}-Q{}", (month + 2) / 3),
-                PeriodSlice::Half => format!("{year:04}-H{}", (month + 5) / 6),
+                PeriodSlice::Quarter => format!("{year:04}-Q{}", month.div_ceil(3)),
+                PeriodSlice::Half => format!("{year:04}-H{}", month.div_ceil(6)),
             })
         })
         .collect()
@@ -86,7 +86,10 @@ pub fn stratified<S: AsRef<str>>(
     let (basis, counts) = match allocation {
         Allocation::Proportional { sample_size } => {
             check_sample(population_size, *sample_size)?;
-            (AllocationBasis::Proportional, proportional(&groups, population_size, *sample_size))
+            (
+                AllocationBasis::Proportional,
+                proportional(&groups, population_size, *sample_size),
+            )
         }
         Allocation::Counts(wanted) => (AllocationBasis::Counts, counted(&groups, wanted)?),
     };
@@ -97,7 +100,13 @@ pub fn stratified<S: AsRef<str>>(
     let mut items = Vec::with_capacity(total as usize);
     let mut strata = Vec::with_capacity(groups.len());
     for ((label, members), &count) in groups.iter().zip(&counts) {
-        draw_distinct(&mut stream, members.len() as u64, count, |p| members[p as usize], &mut items);
+        draw_distinct(
+            &mut stream,
+            members.len() as u64,
+            count,
+            |p| members[p as usize],
+            &mut items,
+        );
         strata.push(Stratum {
             label: (*label).to_owned(),
             population: members.len() as u64,
@@ -141,7 +150,10 @@ fn proportional(groups: &BTreeMap<&str, Vec<u64>>, population_size: u64, n: u64)
 }
 
 fn counted(groups: &BTreeMap<&str, Vec<u64>>, wanted: &BTreeMap<String, u64>) -> Result<Vec<u64>> {
-    if let Some(label) = wanted.keys().find(|label| !groups.contains_key(label.as_str())) {
+    if let Some(label) = wanted
+        .keys()
+        .find(|label| !groups.contains_key(label.as_str()))
+    {
         return Err(Error::EmptyStratum(label.clone()));
     }
     groups

@@ -10,7 +10,8 @@ use crate::stream::{Stream, SELECTION_STREAM};
 
 /// One random start `s` in `0..N`, then item `floor((s + j·N) / n)` for `j = 0..n`. Measured in
 /// `n`-ths of an item the interval is exactly `N` and the start falls in the first interval, so
-/// the items are distinct, ascending, and one lies in every cell.
+/// the items are distinct and ascending, one from every interval, and each record is selected
+/// with probability exactly `n / N`.
 pub fn systematic(
     seed: Seed,
     origin: SeedOrigin,

@@ -100,11 +100,14 @@ const TABLE_A4: &str = "
 ";
 
 fn cells(table: &str) -> impl Iterator<Item = (String, Vec<String>)> + '_ {
-    table.lines().filter(|line| !line.trim().is_empty()).map(|line| {
-        let mut fields = line.split_whitespace().map(str::to_owned);
-        let head = fields.next().expect("row label");
-        (head, fields.collect())
-    })
+    table
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let mut fields = line.split_whitespace().map(str::to_owned);
+            let head = fields.next().expect("row label");
+            (head, fields.collect())
+        })
 }
 
 fn check_sizes(table: &str, confidence: f64) {
@@ -126,12 +129,20 @@ fn check_sizes(table: &str, confidence: f64) {
             let size = attribute_sample_size(&plan).unwrap();
             checked += 1;
             if (size.n, size.expected_deviations) != (n.parse().unwrap(), k.parse().unwrap()) {
-                mismatches.push(format!("{expected}% / {tolerable}%: table {cell}, computed {}({})", size.n, size.expected_deviations));
+                mismatches.push(format!(
+                    "{expected}% / {tolerable}%: table {cell}, computed {}({})",
+                    size.n, size.expected_deviations
+                ));
             }
         }
     }
     assert!(checked > 100, "only {checked} cells read");
-    assert!(mismatches.is_empty(), "{} of {checked} cells differ:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} cells differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 /// Cells where the printed limit is 0.1 below the exact limit rounded up: the exact limit lies
@@ -159,7 +170,9 @@ fn check_limits(table: &str, confidence: f64) {
     for (n, row) in cells(table) {
         let sample_size: u64 = n.parse().unwrap();
         for (deviations, cell) in row.iter().enumerate() {
-            let Ok(percent) = cell.parse::<f64>() else { continue };
+            let Ok(percent) = cell.parse::<f64>() else {
+                continue;
+            };
             let evaluation = evaluate(&EvaluationInput {
                 sample_size,
                 deviations: deviations as u64,
@@ -171,15 +184,25 @@ fn check_limits(table: &str, confidence: f64) {
             .unwrap();
             checked += 1;
             let computed = (evaluation.upper_limit * 1000.0).round() / 10.0;
-            let printed_to_nearest = PRINTED_TO_NEAREST.contains(&(confidence, sample_size, deviations as u64));
-            let expected = if printed_to_nearest { ((percent + 0.1) * 10.0).round() / 10.0 } else { percent };
+            let printed_to_nearest =
+                PRINTED_TO_NEAREST.contains(&(confidence, sample_size, deviations as u64));
+            let expected = if printed_to_nearest {
+                ((percent + 0.1) * 10.0).round() / 10.0
+            } else {
+                percent
+            };
             if computed != expected {
                 mismatches.push(format!("n={n}, {deviations} deviations: table {percent}, expected {expected}, computed {computed}"));
             }
         }
     }
     assert!(checked > 100, "only {checked} cells read");
-    assert!(mismatches.is_empty(), "{} of {checked} cells differ:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} cells differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 #[test]

@@ -1,0 +1,490 @@
+//! The firm's frequency table, small-population sizes, MUS factors and bounds, and the errors
+//! user input gets instead of a panic.
+
+use std::collections::BTreeMap;
+
+use sampling::{
+    attribute_sample_size, evaluate, extend, monetary_unit, poisson_factor, simple_random,
+    stratified, stringer_bound, Allocation, AttributePlan, Error, EvaluationInput, Frequency,
+    FrequencyTable, Misstatement, Model, MusBasis, MusVariant, Population, Seed, SeedOrigin,
+};
+
+#[test]
+fn the_default_table_holds_the_firm_ranges() {
+    let table = FrequencyTable::default();
+    let ranges = [
+        (Frequency::Annual, 1, 1),
+        (Frequency::Quarterly, 2, 2),
+        (Frequency::Monthly, 2, 5),
+        (Frequency::Weekly, 5, 15),
+        (Frequency::Daily, 20, 40),
+        (Frequency::MultipleTimesPerDay, 25, 60),
+    ];
+    for (frequency, minimum, maximum) in ranges {
+        let row = table
+            .rows
+            .iter()
+            .find(|row| row.frequency == frequency)
+            .unwrap();
+        assert_eq!(
+            (row.minimum, row.maximum),
+            (minimum, maximum),
+            "{frequency:?}"
+        );
+        let decision = table.size_for(frequency, 1_000).unwrap();
+        assert_eq!(decision.sample_size, row.size);
+        assert!(!decision.all_items);
+        assert!(
+            decision.reasoning.contains(&row.size.to_string()),
+            "{}",
+            decision.reasoning
+        );
+    }
+}
+
+#[test]
+fn a_population_smaller_than_the_table_size_is_tested_in_full() {
+    let decision = FrequencyTable::default()
+        .size_for(Frequency::Daily, 12)
+        .unwrap();
+    assert_eq!((decision.sample_size, decision.all_items), (12, true));
+    assert!(
+        decision.reasoning.contains("every occurrence"),
+        "{}",
+        decision.reasoning
+    );
+}
+
+#[test]
+fn as_needed_controls_are_sized_like_the_periodic_control_that_occurs_as_often() {
+    let table = FrequencyTable::default();
+    for (occurrences, like) in [
+        (1, Frequency::Annual),
+        (3, Frequency::Quarterly),
+        (30, Frequency::Weekly),
+        (200, Frequency::Daily),
+        (5_000, Frequency::MultipleTimesPerDay),
+    ] {
+        let decision = table.size_for(Frequency::AsNeeded, occurrences).unwrap();
+        let periodic = table.size_for(like, occurrences).unwrap();
+        assert_eq!(decision.sample_size, periodic.sample_size, "{occurrences}");
+        assert_eq!(decision.frequency, Frequency::AsNeeded);
+        assert!(
+            decision.reasoning.starts_with("An as-needed control"),
+            "{}",
+            decision.reasoning
+        );
+    }
+}
+
+#[test]
+fn a_firm_can_store_and_change_its_table() {
+    let mut table = FrequencyTable::default();
+    table
+        .rows
+        .iter_mut()
+        .find(|row| row.frequency == Frequency::Weekly)
+        .unwrap()
+        .size = 10;
+    let json = serde_json::to_string(&table).unwrap();
+    assert!(json.contains("\"multiple_times_per_day\""), "{json}");
+    let stored: FrequencyTable = serde_json::from_str(&json).unwrap();
+    assert_eq!(stored, table);
+    assert_eq!(
+        stored.size_for(Frequency::Weekly, 52).unwrap().sample_size,
+        10
+    );
+
+    let mut broken = table.clone();
+    broken.rows[0].size = 7;
+    assert!(matches!(
+        broken.size_for(Frequency::Annual, 1),
+        Err(Error::InvalidTable(_))
+    ));
+    let mut unbounded = table.clone();
+    unbounded.as_needed.pop();
+    assert!(matches!(
+        unbounded.size_for(Frequency::Weekly, 52),
+        Err(Error::InvalidTable(_))
+    ));
+    let mut missing = table;
+    missing.rows.retain(|row| row.frequency != Frequency::Daily);
+    assert!(matches!(
+        missing.size_for(Frequency::AsNeeded, 100),
+        Err(Error::InvalidTable(_))
+    ));
+}
+
+/// `P(no deviation in n of N | D deviations in the population) = Π_{i<D} (N-n-i)/(N-i)`,
+/// computed independently of the crate.
+fn chance_of_none(population: u64, deviations: u64, n: u64) -> f64 {
+    (0..deviations)
+        .map(|i| (population as f64 - n as f64 - i as f64).max(0.0) / (population - i) as f64)
+        .product()
+}
+
+#[test]
+fn small_periodic_populations_get_the_smallest_hypergeometric_sample() {
+    for population in [4, 12, 52, 250] {
+        for (confidence, tolerable) in [(0.95, 0.05), (0.90, 0.10)] {
+            let plan = AttributePlan {
+                confidence,
+                tolerable_rate: tolerable,
+                expected_rate: 0.0,
+                population: Some(population),
+                model: Model::Hypergeometric,
+            };
+            let size = attribute_sample_size(&plan).unwrap();
+            let exceeding = (tolerable * population as f64).floor() as u64 + 1;
+            let alpha = 1.0 - confidence;
+            assert!(
+                chance_of_none(population, exceeding, size.n) <= alpha + 1e-12,
+                "{population}: {size:?}"
+            );
+            if size.n > 1 {
+                assert!(
+                    chance_of_none(population, exceeding, size.n - 1) > alpha,
+                    "{population}: {size:?}"
+                );
+            }
+            assert_eq!(size.all_items, size.n == population);
+        }
+    }
+}
+
+#[test]
+fn the_sample_is_every_item_when_the_population_is_smaller() {
+    let plan = AttributePlan {
+        confidence: 0.95,
+        tolerable_rate: 0.05,
+        expected_rate: 0.0,
+        population: Some(40),
+        model: Model::Binomial,
+    };
+    let size = attribute_sample_size(&plan).unwrap();
+    assert_eq!(
+        (size.n, size.all_items, size.tolerable_deviations),
+        (40, true, 2)
+    );
+    assert!(
+        size.reasoning.contains("test all 40 items"),
+        "{}",
+        size.reasoning
+    );
+}
+
+#[test]
+fn published_examples_from_the_issue() {
+    for (confidence, tolerable, expected, n) in [
+        (0.95, 0.05, 0.0, 59),
+        (0.90, 0.05, 0.0, 45),
+        (0.95, 0.05, 0.01, 93),
+    ] {
+        let plan = AttributePlan {
+            confidence,
+            tolerable_rate: tolerable,
+            expected_rate: expected,
+            population: None,
+            model: Model::Binomial,
+        };
+        assert_eq!(attribute_sample_size(&plan).unwrap().n, n);
+    }
+    let evaluation = evaluate(&EvaluationInput {
+        sample_size: 60,
+        deviations: 0,
+        confidence: 0.95,
+        tolerable_rate: 0.05,
+        model: Model::Binomial,
+        population: None,
+    })
+    .unwrap();
+    assert_eq!(
+        evaluation.conclusion,
+        "The upper deviation limit of 4.9% does not exceed the tolerable rate of 5.0%: the control operated effectively as tested."
+    );
+    let evaluation = evaluate(&EvaluationInput {
+        sample_size: 60,
+        deviations: 1,
+        confidence: 0.95,
+        tolerable_rate: 0.05,
+        model: Model::Binomial,
+        population: None,
+    })
+    .unwrap();
+    assert!(!evaluation.supports_reliance);
+    assert!(
+        evaluation
+            .conclusion
+            .starts_with("The upper deviation limit of 7.7% exceeds"),
+        "{}",
+        evaluation.conclusion
+    );
+}
+
+#[test]
+fn hypergeometric_evaluation_uses_the_population() {
+    let small = |deviations| {
+        evaluate(&EvaluationInput {
+            sample_size: 25,
+            deviations,
+            confidence: 0.95,
+            tolerable_rate: 0.10,
+            model: Model::Hypergeometric,
+            population: Some(52),
+        })
+        .unwrap()
+    };
+    let large = evaluate(&EvaluationInput {
+        sample_size: 25,
+        deviations: 0,
+        confidence: 0.95,
+        tolerable_rate: 0.10,
+        model: Model::Binomial,
+        population: None,
+    })
+    .unwrap();
+    assert!(small(0).upper_limit < large.upper_limit);
+    assert!(small(0).supports_reliance);
+    assert!(small(1).upper_limit > small(0).upper_limit);
+    let all = evaluate(&EvaluationInput {
+        sample_size: 52,
+        deviations: 2,
+        confidence: 0.95,
+        tolerable_rate: 0.05,
+        model: Model::Hypergeometric,
+        population: Some(52),
+    })
+    .unwrap();
+    assert_eq!(all.upper_limit, (2000u64.div_ceil(52)) as f64 / 1000.0);
+    assert!(all.supports_reliance, "2 of 52 is 3.8%, within 5%");
+}
+
+/// Monetary-unit confidence factors for 0–5 overstatements as the AICPA guide prints them
+/// (rounded up to two decimals).
+#[test]
+fn poisson_factors_match_the_published_table() {
+    let published = [
+        (0.95, [3.00, 4.75, 6.30, 7.76, 9.16, 10.52]),
+        (0.90, [2.31, 3.89, 5.33, 6.69, 8.00, 9.28]),
+    ];
+    for (confidence, factors) in published {
+        for (k, printed) in factors.into_iter().enumerate() {
+            let factor = poisson_factor(k as u64, confidence).unwrap();
+            assert_eq!(
+                (factor * 100.0).ceil() / 100.0,
+                printed,
+                "{confidence} {k}: {factor}"
+            );
+        }
+    }
+}
+
+#[test]
+fn stringer_bound_adds_precision_projection_and_allowance() {
+    let interval = 1_000_000.0;
+    let clean = stringer_bound(
+        interval,
+        0.95,
+        &[Misstatement {
+            book_cents: 50_000,
+            audit_cents: 50_000,
+        }],
+    )
+    .unwrap();
+    assert_eq!(
+        clean.upper_bound_cents,
+        poisson_factor(0, 0.95).unwrap() * interval
+    );
+    assert_eq!(clean.projected_misstatement_cents, 0.0);
+
+    let examined = [
+        Misstatement {
+            book_cents: 40_000,
+            audit_cents: 30_000,
+        },
+        Misstatement {
+            book_cents: 80_000,
+            audit_cents: 0,
+        },
+        Misstatement {
+            book_cents: 2_500_000,
+            audit_cents: 2_400_000,
+        },
+        Misstatement {
+            book_cents: 10_000,
+            audit_cents: 12_000,
+        },
+    ];
+    let bound = stringer_bound(interval, 0.95, &examined).unwrap();
+    let r: Vec<f64> = (0..3).map(|k| poisson_factor(k, 0.95).unwrap()).collect();
+    let expected_upper = r[0] * interval
+        + 1.0 * interval * (r[1] - r[0])
+        + 0.25 * interval * (r[2] - r[1])
+        + 100_000.0;
+    assert!(
+        (bound.upper_bound_cents - expected_upper).abs() < 1e-6,
+        "{bound:?}"
+    );
+    assert_eq!(
+        bound.projected_misstatement_cents,
+        1.25 * interval + 100_000.0
+    );
+    assert_eq!(bound.top_stratum_cents, 100_000.0);
+    assert_eq!(bound.understatements_excluded, 1);
+    let parts = bound.basic_precision_cents
+        + bound.projected_misstatement_cents
+        + bound.incremental_allowance_cents;
+    assert!((bound.upper_bound_cents - parts).abs() < 1e-6);
+}
+
+#[test]
+fn user_input_is_rejected_with_an_error_not_a_panic() {
+    let seed = Seed([7; 32]);
+    let origin = SeedOrigin::Explicit;
+    assert_eq!(
+        simple_random(seed, origin, 10, 11),
+        Err(Error::SampleTooLarge {
+            requested: 11,
+            available: 10
+        })
+    );
+    assert_eq!(
+        simple_random(seed, origin, 0, 1),
+        Err(Error::EmptyPopulation)
+    );
+    assert_eq!(simple_random(seed, origin, 10, 0), Err(Error::ZeroSample));
+    let labels = vec!["a".to_owned(), "b".to_owned()];
+    let counts = Allocation::Counts(BTreeMap::from([("c".to_owned(), 1)]));
+    assert_eq!(
+        stratified(seed, origin, &labels, &counts),
+        Err(Error::EmptyStratum("c".into()))
+    );
+    let too_many = Allocation::Counts(BTreeMap::from([("a".to_owned(), 2)]));
+    assert!(matches!(
+        stratified(seed, origin, &labels, &too_many),
+        Err(Error::SampleTooLarge { .. })
+    ));
+    assert_eq!(
+        monetary_unit(
+            seed,
+            origin,
+            &[0, -5],
+            MusBasis::SampleSize(1),
+            MusVariant::Fixed
+        ),
+        Err(Error::NoMonetaryUnits)
+    );
+    assert!(matches!(
+        monetary_unit(
+            seed,
+            origin,
+            &[10, 20],
+            MusBasis::SampleSize(3),
+            MusVariant::Cell
+        ),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        monetary_unit(
+            seed,
+            origin,
+            &[10, 20],
+            MusBasis::IntervalCents(31),
+            MusVariant::Fixed
+        ),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert_eq!(
+        monetary_unit(
+            seed,
+            origin,
+            &[i64::MAX, i64::MAX, 5],
+            MusBasis::SampleSize(1),
+            MusVariant::Fixed
+        ),
+        Err(Error::AmountOverflow)
+    );
+    let drawn = simple_random(seed, origin, 10, 8).unwrap();
+    assert!(matches!(
+        extend(&drawn, Population::Size(10), 3),
+        Err(Error::SampleTooLarge {
+            requested: 3,
+            available: 2
+        })
+    ));
+    assert!(matches!(
+        extend(&drawn, Population::Size(11), 1),
+        Err(Error::PopulationMismatch(_))
+    ));
+    assert!("not hex".parse::<Seed>().is_err());
+
+    let plan = |confidence, tolerable_rate, expected_rate, model| AttributePlan {
+        confidence,
+        tolerable_rate,
+        expected_rate,
+        population: None,
+        model,
+    };
+    for bad in [
+        plan(1.0, 0.05, 0.0, Model::Binomial),
+        plan(0.95, 0.0, 0.0, Model::Binomial),
+        plan(0.95, f64::NAN, 0.0, Model::Binomial),
+        plan(0.95, 0.05, 0.05, Model::Binomial),
+        plan(0.95, 0.05, -0.01, Model::Binomial),
+        plan(0.95, 0.05, 0.0, Model::Hypergeometric),
+    ] {
+        assert!(
+            matches!(attribute_sample_size(&bad), Err(Error::OutOfRange { .. })),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        attribute_sample_size(&plan(0.95, 0.05, 0.049, Model::Binomial)),
+        Err(Error::SampleSizeUnattainable { limit: 10_000 })
+    );
+    let input = |sample_size, deviations| EvaluationInput {
+        sample_size,
+        deviations,
+        confidence: 0.95,
+        tolerable_rate: 0.05,
+        model: Model::Binomial,
+        population: None,
+    };
+    assert!(matches!(
+        evaluate(&input(10, 11)),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert_eq!(evaluate(&input(0, 0)), Err(Error::ZeroSample));
+    assert!(matches!(
+        stringer_bound(0.0, 0.95, &[]),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        stringer_bound(
+            100.0,
+            0.95,
+            &[Misstatement {
+                book_cents: 0,
+                audit_cents: 0
+            }]
+        ),
+        Err(Error::OutOfRange { .. })
+    ));
+}
+
+#[test]
+fn records_round_trip_through_json_in_snake_case() {
+    let seed = Seed::derive("E", "C", "F");
+    let selection = simple_random(seed, SeedOrigin::Derived, 100, 5).unwrap();
+    let json = serde_json::to_string(&selection).unwrap();
+    assert!(
+        json.contains("\"kind\":\"simple_random\"") && json.contains("\"seed_origin\":\"derived\""),
+        "{json}"
+    );
+    assert!(json.contains(&format!("\"{seed}\"")), "{json}");
+    assert_eq!(
+        serde_json::from_str::<sampling::Selection>(&json).unwrap(),
+        selection
+    );
+    assert_eq!(seed.to_string().parse::<Seed>().unwrap(), seed);
+}
