@@ -10,6 +10,22 @@ use crate::model::criterion;
 use crate::signoff;
 use crate::store::{EngagementFile, Writer};
 
+/// How often the control operates, as the sampling crate's frequency table knows it; declared
+/// here for the UI's types only.
+#[cfg(feature = "ts")]
+#[derive(ts_rs::TS)]
+#[ts(rename = "Frequency")]
+#[ts(rename_all = "snake_case")]
+pub enum FrequencyName {
+    Annual,
+    Quarterly,
+    Monthly,
+    Weekly,
+    Daily,
+    MultipleTimesPerDay,
+    AsNeeded,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -33,7 +49,7 @@ pub struct ControlInput {
     pub reference: String,
     pub description: String,
     pub criteria: Vec<String>,
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "ts", ts(type = "Frequency"))]
     pub frequency: Frequency,
     pub nature: Nature,
     pub owner: String,
@@ -55,7 +71,7 @@ pub struct Control {
     pub reference: String,
     pub description: String,
     pub criteria: Vec<String>,
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "ts", ts(type = "Frequency"))]
     pub frequency: Frequency,
     pub nature: Nature,
     pub owner: String,

@@ -19,6 +19,7 @@ pub mod testing;
 pub mod trail;
 pub mod verify;
 pub mod walkthrough;
+pub mod workpaper;
 
 pub use error::{Error, Result};
 pub use store::EngagementFile;

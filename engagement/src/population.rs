@@ -83,6 +83,21 @@ impl PopulationItem {
     }
 }
 
+/// The first rows of a listing, for choosing the column mapping before importing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ListingPreview {
+    pub file: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn preview_listing(path: &Path, rows: usize) -> Result<ListingPreview> {
+    let listing = import::open(path)?;
+    let first = listing.rows.take(rows).map(|r| r.map(|(_, cells)| cells)).collect::<Result<_>>()?;
+    Ok(ListingPreview { file: listing.file, header: listing.header, rows: first })
+}
+
 /// Called with the number of rows read so far; returning false cancels the import.
 pub type Progress<'a> = &'a mut dyn FnMut(u64) -> bool;
 
@@ -242,6 +257,15 @@ impl EngagementFile {
                     .ok_or_else(|| Error::NotFound(format!("item {i} of population {population_id}")))
             })
             .collect()
+    }
+
+    /// Items per calendar month of their dates, oldest first; undated items are not counted.
+    pub(crate) fn population_months(&self, population_id: i64) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT substr(item_date, 1, 7), count(*) FROM population_row WHERE population_id = ?1 AND item_date IS NOT NULL GROUP BY 1 ORDER BY 1",
+        )?;
+        let months = stmt.query_map([population_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(months)
     }
 
     /// Amounts (or dates) of every item in index order, for sampling methods that need them.

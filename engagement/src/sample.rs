@@ -17,6 +17,7 @@ use crate::store::EngagementFile;
 
 /// How the items are picked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SampleMethod {
     SimpleRandom,
@@ -25,10 +26,14 @@ pub enum SampleMethod {
     /// By the population's stratum column, or by slices of the period so every part of it is
     /// covered; proportional allocation unless counts per stratum are given.
     Stratified { by: StratifyBy, counts: Option<BTreeMap<String, u64>> },
-    MonetaryUnit { variant: MusVariant },
+    MonetaryUnit {
+        #[cfg_attr(feature = "ts", ts(type = "\"fixed\" | \"cell\""))]
+        variant: MusVariant,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StratifyBy {
     Column,
@@ -40,10 +45,17 @@ pub enum StratifyBy {
 /// How many items: the firm's table for the control's frequency, attribute sampling, or a
 /// number the auditor sets with a reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SizeRequest {
     FrequencyTable,
-    Attribute { plan: AttributePlan },
+    Attribute {
+        #[cfg_attr(
+            feature = "ts",
+            ts(type = "{ confidence: number, tolerable_rate: number, expected_rate: number, population: number | null, model: \"binomial\" | \"poisson\" | \"hypergeometric\" }")
+        )]
+        plan: AttributePlan,
+    },
     Fixed { n: u64, reason: String },
 }
 
@@ -75,6 +87,7 @@ impl SizeBasis {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SampleRequest {
     pub control_id: i64,
     pub population_id: i64,

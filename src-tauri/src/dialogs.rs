@@ -30,3 +30,27 @@ fn with_extension(path: String) -> String {
         format!("{path}.tickmark")
     }
 }
+
+/// Asks for a client's listing to import as a population.
+#[tauri::command]
+pub async fn choose_listing() -> Option<String> {
+    rfd::AsyncFileDialog::new()
+        .set_title("Import population")
+        .add_filter("Listings", &["csv", "xlsx", "xlsm"])
+        .pick_file()
+        .await
+        .map(|f| f.path().display().to_string())
+}
+
+/// Asks for evidence files to attach.
+#[tauri::command]
+pub async fn choose_evidence() -> Vec<String> {
+    rfd::AsyncFileDialog::new()
+        .set_title("Attach evidence")
+        .pick_files()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|f| f.path().display().to_string())
+        .collect()
+}

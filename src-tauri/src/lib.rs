@@ -6,19 +6,51 @@ mod dialogs;
 mod error;
 mod state;
 
-pub use commands::bindings;
+pub use commands::bindings::bindings;
 
 pub fn run() {
+    use commands::{file, matrix, requests, trail, workpaper};
     tauri::Builder::default()
         .manage(state::OpenFile::default())
+        .manage(state::ImportCancel::default())
         .invoke_handler(tauri::generate_handler![
             dialogs::choose_new_file,
             dialogs::choose_existing_file,
-            commands::create_engagement,
-            commands::open_engagement,
-            commands::close_engagement,
-            commands::overview,
-            commands::startup,
+            dialogs::choose_listing,
+            dialogs::choose_evidence,
+            file::startup,
+            file::create_engagement,
+            file::open_engagement,
+            file::close_engagement,
+            file::overview,
+            file::set_user,
+            matrix::criteria,
+            matrix::controls,
+            matrix::add_control,
+            matrix::update_control,
+            workpaper::workpaper,
+            workpaper::add_walkthrough,
+            workpaper::preview_population,
+            workpaper::import_population,
+            workpaper::cancel_import,
+            workpaper::population_items,
+            workpaper::draw_sample,
+            workpaper::record_result,
+            workpaper::add_exception,
+            workpaper::respond_to_exception,
+            workpaper::set_conclusion,
+            workpaper::sign,
+            workpaper::withdraw_signoff,
+            workpaper::raise_review_note,
+            workpaper::respond_to_review_note,
+            workpaper::clear_review_note,
+            requests::requests,
+            requests::add_request,
+            requests::set_request_status,
+            requests::evidence,
+            requests::attach_evidence,
+            trail::trail,
+            trail::verify,
         ])
         .run(tauri::generate_context!())
         .expect("the Tickmark window could not be started");

@@ -1,3 +1,4 @@
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
 use engagement::EngagementFile;
@@ -7,6 +8,10 @@ use crate::error::CommandError;
 /// The one engagement file the window has open, if any.
 #[derive(Default)]
 pub struct OpenFile(Mutex<Option<EngagementFile>>);
+
+/// Set to stop the running population import; kept outside `OpenFile`, whose lock the import holds.
+#[derive(Default)]
+pub struct ImportCancel(pub AtomicBool);
 
 impl OpenFile {
     pub fn lock(&self) -> MutexGuard<'_, Option<EngagementFile>> {

@@ -2,12 +2,11 @@ import { useEffect, useState } from "react";
 import type { Overview, Startup } from "./bindings";
 import { api, errorMessage } from "./api";
 import { Start } from "./screens/Start";
-import { OverviewScreen } from "./screens/Overview";
+import { Shell } from "./screens/Shell";
 
 export function App() {
   const [startup, setStartup] = useState<Startup | null>(null);
   const [overview, setOverview] = useState<Overview | null>(null);
-  const [closeError, setCloseError] = useState<string | null>(null);
 
   useEffect(() => {
     api
@@ -19,19 +18,9 @@ export function App() {
       .catch((e) => setStartup({ path: null, overview: null, error: { code: "internal", message: errorMessage(e) } }));
   }, []);
 
-  async function close() {
-    try {
-      await api.closeEngagement();
-      setOverview(null);
-      setCloseError(null);
-    } catch (e) {
-      setCloseError(errorMessage(e));
-    }
-  }
-
   if (!startup) return null;
   return overview ? (
-    <OverviewScreen overview={overview} onClose={close} error={closeError} />
+    <Shell overview={overview} onOverview={setOverview} onClosed={() => setOverview(null)} />
   ) : (
     <Start onOpened={setOverview} initialPath={startup.path ?? ""} initialError={startup.error?.message ?? null} />
   );

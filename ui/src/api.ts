@@ -1,16 +1,80 @@
 // The only way the UI reaches the shell: one typed function per Tauri command.
-import { invoke } from "@tauri-apps/api/core";
-import type { CommandError, NewEngagement, Overview, Startup } from "./bindings";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  ColumnMapping,
+  CommandError,
+  Conclusion,
+  Control,
+  ControlInput,
+  Criterion,
+  Evidence,
+  ListingPreview,
+  NewEngagement,
+  Overview,
+  Population,
+  PopulationItem,
+  Request,
+  RequestInput,
+  RequestStatus,
+  SampleRequest,
+  SignoffRole,
+  Startup,
+  TestResult,
+  TrailEntry,
+  Verification,
+  WalkthroughInput,
+  Workpaper,
+} from "./bindings";
 
 export const api = {
   chooseNewFile: () => invoke<string | null>("choose_new_file"),
   chooseExistingFile: () => invoke<string | null>("choose_existing_file"),
+  chooseListing: () => invoke<string | null>("choose_listing"),
+  chooseEvidence: () => invoke<string[]>("choose_evidence"),
+  startup: () => invoke<Startup>("startup"),
   createEngagement: (path: string, passphrase: string, engagement: NewEngagement) =>
     invoke<Overview>("create_engagement", { path, passphrase, engagement }),
   openEngagement: (path: string, passphrase: string) => invoke<Overview>("open_engagement", { path, passphrase }),
   closeEngagement: () => invoke<null>("close_engagement"),
   overview: () => invoke<Overview>("overview"),
-  startup: () => invoke<Startup>("startup"),
+  setUser: (initials: string) => invoke<Overview>("set_user", { initials }),
+  criteria: () => invoke<Criterion[]>("criteria"),
+  controls: () => invoke<Control[]>("controls"),
+  addControl: (input: ControlInput) => invoke<number>("add_control", { input }),
+  updateControl: (id: number, input: ControlInput) => invoke<null>("update_control", { id, input }),
+  workpaper: (controlId: number) => invoke<Workpaper>("workpaper", { controlId }),
+  addWalkthrough: (input: WalkthroughInput) => invoke<number>("add_walkthrough", { input }),
+  previewPopulation: (path: string) => invoke<ListingPreview>("preview_population", { path }),
+  importPopulation: (controlId: number, path: string, mapping: ColumnMapping, description: string, onProgress: (rows: number) => void) => {
+    const progress = new Channel<number>();
+    progress.onmessage = onProgress;
+    return invoke<Population>("import_population", { controlId, path, mapping, description, progress });
+  },
+  cancelImport: () => invoke<null>("cancel_import"),
+  populationItems: (populationId: number, offset: number, limit: number) =>
+    invoke<PopulationItem[]>("population_items", { populationId, offset, limit }),
+  drawSample: (request: SampleRequest) => invoke<number>("draw_sample", { request }),
+  recordResult: (result: TestResult) => invoke<null>("record_result", { result }),
+  addException: (controlId: number, description: string, items: number[]) =>
+    invoke<number>("add_exception", { controlId, description, items }),
+  respondToException: (id: number, response: string, by: string, on: string) =>
+    invoke<null>("respond_to_exception", { id, response, by, on }),
+  setConclusion: (controlId: number, conclusion: Conclusion, note: string) =>
+    invoke<null>("set_conclusion", { controlId, conclusion, note }),
+  sign: (controlId: number, role: SignoffRole) => invoke<null>("sign", { controlId, role }),
+  withdrawSignoff: (controlId: number, role: SignoffRole, reason: string) =>
+    invoke<null>("withdraw_signoff", { controlId, role, reason }),
+  raiseReviewNote: (controlId: number, text: string) => invoke<number>("raise_review_note", { controlId, text }),
+  respondToReviewNote: (id: number, response: string) => invoke<null>("respond_to_review_note", { id, response }),
+  clearReviewNote: (id: number) => invoke<null>("clear_review_note", { id }),
+  requests: () => invoke<Request[]>("requests"),
+  addRequest: (input: RequestInput) => invoke<number>("add_request", { input }),
+  setRequestStatus: (id: number, status: RequestStatus) => invoke<null>("set_request_status", { id, status }),
+  evidence: () => invoke<Evidence[]>("evidence"),
+  attachEvidence: (path: string, requestId: number | null, controlId: number | null, receivedOn: string) =>
+    invoke<number>("attach_evidence", { path, requestId, controlId, receivedOn }),
+  trail: () => invoke<TrailEntry[]>("trail"),
+  verify: () => invoke<Verification>("verify"),
 };
 
 export function isCommandError(e: unknown): e is CommandError {

@@ -12,6 +12,8 @@ export type NewEngagement = { client: string, system: string, examination: Exami
 
 export type EngagementInfo = { id: string, client: string, system: string, examination: Examination, categories: Array<Category>, team: Array<TeamMember>, };
 
+export type Criterion = { id: string, title: string, category: Category, };
+
 export type ControlProgress = { id: number, reference: string, description: string, criteria: Array<string>, walkthroughs: number, populations: number, samples: number, 
 /**
  * Results recorded against (sample items × attributes) of the control's samples.
@@ -19,6 +21,120 @@ export type ControlProgress = { id: number, reference: string, description: stri
 results_recorded: number, results_expected: number, exceptions: number, preparer: string | null, reviewer: string | null, open_review_notes: number, };
 
 export type Overview = { path: string, user: string | null, info: EngagementInfo, controls: Array<ControlProgress>, open_requests: number, evidence_files: number, trail_entries: number, };
+
+export type Frequency = "annual" | "quarterly" | "monthly" | "weekly" | "daily" | "multiple_times_per_day" | "as_needed";
+
+export type Nature = "manual" | "automated" | "it_dependent_manual";
+
+export type AttributeInput = { label: string, question: string, };
+
+export type ControlInput = { reference: string, description: string, criteria: Array<string>, frequency: Frequency, nature: Nature, owner: string, attributes: Array<AttributeInput>, };
+
+export type Attribute = { id: number, label: string, question: string, };
+
+export type Control = { id: number, reference: string, description: string, criteria: Array<string>, frequency: Frequency, nature: Nature, owner: string, attributes: Array<Attribute>, };
+
+export type WalkthroughKind = "walkthrough" | "interview";
+
+export type WalkthroughInput = { control_id: number, kind: WalkthroughKind, held_on: string, attendees: Array<string>, narrative: string, 
+/**
+ * Evidence files this walkthrough refers to.
+ */
+evidence: Array<number>, };
+
+export type Walkthrough = { id: number, control_id: number, kind: WalkthroughKind, held_on: string, attendees: Array<string>, narrative: string, 
+/**
+ * Evidence files this walkthrough refers to.
+ */
+evidence: Array<number>, };
+
+export type ColumnMapping = { key: string, date: string | null, amount: string | null, stratum: string | null, };
+
+export type Findings = { blank_keys: Array<number>, duplicate_keys: Array<string>, outside_period: Array<number>, };
+
+export type Population = { id: number, control_id: number, description: string, source_name: string, source_sha256: string, columns: Array<string>, mapping: ColumnMapping, row_count: number, date_min: string | null, date_max: string | null, findings: Findings, 
+/**
+ * SHA-256 over the imported rows: the population's fingerprint, from which seeds derive.
+ */
+fingerprint: string, imported_at: string, };
+
+export type PopulationItem = { index: number, key: string, date: string | null, amount_cents: number | null, stratum: string | null, fields: Array<string>, };
+
+export type ListingPreview = { file: string, header: Array<string>, rows: Array<Array<string>>, };
+
+export type SampleMethod = { "kind": "simple_random" } | { "kind": "systematic" } | { "kind": "cell" } | { "kind": "stratified", by: StratifyBy, counts: { [key in string]: number } | null, } | { "kind": "monetary_unit", variant: "fixed" | "cell", };
+
+export type StratifyBy = "column" | "month" | "quarter" | "half";
+
+export type SizeRequest = { "kind": "frequency_table" } | { "kind": "attribute", plan: { confidence: number, tolerable_rate: number, expected_rate: number, population: number | null, model: "binomial" | "poisson" | "hypergeometric" }, } | { "kind": "fixed", n: number, reason: string, };
+
+export type SampleRequest = { control_id: number, population_id: number, method: SampleMethod, size: SizeRequest, 
+/**
+ * An explicit seed in hex, recorded as chosen; by default the seed is derived.
+ */
+seed: string | null, };
+
+export type Outcome = "pass" | "deviation" | "not_applicable";
+
+export type TestResult = { sample_id: number, 
+/**
+ * Position of the item in the sample's selection order (0-based).
+ */
+position: number, attribute_id: number, outcome: Outcome, tickmark: string | null, note: string | null, };
+
+export type Conclusion = "no_exceptions" | "exceptions_noted" | "not_effective";
+
+export type Exception = { id: number, control_id: number, description: string, 
+/**
+ * Sample positions the exception covers.
+ */
+items: Array<number>, management_response: string | null, response_by: string | null, response_on: string | null, };
+
+export type SignoffRole = "preparer" | "reviewer";
+
+export type Signoff = { id: number, role: SignoffRole, initials: string, signed_at: string, 
+/**
+ * The trail's head when signing: what exactly the signer vouched for.
+ */
+chain_head: string, };
+
+export type ReviewNote = { id: number, control_id: number, raised_by: string, raised_at: string, text: string, response: string | null, responded_by: string | null, responded_at: string | null, cleared_by: string | null, cleared_at: string | null, };
+
+export type SampleItem = { position: number, index: number, key: string, date: string | null, fields: Array<string>, };
+
+export type MonthCount = { month: string, population: number, sample: number, };
+
+export type SampleView = { id: number, population_id: number, method: string, seed: string, seed_derived: boolean, population_size: number, fingerprint: string, reasoning: string, drawn_at: string, columns: Array<string>, items: Array<SampleItem>, spread: Array<MonthCount>, 
+/**
+ * Items with at least one deviation.
+ */
+deviations: number, 
+/**
+ * The statistical evaluation in words, where the size was planned statistically.
+ */
+evaluation: string | null, };
+
+export type Workpaper = { control: Control, walkthroughs: Array<Walkthrough>, populations: Array<Population>, samples: Array<SampleView>, results: Array<TestResult>, exceptions: Array<Exception>, conclusion: Conclusion | null, conclusion_note: string, preparer: Signoff | null, reviewer: Signoff | null, review_notes: Array<ReviewNote>, 
+/**
+ * Why the workpaper cannot be changed now, if it cannot.
+ */
+locked: string | null, };
+
+export type RequestStatus = "open" | "received" | "closed";
+
+export type RequestInput = { number: string, title: string, control_id: number | null, requested_on: string, due_on: string | null, status: RequestStatus, };
+
+export type Request = { id: number, number: string, title: string, control_id: number | null, requested_on: string, due_on: string | null, status: RequestStatus, };
+
+export type Evidence = { id: number, request_id: number | null, control_id: number | null, name: string, size: number, sha256: string, received_on: string, };
+
+export type TrailEntry = { seq: number, at: string, actor: string, action: string, entity: string, entity_id: number, before: string | null, after: string | null, prev_hash: string, hash: string, };
+
+export type Verification = { entries: number, head: string, 
+/**
+ * In the order found: the chain first, then rows, evidence and populations.
+ */
+problems: Array<string>, };
 
 export type CommandError = { code: string, message: string, };
 

@@ -1,5 +1,5 @@
 // How the overview puts numbers and dates into the auditor's words.
-import type { ControlProgress, Examination } from "./bindings";
+import type { Category, ControlProgress, Examination, Frequency, MonthCount, Outcome } from "./bindings";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -14,7 +14,8 @@ export function describeExamination(e: Examination): string {
     : `SOC 2 Type 2, ${longDate(e.period_start)} to ${longDate(e.period_end)}`;
 }
 
-export type Stage = "not started" | "in progress" | "prepared" | "reviewed";
+export const STAGES = ["not started", "in progress", "prepared", "reviewed"] as const;
+export type Stage = (typeof STAGES)[number];
 
 /** Where a control's workpaper stands, as a reviewer would sort it. */
 export function stage(c: ControlProgress): Stage {
@@ -27,4 +28,78 @@ export function stage(c: ControlProgress): Stage {
 export function testingPercent(c: ControlProgress): number {
   if (c.results_expected === 0) return 0;
   return Math.floor((100 * c.results_recorded) / c.results_expected);
+}
+
+const CATEGORY_TITLES: Record<Category, string> = {
+  security: "Security",
+  availability: "Availability",
+  processing_integrity: "Processing Integrity",
+  confidentiality: "Confidentiality",
+  privacy: "Privacy",
+};
+
+export function categoryTitle(c: Category): string {
+  return CATEGORY_TITLES[c];
+}
+
+const FREQUENCIES: Record<Frequency, string> = {
+  annual: "Annual",
+  quarterly: "Quarterly",
+  monthly: "Monthly",
+  weekly: "Weekly",
+  daily: "Daily",
+  multiple_times_per_day: "Many times a day",
+  as_needed: "As needed (event-driven)",
+};
+
+export const FREQUENCY_OPTIONS = Object.entries(FREQUENCIES) as [Frequency, string][];
+
+export function frequencyTitle(f: Frequency): string {
+  return FREQUENCIES[f];
+}
+
+/** Keys of the test grid, as the tickmark legend explains them. */
+export const TICKMARKS: { key: string; outcome: Outcome; mark: string; meaning: string }[] = [
+  { key: "p", outcome: "pass", mark: "✓", meaning: "Inspected; agreed without exception" },
+  { key: "d", outcome: "deviation", mark: "X", meaning: "Deviation: see note and exception" },
+  { key: "n", outcome: "not_applicable", mark: "N/A", meaning: "Not applicable to this item" },
+];
+
+export function markFor(outcome: Outcome): string {
+  return TICKMARKS.find((t) => t.outcome === outcome)?.mark ?? "";
+}
+
+/** The grid cell the arrow keys move to, kept inside the grid. */
+export function moveCell(cell: { row: number; col: number }, key: string, rows: number, cols: number) {
+  const clamp = (v: number, max: number) => Math.max(0, Math.min(max - 1, v));
+  switch (key) {
+    case "ArrowUp":
+      return { row: clamp(cell.row - 1, rows), col: cell.col };
+    case "ArrowDown":
+      return { row: clamp(cell.row + 1, rows), col: cell.col };
+    case "ArrowLeft":
+      return { row: cell.row, col: clamp(cell.col - 1, cols) };
+    case "ArrowRight":
+      return { row: cell.row, col: clamp(cell.col + 1, cols) };
+    default:
+      return cell;
+  }
+}
+
+/** Which window of a long table to render: the rows in view and a few either side. */
+export function visibleWindow(scrollTop: number, viewHeight: number, rowHeight: number, total: number, overscan = 10) {
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(total, Math.ceil((scrollTop + viewHeight) / rowHeight) + overscan);
+  return { first, last };
+}
+
+/** Each month's share of the population and of the sample, in percent, to compare spreads. */
+export function shareByMonth(spread: MonthCount[]): { label: string; values: number[] }[] {
+  const total = (f: (m: MonthCount) => number) => spread.reduce((n, m) => n + f(m), 0) || 1;
+  const population = total((m) => m.population);
+  const sample = total((m) => m.sample);
+  return spread.map((m) => ({
+    label: m.month,
+    values: [Math.round((1000 * m.population) / population) / 10, Math.round((1000 * m.sample) / sample) / 10],
+  }));
 }

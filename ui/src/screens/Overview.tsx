@@ -1,84 +1,76 @@
 import type { Overview } from "../bindings";
-import { describeExamination, stage, testingPercent } from "../format";
+import { BarChart } from "../components";
+import { stage, STAGES, testingPercent } from "../format";
 
 interface Props {
   overview: Overview;
-  onClose: () => void;
-  error: string | null;
+  onOpenControl: (id: number) => void;
 }
 
-export function OverviewScreen({ overview, onClose, error }: Props) {
-  const { info, controls } = overview;
+export function OverviewScreen({ overview, onOpenControl }: Props) {
+  const { controls } = overview;
   const reviewed = controls.filter((c) => c.reviewer).length;
+  const openNotes = controls.reduce((n, c) => n + c.open_review_notes, 0);
+  const exceptions = controls.reduce((n, c) => n + c.exceptions, 0);
   return (
-    <div className="page">
-      <header className="bar">
-        <div>
-          <h1 data-testid="overview-client">{info.client}</h1>
-          <div className="muted" data-testid="overview-examination">
-            {info.system} · {describeExamination(info.examination)}
-          </div>
-        </div>
-        <div className="bar-actions">
-          <span className="muted" title={overview.path}>
-            {overview.user ? `Signed in as ${overview.user}` : ""}
-          </span>
-          <button data-testid="close-engagement" onClick={onClose}>
-            Close file
-          </button>
-        </div>
-      </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+    <div className="overview">
       <section className="summary">
         <Figure label="Controls" value={controls.length} testid="overview-control-count" />
         <Figure label="Reviewed" value={`${reviewed} of ${controls.length}`} />
+        <Figure label="Exceptions" value={exceptions} />
+        <Figure label="Open review notes" value={openNotes} />
         <Figure label="Open requests" value={overview.open_requests} />
         <Figure label="Evidence files" value={overview.evidence_files} />
         <Figure label="Trail entries" value={overview.trail_entries} />
-      </section>
-      <section>
-        <h2>Categories in scope</h2>
-        <p>{info.categories.map((c) => c.replace("_", " ")).join(", ")}</p>
+        <BarChart
+          testid="overview-progress"
+          legend={["controls"]}
+          bars={STAGES.map((s) => ({ label: s, values: [controls.filter((c) => stage(c) === s).length] }))}
+        />
       </section>
       <section>
         <h2>Controls</h2>
         {controls.length === 0 ? (
-          <p className="muted">No controls yet.</p>
+          <p className="muted">No controls yet: add them in the control matrix.</p>
         ) : (
-          <table className="grid" data-testid="overview-controls">
-            <thead>
-              <tr>
-                <th>Ref</th>
-                <th>Control activity</th>
-                <th>Criteria</th>
-                <th>Stage</th>
-                <th>Tested</th>
-                <th>Exceptions</th>
-                <th>Prep.</th>
-                <th>Rev.</th>
-                <th>Notes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {controls.map((c) => (
-                <tr key={c.id}>
-                  <td className="ref">{c.reference}</td>
-                  <td className="wrap">{c.description}</td>
-                  <td>{c.criteria.join(", ")}</td>
-                  <td>{stage(c)}</td>
-                  <td>{c.results_expected ? `${testingPercent(c)}%` : "–"}</td>
-                  <td>{c.exceptions || ""}</td>
-                  <td>{c.preparer ?? ""}</td>
-                  <td>{c.reviewer ?? ""}</td>
-                  <td>{c.open_review_notes || ""}</td>
+          <div className="scroll">
+            <table className="grid" data-testid="overview-controls">
+              <thead>
+                <tr>
+                  <th>Ref</th>
+                  <th>Control activity</th>
+                  <th>Criteria</th>
+                  <th>Stage</th>
+                  <th title="Walkthroughs">Wt</th>
+                  <th title="Populations">Pop</th>
+                  <th title="Samples">Smp</th>
+                  <th>Tested</th>
+                  <th>Exc.</th>
+                  <th>Prep.</th>
+                  <th>Rev.</th>
+                  <th>Notes</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {controls.map((c) => (
+                  <tr key={c.id} className="clickable" onClick={() => onOpenControl(c.id)}>
+                    <td className="ref">{c.reference}</td>
+                    <td className="wrap">{c.description}</td>
+                    <td>{c.criteria.join(", ")}</td>
+                    <td>{stage(c)}</td>
+                    <td>{c.walkthroughs || ""}</td>
+                    <td>{c.populations || ""}</td>
+                    <td>{c.samples || ""}</td>
+                    <td>{c.results_expected ? `${testingPercent(c)}%` : "–"}</td>
+                    <td>{c.exceptions || ""}</td>
+                    <td>{c.preparer ?? ""}</td>
+                    <td>{c.reviewer ?? ""}</td>
+                    <td>{c.open_review_notes || ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </div>

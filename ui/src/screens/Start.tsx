@@ -1,6 +1,7 @@
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import type { Category, Overview, Role } from "../bindings";
 import { api, errorMessage } from "../api";
+import { Field } from "../components";
 import { emptyForm, toNewEngagement, validate, type NewEngagementForm } from "../forms";
 
 const OPTIONAL_CATEGORIES: [Category, string][] = [
@@ -201,15 +202,5 @@ function CreateForm({ onOpened }: { onOpened: (o: Overview) => void }) {
         {busy ? "Creating…" : "Create engagement file"}
       </button>
     </form>
-  );
-}
-
-function Field({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
-  return (
-    <label className="field">
-      <span className="field-label">{label}</span>
-      {children}
-      {error && <span className="field-error">{error}</span>}
-    </label>
   );
 }

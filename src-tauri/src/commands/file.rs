@@ -1,0 +1,85 @@
+//! Creating, opening and closing the engagement file, and who is at the keyboard.
+
+use std::path::PathBuf;
+
+use engagement::model::NewEngagement;
+use engagement::overview::Overview;
+use engagement::EngagementFile;
+use tauri::State;
+
+use super::Reply;
+use crate::error::CommandError;
+use crate::state::OpenFile;
+
+#[tauri::command]
+pub async fn create_engagement(state: State<'_, OpenFile>, path: String, passphrase: String, engagement: NewEngagement) -> Reply<Overview> {
+    let file = EngagementFile::create(&PathBuf::from(path), &passphrase, &engagement)?;
+    replace(&state, file)
+}
+
+#[tauri::command]
+pub async fn open_engagement(state: State<'_, OpenFile>, path: String, passphrase: String) -> Reply<Overview> {
+    let mut guard = state.lock();
+    if let Some(previous) = guard.take() {
+        previous.close()?;
+    }
+    drop(guard);
+    let mut file = EngagementFile::open(&PathBuf::from(path), &passphrase)?;
+    if let Some(first) = file.info()?.team.first() {
+        file.set_user(&first.initials)?;
+    }
+    replace(&state, file)
+}
+
+/// What the window shows first. Started as `tickmark-app FILE`, the open form is filled with
+/// FILE; with TICKMARK_PASSPHRASE also set (the demo does this), the file opens straight away.
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+pub struct Startup {
+    pub path: Option<String>,
+    pub overview: Option<Overview>,
+    pub error: Option<CommandError>,
+}
+
+#[tauri::command]
+pub async fn startup(state: State<'_, OpenFile>) -> Reply<Startup> {
+    let path = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let passphrase = std::env::var("TICKMARK_PASSPHRASE").ok();
+    Ok(match (&path, passphrase) {
+        (Some(p), Some(pass)) => match open_engagement(state, p.clone(), pass).await {
+            Ok(overview) => Startup { path, overview: Some(overview), error: None },
+            Err(e) => Startup { path, overview: None, error: Some(e) },
+        },
+        _ => Startup { path, overview: None, error: None },
+    })
+}
+
+#[tauri::command]
+pub async fn close_engagement(state: State<'_, OpenFile>) -> Reply<()> {
+    match state.lock().take() {
+        Some(file) => Ok(file.close()?),
+        None => Ok(()),
+    }
+}
+
+#[tauri::command]
+pub async fn overview(state: State<'_, OpenFile>) -> Reply<Overview> {
+    state.with(|file| file.overview())
+}
+
+/// Changes are recorded against the initials chosen here.
+#[tauri::command]
+pub async fn set_user(state: State<'_, OpenFile>, initials: String) -> Reply<Overview> {
+    state.with(|file| {
+        file.set_user(&initials)?;
+        file.overview()
+    })
+}
+
+fn replace(state: &OpenFile, file: EngagementFile) -> Reply<Overview> {
+    let overview = file.overview()?;
+    let mut guard = state.lock();
+    if let Some(previous) = guard.replace(file) {
+        previous.close()?;
+    }
+    Ok(overview)
+}

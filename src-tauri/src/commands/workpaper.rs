@@ -1,0 +1,115 @@
+//! One control's workpaper: walkthroughs, population, sample, test grid, exceptions,
+//! conclusion, sign-offs and review notes.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use chrono::NaiveDate;
+use engagement::population::{preview_listing, ColumnMapping, ListingPreview, Population, PopulationItem};
+use engagement::sample::SampleRequest;
+use engagement::signoff::SignoffRole;
+use engagement::testing::{Conclusion, TestResult};
+use engagement::walkthrough::WalkthroughInput;
+use engagement::workpaper::Workpaper;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::Reply;
+use crate::state::{ImportCancel, OpenFile};
+
+#[tauri::command]
+pub async fn workpaper(state: State<'_, OpenFile>, control_id: i64) -> Reply<Workpaper> {
+    state.with(|f| f.workpaper(control_id))
+}
+
+#[tauri::command]
+pub async fn add_walkthrough(state: State<'_, OpenFile>, input: WalkthroughInput) -> Reply<i64> {
+    state.with(|f| f.add_walkthrough(&input))
+}
+
+#[tauri::command]
+pub async fn preview_population(path: String) -> Reply<ListingPreview> {
+    Ok(preview_listing(&PathBuf::from(path), 8)?)
+}
+
+/// Imports a listing, reporting rows read through `progress`; `cancel_import` stops it and
+/// nothing is stored.
+#[tauri::command]
+pub async fn import_population(
+    state: State<'_, OpenFile>,
+    cancel: State<'_, ImportCancel>,
+    control_id: i64,
+    path: String,
+    mapping: ColumnMapping,
+    description: String,
+    progress: Channel<u64>,
+) -> Reply<Population> {
+    cancel.0.store(false, Ordering::SeqCst);
+    state.with(|f| {
+        let id = f.import_population(control_id, &PathBuf::from(&path), &mapping, &description, &mut |rows| {
+            let _ = progress.send(rows);
+            !cancel.0.load(Ordering::SeqCst)
+        })?;
+        f.population(id)
+    })
+}
+
+#[tauri::command]
+pub fn cancel_import(cancel: State<'_, ImportCancel>) {
+    cancel.0.store(true, Ordering::SeqCst);
+}
+
+#[tauri::command]
+pub async fn population_items(state: State<'_, OpenFile>, population_id: i64, offset: i64, limit: i64) -> Reply<Vec<PopulationItem>> {
+    state.with(|f| f.population_items(population_id, offset, limit))
+}
+
+#[tauri::command]
+pub async fn draw_sample(state: State<'_, OpenFile>, request: SampleRequest) -> Reply<i64> {
+    state.with(|f| f.draw_sample(&request))
+}
+
+#[tauri::command]
+pub async fn record_result(state: State<'_, OpenFile>, result: TestResult) -> Reply<()> {
+    state.with(|f| f.record_result(&result))
+}
+
+#[tauri::command]
+pub async fn add_exception(state: State<'_, OpenFile>, control_id: i64, description: String, items: Vec<i64>) -> Reply<i64> {
+    state.with(|f| f.add_exception(control_id, &description, &items))
+}
+
+#[tauri::command]
+pub async fn respond_to_exception(state: State<'_, OpenFile>, id: i64, response: String, by: String, on: NaiveDate) -> Reply<()> {
+    state.with(|f| f.respond_to_exception(id, &response, &by, on))
+}
+
+#[tauri::command]
+pub async fn set_conclusion(state: State<'_, OpenFile>, control_id: i64, conclusion: Conclusion, note: String) -> Reply<()> {
+    state.with(|f| f.set_conclusion(control_id, conclusion, &note))
+}
+
+#[tauri::command]
+pub async fn sign(state: State<'_, OpenFile>, control_id: i64, role: SignoffRole) -> Reply<()> {
+    state.with(|f| f.sign(control_id, role))
+}
+
+#[tauri::command]
+pub async fn withdraw_signoff(state: State<'_, OpenFile>, control_id: i64, role: SignoffRole, reason: String) -> Reply<()> {
+    state.with(|f| f.withdraw_signoff(control_id, role, &reason))
+}
+
+#[tauri::command]
+pub async fn raise_review_note(state: State<'_, OpenFile>, control_id: i64, text: String) -> Reply<i64> {
+    state.with(|f| f.raise_review_note(control_id, &text))
+}
+
+#[tauri::command]
+pub async fn respond_to_review_note(state: State<'_, OpenFile>, id: i64, response: String) -> Reply<()> {
+    state.with(|f| f.respond_to_review_note(id, &response))
+}
+
+#[tauri::command]
+pub async fn clear_review_note(state: State<'_, OpenFile>, id: i64) -> Reply<()> {
+    state.with(|f| f.clear_review_note(id))
+}

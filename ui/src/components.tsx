@@ -1,0 +1,91 @@
+// Small pieces every screen uses.
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { errorMessage } from "./api";
+
+export function Field({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+      {error && <span className="field-error">{error}</span>}
+    </label>
+  );
+}
+
+export function ErrorNote({ error, testid }: { error: string | null; testid?: string }) {
+  if (!error) return null;
+  return (
+    <p className="error" role="alert" data-testid={testid}>
+      {error}
+    </p>
+  );
+}
+
+/** Runs a command, keeping its error message for display and whether it is under way. */
+export function useAction() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function run<T>(f: () => Promise<T>): Promise<T | undefined> {
+    setBusy(true);
+    setError(null);
+    try {
+      return await f();
+    } catch (e) {
+      setError(errorMessage(e));
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { error, busy, run, setError };
+}
+
+export interface Bar {
+  label: string;
+  values: number[];
+}
+
+/**
+ * Grouped bars drawn with plain elements: heights are set through the DOM, not inline style
+ * attributes, so the strict Content-Security-Policy holds.
+ */
+export function BarChart({ bars, legend, testid }: { bars: Bar[]; legend: string[]; testid?: string }) {
+  const max = Math.max(1, ...bars.flatMap((b) => b.values));
+  return (
+    <div className="chart" data-testid={testid}>
+      <div className="chart-bars">
+        {bars.map((b) => (
+          <div className="chart-group" key={b.label} title={`${b.label}: ${b.values.join(" / ")}`}>
+            <div className="chart-stack">
+              {b.values.map((v, i) => (
+                <SizedBar key={i} fraction={v / max} series={i} />
+              ))}
+            </div>
+            <div className="chart-label">{b.label}</div>
+          </div>
+        ))}
+      </div>
+      <div className="chart-legend">
+        {legend.map((l, i) => (
+          <span key={l} className={`legend series-${i}`}>
+            {l}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function SizedBar({ fraction, series }: { fraction: number; series: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.style.setProperty("height", `${Math.round(fraction * 100)}%`);
+  }, [fraction]);
+  return <div ref={ref} className={`chart-bar series-${series}`} />;
+}
+
+export function today(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

@@ -1,0 +1,186 @@
+import { useEffect, useState } from "react";
+import type { Control, Evidence, Overview, Request, RequestStatus } from "../bindings";
+import { api } from "../api";
+import { ErrorNote, Field, today, useAction } from "../components";
+
+const STATUSES: RequestStatus[] = ["open", "received", "closed"];
+
+export function Requests({ overview }: { overview: Overview }) {
+  const [requests, setRequests] = useState<Request[]>([]);
+  const [evidence, setEvidence] = useState<Evidence[]>([]);
+  const [controls, setControls] = useState<Control[]>([]);
+  const action = useAction();
+
+  async function load() {
+    const loaded = await action.run(() => Promise.all([api.requests(), api.evidence(), api.controls()]));
+    if (loaded) {
+      setRequests(loaded[0]);
+      setEvidence(loaded[1]);
+      setControls(loaded[2]);
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, [overview.path]);
+
+  const reference = (id: number | null) => controls.find((c) => c.id === id)?.reference ?? "";
+
+  async function setStatus(id: number, status: RequestStatus) {
+    if ((await action.run(() => api.setRequestStatus(id, status))) !== undefined) await load();
+  }
+
+  return (
+    <div>
+      <ErrorNote error={action.error} />
+      <section>
+        <h2>Requests</h2>
+        <table className="grid" data-testid="requests">
+          <thead>
+            <tr>
+              <th>No.</th>
+              <th>Requested</th>
+              <th>Control</th>
+              <th>Requested on</th>
+              <th>Due</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.map((r) => (
+              <tr key={r.id}>
+                <td className="ref">{r.number}</td>
+                <td className="wrap">{r.title}</td>
+                <td>{reference(r.control_id)}</td>
+                <td>{r.requested_on}</td>
+                <td>{r.due_on ?? ""}</td>
+                <td>
+                  <select value={r.status} onChange={(e) => setStatus(r.id, e.target.value as RequestStatus)}>
+                    {STATUSES.map((s) => (
+                      <option key={s}>{s}</option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <NewRequest controls={controls} next={`PBC-${String(requests.length + 1).padStart(2, "0")}`} onAdded={load} />
+      </section>
+      <section>
+        <h2>Evidence</h2>
+        <table className="grid" data-testid="evidence">
+          <thead>
+            <tr>
+              <th>File</th>
+              <th>Size</th>
+              <th>SHA-256</th>
+              <th>Received</th>
+              <th>Request</th>
+              <th>Control</th>
+            </tr>
+          </thead>
+          <tbody>
+            {evidence.map((e) => (
+              <tr key={e.id}>
+                <td>{e.name}</td>
+                <td className="num">{e.size.toLocaleString()}</td>
+                <td className="mono">{e.sha256.slice(0, 16)}…</td>
+                <td>{e.received_on}</td>
+                <td>{requests.find((r) => r.id === e.request_id)?.number ?? ""}</td>
+                <td>{reference(e.control_id)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <AttachEvidence requests={requests} onAttached={load} />
+      </section>
+    </div>
+  );
+}
+
+function NewRequest({ controls, next, onAdded }: { controls: Control[]; next: string; onAdded: () => Promise<void> }) {
+  const [title, setTitle] = useState("");
+  const [control, setControl] = useState("");
+  const [due, setDue] = useState("");
+  const action = useAction();
+  async function add() {
+    const id = await action.run(() =>
+      api.addRequest({ number: next, title, control_id: control ? Number(control) : null, requested_on: today(), due_on: due || null, status: "open" }),
+    );
+    if (id !== undefined) {
+      setTitle("");
+      await onAdded();
+    }
+  }
+  return (
+    <div className="row">
+      <Field label={`New request ${next}`}>
+        <input value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Listing of all changes deployed to production in the period" />
+      </Field>
+      <Field label="Control">
+        <select value={control} onChange={(e) => setControl(e.target.value)}>
+          <option value="">(none)</option>
+          {controls.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.reference}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Due">
+        <input value={due} onChange={(e) => setDue(e.target.value)} placeholder="YYYY-MM-DD" />
+      </Field>
+      <button onClick={add} disabled={!title.trim() || action.busy}>
+        Add request
+      </button>
+      <ErrorNote error={action.error} />
+    </div>
+  );
+}
+
+function AttachEvidence({ requests, onAttached }: { requests: Request[]; onAttached: () => Promise<void> }) {
+  const [paths, setPaths] = useState<string[]>([]);
+  const [request, setRequest] = useState("");
+  const [received, setReceived] = useState(today());
+  const action = useAction();
+  async function browse() {
+    setPaths(await api.chooseEvidence());
+  }
+  async function attach() {
+    const requestId = request ? Number(request) : null;
+    const controlId = requests.find((r) => r.id === requestId)?.control_id ?? null;
+    const done = await action.run(async () => {
+      for (const path of paths) await api.attachEvidence(path, requestId, controlId, received);
+      return true;
+    });
+    if (done) {
+      setPaths([]);
+      await onAttached();
+    }
+  }
+  return (
+    <div className="row">
+      <Field label="Files to attach">
+        <input data-testid="evidence-path" value={paths.join("; ")} onChange={(e) => setPaths(e.target.value.split(";").map((p) => p.trim()).filter(Boolean))} />
+      </Field>
+      <button onClick={browse}>Browse…</button>
+      <Field label="For request">
+        <select value={request} onChange={(e) => setRequest(e.target.value)}>
+          <option value="">(none)</option>
+          {requests.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.number}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Received on">
+        <input value={received} onChange={(e) => setReceived(e.target.value)} />
+      </Field>
+      <button data-testid="attach-evidence" onClick={attach} disabled={paths.length === 0 || action.busy}>
+        {action.busy ? "Attaching…" : "Attach"}
+      </button>
+      <ErrorNote error={action.error} />
+    </div>
+  );
+}

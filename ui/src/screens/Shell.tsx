@@ -1,0 +1,100 @@
+import { useState } from "react";
+import type { Overview } from "../bindings";
+import { api } from "../api";
+import { ErrorNote, useAction } from "../components";
+import { describeExamination } from "../format";
+import { OverviewScreen } from "./Overview";
+import { Matrix } from "./Matrix";
+import { WorkpaperScreen } from "./Workpaper";
+import { Requests } from "./Requests";
+import { Trail } from "./Trail";
+
+type Tab = "overview" | "matrix" | "requests" | "trail";
+
+const TABS: [Tab, string][] = [
+  ["overview", "Overview"],
+  ["matrix", "Control matrix"],
+  ["requests", "Requests & evidence"],
+  ["trail", "Trail"],
+];
+
+interface Props {
+  overview: Overview;
+  onOverview: (o: Overview) => void;
+  onClosed: () => void;
+}
+
+/** The open engagement: its header, the sections, and the workpaper in view. */
+export function Shell({ overview, onOverview, onClosed }: Props) {
+  const [tab, setTab] = useState<Tab>("overview");
+  const [controlId, setControlId] = useState<number | null>(null);
+  const action = useAction();
+  const { info } = overview;
+
+  async function refresh() {
+    const o = await action.run(() => api.overview());
+    if (o) onOverview(o);
+  }
+
+  function show(t: Tab) {
+    setControlId(null);
+    setTab(t);
+    void refresh();
+  }
+
+  async function close() {
+    if ((await action.run(() => api.closeEngagement())) !== undefined) onClosed();
+  }
+
+  async function switchUser(initials: string) {
+    const o = await action.run(() => api.setUser(initials));
+    if (o) onOverview(o);
+  }
+
+  return (
+    <div className="page">
+      <header className="bar">
+        <div>
+          <h1 data-testid="overview-client">{info.client}</h1>
+          <div className="muted" data-testid="overview-examination">
+            {info.system} · {describeExamination(info.examination)}
+          </div>
+        </div>
+        <div className="bar-actions">
+          <label className="inline">
+            Working as
+            <select data-testid="user" value={overview.user ?? ""} onChange={(e) => switchUser(e.target.value)}>
+              {info.team.map((m) => (
+                <option key={m.initials} value={m.initials}>
+                  {m.initials} · {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button data-testid="close-engagement" onClick={close}>
+            Close file
+          </button>
+        </div>
+      </header>
+      <nav className="tabs">
+        {TABS.map(([t, label]) => (
+          <button key={t} data-testid={`tab-${t}`} className={tab === t && controlId === null ? "tab active" : "tab"} onClick={() => show(t)}>
+            {label}
+          </button>
+        ))}
+      </nav>
+      <ErrorNote error={action.error} />
+      {controlId !== null ? (
+        <WorkpaperScreen controlId={controlId} overview={overview} onBack={() => show(tab)} />
+      ) : tab === "overview" ? (
+        <OverviewScreen overview={overview} onOpenControl={setControlId} />
+      ) : tab === "matrix" ? (
+        <Matrix overview={overview} onOpenControl={setControlId} />
+      ) : tab === "requests" ? (
+        <Requests overview={overview} />
+      ) : (
+        <Trail />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+import { useEffect, useRef, useState } from "react";
+import type { ListingPreview, Population, PopulationItem } from "../bindings";
+import { api } from "../api";
+import { ErrorNote, Field, useAction } from "../components";
+import { visibleWindow } from "../format";
+import type { PanelProps } from "../screens/Workpaper";
+
+/** Guesses which column is which from its name; the auditor confirms or changes it. */
+export function guessColumn(header: string[], words: string[]): string {
+  return header.find((h) => words.some((w) => h.toLowerCase().includes(w))) ?? "";
+}
+
+export function PopulationPanel({ wp, reload }: PanelProps) {
+  const [path, setPath] = useState("");
+  const [preview, setPreview] = useState<ListingPreview | null>(null);
+  const [key, setKey] = useState("");
+  const [date, setDate] = useState("");
+  const [amount, setAmount] = useState("");
+  const [stratum, setStratum] = useState("");
+  const [description, setDescription] = useState("");
+  const [rows, setRows] = useState<number | null>(null);
+  const action = useAction();
+
+  async function browse() {
+    const chosen = await api.chooseListing();
+    if (chosen) setPath(chosen);
+  }
+
+  async function loadPreview() {
+    const p = await action.run(() => api.previewPopulation(path));
+    if (p) {
+      setPreview(p);
+      setKey(guessColumn(p.header, ["id", "key", "number", "ticket"]) || p.header[0]);
+      setDate(guessColumn(p.header, ["date", "_on", "deployed", "granted"]));
+      setAmount(guessColumn(p.header, ["amount", "value", "total"]));
+      setStratum("");
+    }
+  }
+
+  async function runImport() {
+    setRows(0);
+    const mapping = { key, date: date || null, amount: amount || null, stratum: stratum || null };
+    const done = await action.run(() => api.importPopulation(wp.control.id, path, mapping, description, setRows));
+    setRows(null);
+    if (done) {
+      setPreview(null);
+      setPath("");
+      setDescription("");
+      await reload();
+    }
+  }
+
+  const columnSelect = (label: string, value: string, set: (v: string) => void, testid: string, optional = true) => (
+    <Field label={label}>
+      <select data-testid={testid} value={value} onChange={(e) => set(e.target.value)}>
+        {optional && <option value="">(none)</option>}
+        {preview?.header.map((h) => (
+          <option key={h} value={h}>
+            {h}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+
+  return (
+    <section className="card">
+      <h3>Population</h3>
+      {wp.populations.map((p) => (
+        <PopulationSummary key={p.id} population={p} />
+      ))}
+      {!wp.locked && (
+        <details open={wp.populations.length === 0}>
+          <summary>Import the client's listing (CSV or XLSX)</summary>
+          <div className="row">
+            <Field label="Listing">
+              <input data-testid="population-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/listing.csv" />
+            </Field>
+            <button type="button" onClick={browse}>
+              Browse…
+            </button>
+            <button type="button" data-testid="population-preview" onClick={loadPreview} disabled={!path}>
+              Preview
+            </button>
+          </div>
+          {preview && (
+            <>
+              <div className="scroll preview">
+                <table className="grid" data-testid="population-preview-table">
+                  <thead>
+                    <tr>
+                      {preview.header.map((h) => (
+                        <th key={h}>{h}</th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.rows.map((r, i) => (
+                      <tr key={i}>
+                        {r.map((cell, j) => (
+                          <td key={j}>{cell}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <div className="row">
+                {columnSelect("Item key", key, setKey, "map-key", false)}
+                {columnSelect("Date", date, setDate, "map-date")}
+                {columnSelect("Amount", amount, setAmount, "map-amount")}
+                {columnSelect("Stratum", stratum, setStratum, "map-stratum")}
+              </div>
+              <Field label="Source: system, query, who ran it and when">
+                <input data-testid="population-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+              </Field>
+              <div className="row">
+                <button className="primary" data-testid="population-import" onClick={runImport} disabled={action.busy || !key}>
+                  Import
+                </button>
+                {rows !== null && (
+                  <>
+                    <span data-testid="import-progress">{rows.toLocaleString()} rows read</span>
+                    <button onClick={() => api.cancelImport()}>Cancel import</button>
+                  </>
+                )}
+              </div>
+            </>
+          )}
+          <ErrorNote error={action.error} testid="population-error" />
+        </details>
+      )}
+    </section>
+  );
+}
+
+function PopulationSummary({ population: p }: { population: Population }) {
+  const f = p.findings;
+  const clean = f.blank_keys.length + f.duplicate_keys.length + f.outside_period.length === 0;
+  return (
+    <div className="entry" data-testid="population">
+      <strong>{p.source_name}</strong> · <span data-testid="population-rows">{p.row_count.toLocaleString()}</span> items
+      {p.date_min && ` dated ${p.date_min} to ${p.date_max}`}
+      <div className="muted">{p.description}</div>
+      <div className="mono">
+        source SHA-256 {p.source_sha256}
+        <br />
+        fingerprint {p.fingerprint}
+      </div>
+      <div data-testid="population-findings" className={clean ? "ok" : "warn"}>
+        {clean
+          ? "Completeness checks: no blank or duplicate keys; every dated item falls within the period."
+          : [
+              f.blank_keys.length && `${f.blank_keys.length} blank keys (rows ${f.blank_keys.slice(0, 10).join(", ")})`,
+              f.duplicate_keys.length && `${f.duplicate_keys.length} duplicate keys (${f.duplicate_keys.slice(0, 10).join(", ")})`,
+              f.outside_period.length && `${f.outside_period.length} items dated outside the period (rows ${f.outside_period.slice(0, 10).join(", ")})`,
+            ]
+              .filter(Boolean)
+              .join("; ")}
+      </div>
+      <details>
+        <summary>Browse the items</summary>
+        <ItemTable population={p} />
+      </details>
+    </div>
+  );
+}
+
+const ROW_HEIGHT = 24;
+const VIEW_HEIGHT = 320;
+const PAGE = 200;
+
+/** A window onto the population: only the rows in view are fetched and drawn. */
+function ItemTable({ population }: { population: Population }) {
+  const [scrollTop, setScrollTop] = useState(0);
+  const pages = useRef(new Map<number, PopulationItem[]>());
+  const [, redraw] = useState(0);
+  const { first, last } = visibleWindow(scrollTop, VIEW_HEIGHT, ROW_HEIGHT, population.row_count);
+  const spacer = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    spacer.current?.style.setProperty("height", `${population.row_count * ROW_HEIGHT}px`);
+  }, [population.row_count]);
+  useEffect(() => {
+    body.current?.style.setProperty("transform", `translateY(${first * ROW_HEIGHT}px)`);
+    for (let page = Math.floor(first / PAGE); page <= Math.floor(Math.max(first, last - 1) / PAGE); page++) {
+      if (!pages.current.has(page)) {
+        pages.current.set(page, []);
+        void api.populationItems(population.id, page * PAGE, PAGE).then((items) => {
+          pages.current.set(page, items);
+          redraw((n) => n + 1);
+        });
+      }
+    }
+  }, [first, last, population.id]);
+
+  const rows: (PopulationItem | undefined)[] = [];
+  for (let i = first; i < last; i++) rows.push(pages.current.get(Math.floor(i / PAGE))?.[i % PAGE]);
+  return (
+    <div className="virtual" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="population-items">
+      <div ref={spacer} className="virtual-spacer" />
+      <div ref={body} className="virtual-body">
+        <table className="grid">
+          <tbody>
+            {rows.map((item, i) => (
+              <tr key={first + i} className="virtual-row">
+                <td className="num">{first + i + 1}</td>
+                {item ? item.fields.map((cell, j) => <td key={j}>{cell}</td>) : <td className="muted">…</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+import { useState } from "react";
+import type { SampleMethod, SampleView, SizeRequest } from "../bindings";
+import { api } from "../api";
+import { BarChart, ErrorNote, Field, useAction } from "../components";
+import { shareByMonth } from "../format";
+import type { PanelProps } from "../screens/Workpaper";
+
+type SizeKind = SizeRequest["kind"];
+type MethodKind = "simple_random" | "systematic" | "cell" | "stratified_month" | "stratified_quarter" | "stratified_column" | "mus_fixed" | "mus_cell";
+
+const METHODS: [MethodKind, string][] = [
+  ["simple_random", "Simple random"],
+  ["systematic", "Systematic, random start"],
+  ["cell", "Cell (one per interval)"],
+  ["stratified_month", "Stratified by month"],
+  ["stratified_quarter", "Stratified by quarter"],
+  ["stratified_column", "Stratified by the stratum column"],
+  ["mus_fixed", "Monetary-unit, fixed interval"],
+  ["mus_cell", "Monetary-unit, cell"],
+];
+
+export function toMethod(kind: MethodKind): SampleMethod {
+  switch (kind) {
+    case "stratified_month":
+      return { kind: "stratified", by: "month", counts: null };
+    case "stratified_quarter":
+      return { kind: "stratified", by: "quarter", counts: null };
+    case "stratified_column":
+      return { kind: "stratified", by: "column", counts: null };
+    case "mus_fixed":
+      return { kind: "monetary_unit", variant: "fixed" };
+    case "mus_cell":
+      return { kind: "monetary_unit", variant: "cell" };
+    default:
+      return { kind };
+  }
+}
+
+export function SamplePanel({ wp, reload }: PanelProps) {
+  const population = wp.populations[wp.populations.length - 1];
+  const [sizeKind, setSizeKind] = useState<SizeKind>("frequency_table");
+  const [method, setMethod] = useState<MethodKind>("simple_random");
+  const [confidence, setConfidence] = useState("95");
+  const [tolerable, setTolerable] = useState("5");
+  const [expected, setExpected] = useState("0");
+  const [n, setN] = useState("25");
+  const [reason, setReason] = useState("");
+  const [seed, setSeed] = useState("");
+  const action = useAction();
+
+  if (!population) {
+    return (
+      <section className="card">
+        <h3>Sample</h3>
+        <p className="muted">Import the population first; the sample is drawn from it.</p>
+      </section>
+    );
+  }
+
+  function size(): SizeRequest {
+    if (sizeKind === "attribute")
+      return {
+        kind: "attribute",
+        plan: { confidence: Number(confidence) / 100, tolerable_rate: Number(tolerable) / 100, expected_rate: Number(expected) / 100, population: null, model: "binomial" },
+      };
+    if (sizeKind === "fixed") return { kind: "fixed", n: Number(n), reason };
+    return { kind: "frequency_table" };
+  }
+
+  async function draw() {
+    const id = await action.run(() =>
+      api.drawSample({ control_id: wp.control.id, population_id: population.id, method: toMethod(method), size: size(), seed: seed.trim() || null }),
+    );
+    if (id !== undefined) await reload();
+  }
+
+  return (
+    <section className="card">
+      <h3>Sample</h3>
+      {wp.samples.map((s) => (
+        <SampleSummary key={s.id} sample={s} />
+      ))}
+      {!wp.locked && (
+        <details open={wp.samples.length === 0}>
+          <summary>Size and draw a sample from {population.source_name}</summary>
+          <div className="row">
+            <Field label="Sample size">
+              <select data-testid="size-kind" value={sizeKind} onChange={(e) => setSizeKind(e.target.value as SizeKind)}>
+                <option value="frequency_table">Firm's frequency table</option>
+                <option value="attribute">Statistical (attribute sampling)</option>
+                <option value="fixed">Set by the auditor</option>
+              </select>
+            </Field>
+            <Field label="Selection method">
+              <select data-testid="method" value={method} onChange={(e) => setMethod(e.target.value as MethodKind)}>
+                {METHODS.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Seed (leave empty to derive it)">
+              <input data-testid="seed" value={seed} onChange={(e) => setSeed(e.target.value)} placeholder="derived from engagement, control and population" />
+            </Field>
+          </div>
+          {sizeKind === "attribute" && (
+            <div className="row">
+              <Field label="Confidence %">
+                <input value={confidence} onChange={(e) => setConfidence(e.target.value)} />
+              </Field>
+              <Field label="Tolerable deviation rate %">
+                <input value={tolerable} onChange={(e) => setTolerable(e.target.value)} />
+              </Field>
+              <Field label="Expected deviation rate %">
+                <input value={expected} onChange={(e) => setExpected(e.target.value)} />
+              </Field>
+            </div>
+          )}
+          {sizeKind === "fixed" && (
+            <div className="row">
+              <Field label="Items">
+                <input data-testid="size-n" value={n} onChange={(e) => setN(e.target.value)} />
+              </Field>
+              <Field label="Why this many">
+                <input data-testid="size-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+              </Field>
+            </div>
+          )}
+          <button className="primary" data-testid="draw-sample" onClick={draw} disabled={action.busy}>
+            Draw sample
+          </button>
+          <ErrorNote error={action.error} testid="sample-error" />
+        </details>
+      )}
+    </section>
+  );
+}
+
+function SampleSummary({ sample: s }: { sample: SampleView }) {
+  const spread = shareByMonth(s.spread);
+  return (
+    <div className="entry" data-testid="sample">
+      <strong data-testid="sample-size">
+        {s.items.length} of {s.population_size.toLocaleString()} items
+      </strong>{" "}
+      by {s.method}, drawn {s.drawn_at.slice(0, 10)}
+      <p className="wrap">{s.reasoning}</p>
+      <div className="mono">
+        seed <span data-testid="sample-seed">{s.seed}</span> ({s.seed_derived ? "derived from the engagement, control and population" : "chosen explicitly"})
+        <br />
+        population fingerprint {s.fingerprint}
+      </div>
+      {s.evaluation && <p data-testid="sample-evaluation">{s.evaluation}</p>}
+      {spread.length > 0 && (
+        <BarChart testid="sample-spread" legend={["population, % by month", "sample, % by month"]} bars={spread} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { Outcome, SampleView, TestResult } from "../bindings";
+import { api } from "../api";
+import { ErrorNote, useAction } from "../components";
+import { markFor, moveCell, TICKMARKS } from "../format";
+import type { PanelProps } from "../screens/Workpaper";
+
+/**
+ * Sample items down, attributes across. Arrows move; P, D and N set pass, deviation and not
+ * applicable; a deviation asks for its note before it is recorded.
+ */
+export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleView }) {
+  const attributes = wp.control.attributes;
+  const [cell, setCell] = useState({ row: 0, col: 0 });
+  const [noting, setNoting] = useState<string | null>(null);
+  const grid = useRef<HTMLTableElement>(null);
+  const action = useAction();
+  const results = new Map<string, TestResult>();
+  for (const r of wp.results) if (r.sample_id === sample.id) results.set(`${r.position}:${r.attribute_id}`, r);
+  const recorded = results.size;
+  const expected = sample.items.length * attributes.length;
+
+  useEffect(() => {
+    if (noting === null) grid.current?.focus();
+  }, [noting]);
+
+  async function record(outcome: Outcome, note: string | null) {
+    const attribute = attributes[cell.col];
+    const done = await action.run(() =>
+      api.recordResult({ sample_id: sample.id, position: cell.row, attribute_id: attribute.id, outcome, tickmark: markFor(outcome), note }),
+    );
+    if (done !== undefined) {
+      await reload();
+      setCell((c) => moveCell(c, "ArrowDown", sample.items.length, attributes.length));
+    }
+  }
+
+  function onKey(e: KeyboardEvent) {
+    if (noting !== null) return;
+    if (e.key.startsWith("Arrow")) {
+      e.preventDefault();
+      setCell((c) => moveCell(c, e.key, sample.items.length, attributes.length));
+      return;
+    }
+    const tick = TICKMARKS.find((t) => t.key === e.key.toLowerCase());
+    if (!tick || wp.locked) return;
+    e.preventDefault();
+    if (tick.outcome === "deviation") setNoting("");
+    else void record(tick.outcome, null);
+  }
+
+  return (
+    <section className="card">
+      <h3>
+        Test grid{" "}
+        <span className="muted" data-testid="grid-progress">
+          {recorded} of {expected} results recorded
+        </span>
+      </h3>
+      <div className="legend-box">
+        {TICKMARKS.map((t) => (
+          <span key={t.key}>
+            <kbd>{t.key.toUpperCase()}</kbd> <b>{t.mark}</b> {t.meaning}
+          </span>
+        ))}
+        <span>
+          <kbd>←↑↓→</kbd> move
+        </span>
+      </div>
+      <div className="scroll grid-scroll">
+        <table className="grid test-grid" tabIndex={0} ref={grid} onKeyDown={onKey} data-testid="test-grid" aria-label="Test grid">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Item</th>
+              <th>Date</th>
+              {attributes.map((a) => (
+                <th key={a.id} title={a.question}>
+                  {a.label}: {a.question}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {sample.items.map((item) => (
+              <tr key={item.position}>
+                <td className="num">{item.position + 1}</td>
+                <td className="ref">{item.key}</td>
+                <td>{item.date ?? ""}</td>
+                {attributes.map((a, col) => {
+                  const r = results.get(`${item.position}:${a.id}`);
+                  const focused = cell.row === item.position && cell.col === col;
+                  return (
+                    <td
+                      key={a.id}
+                      data-testid={`cell-${item.position}-${col}`}
+                      className={`mark ${r?.outcome ?? ""} ${focused ? "focused" : ""}`}
+                      title={r?.note ?? ""}
+                      onClick={() => setCell({ row: item.position, col })}
+                    >
+                      {r ? markFor(r.outcome) : ""}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {noting !== null && (
+        <div className="row">
+          <input
+            autoFocus
+            data-testid="deviation-note"
+            placeholder={`What was found on item ${cell.row + 1}, attribute ${attributes[cell.col]?.label}? (Enter to record, Esc to cancel)`}
+            value={noting}
+            onChange={(e) => setNoting(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                const note = noting;
+                setNoting(null);
+                void record("deviation", note);
+              } else if (e.key === "Escape") setNoting(null);
+            }}
+          />
+        </div>
+      )}
+      <ErrorNote error={action.error} testid="grid-error" />
+    </section>
+  );
+}
