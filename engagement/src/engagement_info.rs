@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Category, EngagementInfo, NewEngagement, TeamMember};
 use crate::store::{EngagementFile, Writer};
 
@@ -20,16 +20,33 @@ pub(crate) fn initialise(w: &Writer, new: &NewEngagement, categories: &[Category
     )?;
     w.record("create", "engagement", 1, None)?;
     for member in &new.team {
-        tx.execute(
-            "INSERT INTO team_member (name, initials, role) VALUES (?1, ?2, ?3)",
-            params![member.name.trim(), member.initials.trim().to_uppercase(), serde_json::to_value(member.role)?.as_str()],
-        )?;
-        w.record("add", "team_member", tx.last_insert_rowid(), None)?;
+        insert_member(w, member)?;
     }
     Ok(())
 }
 
+fn insert_member(w: &Writer, member: &TeamMember) -> Result<()> {
+    w.tx()
+        .execute(
+            "INSERT INTO team_member (name, initials, role) VALUES (?1, ?2, ?3)",
+            params![member.name.trim(), member.initials.trim().to_uppercase(), serde_json::to_value(member.role)?.as_str()],
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                Error::invalid("team", format!("the initials {} are already on the team", member.initials.trim().to_uppercase()))
+            }
+            _ => e.into(),
+        })?;
+    w.record("add", "team_member", w.tx().last_insert_rowid(), None)
+}
+
 impl EngagementFile {
+    /// Adds a reviewer, manager or partner who joins the engagement after it was created.
+    pub fn add_team_member(&mut self, member: &TeamMember) -> Result<()> {
+        member.validate()?;
+        self.write(|w| insert_member(w, member))
+    }
+
     pub fn info(&self) -> Result<EngagementInfo> {
         let conn = self.conn();
         let (id, client, system, examination, categories): (String, String, String, String, String) = conn.query_row(

@@ -82,6 +82,28 @@ fn a_truncated_file_is_reported_damaged_and_left_alone() {
 }
 
 #[test]
+fn a_file_corrupted_inside_is_reported_damaged_not_as_a_wrong_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, path) = create(dir.path());
+    for i in 0..40 {
+        let mut control = change_control();
+        control.reference = format!("CC8.1-{i:02}");
+        control.description = "y".repeat(2000);
+        file.add_control(&control).unwrap();
+    }
+    file.close().unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 64] {
+        *b ^= 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = open_err(&path, PASSPHRASE);
+    assert!(matches!(err, Error::Damaged { .. }), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "left as it is");
+}
+
+#[test]
 fn a_file_from_a_newer_version_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let (file, path) = create(dir.path());

@@ -24,6 +24,7 @@ pub fn run() {
             file::close_engagement,
             file::overview,
             file::set_user,
+            file::add_team_member,
             matrix::criteria,
             matrix::controls,
             matrix::add_control,

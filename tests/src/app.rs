@@ -111,6 +111,10 @@ impl Harness {
 impl Drop for Harness {
     fn drop(&mut self) {
         if let Some(s) = self.session.take() {
+            if std::thread::panicking() {
+                let name = std::thread::current().name().unwrap_or("test").replace("::", "-");
+                let _ = s.screenshot(&screenshot_dir().join(format!("FAILED-{name}.png")));
+            }
             s.quit();
         }
         for child in self.children.iter_mut().rev() {

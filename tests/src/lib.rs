@@ -2,4 +2,5 @@
 //! WebKitWebDriver, and a small W3C WebDriver client over one kept-alive connection.
 
 pub mod app;
+pub mod flows;
 pub mod webdriver;

@@ -8,6 +8,11 @@ use serde_json::{json, Value};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// WebDriver's codes for keys that are not characters.
+pub mod keys {
+    pub const ENTER: &str = "\u{E007}";
+}
+
 pub struct Session {
     agent: ureq::Agent,
     base: String,
@@ -103,6 +108,11 @@ impl Session {
 
     pub fn property(&self, e: &Element, name: &str) -> Result<Value, String> {
         self.call("GET", &format!("/element/{}/property/{name}", e.0), None)
+    }
+
+    /// The text of an open alert, confirm or prompt dialog, if one is open.
+    pub fn alert_text(&self) -> Option<String> {
+        self.call("GET", "/alert/text", None).ok().and_then(|v| v.as_str().map(str::to_owned))
     }
 
     pub fn page_source(&self) -> Result<String, String> {

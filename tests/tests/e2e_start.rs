@@ -2,11 +2,9 @@
 //! see its overview, close it, fail to reopen it with a wrong passphrase (file unchanged), and
 //! reopen it with the right one.
 
-use std::time::Duration;
-
 use tickmark_tests::app::{screenshot_dir, Harness};
+use tickmark_tests::flows::{create_engagement, WAIT};
 
-const WAIT: Duration = Duration::from_secs(30);
 const CLIENT: &str = "Señor Núñez Logistics, Inc.";
 const PASSPHRASE: &str = "correct horse battery";
 
@@ -17,25 +15,7 @@ fn create_close_and_reopen_an_engagement_file() {
     let app = Harness::launch();
     let ui = app.ui();
 
-    ui.wait_for("[data-testid=new-client]", WAIT).unwrap();
-    for (field, value) in [
-        ("client", CLIENT),
-        ("system", "Route planning platform"),
-        ("periodStart", "2025-10-01"),
-        ("periodEnd", "2026-09-30"),
-        ("name", "Dana Whitfield"),
-        ("initials", "dw"),
-        ("path", file.to_str().unwrap()),
-        ("passphrase", PASSPHRASE),
-        ("confirm", PASSPHRASE),
-    ] {
-        let input = ui.find(&format!("[data-testid=new-{field}]")).unwrap();
-        ui.type_text(&input, value).unwrap();
-    }
-    ui.click(&ui.find("[data-testid=new-category-availability]").unwrap()).unwrap();
-    ui.click(&ui.find("[data-testid=new-submit]").unwrap()).unwrap();
-
-    ui.wait_text("[data-testid=overview-client]", WAIT, |t| t == CLIENT).unwrap();
+    create_engagement(ui, &file, CLIENT, PASSPHRASE);
     let examination = ui.text(&ui.find("[data-testid=overview-examination]").unwrap()).unwrap();
     assert!(examination.contains("October 1, 2025 to September 30, 2026"), "overview shows the period: {examination}");
     ui.screenshot(&screenshot_dir().join("overview.png")).unwrap();

@@ -103,3 +103,10 @@ export function shareByMonth(spread: MonthCount[]): { label: string; values: num
     values: [Math.round((1000 * m.population) / population) / 10, Math.round((1000 * m.sample) / sample) / 10],
   }));
 }
+
+const COUNT = new Intl.NumberFormat("en-US");
+
+/** Counts as the English-language screens and reports write them: 1,465. */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}

@@ -83,6 +83,20 @@ pub struct TeamMember {
     pub role: Role,
 }
 
+impl TeamMember {
+    /// A name, and initials that sign-offs can show: 1 to 4 letters.
+    pub fn validate(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid("team", "every team member needs a name"));
+        }
+        let initials = self.initials.trim();
+        if initials.is_empty() || initials.chars().count() > 4 || !initials.chars().all(char::is_alphabetic) {
+            return Err(Error::invalid("team", format!("initials for {} must be 1 to 4 letters", self.name.trim())));
+        }
+        Ok(())
+    }
+}
+
 /// What the auditor enters to create an engagement file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -126,18 +140,9 @@ impl NewEngagement {
         }
         let mut initials_seen = std::collections::HashSet::new();
         for member in &self.team {
-            if member.name.trim().is_empty() {
-                return Err(Error::invalid("team", "every team member needs a name"));
-            }
-            let initials = member.initials.trim();
-            if initials.is_empty() || initials.chars().count() > 4 || !initials.chars().all(char::is_alphabetic) {
-                return Err(Error::invalid(
-                    "team",
-                    format!("initials for {} must be 1 to 4 letters", member.name.trim()),
-                ));
-            }
-            if !initials_seen.insert(initials.to_uppercase()) {
-                return Err(Error::invalid("team", format!("the initials {initials} are used twice")));
+            member.validate()?;
+            if !initials_seen.insert(member.initials.trim().to_uppercase()) {
+                return Err(Error::invalid("team", format!("the initials {} are used twice", member.initials.trim())));
             }
         }
         let mut categories: Vec<Category> = self.categories.clone();

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use engagement::model::NewEngagement;
+use engagement::model::{NewEngagement, TeamMember};
 use engagement::overview::Overview;
 use engagement::EngagementFile;
 use tauri::State;
@@ -64,6 +64,14 @@ pub async fn close_engagement(state: State<'_, OpenFile>) -> Reply<()> {
 #[tauri::command]
 pub async fn overview(state: State<'_, OpenFile>) -> Reply<Overview> {
     state.with(|file| file.overview())
+}
+
+#[tauri::command]
+pub async fn add_team_member(state: State<'_, OpenFile>, member: TeamMember) -> Reply<Overview> {
+    state.with(|file| {
+        file.add_team_member(&member)?;
+        file.overview()
+    })
 }
 
 /// Changes are recorded against the initials chosen here.

@@ -1,13 +1,16 @@
-import type { Overview } from "../bindings";
-import { BarChart } from "../components";
+import { useState } from "react";
+import type { Overview, Role } from "../bindings";
+import { api } from "../api";
+import { BarChart, ErrorNote, Field, useAction } from "../components";
 import { stage, STAGES, testingPercent } from "../format";
 
 interface Props {
   overview: Overview;
   onOpenControl: (id: number) => void;
+  onOverview: (o: Overview) => void;
 }
 
-export function OverviewScreen({ overview, onOpenControl }: Props) {
+export function OverviewScreen({ overview, onOpenControl, onOverview }: Props) {
   const { controls } = overview;
   const reviewed = controls.filter((c) => c.reviewer).length;
   const openNotes = controls.reduce((n, c) => n + c.open_review_notes, 0);
@@ -28,6 +31,7 @@ export function OverviewScreen({ overview, onOpenControl }: Props) {
           bars={STAGES.map((s) => ({ label: s, values: [controls.filter((c) => stage(c) === s).length] }))}
         />
       </section>
+      <Team overview={overview} onOverview={onOverview} />
       <section>
         <h2>Controls</h2>
         {controls.length === 0 ? (
@@ -85,5 +89,46 @@ function Figure({ label, value, testid }: { label: string; value: string | numbe
       </div>
       <div className="figure-label">{label}</div>
     </div>
+  );
+}
+
+function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Overview) => void }) {
+  const [name, setName] = useState("");
+  const [initials, setInitials] = useState("");
+  const [role, setRole] = useState<Role>("manager");
+  const action = useAction();
+  async function add() {
+    const o = await action.run(() => api.addTeamMember({ name, initials, role }));
+    if (o) {
+      setName("");
+      setInitials("");
+      onOverview(o);
+    }
+  }
+  return (
+    <section>
+      <h2>Team</h2>
+      <p data-testid="team">{overview.info.team.map((m) => `${m.name} (${m.initials}, ${m.role})`).join(" · ")}</p>
+      <div className="row">
+        <Field label="Name">
+          <input data-testid="member-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Initials">
+          <input data-testid="member-initials" value={initials} onChange={(e) => setInitials(e.target.value)} />
+        </Field>
+        <Field label="Role">
+          <select data-testid="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <option value="staff">Staff</option>
+            <option value="senior">Senior</option>
+            <option value="manager">Manager</option>
+            <option value="partner">Partner</option>
+          </select>
+        </Field>
+        <button data-testid="add-member" onClick={add} disabled={action.busy || !name.trim()}>
+          Add to team
+        </button>
+      </div>
+      <ErrorNote error={action.error} />
+    </section>
   );
 }

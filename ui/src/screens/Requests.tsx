@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import type { Control, Evidence, Overview, Request, RequestStatus } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction } from "../components";
+import { formatCount } from "../format";
 
 const STATUSES: RequestStatus[] = ["open", "received", "closed"];
 
@@ -83,7 +84,7 @@ export function Requests({ overview }: { overview: Overview }) {
             {evidence.map((e) => (
               <tr key={e.id}>
                 <td>{e.name}</td>
-                <td className="num">{e.size.toLocaleString()}</td>
+                <td className="num">{formatCount(e.size)}</td>
                 <td className="mono">{e.sha256.slice(0, 16)}…</td>
                 <td>{e.received_on}</td>
                 <td>{requests.find((r) => r.id === e.request_id)?.number ?? ""}</td>

@@ -87,7 +87,7 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
       {controlId !== null ? (
         <WorkpaperScreen controlId={controlId} overview={overview} onBack={() => show(tab)} />
       ) : tab === "overview" ? (
-        <OverviewScreen overview={overview} onOpenControl={setControlId} />
+        <OverviewScreen overview={overview} onOpenControl={setControlId} onOverview={onOverview} />
       ) : tab === "matrix" ? (
         <Matrix overview={overview} onOpenControl={setControlId} />
       ) : tab === "requests" ? (

@@ -92,7 +92,8 @@ const CONCLUSIONS: [Conclusion, string][] = [
 ];
 
 function ConclusionPanel({ wp, reload }: PanelProps) {
-  const [conclusion, setConclusion] = useState<Conclusion>(wp.conclusion ?? "no_exceptions");
+  const deviations = wp.results.some((r) => r.outcome === "deviation");
+  const [conclusion, setConclusion] = useState<Conclusion>(wp.conclusion ?? (deviations ? "exceptions_noted" : "no_exceptions"));
   const [note, setNote] = useState(wp.conclusion_note);
   const action = useAction();
   async function save() {

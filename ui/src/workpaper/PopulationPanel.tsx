@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import type { ListingPreview, Population, PopulationItem } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
-import { visibleWindow } from "../format";
+import { formatCount, visibleWindow } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
 
 /** Guesses which column is which from its name; the auditor confirms or changes it. */
@@ -120,7 +120,7 @@ export function PopulationPanel({ wp, reload }: PanelProps) {
                 </button>
                 {rows !== null && (
                   <>
-                    <span data-testid="import-progress">{rows.toLocaleString()} rows read</span>
+                    <span data-testid="import-progress">{formatCount(rows)} rows read</span>
                     <button onClick={() => api.cancelImport()}>Cancel import</button>
                   </>
                 )}
@@ -139,7 +139,7 @@ function PopulationSummary({ population: p }: { population: Population }) {
   const clean = f.blank_keys.length + f.duplicate_keys.length + f.outside_period.length === 0;
   return (
     <div className="entry" data-testid="population">
-      <strong>{p.source_name}</strong> · <span data-testid="population-rows">{p.row_count.toLocaleString()}</span> items
+      <strong>{p.source_name}</strong> · <span data-testid="population-rows">{formatCount(p.row_count)}</span> items
       {p.date_min && ` dated ${p.date_min} to ${p.date_max}`}
       <div className="muted">{p.description}</div>
       <div className="mono">

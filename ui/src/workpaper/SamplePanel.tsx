@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { SampleMethod, SampleView, SizeRequest } from "../bindings";
 import { api } from "../api";
 import { BarChart, ErrorNote, Field, useAction } from "../components";
-import { shareByMonth } from "../format";
+import { formatCount, shareByMonth } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
 
 type SizeKind = SizeRequest["kind"];
@@ -142,7 +142,7 @@ function SampleSummary({ sample: s }: { sample: SampleView }) {
   return (
     <div className="entry" data-testid="sample">
       <strong data-testid="sample-size">
-        {s.items.length} of {s.population_size.toLocaleString()} items
+        {s.items.length} of {formatCount(s.population_size)} items
       </strong>{" "}
       by {s.method}, drawn {s.drawn_at.slice(0, 10)}
       <p className="wrap">{s.reasoning}</p>

@@ -1,0 +1,173 @@
+//! A control's fieldwork from start to finish in the real app, as an auditor does it: add the
+//! control with two attributes, import its population, size and draw the sample, record the
+//! results with one deviation, write up the exception and management's response, conclude,
+//! sign as preparer and as reviewer; then the trail and `tickmark verify` agree with what was
+//! done. Screenshots of each main screen go to target/e2e/.
+
+use std::process::Command;
+
+use engagement::EngagementFile;
+use tickmark_tests::app::{binary, screenshot_dir, workspace, Harness};
+use tickmark_tests::flows::{choose, click, create_engagement, fill, WAIT};
+use tickmark_tests::webdriver::keys;
+
+const CLIENT: &str = "Northwind Payroll, Inc.";
+const PASSPHRASE: &str = "fieldwork passphrase";
+
+#[test]
+fn a_control_is_tested_concluded_and_signed_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fieldwork.tickmark");
+    let app = Harness::launch();
+    let ui = app.ui();
+    let shot = |name: &str| ui.screenshot(&screenshot_dir().join(format!("{name}.png"))).unwrap();
+
+    create_engagement(ui, &file, CLIENT, PASSPHRASE);
+    fill(ui, "member-name", "Joaquín Ibáñez");
+    fill(ui, "member-initials", "JI");
+    click(ui, "add-member");
+    ui.wait_text("[data-testid=team]", WAIT, |t| t.contains("Joaquín Ibáñez (JI")).unwrap();
+
+    // The control matrix: one control, two attributes.
+    click(ui, "tab-matrix");
+    click(ui, "add-control");
+    fill(ui, "control-reference", "CC8.1-01");
+    fill(ui, "control-criteria", "CC8.1");
+    fill(ui, "control-description", "Changes to production are approved by someone other than the developer before deployment.");
+    choose(ui, "control-frequency", "weekly");
+    fill(ui, "control-owner", "Head of Engineering");
+    fill(ui, "attribute-question-0", "Approved before deployment?");
+    click(ui, "add-attribute");
+    fill(ui, "attribute-question-1", "Approver is not the developer?");
+    shot("control-matrix-editor");
+    click(ui, "save-control");
+    click(ui, "open-CC8.1-01");
+    ui.wait_text("[data-testid=workpaper-index]", WAIT, |t| t == "CC8.1-01").unwrap();
+
+    // The population, with the mapping chosen from a preview.
+    let listing = workspace().join("fixtures/demo/populations/change_tickets.csv");
+    fill(ui, "population-path", listing.to_str().unwrap());
+    click(ui, "population-preview");
+    ui.wait_for("[data-testid=population-preview-table]", WAIT).unwrap();
+    choose(ui, "map-key", "change_id");
+    choose(ui, "map-date", "deployed_on");
+    fill(ui, "population-description", "ServiceNow change report run by J. Ortiz on 2026-10-05");
+    click(ui, "population-import");
+    ui.wait_text("[data-testid=population-rows]", WAIT, |t| t == "1,465").unwrap();
+    let findings = ui.text(&ui.find("[data-testid=population-findings]").unwrap()).unwrap();
+    assert!(findings.contains("no blank or duplicate keys"), "{findings}");
+
+    // The sample, sized by the firm's table for a weekly control, drawn from a derived seed.
+    click(ui, "draw-sample");
+    ui.wait_text("[data-testid=sample-size]", WAIT, |t| t.starts_with("5 of 1,465")).unwrap();
+    let seed = ui.text(&ui.find("[data-testid=sample-seed]").unwrap()).unwrap();
+    assert_eq!(seed.len(), 64, "the seed is shown whole: {seed}");
+    shot("workpaper-sample");
+
+    // The test grid, from the keyboard: P passes, D records a deviation after its note.
+    let grid = ui.find("[data-testid=test-grid]").unwrap();
+    let mut recorded = 0;
+    for col in 0..2 {
+        for row in 0..5 {
+            ui.click(&ui.find(&format!("[data-testid=cell-{row}-{col}]")).unwrap()).unwrap();
+            if (row, col) == (1, 0) {
+                ui.type_text(&grid, "d").unwrap();
+                let note = ui.wait_for("[data-testid=deviation-note]", WAIT).unwrap();
+                ui.type_text(&note, &format!("Deployed a day before approval{}", keys::ENTER)).unwrap();
+            } else {
+                ui.type_text(&grid, "p").unwrap();
+            }
+            recorded += 1;
+            ui.wait_text("[data-testid=grid-progress]", WAIT, |t| t.starts_with(&format!("{recorded} of 10"))).unwrap();
+        }
+    }
+    assert_eq!(ui.text(&ui.find("[data-testid=cell-1-0]").unwrap()).unwrap(), "X");
+    assert_eq!(ui.text(&ui.find("[data-testid=cell-0-1]").unwrap()).unwrap(), "✓");
+    shot("workpaper-test-grid");
+
+    // The exception and management's response, then the conclusion.
+    fill(ui, "exception-description", "For 1 of 5 changes sampled, the change was deployed the day before it was approved.");
+    click(ui, "add-exception");
+    fill(ui, "response-text", "An urgent fix was deployed ahead of approval; the pipeline now blocks unapproved deployments.");
+    fill(ui, "response-by", "Head of Engineering");
+    click(ui, "save-response");
+    ui.wait_text("[data-testid=management-response]", WAIT, |t| t.contains("pipeline now blocks")).unwrap();
+    choose(ui, "conclusion", "exceptions_noted");
+    fill(ui, "conclusion-note", "One deviation; the remaining items were approved before deployment.");
+    click(ui, "save-conclusion");
+
+    // Sign-offs: the preparer, then a different person as reviewer; the workpaper locks.
+    click(ui, "sign-preparer");
+    ui.wait_text("[data-testid=preparer]", WAIT, |t| t.starts_with("DW ")).unwrap();
+    choose(ui, "user", "JI");
+    ui.wait_for("[data-testid=workpaper]", WAIT).unwrap();
+    click(ui, "sign-reviewer");
+    ui.wait_text("[data-testid=reviewer]", WAIT, |t| t.starts_with("JI ")).unwrap();
+    let locked = ui.wait_text("[data-testid=locked]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(locked.contains("signed by reviewer JI"), "{locked}");
+    shot("workpaper-signed");
+
+    click(ui, "tab-overview");
+    ui.wait_for("[data-testid=overview-controls]", WAIT).unwrap();
+    shot("overview-progress");
+    click(ui, "tab-requests");
+    ui.wait_for("[data-testid=requests]", WAIT).unwrap();
+    shot("requests");
+    click(ui, "tab-trail");
+    let verified = ui.wait_text("[data-testid=trail-verification]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(verified.starts_with("Verified"), "{verified}");
+    shot("trail");
+    click(ui, "close-engagement");
+    ui.wait_for("[data-testid=open-path]", WAIT).unwrap();
+
+    // What the window did is what the file and its trail say, and an independent check agrees.
+    let out = Command::new(binary("tickmark")).arg("verify").arg(&file).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+    assert!(out.status.success(), "tickmark verify: {}", String::from_utf8_lossy(&out.stdout));
+    let opened = EngagementFile::open(&file, PASSPHRASE).unwrap();
+    let actions: Vec<String> = opened.trail(None).unwrap().iter().map(|e| format!("{} {}", e.action, e.entity)).collect();
+    for expected in ["add control", "import population", "draw sample", "record test_result", "add exception", "respond exception", "conclude control"] {
+        assert!(actions.iter().any(|a| a == expected), "the trail records {expected}: {actions:?}");
+    }
+    assert_eq!(actions.iter().filter(|a| *a == "record test_result").count(), 10);
+    let signers: Vec<String> = opened.trail(Some("signoff")).unwrap().iter().map(|e| e.actor.clone()).collect();
+    assert_eq!(signers, ["DW", "JI"]);
+    let workpaper = opened.workpaper(opened.control_by_reference("CC8.1-01").unwrap().id).unwrap();
+    assert_eq!(workpaper.samples[0].deviations, 1);
+    assert_eq!(workpaper.exceptions[0].response_by.as_deref(), Some("Head of Engineering"));
+}
+
+#[test]
+fn hostile_cells_in_a_population_are_shown_as_text_and_run_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.tickmark");
+    let app = Harness::launch();
+    let ui = app.ui();
+    create_engagement(ui, &file, "Hostile Input Test Co.", PASSPHRASE);
+    click(ui, "tab-matrix");
+    click(ui, "add-control");
+    fill(ui, "control-reference", "CC6.1-01");
+    fill(ui, "control-criteria", "CC6.1");
+    fill(ui, "control-description", "Access requests are approved.");
+    fill(ui, "attribute-question-0", "Approved?");
+    click(ui, "save-control");
+    click(ui, "open-CC6.1-01");
+
+    let listing = workspace().join("fixtures/bad/hostile_cells.csv");
+    let raw = std::fs::read_to_string(&listing).unwrap();
+    assert!(raw.contains("<img src=x onerror=alert(1)>"), "the fixture holds the hostile cell");
+    fill(ui, "population-path", listing.to_str().unwrap());
+    click(ui, "population-preview");
+    let preview = ui.wait_for("[data-testid=population-preview-table]", WAIT).unwrap();
+    let text = ui.text(&preview).unwrap();
+    assert!(text.contains("<img src=x onerror=alert(1)>"), "the cell is shown as its characters: {text}");
+    assert!(ui.find_all("img").unwrap().is_empty(), "no image element was created from the data");
+    assert!(ui.find_all("table script").unwrap().is_empty(), "no script element was created from the data");
+    choose(ui, "map-key", "id");
+    click(ui, "population-import");
+    ui.wait_text("[data-testid=population-rows]", WAIT, |t| !t.is_empty()).unwrap();
+    click(ui, "draw-sample");
+    ui.wait_for("[data-testid=test-grid]", WAIT).unwrap();
+    assert_eq!(ui.alert_text(), None, "no alert was raised");
+    ui.screenshot(&screenshot_dir().join("hostile-cells.png")).unwrap();
+    assert!(ui.find_all("img").unwrap().is_empty());
+}
