@@ -1,14 +1,19 @@
 //! The Tickmark engagement file and everything recorded in it. Nothing here knows of Tauri:
 //! the desktop shell and the `tickmark` command-line tool both call this crate.
 
+pub mod archive;
+mod completion;
 pub mod control;
 mod engagement_info;
 pub mod error;
 pub mod evidence;
+mod export;
 mod import;
+pub mod output;
 pub mod overview;
 pub mod model;
 pub mod population;
+mod report;
 pub mod request;
 pub mod review;
 pub mod sample;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use engagement::population::ColumnMapping;
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest, StratifyBy};
 use engagement::spec::EngagementSpec;
+use engagement::output::write_new;
 use engagement::{EngagementFile, Error};
 
 #[derive(Parser)]
@@ -103,6 +104,50 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the draft report (PDF): cover, scope, controls, tests and results, exceptions.
+    Report {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write one control's workpaper (PDF).
+    Workpaper {
+        file: PathBuf,
+        /// Reference of the control, e.g. CC8.1-01.
+        #[arg(long)]
+        control: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the samples and test grids: an XLSX workbook, or a folder of CSV files.
+    Export {
+        file: PathBuf,
+        /// The workbook to write, one sheet per control.
+        #[arg(long, required_unless_present = "csv")]
+        xlsx: Option<PathBuf>,
+        /// A new folder to hold one CSV file per control.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Record the documentation completion date; the file is read-only afterwards, except for
+    /// addenda. Lists what blocks completion if anything does.
+    Complete {
+        file: PathBuf,
+        /// The completion date, e.g. 2026-11-15.
+        #[arg(long)]
+        on: chrono::NaiveDate,
+        #[arg(long = "as", env = "TICKMARK_USER")]
+        user: String,
+    },
+    /// Write the archive bag (BagIt, zipped) of a completed engagement.
+    Archive {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check an archive bag; with TICKMARK_PASSPHRASE set, also the engagement file inside it.
+    /// Exit 1 if anything differs.
+    VerifyArchive { bag: PathBuf },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -252,10 +297,84 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             opened.close()?;
             println!("wrote {}", out.display());
         }
+        Command::Report { file, out } => {
+            let opened = open(&file)?;
+            write_new(&out, &opened.report_pdf()?)?;
+            opened.close()?;
+            println!("wrote {}", out.display());
+        }
+        Command::Workpaper { file, control, out } => {
+            let opened = open(&file)?;
+            let control = opened.control_by_reference(&control)?;
+            write_new(&out, &opened.workpaper_pdf(control.id)?)?;
+            opened.close()?;
+            println!("wrote {}", out.display());
+        }
+        Command::Export { file, xlsx, csv } => {
+            let opened = open(&file)?;
+            if let Some(out) = xlsx {
+                write_new(&out, &opened.samples_xlsx()?)?;
+                println!("wrote {}", out.display());
+            }
+            if let Some(dir) = csv {
+                std::fs::create_dir(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+                for (name, bytes) in opened.samples_csv()? {
+                    write_new(&dir.join(name), &bytes)?;
+                }
+                println!("wrote {}", dir.display());
+            }
+            opened.close()?;
+        }
+        Command::Complete { file, on, user } => {
+            let mut opened = open(&file)?;
+            opened.set_user(&user)?;
+            let blockers = opened.completion_blockers()?;
+            if !blockers.is_empty() {
+                println!("documentation cannot be completed yet; {} item(s) remain:", blockers.len());
+                for blocker in &blockers {
+                    println!("  {blocker}");
+                }
+                return Ok(ExitCode::from(1));
+            }
+            opened.complete(on)?;
+            opened.close()?;
+            println!("documentation completed on {on}; the file is now read-only except for addenda");
+        }
+        Command::Archive { file, out } => {
+            let opened = open(&file)?;
+            let summary = opened.archive(&out)?;
+            opened.close()?;
+            println!("wrote {}: {} files, {} bytes, trail head {}", out.display(), summary.files, summary.bytes, summary.trail_head);
+        }
+        Command::VerifyArchive { bag } => {
+            let passphrase = std::env::var("TICKMARK_PASSPHRASE").ok();
+            let check = engagement::archive::verify_archive(&bag, passphrase.as_deref())?;
+            println!("{} payload files, {} bytes", check.payload_files, check.payload_bytes);
+            for (label, value) in &check.info {
+                println!("  {label}: {value}");
+            }
+            match &check.trail {
+                Some(trail) => {
+                    println!("engagement file: {} trail entries, head {}", trail.entries, trail.head);
+                    for problem in &trail.problems {
+                        println!("MISMATCH: inside the engagement file: {problem}");
+                    }
+                }
+                None => println!("engagement file not opened: set TICKMARK_PASSPHRASE to check its trail"),
+            }
+            for problem in &check.problems {
+                println!("MISMATCH: {problem}");
+            }
+            if !check.is_intact() {
+                return Ok(ExitCode::from(1));
+            }
+            println!("intact: every file matches the manifests and the index");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes output the user asked for, never over an existing file.
 fn open(file: &Path) -> Result<EngagementFile, Error> {
     EngagementFile::open(file, &passphrase("TICKMARK_PASSPHRASE", "Passphrase: ")?)
 }

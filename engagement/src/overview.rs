@@ -32,6 +32,8 @@ pub struct Overview {
     pub user: Option<String>,
     pub info: EngagementInfo,
     pub controls: Vec<ControlProgress>,
+    /// The documentation completion date, once recorded: the file is read-only after it.
+    pub completed_on: Option<chrono::NaiveDate>,
     pub open_requests: i64,
     pub evidence_files: i64,
     pub trail_entries: i64,
@@ -88,6 +90,7 @@ impl EngagementFile {
             user: self.user().map(str::to_owned),
             info: self.info()?,
             controls,
+            completed_on: self.completed_on()?,
             open_requests: count("SELECT count(*) FROM request WHERE status <> 'closed'")?,
             evidence_files: count("SELECT count(*) FROM evidence")?,
             trail_entries: count("SELECT count(*) FROM trail")?,

@@ -4,7 +4,6 @@
 //! duplicate keys, items dated outside the period).
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -66,20 +65,13 @@ pub struct PopulationItem {
     pub fields: Vec<String>,
 }
 
-impl PopulationItem {
-    fn digest_into(&self, hasher: &mut Sha256) {
-        let fields = serde_json::to_string(&self.fields).expect("strings serialise");
-        for part in [
-            self.index.to_string(),
-            self.key.clone(),
-            self.date.map(|d| d.to_string()).unwrap_or_default(),
-            self.amount_cents.map(|a| a.to_string()).unwrap_or_default(),
-            self.stratum.clone().unwrap_or_default(),
-            fields,
-        ] {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
-        }
+/// One stored row's part of the population's fingerprint: its columns exactly as stored, each
+/// preceded by its byte length as a little-endian u64 (integers in decimal, absent values empty).
+fn digest_row(hasher: &mut Sha256, index: i64, key: &str, date: Option<&str>, amount_cents: Option<i64>, stratum: Option<&str>, fields_json: &str) {
+    let (index, amount) = (index.to_string(), amount_cents.map(|a| a.to_string()).unwrap_or_default());
+    for part in [index.as_str(), key, date.unwrap_or(""), amount.as_str(), stratum.unwrap_or(""), fields_json] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
     }
 }
 
@@ -113,8 +105,7 @@ impl EngagementFile {
         progress: Progress,
     ) -> Result<i64> {
         let (period_start, period_end) = self.info()?.examination.period();
-        let source_sha256 = file_sha256(source)?;
-        let listing = import::open(source)?;
+        let mut listing = import::open(source)?;
         let position = |name: &Option<String>| -> Result<Option<usize>> {
             name.as_ref()
                 .map(|n| {
@@ -134,8 +125,8 @@ impl EngagementFile {
             let tx = w.tx();
             tx.execute(
                 "INSERT INTO population (control_id, description, source_name, source_sha256, columns, mapping, row_count, findings, rows_sha256, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, '', '', ?7)",
-                params![control_id, description.trim(), file, source_sha256, serde_json::to_string(&columns)?, serde_json::to_string(mapping)?, w.at],
+                 VALUES (?1, ?2, ?3, '', ?4, ?5, 0, '', '', ?6)",
+                params![control_id, description.trim(), file, serde_json::to_string(&columns)?, serde_json::to_string(mapping)?, w.at],
             )
             .map_err(|e| match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::ConstraintViolation) => Error::NotFound(format!("control {control_id}")),
@@ -151,7 +142,7 @@ impl EngagementFile {
             let (mut date_min, mut date_max) = (None::<NaiveDate>, None::<NaiveDate>);
             let mut hasher = Sha256::new();
             let mut count: i64 = 0;
-            for row in listing.rows {
+            for row in listing.rows.by_ref() {
                 let (row, cells) = row?;
                 let key = cells[key_col].trim().to_owned();
                 let date = date_col.map(|c| parse_date(&file, row, &columns[c], &cells[c])).transpose()?.flatten();
@@ -169,17 +160,10 @@ impl EngagementFile {
                     date_min = Some(date_min.map_or(d, |m| m.min(d)));
                     date_max = Some(date_max.map_or(d, |m| m.max(d)));
                 }
-                let item = PopulationItem { index: count, key, date, amount_cents, stratum, fields: cells };
-                item.digest_into(&mut hasher);
-                insert.execute(params![
-                    population_id,
-                    item.index,
-                    item.key,
-                    item.date.map(|d| d.to_string()),
-                    item.amount_cents,
-                    item.stratum,
-                    serde_json::to_string(&item.fields)?
-                ])?;
+                let date_text = date.map(|d| d.to_string());
+                let fields_json = serde_json::to_string(&cells)?;
+                digest_row(&mut hasher, count, &key, date_text.as_deref(), amount_cents, stratum.as_deref(), &fields_json);
+                insert.execute(params![population_id, count, key, date_text, amount_cents, stratum, fields_json])?;
                 count += 1;
                 if count % 10_000 == 0 && !progress(count as u64) {
                     return Err(Error::invalid("import", "the import was cancelled; nothing was stored"));
@@ -189,15 +173,18 @@ impl EngagementFile {
                 return Err(error(&file, None, None, "the listing has a header row but no data rows"));
             }
             progress(count as u64);
+            drop(insert);
+            let source_sha256 = listing.sha256()?;
             tx.execute(
-                "UPDATE population SET row_count = ?2, date_min = ?3, date_max = ?4, findings = ?5, rows_sha256 = ?6 WHERE id = ?1",
+                "UPDATE population SET row_count = ?2, date_min = ?3, date_max = ?4, findings = ?5, rows_sha256 = ?6, source_sha256 = ?7 WHERE id = ?1",
                 params![
                     population_id,
                     count,
                     date_min.map(|d| d.to_string()),
                     date_max.map(|d| d.to_string()),
                     serde_json::to_string(&findings)?,
-                    hex::encode(hasher.finalize())
+                    hex::encode(hasher.finalize()),
+                    source_sha256
                 ],
             )?;
             w.record("import", "population", population_id, None)?;
@@ -311,21 +298,6 @@ fn key_digest(key: &str) -> [u8; 16] {
     out
 }
 
-fn file_sha256(path: &Path) -> Result<String> {
-    let io = |source| Error::Io { path: path.to_owned(), source };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex::encode(hasher.finalize()))
-}
-
 fn parse_date(file: &str, row: u64, column: &str, text: &str) -> Result<Option<NaiveDate>> {
     let text = text.trim();
     if text.is_empty() {
@@ -372,10 +344,12 @@ pub(crate) fn verify_all(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for (id, name, fingerprint) in recorded {
         let mut hasher = Sha256::new();
-        each_item(conn, "1 ORDER BY idx", [id], |item| {
-            item.digest_into(&mut hasher);
-            Ok(())
-        })?;
+        let mut stmt = conn.prepare("SELECT idx, item_key, item_date, amount_cents, stratum, fields FROM population_row WHERE population_id = ?1 ORDER BY idx")?;
+        let mut rows = stmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            let text = |i| r.get_ref(i).and_then(|v| v.as_str_or_null().map_err(Into::into));
+            digest_row(&mut hasher, r.get(0)?, text(1)?.unwrap_or(""), text(2)?, r.get(3)?, text(4)?, text(5)?.unwrap_or(""));
+        }
         if hex::encode(hasher.finalize()) != fingerprint {
             problems.push(format!("population {id} (\"{name}\") no longer matches the fingerprint recorded when it was imported"));
         }

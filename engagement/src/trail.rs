@@ -73,7 +73,7 @@ impl TrailEntry {
 pub fn row_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Value>> {
     debug_assert!(TRACKED.contains(&table));
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
-    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let names: Vec<String> = stmt.column_names().map(String::from).collect();
     stmt.query_row([id], |row| row_to_json(&names, row)).optional().map_err(Into::into)
 }
 

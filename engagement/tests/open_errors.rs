@@ -58,10 +58,9 @@ fn files_that_are_not_engagements_are_refused_as_such() {
     }
 }
 
-#[test]
-fn a_truncated_file_is_reported_damaged_and_left_alone() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut file, path) = create(dir.path());
+/// A closed engagement file that spans many pages, so it can be cut or damaged in the middle.
+fn many_pages(dir: &std::path::Path) -> std::path::PathBuf {
+    let (mut file, path) = create(dir);
     for i in 0..40 {
         let mut control = change_control();
         control.reference = format!("CC8.1-{i:02}");
@@ -69,6 +68,13 @@ fn a_truncated_file_is_reported_damaged_and_left_alone() {
         file.add_control(&control).unwrap();
     }
     file.close().unwrap();
+    path
+}
+
+#[test]
+fn a_truncated_file_is_reported_damaged_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = many_pages(dir.path());
     let full = std::fs::read(&path).unwrap();
     assert!(full.len() > 8 * 4096, "the file spans many pages");
 
@@ -84,14 +90,7 @@ fn a_truncated_file_is_reported_damaged_and_left_alone() {
 #[test]
 fn a_file_corrupted_inside_is_reported_damaged_not_as_a_wrong_passphrase() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut file, path) = create(dir.path());
-    for i in 0..40 {
-        let mut control = change_control();
-        control.reference = format!("CC8.1-{i:02}");
-        control.description = "y".repeat(2000);
-        file.add_control(&control).unwrap();
-    }
-    file.close().unwrap();
+    let path = many_pages(dir.path());
     let mut bytes = std::fs::read(&path).unwrap();
     let middle = bytes.len() / 2;
     for b in &mut bytes[middle..middle + 64] {

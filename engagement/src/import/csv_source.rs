@@ -1,15 +1,18 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
+use std::rc::Rc;
 
-use super::{error, Source};
+use super::{error, HashingReader, Source, SourceDigest};
 use crate::error::{Error, Result};
 
-type Reader = csv::Reader<BufReader<File>>;
+type Reader = csv::Reader<BufReader<HashingReader<File>>>;
 
 pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
     let reader = File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::with_capacity(1 << 16, reader));
+    let hasher = Rc::default();
+    let hashing = HashingReader { inner: reader, hasher: Rc::clone(&hasher) };
+    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::with_capacity(1 << 16, hashing));
     let mut record = csv::ByteRecord::new();
     if !read(&mut csv, &mut record, file, 1)? {
         return Err(error(file, None, None, "the file is empty: expected a header row and at least one data row"));
@@ -31,7 +34,7 @@ pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
             Err(e) => Some(Err(e)),
         }
     });
-    Ok(Source { file: file.to_owned(), header, rows: Box::new(rows) })
+    Ok(Source { file: file.to_owned(), header, rows: Box::new(rows), digest: SourceDigest::Streamed(hasher) })
 }
 
 fn read(csv: &mut Reader, record: &mut csv::ByteRecord, file: &str, row: u64) -> Result<bool> {

@@ -5,7 +5,12 @@
 mod csv_source;
 mod xlsx_source;
 
-use std::path::Path;
+use std::cell::RefCell;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -17,6 +22,44 @@ pub(crate) struct Source {
     pub file: String,
     pub header: Vec<String>,
     pub rows: Box<dyn Iterator<Item = Result<SourceRow>>>,
+    digest: SourceDigest,
+}
+
+/// How the SHA-256 of the file as received is taken: as the CSV reader reads it (one pass over
+/// the file), or by reading the file again where the reader seeks (XLSX is a zip).
+enum SourceDigest {
+    Streamed(Rc<RefCell<Sha256>>),
+    Reread(PathBuf),
+}
+
+impl Source {
+    /// The SHA-256 of the whole file; call it after the rows are read.
+    pub fn sha256(self) -> Result<String> {
+        drop(self.rows);
+        match self.digest {
+            SourceDigest::Streamed(hasher) => Ok(hex::encode(hasher.take().finalize())),
+            SourceDigest::Reread(path) => {
+                let io = |source| Error::Io { path: path.clone(), source };
+                let mut hashing = HashingReader { inner: std::fs::File::open(&path).map_err(io)?, hasher: Rc::default() };
+                std::io::copy(&mut hashing, &mut std::io::sink()).map_err(io)?;
+                Ok(hex::encode(hashing.hasher.take().finalize()))
+            }
+        }
+    }
+}
+
+/// Passes bytes through and hashes them on the way.
+pub(crate) struct HashingReader<R> {
+    inner: R,
+    hasher: Rc<RefCell<Sha256>>,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.borrow_mut().update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 pub(crate) fn open(path: &Path) -> Result<Source> {

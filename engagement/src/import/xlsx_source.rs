@@ -3,7 +3,7 @@ use std::sync::mpsc::sync_channel;
 
 use calamine::{open_workbook, DataRef, Reader, Xlsx};
 
-use super::{error, Source, SourceRow};
+use super::{error, Source, SourceDigest, SourceRow};
 use crate::error::Result;
 
 /// calamine's streaming cell reader borrows its workbook, so a thread owns the workbook and
@@ -28,10 +28,8 @@ pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
                 let Some(cell) = cell else { break };
                 let (r, c) = cell.get_position();
                 let row = u64::from(r) + 1;
-                if current.as_ref().is_some_and(|(n, _)| *n != row) {
-                    if tx.send(Ok(current.take().expect("checked above"))).is_err() {
-                        return Ok(());
-                    }
+                if current.as_ref().is_some_and(|(n, _)| *n != row) && tx.send(Ok(current.take().expect("checked above"))).is_err() {
+                    return Ok(());
                 }
                 let text = text(&file_owned, row, cell.get_value())?;
                 if text.is_empty() {
@@ -58,7 +56,12 @@ pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
         None => return Err(error(file, None, None, "the first worksheet is empty: expected a header row and at least one data row")),
         Some(first) => first?,
     };
-    Ok(Source { file: file.to_owned(), rows: Box::new(widen(rows, header.len(), file.to_owned())), header })
+    Ok(Source {
+        file: file.to_owned(),
+        rows: Box::new(widen(rows, header.len(), file.to_owned())),
+        header,
+        digest: SourceDigest::Reread(path.to_owned()),
+    })
 }
 
 /// Rows as the header is wide: short rows padded, cells beyond the header refused.

@@ -25,6 +25,8 @@ pub struct EngagementFile {
     conn: Connection,
     path: PathBuf,
     user: Option<String>,
+    /// Set while an addendum runs: the only writes allowed after documentation completion.
+    pub(crate) in_addendum: bool,
 }
 
 impl EngagementFile {
@@ -61,6 +63,9 @@ impl EngagementFile {
             .user
             .clone()
             .ok_or_else(|| Error::invalid("user", "choose who you are before making changes"))?;
+        if !self.in_addendum {
+            crate::completion::ensure_not_completed(&self.conn)?;
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let writer = Writer { tx, user, at: now() };
         let out = change(&writer)?;

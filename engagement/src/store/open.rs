@@ -37,7 +37,7 @@ impl EngagementFile {
                 .map_err(|e| io_or_sqlite(path, e))?;
             configure(&conn, passphrase)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
-            let mut file = EngagementFile { conn, path: path.to_owned(), user: Some(new.team[0].initials.trim().to_uppercase()) };
+            let mut file = EngagementFile { conn, path: path.to_owned(), user: Some(new.team[0].initials.trim().to_uppercase()), in_addendum: false };
             {
                 let tx = file.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 schema::migrate(&tx, 0)?;
@@ -81,13 +81,18 @@ impl EngagementFile {
         if version > CURRENT_VERSION {
             return Err(Error::NewerSchema { path: path.to_owned(), found: version, supported: CURRENT_VERSION });
         }
+        // The key has decrypted the first page, so any failure from here on is damage.
         check_whole(path, &conn).map_err(|e| match e {
-            Error::Sqlite(e) => classify(e),
+            Error::Sqlite(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => Error::InUse { path: path.to_owned() },
+            Error::Sqlite(_) => Error::Damaged {
+                path: path.to_owned(),
+                detail: "parts of it are missing or overwritten; it may be truncated or corrupted".into(),
+            },
             other => other,
         })?;
 
         conn.pragma_update(None, "journal_mode", "WAL").map_err(classify)?;
-        let mut file = EngagementFile { conn, path: path.to_owned(), user: None };
+        let mut file = EngagementFile { conn, path: path.to_owned(), user: None, in_addendum: false };
         // Taking the write lock now, in exclusive locking mode, keeps it until close: a second
         // process gets "in use" instead of writing beside us.
         let tx = file.conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(classify)?;

@@ -1,0 +1,289 @@
+//! A small page-layout engine for audit paper: wrapped paragraphs, label/value blocks, and
+//! tables whose rows never split across a page unless a single row is taller than a page, with
+//! the header row repeated on every page, a running header and "Page n of m" on every page.
+//! Everything is laid out first as marks on pages, so the page count is known for the footers
+//! and the fonts can be subset to exactly the characters printed.
+
+use std::collections::BTreeSet;
+
+use printpdf::{
+    Color, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect,
+    TextItem,
+};
+
+use super::fonts::{Weight, MISSING};
+
+/// US Letter, the paper SOC 2 reports are issued on.
+const PAGE_W: f32 = 612.0;
+const PAGE_H: f32 = 792.0;
+const MARGIN: f32 = 54.0;
+const BODY_TOP: f32 = 76.0;
+const BODY_BOTTOM: f32 = PAGE_H - 58.0;
+const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
+const CELL_PAD: f32 = 3.0;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Style {
+    pub size: f32,
+    pub weight: Weight,
+}
+
+impl Style {
+    fn leading(self) -> f32 {
+        self.size * 1.3
+    }
+}
+
+pub(crate) const BODY: Style = Style { size: 9.0, weight: Weight::Regular };
+pub(crate) const STRONG: Style = Style { size: 9.0, weight: Weight::Bold };
+pub(crate) const TABLE: Style = Style { size: 7.5, weight: Weight::Regular };
+const TABLE_HEAD: Style = Style { size: 7.5, weight: Weight::Bold };
+pub(crate) const H1: Style = Style { size: 15.0, weight: Weight::Bold };
+pub(crate) const H2: Style = Style { size: 11.5, weight: Weight::Bold };
+pub(crate) const TITLE: Style = Style { size: 22.0, weight: Weight::Bold };
+pub(crate) const BANNER: Style = Style { size: 40.0, weight: Weight::Bold };
+const RUNNING: Style = Style { size: 7.5, weight: Weight::Regular };
+
+/// A table column: its heading and its share of the text width.
+pub(crate) struct Column<'a> {
+    pub title: &'a str,
+    pub share: f32,
+}
+
+enum Mark {
+    Text { x: f32, baseline: f32, style: Style, text: String },
+    Rule { from: (f32, f32), to: (f32, f32) },
+    Shade { x: f32, top: f32, w: f32, h: f32 },
+}
+
+pub(crate) struct Document {
+    title: String,
+    running_header: String,
+    pages: Vec<Vec<Mark>>,
+    /// Distance of the next line's top from the top of the page.
+    y: f32,
+    used: [BTreeSet<char>; 2],
+}
+
+impl Document {
+    pub fn new(title: &str, running_header: &str) -> Self {
+        Document { title: title.to_owned(), running_header: running_header.to_owned(), pages: vec![Vec::new()], y: BODY_TOP, used: Default::default() }
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = BODY_TOP;
+    }
+
+    pub fn gap(&mut self, points: f32) {
+        self.y = (self.y + points).min(BODY_BOTTOM);
+    }
+
+    /// Moves to a new page unless `height` still fits on this one.
+    fn need(&mut self, height: f32) {
+        if self.y + height > BODY_BOTTOM && self.y > BODY_TOP {
+            self.new_page();
+        }
+    }
+
+    /// A heading kept together with at least the first lines of what follows it.
+    pub fn heading(&mut self, text: &str, style: Style) {
+        self.need(style.leading() + 4.0 * BODY.leading());
+        self.gap(style.size * 0.4);
+        self.paragraph(text, style);
+        self.gap(style.size * 0.3);
+    }
+
+    pub fn paragraph(&mut self, text: &str, style: Style) {
+        self.paragraph_at(MARGIN, CONTENT_W, text, style);
+        self.gap(style.size * 0.5);
+    }
+
+    fn paragraph_at(&mut self, x: f32, width: f32, text: &str, style: Style) {
+        for line in wrap(text, style, width) {
+            self.need(style.leading());
+            self.text(x, self.y + style.size, style, line);
+            self.y += style.leading();
+        }
+    }
+
+    /// Label and value pairs, the labels in bold in a column of their own.
+    pub fn fields(&mut self, pairs: &[(&str, String)]) {
+        let label_w = 120.0;
+        for (label, value) in pairs {
+            let value = if value.trim().is_empty() { "—" } else { value.as_str() };
+            self.need(BODY.leading());
+            let label = wrap(label, STRONG, label_w - 6.0).swap_remove(0);
+            self.text(MARGIN, self.y + BODY.size, STRONG, label);
+            self.paragraph_at(MARGIN + label_w, CONTENT_W - label_w, value, BODY);
+        }
+        self.gap(BODY.size * 0.5);
+    }
+
+    /// A ruled table; `rows` hold one string per column. A row moves whole to the next page
+    /// when it does not fit; only a row taller than a whole page is continued across pages.
+    pub fn table(&mut self, columns: &[Column], rows: &[Vec<String>]) {
+        let total: f32 = columns.iter().map(|c| c.share).sum();
+        let mut edges = vec![MARGIN];
+        for c in columns {
+            edges.push(edges.last().copied().unwrap_or(MARGIN) + CONTENT_W * c.share / total);
+        }
+        let wrapped_cells = |cells: &[String], style: Style| -> Vec<Vec<String>> {
+            cells.iter().enumerate().map(|(i, text)| wrap(text, style, edges[i + 1] - edges[i] - 2.0 * CELL_PAD)).collect()
+        };
+        let head: Vec<String> = columns.iter().map(|c| c.title.to_owned()).collect();
+        let head = wrapped_cells(&head, TABLE_HEAD);
+        let head_lines = head.iter().map(Vec::len).max().unwrap_or(1);
+        let leading = TABLE.leading();
+
+        self.need(block_height(head_lines, leading) + block_height(2, leading));
+        self.table_row(&edges, &head, 0, head_lines, TABLE_HEAD, true);
+        for row in rows {
+            let cells = wrapped_cells(row, TABLE);
+            let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let mut start = 0;
+            loop {
+                let room = ((BODY_BOTTOM - self.y - 2.0 * CELL_PAD) / leading).floor().max(0.0) as usize;
+                let fresh_page = self.y <= BODY_TOP + block_height(head_lines, leading) + 0.01;
+                if lines - start <= room {
+                    self.table_row(&edges, &cells, start, lines, TABLE, false);
+                    break;
+                }
+                if fresh_page && room > 0 {
+                    self.table_row(&edges, &cells, start, start + room, TABLE, false);
+                    start += room;
+                }
+                self.new_page();
+                self.table_row(&edges, &head, 0, head_lines, TABLE_HEAD, true);
+            }
+        }
+        self.gap(BODY.size);
+    }
+
+    /// Draws lines `from..to` of every cell as one band of the table, with its rules.
+    fn table_row(&mut self, edges: &[f32], cells: &[Vec<String>], from: usize, to: usize, style: Style, shaded: bool) {
+        let leading = style.leading();
+        let height = block_height(to - from, leading);
+        let top = self.y;
+        let page = self.pages.len() - 1;
+        if shaded {
+            self.pages[page].push(Mark::Shade { x: edges[0], top, w: edges[edges.len() - 1] - edges[0], h: height });
+        }
+        for (i, lines) in cells.iter().enumerate() {
+            for (n, line) in lines.iter().enumerate().take(to).skip(from) {
+                let baseline = top + CELL_PAD + (n - from) as f32 * leading + style.size;
+                self.text(edges[i] + CELL_PAD, baseline, style, line.clone());
+            }
+        }
+        let marks = &mut self.pages[page];
+        marks.push(Mark::Rule { from: (edges[0], top), to: (edges[edges.len() - 1], top) });
+        marks.push(Mark::Rule { from: (edges[0], top + height), to: (edges[edges.len() - 1], top + height) });
+        for &x in edges {
+            marks.push(Mark::Rule { from: (x, top), to: (x, top + height) });
+        }
+        self.y = top + height;
+    }
+
+    fn text(&mut self, x: f32, baseline: f32, style: Style, text: String) {
+        self.used[style.weight as usize].extend(text.chars());
+        self.pages.last_mut().expect("a document has a page").push(Mark::Text { x, baseline, style, text });
+    }
+
+    /// The finished PDF, with running headers and page numbers.
+    pub fn finish(mut self) -> Vec<u8> {
+        let count = self.pages.len();
+        for n in 0..count {
+            let header = self.running_header.clone();
+            let page_label = format!("Page {} of {count}", n + 1);
+            self.used[RUNNING.weight as usize].extend(header.chars().chain(page_label.chars()));
+            let width = RUNNING.weight.face().width(&page_label, RUNNING.size);
+            let marks = &mut self.pages[n];
+            marks.push(Mark::Text { x: MARGIN, baseline: 40.0, style: RUNNING, text: header });
+            marks.push(Mark::Rule { from: (MARGIN, 46.0), to: (PAGE_W - MARGIN, 46.0) });
+            marks.push(Mark::Text { x: (PAGE_W - width) / 2.0, baseline: PAGE_H - 32.0, style: RUNNING, text: page_label });
+        }
+        let mut pdf = PdfDocument::new(&self.title);
+        let fonts: Vec<_> = Weight::ALL.iter().map(|w| pdf.add_font(&w.face().subset(&self.used[*w as usize]))).collect();
+        let pages = self
+            .pages
+            .into_iter()
+            .map(|marks| PdfPage::new(Mm::from(Pt(PAGE_W)), Mm::from(Pt(PAGE_H)), marks.into_iter().flat_map(|m| ops(m, &fonts)).collect()))
+            .collect();
+        pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
+    }
+}
+
+fn block_height(lines: usize, leading: f32) -> f32 {
+    lines as f32 * leading + 2.0 * CELL_PAD
+}
+
+fn point(x: f32, y_from_top: f32) -> Point {
+    Point { x: Pt(x), y: Pt(PAGE_H - y_from_top) }
+}
+
+fn ops(mark: Mark, fonts: &[printpdf::FontId]) -> Vec<Op> {
+    match mark {
+        Mark::Text { x, baseline, style, text } => vec![
+            Op::StartTextSection,
+            Op::SetFont { font: PdfFontHandle::External(fonts[style.weight as usize].clone()), size: Pt(style.size) },
+            Op::SetTextCursor { pos: point(x, baseline) },
+            Op::ShowText { items: vec![TextItem::Text(text)] },
+            Op::EndTextSection,
+        ],
+        Mark::Rule { from, to } => vec![
+            Op::SetOutlineThickness { pt: Pt(0.5) },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![LinePoint { p: point(from.0, from.1), bezier: false }, LinePoint { p: point(to.0, to.1), bezier: false }],
+                    is_closed: false,
+                },
+            },
+        ],
+        Mark::Shade { x, top, w, h } => vec![
+            Op::SetFillColor { col: Color::Greyscale(Greyscale { percent: 0.9, icc_profile: None }) },
+            Op::DrawRectangle {
+                rectangle: Rect { x: Pt(x), y: Pt(PAGE_H - top - h), width: Pt(w), height: Pt(h), mode: Some(PaintMode::Fill), winding_order: None },
+            },
+            Op::SetFillColor { col: Color::Greyscale(Greyscale { percent: 0.0, icc_profile: None }) },
+        ],
+    }
+}
+
+/// Breaks `text` into lines no wider than `width`: at spaces where it can, inside a word only
+/// when the word alone is too wide. Line breaks in the text are kept; characters the font
+/// cannot print become U+FFFD.
+pub(crate) fn wrap(text: &str, style: Style, width: f32) -> Vec<String> {
+    let face = style.weight.face();
+    let fits = |s: &str| face.width(s, style.size) <= width;
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let printable: String = paragraph
+            .chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                c if c.is_control() || !face.has(c) => MISSING,
+                c => c,
+            })
+            .collect();
+        let mut line = String::new();
+        for word in printable.split(' ').filter(|w| !w.is_empty()) {
+            let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
+            if fits(&candidate) {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            for c in word.chars() {
+                line.push(c);
+                if !fits(&line) && line.chars().count() > 1 {
+                    line.pop();
+                    lines.push(std::mem::replace(&mut line, c.to_string()));
+                }
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}

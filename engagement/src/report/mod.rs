@@ -1,0 +1,36 @@
+//! Paper an auditor signs and a reader without Tickmark can open: the draft of the report's
+//! testing section and a workpaper per control, as PDF with an embedded Unicode font.
+
+mod draft;
+pub(crate) mod facts;
+mod fonts;
+mod layout;
+mod wording;
+mod workpaper;
+
+use crate::error::Result;
+use crate::model::{EngagementInfo, Examination};
+use crate::store::EngagementFile;
+
+impl EngagementFile {
+    /// The draft of the report: cover, scope, Section IV (controls, tests and results by
+    /// criterion group) and the exceptions with management's responses.
+    pub fn report_pdf(&self) -> Result<Vec<u8>> {
+        draft::render(self)
+    }
+
+    /// The workpaper of one control: header, procedures, sample, test grid, conclusion.
+    pub fn workpaper_pdf(&self, control_id: i64) -> Result<Vec<u8>> {
+        workpaper::render(self, control_id)
+    }
+}
+
+/// "October 1, 2025 to September 30, 2026", or the as-of date of a Type 1.
+fn period(info: &EngagementInfo) -> String {
+    match &info.examination {
+        Examination::Type1 { as_of } => format!("as of {}", as_of.format("%B %-d, %Y")),
+        Examination::Type2 { period_start, period_end } => {
+            format!("{} to {}", period_start.format("%B %-d, %Y"), period_end.format("%B %-d, %Y"))
+        }
+    }
+}

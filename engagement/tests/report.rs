@@ -1,0 +1,180 @@
+//! The report draft, workpapers and sample exports as a reader sees them: text extracted with
+//! poppler's `pdftotext`, structure checked with `qpdf --check`, spreadsheets read back.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::workflow::{demo_population, test_a_control};
+use common::*;
+use engagement::control::{AttributeInput, ControlInput, Nature};
+use engagement::population::ColumnMapping;
+use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
+use engagement::signoff::SignoffRole;
+use engagement::testing::{Conclusion, Outcome, TestResult};
+use engagement::EngagementFile;
+
+fn pdf_text(pdf: &[u8], dir: &Path, name: &str, pages: Option<(usize, usize)>) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    let mut cmd = Command::new("pdftotext");
+    cmd.arg("-enc").arg("UTF-8");
+    if let Some((first, last)) = pages {
+        cmd.arg("-f").arg(first.to_string()).arg("-l").arg(last.to_string());
+    }
+    let out = cmd.arg(&path).arg("-").output().expect("pdftotext (poppler-utils) runs");
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn qpdf_check(pdf: &[u8], dir: &Path, name: &str) {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf runs");
+    assert!(out.status.success(), "qpdf --check failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+fn page_count(pdf: &[u8], dir: &Path) -> usize {
+    let path = dir.join("count.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdfinfo").arg(&path).output().unwrap();
+    let info = String::from_utf8(out.stdout).unwrap();
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
+}
+
+/// Words collapse to single spaces, so a sentence wrapped over lines still matches.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A second control, owned by Señor Núñez, sampled and passed without exception.
+fn clean_control(file: &mut EngagementFile) -> i64 {
+    let control = file
+        .add_control(&ControlInput {
+            reference: "CC6.1-02".into(),
+            description: "Production changes follow the “two-person rule” — no exceptions.".into(),
+            criteria: vec!["CC6.1".into()],
+            frequency: sampling::Frequency::MultipleTimesPerDay,
+            nature: Nature::Manual,
+            owner: "Señor Núñez".into(),
+            attributes: vec![AttributeInput { label: "A".into(), question: "Peer review recorded?".into() }],
+        })
+        .unwrap();
+    let mapping = ColumnMapping { key: "change_id".into(), date: Some("deployed_on".into()), amount: None, stratum: None };
+    let population = file.import_population(control, &demo_population(), &mapping, "ServiceNow export", &mut |_| true).unwrap();
+    let sample = file
+        .draw_sample(&SampleRequest {
+            control_id: control,
+            population_id: population,
+            method: SampleMethod::SimpleRandom,
+            size: SizeRequest::Fixed { n: 25, reason: "firm minimum".into() },
+            seed: None,
+        })
+        .unwrap();
+    let attribute = file.control(control).unwrap().attributes[0].id;
+    for position in 0..25 {
+        file.record_result(&TestResult { sample_id: sample, position, attribute_id: attribute, outcome: Outcome::Pass, tickmark: None, note: None }).unwrap();
+    }
+    file.set_conclusion(control, Conclusion::NoExceptions, "").unwrap();
+    control
+}
+
+#[test]
+fn the_report_prints_every_control_exception_and_response_with_names_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(dir.path());
+    test_a_control(&mut file);
+    clean_control(&mut file);
+
+    let pdf = file.report_pdf().unwrap();
+    qpdf_check(&pdf, dir.path(), "report.pdf");
+    let text = flat(&pdf_text(&pdf, dir.path(), "report.pdf", None));
+    for expected in [
+        "DRAFT",
+        "Northwind Payroll, Inc.",
+        "October 1, 2025 to September 30, 2026",
+        "CC8.1-01",
+        "CC6.1-02",
+        "Inquired of the Señor Núñez",
+        "“two-person rule” — no exceptions",
+        "For a sample of 40 of 1,465 change tickets, inspected each for: (A) approved before deployment; (B) approver is not the developer.",
+        "For a sample of 25 of 1,465 change tickets",
+        "Exception noted (1 of 40 sampled): For 1 of the changes sampled, deployment preceded approval.",
+        "No exceptions noted.",
+        "Exceptions and management's responses",
+        "The change was an urgent fix; the approval step is now enforced by the pipeline. — Head of Engineering, 2026-10-20",
+        "CC8 — Change management",
+        "Page 1 of",
+    ] {
+        assert!(text.contains(expected), "the report lacks {expected:?}:\n{text}");
+    }
+    assert!(pdf.len() < 150_000, "fonts are subset: the draft is {} bytes", pdf.len());
+}
+
+#[test]
+fn long_tables_continue_on_new_pages_without_cutting_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(dir.path());
+    let filler = "The control owner reviews the listing, follows up every item that does not agree, and keeps the evidence. ".repeat(4);
+    for n in 0..40 {
+        let mut control = change_control();
+        control.reference = format!("CC7.{}-{n:02}", 1 + n % 5);
+        control.criteria = vec![format!("CC7.{}", 1 + n % 5)];
+        control.description = format!("START{n:02} {filler} END{n:02}");
+        file.add_control(&control).unwrap();
+    }
+    let pdf = file.report_pdf().unwrap();
+    qpdf_check(&pdf, dir.path(), "long.pdf");
+    let pages = page_count(&pdf, dir.path());
+    assert!(pages >= 6, "forty long rows take several pages, got {pages}");
+    let per_page: Vec<String> = (1..=pages).map(|p| pdf_text(&pdf, dir.path(), "long.pdf", Some((p, p)))).collect();
+    for (p, text) in per_page.iter().enumerate() {
+        assert!(text.contains(&format!("Page {} of {pages}", p + 1)), "page {} has its number", p + 1);
+        assert!(text.contains("DRAFT — Northwind Payroll, Inc."), "page {} has the running header", p + 1);
+    }
+    for n in 0..40 {
+        let start = per_page.iter().position(|t| t.contains(&format!("START{n:02}"))).unwrap_or_else(|| panic!("row {n} printed"));
+        let end = per_page.iter().position(|t| t.contains(&format!("END{n:02}"))).unwrap();
+        assert_eq!(start, end, "row {n} is on one page, not cut across pages {} and {}", start + 1, end + 1);
+        assert!(per_page[start].contains("Tests performed"), "page {} repeats the table's header row", start + 1);
+    }
+}
+
+#[test]
+fn a_workpaper_shows_header_sample_grid_legend_and_conclusion() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(dir.path());
+    let t = test_a_control(&mut file);
+    file.set_conclusion(t.control, Conclusion::ExceptionsNoted, "One deviation; compensating review found no unauthorised change.").unwrap();
+    file.sign(t.control, SignoffRole::Preparer).unwrap();
+    file.set_user("JI").unwrap();
+    file.sign(t.control, SignoffRole::Reviewer).unwrap();
+
+    let pdf = file.workpaper_pdf(t.control).unwrap();
+    qpdf_check(&pdf, dir.path(), "wp.pdf");
+    let text = flat(&pdf_text(&pdf, dir.path(), "wp.pdf", None));
+    let sample = file.sample(t.sample).unwrap();
+    let population = file.population(t.population).unwrap();
+    let today = chrono::Utc::now().date_naive().to_string();
+    for expected in [
+        "Workpaper CC8.1-01".to_owned(),
+        "Northwind Payroll, Inc.".to_owned(),
+        "October 1, 2025 to September 30, 2026".to_owned(),
+        "Prepared by Reviewed by".to_owned(),
+        format!("DW {today} JI {today}"),
+        sample.selection.seed.to_string(),
+        population.fingerprint.clone(),
+        "Deployed the day before approval".to_owned(),
+        "✓ Inspected; agreed to supporting evidence without exception".to_owned(),
+        "X Deviation".to_owned(),
+        "N/A Not applicable".to_owned(),
+        "Exceptions noted. One deviation; compensating review found no unauthorised change.".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "the workpaper lacks {expected:?}:\n{text}");
+    }
+    let item_keys = file.population_items_at(t.population, &sample.selection.items).unwrap();
+    for item in item_keys {
+        assert!(text.contains(&item.key), "the grid lists sampled item {}", item.key);
+    }
+}
