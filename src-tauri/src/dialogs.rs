@@ -54,3 +54,15 @@ pub async fn choose_evidence() -> Vec<String> {
         .map(|f| f.path().display().to_string())
         .collect()
 }
+
+/// Asks where to save something the auditor exports; `extension` is the file type offered.
+#[tauri::command]
+pub async fn choose_save_path(title: String, file_name: String, extension: String) -> Option<String> {
+    rfd::AsyncFileDialog::new()
+        .set_title(&title)
+        .add_filter(extension.to_uppercase(), &[extension.as_str()])
+        .set_file_name(&file_name)
+        .save_file()
+        .await
+        .map(|f| f.path().display().to_string())
+}

@@ -9,7 +9,7 @@ mod state;
 pub use commands::bindings::bindings;
 
 pub fn run() {
-    use commands::{file, matrix, requests, trail, workpaper};
+    use commands::{deliverables, file, matrix, requests, trail, workpaper};
     tauri::Builder::default()
         .manage(state::OpenFile::default())
         .manage(state::ImportCancel::default())
@@ -18,6 +18,7 @@ pub fn run() {
             dialogs::choose_existing_file,
             dialogs::choose_listing,
             dialogs::choose_evidence,
+            dialogs::choose_save_path,
             file::startup,
             file::create_engagement,
             file::open_engagement,
@@ -52,6 +53,12 @@ pub fn run() {
             requests::attach_evidence,
             trail::trail,
             trail::verify,
+            deliverables::write_report,
+            deliverables::write_workpaper,
+            deliverables::write_samples_xlsx,
+            deliverables::completion_blockers,
+            deliverables::complete_documentation,
+            deliverables::write_archive,
         ])
         .run(tauri::generate_context!())
         .expect("the Tickmark window could not be started");

@@ -1,8 +1,9 @@
 //! A control's fieldwork from start to finish in the real app, as an auditor does it: add the
 //! control with two attributes, import its population, size and draw the sample, record the
 //! results with one deviation, write up the exception and management's response, conclude,
-//! sign as preparer and as reviewer; then the trail and `tickmark verify` agree with what was
-//! done. Screenshots of each main screen go to target/e2e/.
+//! sign as preparer and as reviewer; write the draft report, complete the documentation and
+//! write the archive package; then the trail, `tickmark verify` and `tickmark verify-archive`
+//! agree with what was done. Screenshots of each main screen go to target/e2e/.
 
 use std::process::Command;
 
@@ -117,12 +118,31 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     let verified = ui.wait_text("[data-testid=trail-verification]", WAIT, |t| !t.is_empty()).unwrap();
     assert!(verified.starts_with("Verified"), "{verified}");
     shot("trail");
+
+    // What leaves the file: the draft report, then completion and the archive package.
+    click(ui, "tab-deliverables");
+    let report = dir.path().join("draft.pdf");
+    fill(ui, "report-path", report.to_str().unwrap());
+    click(ui, "report-write");
+    ui.wait_for("[data-testid=report-written]", WAIT).unwrap();
+    let text = Command::new("pdftotext").arg(&report).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("CC8.1-01") && text.contains("deployed the day before it was approved"), "the report names the control and its exception: {text}");
+    click(ui, "complete");
+    ui.wait_text("[data-testid=completed]", WAIT, |t| t.contains("read-only")).unwrap();
+    let archive = dir.path().join("archive.zip");
+    fill(ui, "archive-path", archive.to_str().unwrap());
+    click(ui, "archive-write");
+    ui.wait_for("[data-testid=archive-written]", WAIT).unwrap();
+    shot("report-and-archive");
     click(ui, "close-engagement");
     ui.wait_for("[data-testid=open-path]", WAIT).unwrap();
 
     // What the window did is what the file and its trail say, and an independent check agrees.
     let out = Command::new(binary("tickmark")).arg("verify").arg(&file).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
     assert!(out.status.success(), "tickmark verify: {}", String::from_utf8_lossy(&out.stdout));
+    let out = Command::new(binary("tickmark")).arg("verify-archive").arg(&archive).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+    assert!(out.status.success(), "tickmark verify-archive: {}", String::from_utf8_lossy(&out.stdout));
     let opened = EngagementFile::open(&file, PASSPHRASE).unwrap();
     let actions: Vec<String> = opened.trail(None).unwrap().iter().map(|e| format!("{} {}", e.action, e.entity)).collect();
     for expected in ["add control", "import population", "draw sample", "record test_result", "add exception", "respond exception", "conclude control"] {

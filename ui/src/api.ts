@@ -32,6 +32,8 @@ export const api = {
   chooseExistingFile: () => invoke<string | null>("choose_existing_file"),
   chooseListing: () => invoke<string | null>("choose_listing"),
   chooseEvidence: () => invoke<string[]>("choose_evidence"),
+  chooseSavePath: (title: string, fileName: string, extension: string) =>
+    invoke<string | null>("choose_save_path", { title, fileName, extension }),
   startup: () => invoke<Startup>("startup"),
   createEngagement: (path: string, passphrase: string, engagement: NewEngagement) =>
     invoke<Overview>("create_engagement", { path, passphrase, engagement }),
@@ -75,6 +77,12 @@ export const api = {
   evidence: () => invoke<Evidence[]>("evidence"),
   attachEvidence: (path: string, requestId: number | null, controlId: number | null, receivedOn: string) =>
     invoke<number>("attach_evidence", { path, requestId, controlId, receivedOn }),
+  writeReport: (path: string) => invoke<null>("write_report", { path }),
+  writeWorkpaper: (controlId: number, path: string) => invoke<null>("write_workpaper", { controlId, path }),
+  writeSamplesXlsx: (path: string) => invoke<null>("write_samples_xlsx", { path }),
+  completionBlockers: () => invoke<string[]>("completion_blockers"),
+  completeDocumentation: (on: string) => invoke<Overview>("complete_documentation", { on }),
+  writeArchive: (path: string) => invoke<null>("write_archive", { path }),
   trail: () => invoke<TrailEntry[]>("trail"),
   verify: () => invoke<Verification>("verify"),
 };

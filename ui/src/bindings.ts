@@ -20,7 +20,11 @@ export type ControlProgress = { id: number, reference: string, description: stri
  */
 results_recorded: number, results_expected: number, exceptions: number, preparer: string | null, reviewer: string | null, open_review_notes: number, };
 
-export type Overview = { path: string, user: string | null, info: EngagementInfo, controls: Array<ControlProgress>, open_requests: number, evidence_files: number, trail_entries: number, };
+export type Overview = { path: string, user: string | null, info: EngagementInfo, controls: Array<ControlProgress>, 
+/**
+ * The documentation completion date, once recorded: the file is read-only after it.
+ */
+completed_on: string | null, open_requests: number, evidence_files: number, trail_entries: number, };
 
 export type Frequency = "annual" | "quarterly" | "monthly" | "weekly" | "daily" | "multiple_times_per_day" | "as_needed";
 

@@ -1,5 +1,6 @@
 // Small pieces every screen uses.
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { Role } from "./bindings";
 import { errorMessage } from "./api";
 
 export function Field({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
@@ -9,6 +10,19 @@ export function Field({ label, error, children }: { label: string; error?: strin
       {children}
       {error && <span className="field-error">{error}</span>}
     </label>
+  );
+}
+
+export function RoleSelect({ value, onChange, testid }: { value: Role; onChange: (r: Role) => void; testid: string }) {
+  return (
+    <Field label="Role">
+      <select data-testid={testid} value={value} onChange={(e) => onChange(e.target.value as Role)}>
+        <option value="staff">Staff</option>
+        <option value="senior">Senior</option>
+        <option value="manager">Manager</option>
+        <option value="partner">Partner</option>
+      </select>
+    </Field>
   );
 }
 

@@ -2,6 +2,7 @@
 //! are async so that the window keeps drawing while the engagement file works.
 
 pub mod bindings;
+pub mod deliverables;
 pub mod file;
 pub mod matrix;
 pub mod requests;

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { Overview, Role } from "../bindings";
 import { api } from "../api";
-import { BarChart, ErrorNote, Field, useAction } from "../components";
+import { BarChart, ErrorNote, Field, RoleSelect, useAction } from "../components";
 import { stage, STAGES, testingPercent } from "../format";
 
 interface Props {
@@ -116,14 +116,7 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
         <Field label="Initials">
           <input data-testid="member-initials" value={initials} onChange={(e) => setInitials(e.target.value)} />
         </Field>
-        <Field label="Role">
-          <select data-testid="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            <option value="staff">Staff</option>
-            <option value="senior">Senior</option>
-            <option value="manager">Manager</option>
-            <option value="partner">Partner</option>
-          </select>
-        </Field>
+        <RoleSelect testid="member-role" value={role} onChange={setRole} />
         <button data-testid="add-member" onClick={add} disabled={action.busy || !name.trim()}>
           Add to team
         </button>

@@ -8,14 +8,16 @@ import { Matrix } from "./Matrix";
 import { WorkpaperScreen } from "./Workpaper";
 import { Requests } from "./Requests";
 import { Trail } from "./Trail";
+import { Deliverables } from "./Deliverables";
 
-type Tab = "overview" | "matrix" | "requests" | "trail";
+type Tab = "overview" | "matrix" | "requests" | "trail" | "deliverables";
 
 const TABS: [Tab, string][] = [
   ["overview", "Overview"],
   ["matrix", "Control matrix"],
   ["requests", "Requests & evidence"],
   ["trail", "Trail"],
+  ["deliverables", "Report & archive"],
 ];
 
 interface Props {
@@ -92,8 +94,10 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
         <Matrix overview={overview} onOpenControl={setControlId} />
       ) : tab === "requests" ? (
         <Requests overview={overview} />
-      ) : (
+      ) : tab === "trail" ? (
         <Trail />
+      ) : (
+        <Deliverables overview={overview} onOverview={onOverview} />
       )}
     </div>
   );

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import type { Category, Overview, Role } from "../bindings";
+import type { Category, Overview } from "../bindings";
 import { api, errorMessage } from "../api";
-import { Field } from "../components";
+import { Field, RoleSelect } from "../components";
 import { emptyForm, toNewEngagement, validate, type NewEngagementForm } from "../forms";
 
 const OPTIONAL_CATEGORIES: [Category, string][] = [
@@ -172,14 +172,7 @@ function CreateForm({ onOpened }: { onOpened: (o: Overview) => void }) {
       <div className="row">
         {text("name", "Your name")}
         {text("initials", "Initials")}
-        <Field label="Role">
-          <select data-testid="new-role" value={form.role} onChange={(e) => set("role", e.target.value as Role)}>
-            <option value="staff">Staff</option>
-            <option value="senior">Senior</option>
-            <option value="manager">Manager</option>
-            <option value="partner">Partner</option>
-          </select>
-        </Field>
+        <RoleSelect testid="new-role" value={form.role} onChange={(r) => set("role", r)} />
       </div>
       <Field label="Save as" error={shown("path")}>
         <div className="row">

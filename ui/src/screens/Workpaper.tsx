@@ -49,6 +49,7 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
             Criteria {control.criteria.join(", ")} · {frequencyTitle(control.frequency)} · {control.nature.replace(/_/g, " ")} · owner {control.owner || "—"}
           </div>
         </div>
+        <div>
         <table className="signoffs">
           <tbody>
             <tr>
@@ -61,6 +62,8 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
             </tr>
           </tbody>
         </table>
+        <WorkpaperPdf controlId={control.id} reference={control.reference} />
+        </div>
       </div>
       {wp.locked && (
         <p className="locked" data-testid="locked">
@@ -167,5 +170,23 @@ function SignoffPanel({ wp, reload }: PanelProps) {
       )}
       <ErrorNote error={action.error} testid="signoff-error" />
     </section>
+  );
+}
+
+function WorkpaperPdf({ controlId, reference }: { controlId: number; reference: string }) {
+  const action = useAction();
+  const [written, setWritten] = useState<string | null>(null);
+  async function save() {
+    const path = await api.chooseSavePath(`Workpaper ${reference}`, `${reference}.pdf`, "pdf");
+    if (path && (await action.run(() => api.writeWorkpaper(controlId, path))) !== undefined) setWritten(path);
+  }
+  return (
+    <div>
+      <button onClick={save} disabled={action.busy}>
+        Workpaper PDF…
+      </button>
+      {written && <p className="ok">Written to {written}</p>}
+      <ErrorNote error={action.error} />
+    </div>
   );
 }

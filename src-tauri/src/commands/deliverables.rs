@@ -1,0 +1,46 @@
+//! What leaves the engagement file at the auditor's request: the draft report, workpapers, the
+//! sample exports, documentation completion and the archive package.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use engagement::output::write_new;
+use engagement::overview::Overview;
+use tauri::State;
+
+use super::Reply;
+use crate::state::OpenFile;
+
+#[tauri::command]
+pub async fn write_report(state: State<'_, OpenFile>, path: String) -> Reply<()> {
+    state.with(|f| write_new(&PathBuf::from(path), &f.report_pdf()?))
+}
+
+#[tauri::command]
+pub async fn write_workpaper(state: State<'_, OpenFile>, control_id: i64, path: String) -> Reply<()> {
+    state.with(|f| write_new(&PathBuf::from(path), &f.workpaper_pdf(control_id)?))
+}
+
+#[tauri::command]
+pub async fn write_samples_xlsx(state: State<'_, OpenFile>, path: String) -> Reply<()> {
+    state.with(|f| write_new(&PathBuf::from(path), &f.samples_xlsx()?))
+}
+
+/// What still blocks documentation completion, in the auditor's words; empty when nothing does.
+#[tauri::command]
+pub async fn completion_blockers(state: State<'_, OpenFile>) -> Reply<Vec<String>> {
+    state.with(|f| f.completion_blockers())
+}
+
+#[tauri::command]
+pub async fn complete_documentation(state: State<'_, OpenFile>, on: NaiveDate) -> Reply<Overview> {
+    state.with(|f| {
+        f.complete(on)?;
+        f.overview()
+    })
+}
+
+#[tauri::command]
+pub async fn write_archive(state: State<'_, OpenFile>, path: String) -> Reply<()> {
+    state.with(|f| f.archive(&PathBuf::from(path)).map(drop))
+}

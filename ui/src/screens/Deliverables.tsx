@@ -1,0 +1,105 @@
+import { useEffect, useState } from "react";
+import type { Overview } from "../bindings";
+import { api } from "../api";
+import { ErrorNote, Field, today, useAction } from "../components";
+
+/** One thing to write out: where (typed or chosen in the dialog), and the button that writes it. */
+function Output({ label, fileName, extension, write, disabled, testid }: {
+  label: string;
+  fileName: string;
+  extension: string;
+  write: (path: string) => Promise<unknown>;
+  disabled?: boolean;
+  testid: string;
+}) {
+  const [path, setPath] = useState("");
+  const [written, setWritten] = useState<string | null>(null);
+  const action = useAction();
+  async function browse() {
+    const chosen = await api.chooseSavePath(label, fileName, extension);
+    if (chosen) setPath(chosen);
+  }
+  async function run() {
+    if ((await action.run(() => write(path))) !== undefined) setWritten(path);
+  }
+  return (
+    <div className="entry">
+      <div className="row">
+        <Field label={label}>
+          <input data-testid={`${testid}-path`} value={path} onChange={(e) => setPath(e.target.value)} placeholder={`/path/to/${fileName}`} disabled={disabled} />
+        </Field>
+        <button onClick={browse} disabled={disabled}>
+          Browse…
+        </button>
+        <button className="primary" data-testid={`${testid}-write`} onClick={run} disabled={disabled || !path || action.busy}>
+          {action.busy ? "Writing…" : "Write"}
+        </button>
+      </div>
+      {written && (
+        <p className="ok" data-testid={`${testid}-written`}>
+          Written to {written}
+        </p>
+      )}
+      <ErrorNote error={action.error} testid={`${testid}-error`} />
+    </div>
+  );
+}
+
+export function Deliverables({ overview, onOverview }: { overview: Overview; onOverview: (o: Overview) => void }) {
+  const [blockers, setBlockers] = useState<string[] | null>(null);
+  const [on, setOn] = useState(today());
+  const action = useAction();
+  const slug = overview.info.client.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "engagement";
+
+  useEffect(() => {
+    void action.run(() => api.completionBlockers()).then((b) => b && setBlockers(b));
+  }, [overview.trail_entries]);
+
+  async function complete() {
+    const o = await action.run(() => api.completeDocumentation(on));
+    if (o) onOverview(o);
+  }
+
+  return (
+    <div>
+      <section className="card">
+        <h3>Report draft and exports</h3>
+        <p className="muted">These are plaintext copies written only where you choose; the engagement file stays encrypted.</p>
+        <Output label="Draft report, section 4 (PDF)" fileName={`${slug}-soc2-draft.pdf`} extension="pdf" write={api.writeReport} testid="report" />
+        <Output label="Samples and test grids (XLSX)" fileName={`${slug}-samples.xlsx`} extension="xlsx" write={api.writeSamplesXlsx} testid="samples" />
+      </section>
+      <section className="card">
+        <h3>Documentation completion</h3>
+        {overview.completed_on ? (
+          <p className="locked" data-testid="completed">
+            Documentation completed on {overview.completed_on}. The file is read-only; later changes are addenda kept in the trail.
+          </p>
+        ) : blockers && blockers.length > 0 ? (
+          <div data-testid="blockers">
+            <p className="warn">Completion needs every workpaper signed by preparer and reviewer and no open review note. Still open:</p>
+            <ul>
+              {blockers.map((b) => (
+                <li key={b}>{b}</li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <div className="row">
+            <Field label="Documentation completion date">
+              <input data-testid="completion-date" value={on} onChange={(e) => setOn(e.target.value)} />
+            </Field>
+            <button className="primary" data-testid="complete" onClick={complete} disabled={action.busy}>
+              Complete documentation
+            </button>
+          </div>
+        )}
+        <ErrorNote error={action.error} testid="completion-error" />
+      </section>
+      <section className="card">
+        <h3>Archive package</h3>
+        <p className="muted">A BagIt package (zip) with the report, workpapers, exports, evidence and the encrypted engagement file, verifiable without Tickmark.</p>
+        <Output label="Archive package (ZIP)" fileName={`${slug}-archive.zip`} extension="zip" write={api.writeArchive} disabled={!overview.completed_on} testid="archive" />
+      </section>
+    </div>
+  );
+}
