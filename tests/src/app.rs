@@ -6,11 +6,17 @@ use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::webdriver::Session;
 
+/// One app at a time per test process: two windows starting together on two cores made
+/// WebKitWebDriver drop requests.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 pub struct Harness {
+    _turn: MutexGuard<'static, ()>,
     children: Vec<Child>,
     pub home: PathBuf,
     pub session: Option<Session>,
@@ -66,6 +72,7 @@ fn tauri_driver() -> PathBuf {
 impl Harness {
     /// Launches the app and opens a WebDriver session on its window.
     pub fn launch() -> Harness {
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let home = tempfile_dir();
         let mut children = Vec::new();
         let display = match std::env::var("DISPLAY") {
@@ -94,7 +101,7 @@ impl Harness {
             .spawn()
             .expect("tauri-driver runs (scripts/setup installs it)");
         children.push(driver);
-        let mut harness = Harness { children, home, session: None };
+        let mut harness = Harness { _turn: turn, children, home, session: None };
         assert!(wait_listening(port, Duration::from_secs(30)), "tauri-driver did not start listening");
         assert!(wait_listening(native_port, Duration::from_secs(30)), "WebKitWebDriver did not start listening");
         let app = binary("tickmark-app");

@@ -28,10 +28,20 @@ pub fn create_engagement(ui: &Session, file: &Path, client: &str, passphrase: &s
     ui.wait_text("[data-testid=overview-client]", WAIT, |t| t == client).unwrap();
 }
 
+/// Types `value` into a field, replacing what it held. WebKitWebDriver now and then answers
+/// "unknown error" to typing into a field React has just re-rendered; a fresh look-up succeeds.
 pub fn fill(ui: &Session, testid: &str, value: &str) {
-    let input = ui.wait_for(&format!("[data-testid=\"{testid}\"]"), WAIT).unwrap();
-    ui.clear(&input).unwrap();
-    ui.type_text(&input, value).unwrap();
+    let css = format!("[data-testid=\"{testid}\"]");
+    let mut last = String::new();
+    for _ in 0..3 {
+        let input = ui.wait_for(&css, WAIT).unwrap();
+        match ui.clear(&input).and_then(|()| ui.type_text(&input, value)) {
+            Ok(()) => return,
+            Err(e) => last = e,
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    panic!("could not type into {testid}: {last}");
 }
 
 pub fn click(ui: &Session, testid: &str) {
