@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use crate::archive::paths::NameSet;
 use crate::error::{Error, Result};
-use crate::report::facts::{serde_text, ControlFacts, LEGEND};
+use crate::report::grid::{grid, seed_origin, LEGEND};
 use crate::store::EngagementFile;
 
 enum Cell {
@@ -29,52 +29,53 @@ struct Sheet {
 }
 
 fn sheets(file: &EngagementFile) -> Result<Vec<Sheet>> {
-    ControlFacts::all(file)?
+    Ok(file
+        .workpapers()?
         .into_iter()
-        .map(|f| {
-            let c = &f.control;
+        .map(|wp| {
+            let c = &wp.control;
             let mut rows = vec![vec![text("Control"), text(&c.reference)], vec![text("Control activity"), text(&c.description)]];
-            if f.samples.is_empty() {
+            if wp.samples.is_empty() {
                 rows.push(vec![text("Sample"), text("No sample drawn")]);
             }
-            for (n, s) in f.samples.iter().enumerate() {
-                let selection = &s.sample.selection;
+            for (n, s) in wp.samples.iter().enumerate() {
+                let population = wp.population_of(s);
                 rows.push(Vec::new());
                 rows.extend([
-                    vec![text("Sample"), text(format!("{} of {}", n + 1, f.samples.len()))],
-                    vec![text("Population"), text(&s.population.source_name), text(&s.population.description)],
-                    vec![text("Population fingerprint"), text(&s.population.fingerprint)],
-                    vec![text("Method"), text(serde_text(&s.sample.method))],
-                    vec![text("Size"), Cell::Number(s.size() as f64), text(s.sample.basis.reasoning())],
-                    vec![text("Seed"), text(selection.seed.to_string()), text(serde_text(&selection.seed_origin))],
-                    vec![text("Drawn"), text(&s.sample.drawn_at)],
+                    vec![text("Sample"), text(format!("{} of {}", n + 1, wp.samples.len()))],
+                    vec![text("Population"), text(&population.source_name), text(&population.description)],
+                    vec![text("Population fingerprint"), text(&s.fingerprint)],
+                    vec![text("Method"), text(&s.method)],
+                    vec![text("Size"), Cell::Number(s.items.len() as f64), text(&s.reasoning)],
+                    vec![text("Seed"), text(&s.seed), text(seed_origin(s))],
+                    vec![text("Drawn"), text(&s.drawn_at)],
                     Vec::new(),
                 ]);
                 let mut header = vec![text("#"), text("Population index"), text("Key"), text("Date"), text("Amount")];
                 header.extend(c.attributes.iter().map(|a| text(format!("{}: {}", a.label, a.question))));
                 header.push(text("Notes"));
-                header.extend(s.population.columns.iter().map(text));
+                header.extend(s.columns.iter().map(text));
                 rows.push(header);
-                for row in s.grid(file, c)? {
+                for row in grid(&wp, s) {
                     let mut cells = vec![
                         Cell::Number(row.number as f64),
                         Cell::Number(row.item.index as f64),
-                        text(row.item.key),
+                        text(&row.item.key),
                         text(row.item.date.map(|d| d.to_string()).unwrap_or_default()),
                         row.item.amount_cents.map_or_else(|| text(""), |cents| Cell::Number(cents as f64 / 100.0)),
                     ];
                     cells.extend(row.marks.into_iter().map(text));
                     cells.push(text(row.notes));
-                    cells.extend(row.item.fields.into_iter().map(text));
+                    cells.extend(row.item.fields.iter().map(text));
                     rows.push(cells);
                 }
             }
             rows.push(Vec::new());
             rows.push(vec![text("Tickmark legend")]);
             rows.extend(LEGEND.iter().map(|(mark, meaning)| vec![text(*mark), text(*meaning)]));
-            Ok(Sheet { reference: c.reference.clone(), rows })
+            Sheet { reference: c.reference.clone(), rows }
         })
-        .collect()
+        .collect())
 }
 
 /// Excel's rules for sheet names: at most 31 characters, none of `[]:*?/\`, unique without

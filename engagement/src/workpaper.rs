@@ -24,6 +24,10 @@ pub struct SampleItem {
     pub index: i64,
     pub key: String,
     pub date: Option<NaiveDate>,
+    /// For the sample exports' Amount column. The screens show the listing's own columns, so
+    /// it stays out of their JSON and the UI's generated bindings.
+    #[serde(skip)]
+    pub amount_cents: Option<i64>,
     pub fields: Vec<String>,
 }
 
@@ -47,6 +51,11 @@ pub struct SampleView {
     pub population_size: i64,
     pub fingerprint: String,
     pub reasoning: String,
+    /// Items added after the first draw, which the report and the workpaper PDF state beside
+    /// the size. No screen shows it yet, so it stays out of their JSON and the UI's generated
+    /// bindings.
+    #[serde(skip)]
+    pub extended_by: i64,
     pub drawn_at: String,
     pub columns: Vec<String>,
     pub items: Vec<SampleItem>,
@@ -94,7 +103,27 @@ pub fn describe_method(method: &SampleMethod) -> String {
     }
 }
 
+impl Workpaper {
+    /// The population a sample was drawn from. `workpaper()` builds each sample's view from
+    /// the control's own populations, so the lookup cannot miss.
+    pub fn population_of(&self, sample: &SampleView) -> &Population {
+        self.populations.iter().find(|p| p.id == sample.population_id).expect("a sample's population belongs to its control")
+    }
+
+    /// The results recorded on one sample's items.
+    pub fn results_of(&self, sample: &SampleView) -> impl Iterator<Item = &TestResult> {
+        let id = sample.id;
+        self.results.iter().filter(move |r| r.sample_id == id)
+    }
+}
+
 impl EngagementFile {
+    /// Every control's workpaper in the control matrix's order: what the report, the
+    /// workpaper PDFs and the sample exports all print from, so they never disagree.
+    pub(crate) fn workpapers(&self) -> Result<Vec<Workpaper>> {
+        self.controls()?.iter().map(|c| self.workpaper(c.id)).collect()
+    }
+
     pub fn workpaper(&self, control_id: i64) -> Result<Workpaper> {
         let control = self.control(control_id)?;
         let populations = self.populations(Some(control_id))?;
@@ -133,7 +162,14 @@ impl EngagementFile {
             .population_items_at(sample.population_id, &selection.items)?
             .into_iter()
             .enumerate()
-            .map(|(position, item)| SampleItem { position: position as i64, index: item.index, key: item.key, date: item.date, fields: item.fields })
+            .map(|(position, item)| SampleItem {
+                position: position as i64,
+                index: item.index,
+                key: item.key,
+                date: item.date,
+                amount_cents: item.amount_cents,
+                fields: item.fields,
+            })
             .collect();
         let mut spread: BTreeMap<String, MonthCount> = BTreeMap::new();
         for (month, count) in self.population_months(sample.population_id)? {
@@ -172,6 +208,7 @@ impl EngagementFile {
             population_size: selection.population_size as i64,
             fingerprint: population.fingerprint.clone(),
             reasoning: sample.basis.reasoning(),
+            extended_by: selection.extended_by as i64,
             drawn_at: sample.drawn_at.clone(),
             columns: population.columns.clone(),
             items,

@@ -4,8 +4,6 @@
 use crate::error::Result;
 use crate::model::{criteria_in_scope, Examination};
 use crate::store::EngagementFile;
-
-use super::facts::ControlFacts;
 use super::layout::{Column, Document, BANNER, BODY, H1, H2, STRONG, TITLE};
 use super::{period, wording};
 
@@ -39,7 +37,7 @@ fn group_of(criterion: &str) -> &str {
 
 pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
     let info = file.info()?;
-    let facts = ControlFacts::all(file)?;
+    let workpapers = file.workpapers()?;
     let kind = match info.examination {
         Examination::Type1 { .. } => "SOC 2 Type 1",
         Examination::Type2 { .. } => "SOC 2 Type 2",
@@ -78,7 +76,7 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
             "The examination covers the {} categories: {} criteria, addressed by {} controls.",
             info.categories.iter().map(|c| c.title()).collect::<Vec<_>>().join(", "),
             in_scope.len(),
-            facts.len()
+            workpapers.len()
         ),
         BODY,
     );
@@ -86,7 +84,7 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
         .iter()
         .map(|criterion| {
             let controls: Vec<&str> =
-                facts.iter().filter(|f| f.control.criteria.iter().any(|c| c == criterion.id)).map(|f| f.control.reference.as_str()).collect();
+                workpapers.iter().filter(|wp| wp.control.criteria.iter().any(|c| c == criterion.id)).map(|wp| wp.control.reference.as_str()).collect();
             let controls = if controls.is_empty() { "No control mapped".to_owned() } else { controls.join(", ") };
             vec![criterion.id.to_owned(), criterion.category.title().to_owned(), criterion.title.to_owned(), controls]
         })
@@ -112,16 +110,16 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
         Column { title: "Results", share: 0.23 },
     ];
     for (group, title) in GROUPS {
-        let rows: Vec<Vec<String>> = facts
+        let rows: Vec<Vec<String>> = workpapers
             .iter()
-            .filter(|f| f.control.criteria.first().map(|c| group_of(c)) == Some(*group))
-            .map(|f| {
+            .filter(|wp| wp.control.criteria.first().map(|c| group_of(c)) == Some(*group))
+            .map(|wp| {
                 vec![
-                    f.control.reference.clone(),
-                    f.control.description.clone(),
-                    f.control.criteria.join(", "),
-                    wording::tests_performed(f),
-                    wording::result(f),
+                    wp.control.reference.clone(),
+                    wp.control.description.clone(),
+                    wp.control.criteria.join(", "),
+                    wording::tests_performed(wp),
+                    wording::result(wp),
                 ]
             })
             .collect();
@@ -132,10 +130,10 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
     }
 
     doc.heading("Exceptions and management's responses", H1);
-    let exception_rows: Vec<Vec<String>> = facts
+    let exception_rows: Vec<Vec<String>> = workpapers
         .iter()
-        .flat_map(|f| {
-            f.exceptions.iter().map(|e| {
+        .flat_map(|wp| {
+            wp.exceptions.iter().map(|e| {
                 let response = match (&e.management_response, &e.response_by, e.response_on) {
                     (Some(text), by, on) => {
                         let by = by.as_deref().map(|b| format!(" — {b}")).unwrap_or_default();
@@ -144,7 +142,7 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
                     }
                     (None, ..) => "No response from management recorded yet.".to_owned(),
                 };
-                vec![f.control.reference.clone(), e.description.clone(), response]
+                vec![wp.control.reference.clone(), e.description.clone(), response]
             })
         })
         .collect();

@@ -2,8 +2,8 @@
 //! testing section and a workpaper per control, as PDF with an embedded Unicode font.
 
 mod draft;
-pub(crate) mod facts;
 mod fonts;
+pub(crate) mod grid;
 mod layout;
 mod wording;
 mod workpaper;

@@ -3,10 +3,9 @@
 
 use crate::control::Nature;
 use crate::population::Population;
-use crate::testing::{Conclusion, Outcome};
+use crate::testing::Conclusion;
 use crate::walkthrough::WalkthroughKind;
-
-use super::facts::ControlFacts;
+use crate::workpaper::Workpaper;
 
 /// What the items of a population are called: its listing's file name, spaced out
 /// ("change_tickets.csv" reads "change tickets").
@@ -39,10 +38,10 @@ fn clause(question: &str) -> String {
     }
 }
 
-pub(crate) fn tests_performed(f: &ControlFacts) -> String {
-    let c = &f.control;
+pub(crate) fn tests_performed(wp: &Workpaper) -> String {
+    let c = &wp.control;
     let mut tests = vec![format!("Inquired of the {} about how the control operates.", c.owner.trim())];
-    for w in &f.walkthroughs {
+    for w in &wp.walkthroughs {
         let who = w.input.attendees.join(", ");
         tests.push(match w.input.kind {
             WalkthroughKind::Walkthrough => format!("Observed a walkthrough of one instance of the control with {who} on {}.", w.input.held_on),
@@ -55,29 +54,29 @@ pub(crate) fn tests_performed(f: &ControlFacts) -> String {
         Nature::Manual => {}
     }
     let questions: Vec<String> = c.attributes.iter().map(|a| format!("({}) {}", a.label, clause(&a.question))).collect();
-    for s in &f.samples {
+    for s in &wp.samples {
         let mut sentence = format!(
             "For a sample of {} of {} {}, inspected each for: {}.",
-            count(s.size()),
-            count(s.sample.selection.population_size as usize),
-            population_noun(&s.population),
+            count(s.items.len()),
+            count(s.population_size as usize),
+            population_noun(wp.population_of(s)),
             questions.join("; ")
         );
-        if s.sample.selection.extended_by > 0 {
-            sentence.push_str(&format!(" The sample was extended by {} items.", s.sample.selection.extended_by));
+        if s.extended_by > 0 {
+            sentence.push_str(&format!(" The sample was extended by {} items.", s.extended_by));
         }
         tests.push(sentence);
     }
-    if f.samples.is_empty() && f.walkthroughs.is_empty() {
+    if wp.samples.is_empty() && wp.walkthroughs.is_empty() {
         tests.push("Inspected documentation of the control's design.".into());
     }
     tests.join(" ")
 }
 
-pub(crate) fn result(f: &ControlFacts) -> String {
-    let sampled = f.items_sampled();
-    if !f.exceptions.is_empty() {
-        return f
+pub(crate) fn result(wp: &Workpaper) -> String {
+    let sampled: usize = wp.samples.iter().map(|s| s.items.len()).sum();
+    if !wp.exceptions.is_empty() {
+        return wp
             .exceptions
             .iter()
             .map(|e| match e.items.len() {
@@ -87,20 +86,19 @@ pub(crate) fn result(f: &ControlFacts) -> String {
             .collect::<Vec<_>>()
             .join("\n");
     }
-    let deviating: usize = f.samples.iter().map(|s| s.items_with_deviations()).sum();
+    let deviating: usize = wp.samples.iter().map(|s| s.deviations as usize).sum();
     if deviating > 0 {
         return format!("Deviations recorded on {} of {} items sampled; the exception is not yet written up.", count(deviating), count(sampled));
     }
-    let note = |prefix: &str, note: &str| if note.is_empty() { prefix.to_owned() } else { format!("{prefix} {note}") };
-    match &f.conclusion {
-        Some((Conclusion::NoExceptions, _)) => "No exceptions noted.".into(),
-        Some((Conclusion::ExceptionsNoted, n)) => note("Exceptions noted.", n),
-        Some((Conclusion::NotEffective, n)) => note("The control was not operating effectively.", n),
+    let note = |prefix: &str| if wp.conclusion_note.is_empty() { prefix.to_owned() } else { format!("{prefix} {}", wp.conclusion_note) };
+    match wp.conclusion {
+        Some(Conclusion::NoExceptions) => "No exceptions noted.".into(),
+        Some(Conclusion::ExceptionsNoted) => note("Exceptions noted."),
+        Some(Conclusion::NotEffective) => note("The control was not operating effectively."),
         None => {
-            let attributes = f.control.attributes.len();
-            let expected: usize = f.samples.iter().map(|s| s.results_expected(attributes)).sum();
-            let recorded: usize = f.samples.iter().map(|s| s.results.iter().filter(|r| r.outcome != Outcome::Deviation).count()).sum();
-            if f.samples.is_empty() {
+            let expected = sampled * wp.control.attributes.len();
+            let recorded = wp.results.len();
+            if wp.samples.is_empty() {
                 "Testing not yet concluded.".into()
             } else if recorded < expected {
                 format!("Testing in progress: {} of {} results recorded.", count(recorded), count(expected))

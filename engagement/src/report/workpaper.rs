@@ -7,9 +7,17 @@ use crate::signoff::Signoff;
 use crate::store::EngagementFile;
 use crate::testing::Conclusion;
 
-use super::facts::{serde_text, ControlFacts, LEGEND};
+use super::grid::{grid, seed_origin, LEGEND};
 use super::layout::{Column, Document, BODY, H1, H2, TABLE};
 use super::{period, wording};
+
+/// A unit enum's stored name, spaced for reading ("it_dependent_manual" reads "it dependent manual").
+fn serde_text<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s.replace('_', " "),
+        _ => String::new(),
+    }
+}
 
 fn signed(signoff: &Option<Signoff>) -> String {
     match signoff {
@@ -20,8 +28,8 @@ fn signed(signoff: &Option<Signoff>) -> String {
 
 pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> {
     let info = file.info()?;
-    let f = ControlFacts::gather(file, file.control(control_id)?)?;
-    let c = &f.control;
+    let wp = file.workpaper(control_id)?;
+    let c = &wp.control;
     let period = period(&info);
     let mut doc = Document::new(
         &format!("Workpaper {} — {}", c.reference, info.client),
@@ -33,8 +41,8 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
         ("Index", c.reference.clone()),
         ("Client", info.client.clone()),
         ("Period", period.clone()),
-        ("Prepared by", signed(&f.preparer)),
-        ("Reviewed by", signed(&f.reviewer)),
+        ("Prepared by", signed(&wp.preparer)),
+        ("Reviewed by", signed(&wp.reviewer)),
         ("Criteria", c.criteria.join(", ")),
     ]);
 
@@ -47,42 +55,41 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     ]);
 
     doc.heading("Procedures", H2);
-    doc.paragraph(&wording::tests_performed(&f), BODY);
+    doc.paragraph(&wording::tests_performed(&wp), BODY);
     if !c.attributes.is_empty() {
         let rows: Vec<Vec<String>> = c.attributes.iter().map(|a| vec![a.label.clone(), a.question.clone()]).collect();
         doc.table(&[Column { title: "Attribute", share: 0.12 }, Column { title: "Question asked of each item", share: 0.88 }], &rows);
     }
-    for w in &f.walkthroughs {
+    for w in &wp.walkthroughs {
         doc.fields(&[
             ("Walkthrough", format!("{} with {}", w.input.held_on, w.input.attendees.join(", "))),
             ("Narrative", w.input.narrative.clone()),
         ]);
     }
 
-    for (n, s) in f.samples.iter().enumerate() {
-        let selection = &s.sample.selection;
-        doc.heading(&format!("Sample {} of {}", n + 1, f.samples.len()), H2);
+    for (n, s) in wp.samples.iter().enumerate() {
+        let population = wp.population_of(s);
+        doc.heading(&format!("Sample {} of {}", n + 1, wp.samples.len()), H2);
         doc.fields(&[
-            ("Population", format!("{} ({} rows)", s.population.source_name, wording::count(s.population.row_count as usize))),
-            ("Obtained", s.population.description.clone()),
-            ("Source SHA-256", s.population.source_sha256.clone()),
-            ("Fingerprint", s.population.fingerprint.clone()),
-            ("Method", serde_text(&s.sample.method)),
-            ("Size", s.sample.basis.reasoning()),
-            ("Seed", format!("{} ({})", selection.seed, serde_text(&selection.seed_origin))),
-            ("Drawn", s.sample.drawn_at.clone()),
-            ("Extended by", if selection.extended_by > 0 { format!("{} items", selection.extended_by) } else { "not extended".into() }),
+            ("Population", format!("{} ({} rows)", population.source_name, wording::count(population.row_count as usize))),
+            ("Obtained", population.description.clone()),
+            ("Source SHA-256", population.source_sha256.clone()),
+            ("Fingerprint", s.fingerprint.clone()),
+            ("Method", s.method.clone()),
+            ("Size", s.reasoning.clone()),
+            ("Seed", format!("{} ({})", s.seed, seed_origin(s))),
+            ("Drawn", s.drawn_at.clone()),
+            ("Extended by", if s.extended_by > 0 { format!("{} items", s.extended_by) } else { "not extended".into() }),
         ]);
         let labels: Vec<String> = c.attributes.iter().map(|a| a.label.clone()).collect();
         let mut columns = vec![Column { title: "#", share: 0.05 }, Column { title: "Item", share: 0.17 }, Column { title: "Date", share: 0.11 }];
         let share = 0.25 / labels.len().max(1) as f32;
         columns.extend(labels.iter().map(|l| Column { title: l, share }));
         columns.push(Column { title: "Notes", share: 0.42 });
-        let grid = s.grid(file, c)?;
-        let rows: Vec<Vec<String>> = grid
+        let rows: Vec<Vec<String>> = grid(&wp, s)
             .into_iter()
             .map(|row| {
-                let mut cells = vec![row.number.to_string(), row.item.key, row.item.date.map(|d| d.to_string()).unwrap_or_default()];
+                let mut cells = vec![row.number.to_string(), row.item.key.clone(), row.item.date.map(|d| d.to_string()).unwrap_or_default()];
                 cells.extend(row.marks);
                 cells.push(row.notes);
                 cells
@@ -93,10 +100,10 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
 
     doc.heading("Tickmark legend", H2);
     let mut legend: Vec<Vec<String>> = LEGEND.iter().map(|(mark, meaning)| vec![mark.to_string(), meaning.to_string()]).collect();
-    let mut custom: Vec<&str> = f
-        .samples
+    let mut custom: Vec<&str> = wp
+        .results
         .iter()
-        .flat_map(|s| s.results.iter().filter_map(|r| r.tickmark.as_deref()))
+        .filter_map(|r| r.tickmark.as_deref())
         .filter(|t| !t.is_empty() && !LEGEND.iter().any(|(mark, _)| mark == t))
         .collect();
     custom.sort_unstable();
@@ -105,10 +112,10 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     doc.table(&[Column { title: "Mark", share: 0.12 }, Column { title: "Meaning", share: 0.88 }], &legend);
 
     doc.heading("Exceptions", H2);
-    if f.exceptions.is_empty() {
+    if wp.exceptions.is_empty() {
         doc.paragraph("None recorded.", BODY);
     } else {
-        let rows: Vec<Vec<String>> = f
+        let rows: Vec<Vec<String>> = wp
             .exceptions
             .iter()
             .map(|e| {
@@ -123,9 +130,9 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
         doc.table(&[Column { title: "Exception", share: 0.45 }, Column { title: "Items", share: 0.1 }, Column { title: "Management's response", share: 0.45 }], &rows);
     }
 
-    if !f.review_notes.is_empty() {
+    if !wp.review_notes.is_empty() {
         doc.heading("Review notes", H2);
-        let rows: Vec<Vec<String>> = f
+        let rows: Vec<Vec<String>> = wp
             .review_notes
             .iter()
             .map(|n| {
@@ -144,18 +151,18 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     }
 
     doc.heading("Conclusion", H2);
-    let conclusion = match &f.conclusion {
+    let conclusion = match wp.conclusion {
         None => "Not yet concluded.".to_owned(),
-        Some((kind, note)) => {
+        Some(kind) => {
             let kind = match kind {
                 Conclusion::NoExceptions => "No exceptions noted.",
                 Conclusion::ExceptionsNoted => "Exceptions noted.",
                 Conclusion::NotEffective => "The control was not operating effectively.",
             };
-            format!("{kind} {note}").trim().to_owned()
+            format!("{kind} {}", wp.conclusion_note).trim().to_owned()
         }
     };
     doc.paragraph(&conclusion, BODY);
-    doc.paragraph(&format!("Result as it reads in the report: {}", wording::result(&f)), TABLE);
+    doc.paragraph(&format!("Result as it reads in the report: {}", wording::result(&wp)), TABLE);
     Ok(doc.finish())
 }

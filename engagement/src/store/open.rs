@@ -11,6 +11,15 @@ use crate::model::NewEngagement;
 
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
+/// Serialises attaching and detaching SQLCipher's codec across threads. Under parallel tests a
+/// key set while another thread closed its file failed now and then ("An error occurred with
+/// PRAGMA key"); the app itself has one file open at a time, so this costs it nothing.
+pub(super) static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub(super) fn keying() -> std::sync::MutexGuard<'static, ()> {
+    KEYING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// SQLCipher 4's default page size; an intact file is a whole number of them.
 const PAGE_SIZE: u64 = 4096;
 
@@ -35,8 +44,10 @@ impl EngagementFile {
         let created = (|| {
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
                 .map_err(|e| io_or_sqlite(path, e))?;
+            let turn = keying();
             configure(&conn, passphrase)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
+            drop(turn);
             let mut file = EngagementFile { conn, path: path.to_owned(), user: Some(new.team[0].initials.trim().to_uppercase()), in_addendum: false };
             {
                 let tx = file.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -60,6 +71,7 @@ impl EngagementFile {
         let first_page = precheck(path)?;
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
             .map_err(|e| io_or_sqlite(path, e))?;
+        let turn = keying();
         configure(&conn, passphrase)?;
         let classify = |e: rusqlite::Error| classify_open_error(path, &first_page, e);
 
@@ -72,6 +84,7 @@ impl EngagementFile {
                 ))
             })
             .map_err(classify)?;
+        drop(turn);
         if app_id != APPLICATION_ID {
             return Err(Error::NotAnEngagement {
                 path: path.to_owned(),
