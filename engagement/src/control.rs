@@ -10,22 +10,6 @@ use crate::model::criterion;
 use crate::signoff;
 use crate::store::{EngagementFile, Writer};
 
-/// How often the control operates, as the sampling crate's frequency table knows it; declared
-/// here for the UI's types only.
-#[cfg(feature = "ts")]
-#[derive(ts_rs::TS)]
-#[ts(rename = "Frequency")]
-#[ts(rename_all = "snake_case")]
-pub enum FrequencyName {
-    Annual,
-    Quarterly,
-    Monthly,
-    Weekly,
-    Daily,
-    MultipleTimesPerDay,
-    AsNeeded,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -49,7 +33,6 @@ pub struct ControlInput {
     pub reference: String,
     pub description: String,
     pub criteria: Vec<String>,
-    #[cfg_attr(feature = "ts", ts(type = "Frequency"))]
     pub frequency: Frequency,
     pub nature: Nature,
     pub owner: String,
@@ -71,7 +54,6 @@ pub struct Control {
     pub reference: String,
     pub description: String,
     pub criteria: Vec<String>,
-    #[cfg_attr(feature = "ts", ts(type = "Frequency"))]
     pub frequency: Frequency,
     pub nature: Nature,
     pub owner: String,

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 /// How often a control operates. `AsNeeded` covers event-driven controls (a change, a new
 /// hire), sized by how many times the event occurred in the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     Annual,

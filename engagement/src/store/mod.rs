@@ -82,7 +82,6 @@ impl EngagementFile {
 
     /// Closes the file, checkpointing the WAL into it so the file alone is complete.
     pub fn close(self) -> Result<()> {
-        let _turn = open::keying();
         self.conn.close().map_err(|(_, e)| Error::Sqlite(e))
     }
 }

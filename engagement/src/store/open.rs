@@ -11,15 +11,6 @@ use crate::model::NewEngagement;
 
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
-/// Serialises attaching and detaching SQLCipher's codec across threads. Under parallel tests a
-/// key set while another thread closed its file failed now and then ("An error occurred with
-/// PRAGMA key"); the app itself has one file open at a time, so this costs it nothing.
-pub(super) static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-pub(super) fn keying() -> std::sync::MutexGuard<'static, ()> {
-    KEYING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// SQLCipher 4's default page size; an intact file is a whole number of them.
 const PAGE_SIZE: u64 = 4096;
 
@@ -42,12 +33,8 @@ impl EngagementFile {
             return Err(Error::AlreadyExists { path: path.to_owned() });
         }
         let created = (|| {
-            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
-                .map_err(|e| io_or_sqlite(path, e))?;
-            let turn = keying();
-            configure(&conn, passphrase)?;
+            let conn = keyed_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, passphrase)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
-            drop(turn);
             let mut file = EngagementFile { conn, path: path.to_owned(), user: Some(new.team[0].initials.trim().to_uppercase()), in_addendum: false };
             {
                 let tx = file.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -69,10 +56,7 @@ impl EngagementFile {
     /// version. Every refusal leaves the file's bytes exactly as they were.
     pub fn open(path: &Path, passphrase: &str) -> Result<Self> {
         let first_page = precheck(path)?;
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .map_err(|e| io_or_sqlite(path, e))?;
-        let turn = keying();
-        configure(&conn, passphrase)?;
+        let conn = keyed_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE, passphrase)?;
         let classify = |e: rusqlite::Error| classify_open_error(path, &first_page, e);
 
         let (app_id, version): (i32, i64) = conn
@@ -84,7 +68,6 @@ impl EngagementFile {
                 ))
             })
             .map_err(classify)?;
-        drop(turn);
         if app_id != APPLICATION_ID {
             return Err(Error::NotAnEngagement {
                 path: path.to_owned(),
@@ -112,6 +95,25 @@ impl EngagementFile {
         schema::migrate(&tx, version)?;
         tx.commit()?;
         Ok(file)
+    }
+}
+
+/// Opens `path` and sets the key and settings. Setting the key has very rarely failed ("An
+/// error occurred with PRAGMA key") in parallel test runs under load, never when repeated; a
+/// fresh connection then succeeds, so a failed attempt is retried twice before it is reported.
+fn keyed_connection(path: &Path, flags: OpenFlags, passphrase: &str) -> Result<Connection> {
+    let mut attempt = 0;
+    loop {
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| io_or_sqlite(path, e))?;
+        match configure(&conn, passphrase) {
+            Ok(()) => return Ok(conn),
+            Err(e) if attempt == 2 => return Err(e),
+            Err(_) => {
+                drop(conn);
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+        }
     }
 }
 

@@ -16,7 +16,7 @@ pub fn bindings() -> String {
         engagement::model::Criterion::decl(&cfg),
         engagement::overview::ControlProgress::decl(&cfg),
         engagement::overview::Overview::decl(&cfg),
-        engagement::control::FrequencyName::decl(&cfg),
+        sampling::Frequency::decl(&cfg),
         engagement::control::Nature::decl(&cfg),
         engagement::control::AttributeInput::decl(&cfg),
         engagement::control::ControlInput::decl(&cfg),
