@@ -10,7 +10,8 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use crate::archive::paths::NameSet;
 use crate::error::{Error, Result};
-use crate::report::grid::{grid, seed_origin, LEGEND};
+use crate::report::grid::{grid, seed_origin};
+use crate::testing::TICKMARKS;
 use crate::store::EngagementFile;
 
 enum Cell {
@@ -72,7 +73,7 @@ fn sheets(file: &EngagementFile) -> Result<Vec<Sheet>> {
             }
             rows.push(Vec::new());
             rows.push(vec![text("Tickmark legend")]);
-            rows.extend(LEGEND.iter().map(|(mark, meaning)| vec![text(*mark), text(*meaning)]));
+            rows.extend(TICKMARKS.iter().map(|t| vec![text(t.mark), text(t.meaning)]));
             Sheet { reference: c.reference.clone(), rows }
         })
         .collect())

@@ -133,9 +133,7 @@ impl EngagementFile {
             Ok(()) => Ok(file),
             Err(e) => {
                 drop(file);
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
+                crate::store::remove_unfinished(path);
                 Err(e)
             }
         }

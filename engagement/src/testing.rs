@@ -18,6 +18,29 @@ pub enum Outcome {
     NotApplicable,
 }
 
+/// A mark the firm uses on test grids, and the legend line that explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Tickmark {
+    pub outcome: Outcome,
+    pub mark: &'static str,
+    pub meaning: &'static str,
+}
+
+/// The firm's default tickmarks: what the screen, the workpaper PDF and the exports all print
+/// for each outcome. A tickmark the preparer typed instead is printed as typed.
+pub const TICKMARKS: [Tickmark; 3] = [
+    Tickmark { outcome: Outcome::Pass, mark: "✓", meaning: "Inspected; agreed to supporting evidence without exception" },
+    Tickmark { outcome: Outcome::Deviation, mark: "X", meaning: "Deviation: the attribute was not met on this item (see the note)" },
+    Tickmark { outcome: Outcome::NotApplicable, mark: "N/A", meaning: "Not applicable to this item" },
+];
+
+impl Outcome {
+    pub fn mark(self) -> &'static str {
+        TICKMARKS.iter().find(|t| t.outcome == self).map_or("", |t| t.mark)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestResult {

@@ -14,7 +14,7 @@ use crate::review::ReviewNote;
 use crate::sample::{Sample, SampleMethod, SizeBasis, StratifyBy};
 use crate::signoff::{ensure_unlocked, Signoff};
 use crate::store::EngagementFile;
-use crate::testing::{Conclusion, Exception, Outcome, TestResult};
+use crate::testing::{Conclusion, Exception, Outcome, TestResult, Tickmark, TICKMARKS};
 use crate::walkthrough::Walkthrough;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,6 +82,8 @@ pub struct Workpaper {
     pub review_notes: Vec<ReviewNote>,
     /// Why the workpaper cannot be changed now, if it cannot.
     pub locked: Option<String>,
+    /// The tickmarks the grid uses, for its legend.
+    pub legend: Vec<Tickmark>,
 }
 
 pub fn describe_method(method: &SampleMethod) -> String {
@@ -153,6 +155,7 @@ impl EngagementFile {
             conclusion_note,
             preparer,
             reviewer,
+            legend: TICKMARKS.to_vec(),
         })
     }
 

@@ -125,6 +125,10 @@ impl Drop for Harness {
             s.quit();
         }
         for child in self.children.iter_mut().rev() {
+            // TERM lets Xvfb remove its lock and socket; the group kill takes tauri-driver's
+            // WebKitWebDriver and the app along with it.
+            let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", child.id())]).status();
+            std::thread::sleep(Duration::from_millis(100));
             let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
             let _ = child.kill();
             let _ = child.wait();
@@ -139,10 +143,19 @@ fn tempfile_dir() -> PathBuf {
     dir
 }
 
+/// A display is taken while the process named in its lock file lives; Xvfb itself replaces a
+/// lock left by one that was killed.
+fn display_in_use(n: u32) -> bool {
+    std::fs::read_to_string(format!("/tmp/.X{n}-lock"))
+        .ok()
+        .and_then(|pid| pid.trim().parse::<u32>().ok())
+        .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists())
+}
+
 /// Starts Xvfb at 1366x768, the laptop screen the app is designed for, on a free display.
 fn start_xvfb() -> (Child, String) {
-    for n in 90..140 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+    for n in 90..140u32 {
+        if display_in_use(n) {
             continue;
         }
         let display = format!(":{n}");
@@ -155,7 +168,8 @@ fn start_xvfb() -> (Child, String) {
             .expect("Xvfb runs (scripts/setup installs it)");
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(10) {
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            let ours = std::fs::read_to_string(format!("/tmp/.X{n}-lock")).is_ok_and(|pid| pid.trim() == child.id().to_string());
+            if ours && Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
                 return (child, display);
             }
             if let Ok(Some(_)) = child.try_wait() {

@@ -80,6 +80,8 @@ seed: string | null, };
 
 export type Outcome = "pass" | "deviation" | "not_applicable";
 
+export type Tickmark = { outcome: Outcome, mark: string, meaning: string, };
+
 export type TestResult = { sample_id: number, 
 /**
  * Position of the item in the sample's selection order (0-based).
@@ -122,7 +124,11 @@ export type Workpaper = { control: Control, walkthroughs: Array<Walkthrough>, po
 /**
  * Why the workpaper cannot be changed now, if it cannot.
  */
-locked: string | null, };
+locked: string | null, 
+/**
+ * The tickmarks the grid uses, for its legend.
+ */
+legend: Array<Tickmark>, };
 
 export type RequestStatus = "open" | "received" | "closed";
 

@@ -58,15 +58,11 @@ export function frequencyTitle(f: Frequency): string {
   return FREQUENCIES[f];
 }
 
-/** Keys of the test grid, as the tickmark legend explains them. */
-export const TICKMARKS: { key: string; outcome: Outcome; mark: string; meaning: string }[] = [
-  { key: "p", outcome: "pass", mark: "✓", meaning: "Inspected; agreed without exception" },
-  { key: "d", outcome: "deviation", mark: "X", meaning: "Deviation: see note and exception" },
-  { key: "n", outcome: "not_applicable", mark: "N/A", meaning: "Not applicable to this item" },
-];
+/** The keys that set each outcome on the test grid; the marks and their meanings come from the engagement. */
+export const OUTCOME_KEYS: Record<Outcome, string> = { pass: "p", deviation: "d", not_applicable: "n" };
 
-export function markFor(outcome: Outcome): string {
-  return TICKMARKS.find((t) => t.outcome === outcome)?.mark ?? "";
+export function outcomeForKey(key: string): Outcome | undefined {
+  return (Object.keys(OUTCOME_KEYS) as Outcome[]).find((o) => OUTCOME_KEYS[o] === key.toLowerCase());
 }
 
 /** The grid cell the arrow keys move to, kept inside the grid. */

@@ -1,7 +1,6 @@
 //! The test grid and its tickmarks as the report's workpaper and the sample exports print them,
 //! laid out from the control's `Workpaper` so paper, spreadsheet and screen show the same marks.
 
-use crate::testing::Outcome;
 use crate::workpaper::{SampleItem, SampleView, Workpaper};
 
 /// One sample item across the control's attributes, as the test grid shows it.
@@ -13,22 +12,6 @@ pub(crate) struct GridRow<'a> {
     pub marks: Vec<String>,
     /// The notes recorded on the item, each prefixed by its attribute's label.
     pub notes: String,
-}
-
-/// The firm's default tickmarks, printed as the legend of every test grid. A tickmark the
-/// preparer typed in place of these is printed as typed and listed under the legend.
-pub(crate) const LEGEND: [(&str, &str); 3] = [
-    ("✓", "Inspected; agreed to supporting evidence without exception"),
-    ("X", "Deviation: the attribute was not met on this item (see the note)"),
-    ("N/A", "Not applicable to this item"),
-];
-
-fn default_mark(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Pass => LEGEND[0].0,
-        Outcome::Deviation => LEGEND[1].0,
-        Outcome::NotApplicable => LEGEND[2].0,
-    }
 }
 
 pub(crate) fn grid<'a>(wp: &Workpaper, sample: &'a SampleView) -> Vec<GridRow<'a>> {
@@ -48,7 +31,7 @@ pub(crate) fn grid<'a>(wp: &Workpaper, sample: &'a SampleView) -> Vec<GridRow<'a
                         if let Some(note) = r.note.as_deref().filter(|n| !n.is_empty()) {
                             notes.push(format!("{}: {note}", a.label));
                         }
-                        r.tickmark.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| default_mark(r.outcome).to_owned())
+                        r.tickmark.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| r.outcome.mark().to_owned())
                     }
                 })
                 .collect();

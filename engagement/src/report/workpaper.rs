@@ -7,7 +7,8 @@ use crate::signoff::Signoff;
 use crate::store::EngagementFile;
 use crate::testing::Conclusion;
 
-use super::grid::{grid, seed_origin, LEGEND};
+use super::grid::{grid, seed_origin};
+use crate::testing::TICKMARKS;
 use super::layout::{Column, Document, BODY, H1, H2, TABLE};
 use super::{period, wording};
 
@@ -99,12 +100,12 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     }
 
     doc.heading("Tickmark legend", H2);
-    let mut legend: Vec<Vec<String>> = LEGEND.iter().map(|(mark, meaning)| vec![mark.to_string(), meaning.to_string()]).collect();
+    let mut legend: Vec<Vec<String>> = TICKMARKS.iter().map(|t| vec![t.mark.to_owned(), t.meaning.to_owned()]).collect();
     let mut custom: Vec<&str> = wp
         .results
         .iter()
         .filter_map(|r| r.tickmark.as_deref())
-        .filter(|t| !t.is_empty() && !LEGEND.iter().any(|(mark, _)| mark == t))
+        .filter(|t| !t.is_empty() && !TICKMARKS.iter().any(|known| known.mark == *t))
         .collect();
     custom.sort_unstable();
     custom.dedup();

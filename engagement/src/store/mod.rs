@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::trail;
 
+pub(crate) use open::remove_unfinished;
 pub use open::MIN_PASSPHRASE_CHARS;
 
 /// An open engagement file. Reads take `&self`; every change takes `&mut self` and runs as one

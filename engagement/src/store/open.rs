@@ -45,9 +45,7 @@ impl EngagementFile {
             Ok(file)
         })();
         if created.is_err() {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let _ = fs::remove_file(format!("{}{suffix}", path.display()));
-            }
+            remove_unfinished(path);
         }
         created
     }
@@ -114,6 +112,14 @@ fn keyed_connection(path: &Path, flags: OpenFlags, passphrase: &str) -> Result<C
                 std::thread::sleep(std::time::Duration::from_millis(25));
             }
         }
+    }
+}
+
+/// Removes a file this program was creating and did not finish, with its WAL and journal:
+/// only ever a file that `create` made moments ago, never one the auditor opened.
+pub(crate) fn remove_unfinished(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
 

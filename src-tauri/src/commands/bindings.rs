@@ -35,6 +35,7 @@ pub fn bindings() -> String {
         engagement::sample::SizeRequest::decl(&cfg),
         engagement::sample::SampleRequest::decl(&cfg),
         engagement::testing::Outcome::decl(&cfg),
+        engagement::testing::Tickmark::decl(&cfg),
         engagement::testing::TestResult::decl(&cfg),
         engagement::testing::Conclusion::decl(&cfg),
         engagement::testing::Exception::decl(&cfg),

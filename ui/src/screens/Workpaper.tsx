@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Conclusion, Overview, SignoffRole, Workpaper } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
@@ -21,9 +21,13 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
   const [wp, setWp] = useState<Workpaper | null>(null);
   const action = useAction();
 
+  // Reloads can overlap (a save, then a sign-off straight after): only the newest answer is
+  // shown, or an older one would put back a state from before the later change.
+  const latest = useRef(0);
   async function reload() {
+    const request = ++latest.current;
     const loaded = await action.run(() => api.workpaper(controlId));
-    if (loaded) setWp(loaded);
+    if (loaded && request === latest.current) setWp(loaded);
   }
   useEffect(() => {
     void reload();
@@ -31,7 +35,7 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
 
   if (!wp) return <ErrorNote error={action.error} />;
   const { control } = wp;
-  const latest = wp.samples[wp.samples.length - 1] ?? null;
+  const newestSample = wp.samples[wp.samples.length - 1] ?? null;
   const signed = (s: Workpaper["preparer"]) => (s ? `${s.initials} ${s.signed_at.slice(0, 10)}` : "—");
   return (
     <div className="workpaper" data-testid="workpaper">
@@ -74,7 +78,7 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
       <Walkthroughs wp={wp} reload={reload} />
       <PopulationPanel wp={wp} reload={reload} />
       <SamplePanel wp={wp} reload={reload} />
-      {latest && <TestGrid wp={wp} sample={latest} reload={reload} />}
+      {newestSample && <TestGrid wp={wp} sample={newestSample} reload={reload} />}
       <Exceptions wp={wp} reload={reload} />
       <ConclusionPanel wp={wp} reload={reload} />
       <SignoffPanel wp={wp} reload={reload} />

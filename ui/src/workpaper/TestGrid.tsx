@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { Outcome, SampleView, TestResult } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, useAction } from "../components";
-import { markFor, moveCell, TICKMARKS } from "../format";
+import { moveCell, OUTCOME_KEYS, outcomeForKey } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
 
 /**
@@ -18,6 +18,7 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
   const results = new Map<string, TestResult>();
   for (const r of wp.results) if (r.sample_id === sample.id) results.set(`${r.position}:${r.attribute_id}`, r);
   const recorded = results.size;
+  const markFor = (outcome: Outcome) => wp.legend.find((t) => t.outcome === outcome)?.mark ?? "";
   const expected = sample.items.length * attributes.length;
 
   useEffect(() => {
@@ -27,7 +28,7 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
   async function record(outcome: Outcome, note: string | null) {
     const attribute = attributes[cell.col];
     const done = await action.run(() =>
-      api.recordResult({ sample_id: sample.id, position: cell.row, attribute_id: attribute.id, outcome, tickmark: markFor(outcome), note }),
+      api.recordResult({ sample_id: sample.id, position: cell.row, attribute_id: attribute.id, outcome, tickmark: null, note }),
     );
     if (done !== undefined) {
       await reload();
@@ -42,11 +43,11 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
       setCell((c) => moveCell(c, e.key, sample.items.length, attributes.length));
       return;
     }
-    const tick = TICKMARKS.find((t) => t.key === e.key.toLowerCase());
-    if (!tick || wp.locked) return;
+    const outcome = outcomeForKey(e.key);
+    if (!outcome || wp.locked) return;
     e.preventDefault();
-    if (tick.outcome === "deviation") setNoting("");
-    else void record(tick.outcome, null);
+    if (outcome === "deviation") setNoting("");
+    else void record(outcome, null);
   }
 
   return (
@@ -58,9 +59,9 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
         </span>
       </h3>
       <div className="legend-box">
-        {TICKMARKS.map((t) => (
-          <span key={t.key}>
-            <kbd>{t.key.toUpperCase()}</kbd> <b>{t.mark}</b> {t.meaning}
+        {wp.legend.map((t) => (
+          <span key={t.outcome}>
+            <kbd>{OUTCOME_KEYS[t.outcome].toUpperCase()}</kbd> <b>{t.mark}</b> {t.meaning}
           </span>
         ))}
         <span>
@@ -98,7 +99,7 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
                       title={r?.note ?? ""}
                       onClick={() => setCell({ row: item.position, col })}
                     >
-                      {r ? markFor(r.outcome) : ""}
+                      {r ? r.tickmark || markFor(r.outcome) : ""}
                     </td>
                   );
                 })}
