@@ -1,7 +1,7 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{error, HashingReader, Source, SourceDigest};
 use crate::error::{Error, Result};
@@ -10,8 +10,8 @@ type Reader = csv::Reader<BufReader<HashingReader<File>>>;
 
 pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
     let reader = File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    let hasher = Rc::default();
-    let hashing = HashingReader { inner: reader, hasher: Rc::clone(&hasher) };
+    let hasher = Arc::default();
+    let hashing = HashingReader { inner: reader, hasher: Arc::clone(&hasher) };
     let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::with_capacity(1 << 16, hashing));
     let mut record = csv::ByteRecord::new();
     if !read(&mut csv, &mut record, file, 1)? {

@@ -5,10 +5,9 @@
 mod csv_source;
 mod xlsx_source;
 
-use std::cell::RefCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
@@ -17,18 +16,19 @@ use crate::error::{Error, Result};
 /// One data row: its spreadsheet row number and its cells as text.
 pub(crate) type SourceRow = (u64, Vec<String>);
 
-/// A listing opened for reading: its header and its rows, one at a time.
+/// A listing opened for reading: its header and its rows, one at a time. It can move to another
+/// thread, so an import reads and prepares rows while the writer stores the previous ones.
 pub(crate) struct Source {
     pub file: String,
     pub header: Vec<String>,
-    pub rows: Box<dyn Iterator<Item = Result<SourceRow>>>,
+    pub rows: Box<dyn Iterator<Item = Result<SourceRow>> + Send>,
     digest: SourceDigest,
 }
 
 /// How the SHA-256 of the file as received is taken: as the CSV reader reads it (one pass over
 /// the file), or by reading the file again where the reader seeks (XLSX is a zip).
 enum SourceDigest {
-    Streamed(Rc<RefCell<Sha256>>),
+    Streamed(Arc<Mutex<Sha256>>),
     Reread(PathBuf),
 }
 
@@ -37,12 +37,12 @@ impl Source {
     pub fn sha256(self) -> Result<String> {
         drop(self.rows);
         match self.digest {
-            SourceDigest::Streamed(hasher) => Ok(hex::encode(hasher.take().finalize())),
+            SourceDigest::Streamed(hasher) => Ok(hex::encode(std::mem::take(&mut *lock(&hasher)).finalize())),
             SourceDigest::Reread(path) => {
                 let io = |source| Error::Io { path: path.clone(), source };
-                let mut hashing = HashingReader { inner: std::fs::File::open(&path).map_err(io)?, hasher: Rc::default() };
-                std::io::copy(&mut hashing, &mut std::io::sink()).map_err(io)?;
-                Ok(hex::encode(hashing.hasher.take().finalize()))
+                let mut hasher = Sha256::new();
+                std::io::copy(&mut std::fs::File::open(&path).map_err(io)?, &mut hasher).map_err(io)?;
+                Ok(hex::encode(hasher.finalize()))
             }
         }
     }
@@ -51,15 +51,21 @@ impl Source {
 /// Passes bytes through and hashes them on the way.
 pub(crate) struct HashingReader<R> {
     inner: R,
-    hasher: Rc<RefCell<Sha256>>,
+    hasher: Arc<Mutex<Sha256>>,
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.borrow_mut().update(&buf[..n]);
+        lock(&self.hasher).update(&buf[..n]);
         Ok(n)
     }
+}
+
+/// The hasher is only ever used by one thread at a time, so a poisoned lock still holds a whole
+/// state.
+fn lock(hasher: &Mutex<Sha256>) -> std::sync::MutexGuard<'_, Sha256> {
+    hasher.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 pub(crate) fn open(path: &Path) -> Result<Source> {

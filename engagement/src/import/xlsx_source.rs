@@ -65,7 +65,7 @@ pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
 }
 
 /// Rows as the header is wide: short rows padded, cells beyond the header refused.
-fn widen(rows: impl Iterator<Item = Result<SourceRow>> + 'static, width: usize, file: String) -> impl Iterator<Item = Result<SourceRow>> {
+fn widen(rows: impl Iterator<Item = Result<SourceRow>> + Send + 'static, width: usize, file: String) -> impl Iterator<Item = Result<SourceRow>> + Send {
     rows.map(move |row| {
         let (n, mut cells) = row?;
         if cells.len() > width {

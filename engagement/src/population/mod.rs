@@ -3,8 +3,10 @@
 //! SHA-256, how many rows, the dates it spans, and the completeness checks (blank keys,
 //! duplicate keys, items dated outside the period).
 
-use std::collections::HashSet;
+mod intake;
+
 use std::path::Path;
+use std::sync::mpsc::{channel, sync_channel};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
@@ -13,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::import::{self, error};
+
 use crate::store::EngagementFile;
 
 /// Which of the listing's columns carry what sampling needs.
@@ -65,16 +68,6 @@ pub struct PopulationItem {
     pub fields: Vec<String>,
 }
 
-/// One stored row's part of the population's fingerprint: its columns exactly as stored, each
-/// preceded by its byte length as a little-endian u64 (integers in decimal, absent values empty).
-fn digest_row(hasher: &mut Sha256, index: i64, key: &str, date: Option<&str>, amount_cents: Option<i64>, stratum: Option<&str>, fields_json: &str) {
-    let (index, amount) = (index.to_string(), amount_cents.map(|a| a.to_string()).unwrap_or_default());
-    for part in [index.as_str(), key, date.unwrap_or(""), amount.as_str(), stratum.unwrap_or(""), fields_json] {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part.as_bytes());
-    }
-}
-
 /// The first rows of a listing, for choosing the column mapping before importing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -90,12 +83,23 @@ pub fn preview_listing(path: &Path, rows: usize) -> Result<ListingPreview> {
     Ok(ListingPreview { file: listing.file, header: listing.header, rows: first })
 }
 
+/// Rows per INSERT statement: one statement per row spends as long starting and finishing each
+/// statement as storing its row.
+const ROWS_PER_INSERT: usize = 16;
+
+/// SQLite's page cache during an import, in KiB (negative, as the pragma takes it). The key index
+/// receives keys in the listing's order; a listing sorted by date rather than key touches the
+/// whole index, and once it outgrows the cache every insert rereads and re-encrypts pages (1M
+/// shuffled keys: 9.3 s with the default 2 MB, 3.1 s with this). Bounded, and given back after.
+const IMPORT_CACHE: i64 = -32 * 1024;
+
 /// Called with the number of rows read so far; returning false cancels the import.
 pub type Progress<'a> = &'a mut dyn FnMut(u64) -> bool;
 
 impl EngagementFile {
     /// Imports a listing as the population of a control, in one transaction: a refused or
-    /// cancelled import leaves the file as it was.
+    /// cancelled import leaves the file as it was. One thread reads and prepares the rows while
+    /// this one stores them, a short channel between them so memory stays flat.
     pub fn import_population(
         &mut self,
         control_id: i64,
@@ -104,8 +108,8 @@ impl EngagementFile {
         description: &str,
         progress: Progress,
     ) -> Result<i64> {
-        let (period_start, period_end) = self.info()?.examination.period();
-        let mut listing = import::open(source)?;
+        let period = self.info()?.examination.period();
+        let listing = import::open(source)?;
         let position = |name: &Option<String>| -> Result<Option<usize>> {
             name.as_ref()
                 .map(|n| {
@@ -115,12 +119,18 @@ impl EngagementFile {
                 })
                 .transpose()
         };
-        let key_col = position(&Some(mapping.key.clone()))?.expect("key is always mapped");
-        let (date_col, amount_col, stratum_col) = (position(&mapping.date)?, position(&mapping.amount)?, position(&mapping.stratum)?);
-        let file = listing.file.clone();
-        let columns = listing.header.clone();
+        let layout = intake::Layout {
+            key: position(&Some(mapping.key.clone()))?.expect("key is always mapped"),
+            date: position(&mapping.date)?,
+            amount: position(&mapping.amount)?,
+            stratum: position(&mapping.stratum)?,
+            period,
+        };
+        let (file, columns) = (listing.file.clone(), listing.header.clone());
 
-        self.write(|w| {
+        let cache_before: i64 = self.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn().pragma_update(None, "cache_size", IMPORT_CACHE)?;
+        let imported = self.write(|w| {
             crate::signoff::ensure_unlocked(w.tx(), control_id)?;
             let tx = w.tx();
             tx.execute(
@@ -133,63 +143,65 @@ impl EngagementFile {
                 _ => e.into(),
             })?;
             let population_id = tx.last_insert_rowid();
-            let mut insert = tx.prepare(
-                "INSERT INTO population_row (population_id, idx, item_key, item_date, amount_cents, stratum, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut findings = Findings::default();
-            let mut keys_seen: HashSet<[u8; 16]> = HashSet::new();
-            let mut duplicates_seen: HashSet<String> = HashSet::new();
-            let (mut date_min, mut date_max) = (None::<NaiveDate>, None::<NaiveDate>);
-            let mut hasher = Sha256::new();
-            let mut count: i64 = 0;
-            for row in listing.rows.by_ref() {
-                let (row, cells) = row?;
-                let key = cells[key_col].trim().to_owned();
-                let date = date_col.map(|c| parse_date(&file, row, &columns[c], &cells[c])).transpose()?.flatten();
-                let amount_cents = amount_col.map(|c| parse_amount(&file, row, &columns[c], &cells[c])).transpose()?.flatten();
-                let stratum = stratum_col.map(|c| cells[c].trim().to_owned());
-                if key.is_empty() {
-                    findings.blank_keys.push(row);
-                } else if !keys_seen.insert(key_digest(&key)) && duplicates_seen.insert(key.clone()) {
-                    findings.duplicate_keys.push(key.clone());
-                }
-                if let Some(d) = date {
-                    if d < period_start || d > period_end {
-                        findings.outside_period.push(row);
+            let (to_writer, rows_in) = sync_channel(4);
+            let (give_back, returned) = channel();
+            let (count, summary) = std::thread::scope(|scope| -> Result<(i64, intake::Summary)> {
+                let reader = scope.spawn(|| intake::prepare(listing, &layout, intake::Pipe { to_writer, returned }));
+                let insert = |rows: usize| {
+                    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+                    tx.prepare(&format!("INSERT INTO population_row (id, population_id, idx, item_key, item_date, amount_cents, stratum, fields) VALUES {values}"))
+                };
+                let (mut insert_many, mut insert_one) = (insert(ROWS_PER_INSERT)?, insert(1)?);
+                let mut count: i64 = 0;
+                for batch in rows_in {
+                    let mut rest = &batch[..];
+                    while !rest.is_empty() {
+                        let (rows, tail) = rest.split_at(if rest.len() >= ROWS_PER_INSERT { ROWS_PER_INSERT } else { 1 });
+                        let statement = if rows.len() == ROWS_PER_INSERT { &mut insert_many } else { &mut insert_one };
+                        for (n, row) in rows.iter().enumerate() {
+                            let (index, at) = (count + n as i64, n * 8);
+                            statement.raw_bind_parameter(at + 1, (population_id << 32) + index)?;
+                            statement.raw_bind_parameter(at + 2, population_id)?;
+                            statement.raw_bind_parameter(at + 3, index)?;
+                            statement.raw_bind_parameter(at + 4, &row.key)?;
+                            statement.raw_bind_parameter(at + 5, &row.date)?;
+                            statement.raw_bind_parameter(at + 6, row.amount_cents)?;
+                            statement.raw_bind_parameter(at + 7, &row.stratum)?;
+                            statement.raw_bind_parameter(at + 8, &row.fields)?;
+                        }
+                        statement.raw_execute()?;
+                        let before = count;
+                        count += rows.len() as i64;
+                        if count / 10_000 != before / 10_000 && !progress(count as u64) {
+                            return Err(Error::invalid("import", "the import was cancelled; nothing was stored"));
+                        }
+                        rest = tail;
                     }
-                    date_min = Some(date_min.map_or(d, |m| m.min(d)));
-                    date_max = Some(date_max.map_or(d, |m| m.max(d)));
+                    let _ = give_back.send(batch);
                 }
-                let date_text = date.map(|d| d.to_string());
-                let fields_json = serde_json::to_string(&cells)?;
-                digest_row(&mut hasher, count, &key, date_text.as_deref(), amount_cents, stratum.as_deref(), &fields_json);
-                insert.execute(params![population_id, count, key, date_text, amount_cents, stratum, fields_json])?;
-                count += 1;
-                if count % 10_000 == 0 && !progress(count as u64) {
-                    return Err(Error::invalid("import", "the import was cancelled; nothing was stored"));
-                }
-            }
-            if count == 0 {
-                return Err(error(&file, None, None, "the listing has a header row but no data rows"));
-            }
+                let summary = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?.expect("the writer read every row");
+                Ok((count, summary))
+            })?;
             progress(count as u64);
-            drop(insert);
-            let source_sha256 = listing.sha256()?;
+            let mut findings = summary.findings;
+            findings.duplicate_keys = duplicate_keys(tx, population_id)?;
             tx.execute(
                 "UPDATE population SET row_count = ?2, date_min = ?3, date_max = ?4, findings = ?5, rows_sha256 = ?6, source_sha256 = ?7 WHERE id = ?1",
                 params![
                     population_id,
                     count,
-                    date_min.map(|d| d.to_string()),
-                    date_max.map(|d| d.to_string()),
+                    summary.date_min.map(|d| d.to_string()),
+                    summary.date_max.map(|d| d.to_string()),
                     serde_json::to_string(&findings)?,
-                    hex::encode(hasher.finalize()),
-                    source_sha256
+                    summary.fingerprint,
+                    summary.source_sha256
                 ],
             )?;
             w.record("import", "population", population_id, None)?;
             Ok(population_id)
-        })
+        });
+        self.conn().pragma_update(None, "cache_size", cache_before)?;
+        imported
     }
 
     pub fn populations(&self, control_id: Option<i64>) -> Result<Vec<Population>> {
@@ -231,7 +243,7 @@ impl EngagementFile {
 
     /// A window of items, for a table that shows a hundred thousand rows a screen at a time.
     pub fn population_items(&self, population_id: i64, offset: i64, limit: i64) -> Result<Vec<PopulationItem>> {
-        items(self.conn(), "idx >= ?2 ORDER BY idx LIMIT ?3", params![population_id, offset, limit])
+        items(self.conn(), "id >= ?1 * 4294967296 + ?2 ORDER BY id LIMIT ?3", params![population_id, offset, limit])
     }
 
     /// The items at the given indices, in the order asked.
@@ -239,7 +251,7 @@ impl EngagementFile {
         indices
             .iter()
             .map(|&i| {
-                items(self.conn(), "idx = ?2", params![population_id, i as i64])?
+                items(self.conn(), "id = ?1 * 4294967296 + ?2", params![population_id, i as i64])?
                     .pop()
                     .ok_or_else(|| Error::NotFound(format!("item {i} of population {population_id}")))
             })
@@ -248,20 +260,27 @@ impl EngagementFile {
 
     /// Items per calendar month of their dates, oldest first; undated items are not counted.
     pub(crate) fn population_months(&self, population_id: i64) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT substr(item_date, 1, 7), count(*) FROM population_row WHERE population_id = ?1 AND item_date IS NOT NULL GROUP BY 1 ORDER BY 1",
-        )?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT substr(item_date, 1, 7), count(*) FROM population_row WHERE {ROWS} AND item_date IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ))?;
         let months = stmt.query_map([population_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         Ok(months)
     }
 
     /// Amounts (or dates) of every item in index order, for sampling methods that need them.
     pub(crate) fn population_column<T: rusqlite::types::FromSql>(&self, population_id: i64, column: &str) -> Result<Vec<Option<T>>> {
-        let mut stmt = self.conn().prepare(&format!("SELECT {column} FROM population_row WHERE population_id = ?1 ORDER BY idx"))?;
+        let mut stmt = self.conn().prepare(&format!("SELECT {column} FROM population_row WHERE {ROWS} ORDER BY id"))?;
         let values = stmt.query_map([population_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(values)
     }
 }
+
+/// The rows of population ?1, in index order: schema v2 stores row idx at rowid
+/// population_id · 2³² + idx, so a population is one range of the table's own B-tree.
+const ROWS: &str = "id BETWEEN ?1 * 4294967296 AND ?1 * 4294967296 + 4294967295";
+
+/// An item's columns, in the order the fingerprint takes them.
+const ITEM: &str = "idx, item_key, item_date, amount_cents, stratum, fields";
 
 fn items(conn: &Connection, filter: &str, params: impl rusqlite::Params) -> Result<Vec<PopulationItem>> {
     let mut out = Vec::new();
@@ -275,7 +294,7 @@ fn items(conn: &Connection, filter: &str, params: impl rusqlite::Params) -> Resu
 /// Streams the items matching `filter` (?1 is always the population) without collecting them.
 fn each_item(conn: &Connection, filter: &str, params: impl rusqlite::Params, mut f: impl FnMut(PopulationItem) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT idx, item_key, item_date, amount_cents, stratum, fields FROM population_row WHERE population_id = ?1 AND {filter}"
+        "SELECT {ITEM} FROM population_row WHERE {ROWS} AND {filter}"
     ))?;
     let mut rows = stmt.query(params)?;
     while let Some(r) = rows.next()? {
@@ -291,49 +310,17 @@ fn each_item(conn: &Connection, filter: &str, params: impl rusqlite::Params, mut
     Ok(())
 }
 
-fn key_digest(key: &str) -> [u8; 16] {
-    let digest = Sha256::digest(key.as_bytes());
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&digest[..16]);
-    out
+/// Keys that occur more than once, in key order. The key index hands them over already grouped,
+/// so finding them needs no memory for the keys seen: a million-row listing costs what a
+/// hundred-row one does.
+fn duplicate_keys(conn: &Connection, population_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(DUPLICATE_KEYS)?;
+    let keys = stmt.query_map([population_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
 }
 
-fn parse_date(file: &str, row: u64, column: &str, text: &str) -> Result<Option<NaiveDate>> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let date_part = text.split(['T', ' ']).next().unwrap_or(text);
-    NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| error(file, Some(row), Some(column), format!("\"{}\" is not a date; expected a date such as 2026-03-31", truncate(text))))
-}
-
-/// Amounts in cents, exactly: floating point would move a cent at scale.
-fn parse_amount(file: &str, row: u64, column: &str, text: &str) -> Result<Option<i64>> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let bad = || error(file, Some(row), Some(column), format!("\"{}\" is not an amount; expected a number such as -1234.50", truncate(t)));
-    let (negative, digits) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || fraction.len() > 2 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let cents = format!("{whole}{fraction:0<2}").parse::<i64>().map_err(|_| bad())?;
-    Ok(Some(if negative { -cents } else { cents }))
-}
-
-fn truncate(text: &str) -> String {
-    match text.char_indices().nth(40) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_owned(),
-    }
-}
+const DUPLICATE_KEYS: &str =
+    "SELECT item_key FROM population_row INDEXED BY population_row_key WHERE population_id = ?1 AND item_key <> '' GROUP BY item_key HAVING count(*) > 1";
 
 /// Every population whose stored rows no longer hash to the fingerprint recorded at import.
 pub(crate) fn verify_all(conn: &Connection) -> Result<Vec<String>> {
@@ -344,15 +331,55 @@ pub(crate) fn verify_all(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for (id, name, fingerprint) in recorded {
         let mut hasher = Sha256::new();
-        let mut stmt = conn.prepare("SELECT idx, item_key, item_date, amount_cents, stratum, fields FROM population_row WHERE population_id = ?1 ORDER BY idx")?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {ITEM} FROM population_row WHERE {ROWS} ORDER BY id"))?;
         let mut rows = stmt.query([id])?;
         while let Some(r) = rows.next()? {
             let text = |i| r.get_ref(i).and_then(|v| v.as_str_or_null().map_err(Into::into));
-            digest_row(&mut hasher, r.get(0)?, text(1)?.unwrap_or(""), text(2)?, r.get(3)?, text(4)?, text(5)?.unwrap_or(""));
+            intake::digest_row(&mut hasher, r.get(0)?, text(1)?.unwrap_or(""), text(2)?, r.get(3)?, text(4)?, text(5)?.unwrap_or(""));
         }
         if hex::encode(hasher.finalize()) != fingerprint {
             problems.push(format!("population {id} (\"{name}\") no longer matches the fingerprint recorded when it was imported"));
         }
     }
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(sql: &str) -> Vec<String> {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        crate::store::schema::migrate(&tx, 0).unwrap();
+        let mut stmt = tx.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let mut rows = stmt.raw_query();
+        let mut plan = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            plan.push(row.get(3).unwrap());
+        }
+        plan
+    }
+
+    /// Duplicate keys are read off the key index in order: no sort, so no memory that grows with
+    /// the population (temp B-trees live in memory, never in plaintext temp files).
+    #[test]
+    fn duplicate_keys_are_read_from_the_index_without_sorting() {
+        let plan = plan(DUPLICATE_KEYS);
+        assert!(plan.iter().any(|step| step.contains("COVERING INDEX population_row_key")), "{plan:?}");
+        assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{plan:?}");
+    }
+
+    /// Windows of items, whole columns and the fingerprint read one rowid range, in order.
+    #[test]
+    fn item_reads_are_rowid_range_scans() {
+        for sql in [
+            format!("SELECT {ITEM} FROM population_row WHERE {ROWS} AND id >= ?1 * 4294967296 + ?2 ORDER BY id LIMIT ?3"),
+            format!("SELECT amount_cents FROM population_row WHERE {ROWS} ORDER BY id"),
+        ] {
+            let plan = plan(&sql);
+            assert!(plan.iter().any(|step| step.contains("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)")), "{sql}: {plan:?}");
+            assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE") || step.contains("population_row_key")), "{sql}: {plan:?}");
+        }
+    }
 }

@@ -1,0 +1,217 @@
+//! Turning a listing's rows into stored rows: the key trimmed, the date and amount parsed, the
+//! cells as JSON, the fingerprint and the completeness checks that need only one row at a time.
+//! It runs on its own thread during an import, so reading, parsing and hashing overlap with the
+//! writer encrypting pages; duplicate keys are found afterwards through the file's key index,
+//! which keeps memory flat whatever the row count.
+
+use std::sync::mpsc::{Receiver, SyncSender};
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use super::Findings;
+use crate::error::Result;
+use crate::import::{error, Source};
+
+/// One row ready to insert.
+pub(super) struct StoredRow {
+    pub key: String,
+    pub date: Option<String>,
+    pub amount_cents: Option<i64>,
+    pub stratum: Option<String>,
+    pub fields: String,
+}
+
+/// Rows travel to the writer in batches: one channel hand-over per row would cost more than the
+/// row's own work. The writer sends each batch back once stored, so its strings are freed and
+/// reallocated on this thread: freeing another thread's allocations costs the writer time.
+pub(super) const BATCH: usize = 512;
+
+/// The channels between this thread and the writer.
+pub(super) struct Pipe {
+    pub to_writer: SyncSender<Vec<StoredRow>>,
+    pub returned: Receiver<Vec<StoredRow>>,
+}
+
+impl Pipe {
+    fn empty_batch(&self) -> Vec<StoredRow> {
+        let mut batch = self.returned.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+        batch.clear();
+        batch
+    }
+}
+
+/// Where the mapped columns are in each row, and the period items should fall within.
+pub(super) struct Layout {
+    pub key: usize,
+    pub date: Option<usize>,
+    pub amount: Option<usize>,
+    pub stratum: Option<usize>,
+    pub period: (NaiveDate, NaiveDate),
+}
+
+/// What the rows add up to once all are read.
+pub(super) struct Summary {
+    pub findings: Findings,
+    pub date_min: Option<NaiveDate>,
+    pub date_max: Option<NaiveDate>,
+    pub fingerprint: String,
+    pub source_sha256: String,
+}
+
+/// Reads every row, sending stored rows in order. Stops quietly when the writer hangs up (the
+/// import was cancelled or failed there); a row that cannot be read ends it with that row's error.
+pub(super) fn prepare(mut listing: Source, layout: &Layout, pipe: Pipe) -> Result<Option<Summary>> {
+    let mut findings = Findings::default();
+    let (mut date_min, mut date_max) = (None::<NaiveDate>, None::<NaiveDate>);
+    let mut hasher = Sha256::new();
+    let mut batch = pipe.empty_batch();
+    let mut index: i64 = 0;
+    for row in listing.rows.by_ref() {
+        let (row, cells) = row?;
+        let column = |c: usize| listing.header[c].as_str();
+        let key = cells[layout.key].trim().to_owned();
+        let date = layout.date.map(|c| parse_date(&listing.file, row, column(c), &cells[c])).transpose()?.flatten();
+        let amount_cents = layout.amount.map(|c| parse_amount(&listing.file, row, column(c), &cells[c])).transpose()?.flatten();
+        let stratum = layout.stratum.map(|c| cells[c].trim().to_owned());
+        if key.is_empty() {
+            findings.blank_keys.push(row);
+        }
+        if let Some((d, _)) = &date {
+            if *d < layout.period.0 || *d > layout.period.1 {
+                findings.outside_period.push(row);
+            }
+            date_min = Some(date_min.map_or(*d, |m| m.min(*d)));
+            date_max = Some(date_max.map_or(*d, |m| m.max(*d)));
+        }
+        let stored = StoredRow { key, date: date.map(|(_, text)| text), amount_cents, stratum, fields: serde_json::to_string(&cells)? };
+        digest_row(&mut hasher, index, &stored.key, stored.date.as_deref(), stored.amount_cents, stored.stratum.as_deref(), &stored.fields);
+        batch.push(stored);
+        index += 1;
+        if batch.len() == BATCH && pipe.to_writer.send(std::mem::replace(&mut batch, pipe.empty_batch())).is_err() {
+            return Ok(None);
+        }
+    }
+    if index == 0 {
+        return Err(error(&listing.file, None, None, "the listing has a header row but no data rows"));
+    }
+    if !batch.is_empty() && pipe.to_writer.send(batch).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(Summary { findings, date_min, date_max, fingerprint: hex::encode(hasher.finalize()), source_sha256: listing.sha256()? }))
+}
+
+/// One stored row's part of the population's fingerprint: its columns exactly as stored, each
+/// preceded by its byte length as a little-endian u64 (integers in decimal, absent values empty).
+pub(super) fn digest_row(hasher: &mut Sha256, index: i64, key: &str, date: Option<&str>, amount_cents: Option<i64>, stratum: Option<&str>, fields_json: &str) {
+    let (mut index_text, mut amount_text) = (itoa::Buffer::new(), itoa::Buffer::new());
+    let amount = amount_cents.map_or("", |a| amount_text.format(a));
+    for part in [index_text.format(index), key, date.unwrap_or(""), amount, stratum.unwrap_or(""), fields_json] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+}
+
+/// A date as the period's calendar date, with its stored text (ISO 8601). A time after the date
+/// (`2026-03-31T14:05` or `2026-03-31 14:05`) is ignored: tests of controls work in days.
+fn parse_date(file: &str, row: u64, column: &str, text: &str) -> Result<Option<(NaiveDate, String)>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let date_part = text.split(['T', ' ']).next().unwrap_or(text);
+    let number = |part: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<u32>().ok()).flatten()
+    };
+    let mut parts = date_part.split('-');
+    let date = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d), None) => match (number(y, 4..=4), number(m, 1..=2), number(d, 1..=2)) {
+            (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+            _ => None,
+        },
+        _ => None,
+    };
+    let date = date.ok_or_else(|| error(file, Some(row), Some(column), format!("\"{}\" is not a date; expected a date such as 2026-03-31", truncate(text))))?;
+    let stored = if date_part.len() == 10 { date_part.to_owned() } else { date.to_string() };
+    Ok(Some((date, stored)))
+}
+
+/// Amounts in cents, exactly: floating point would move a cent at scale.
+fn parse_amount(file: &str, row: u64, column: &str, text: &str) -> Result<Option<i64>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || error(file, Some(row), Some(column), format!("\"{}\" is not an amount; expected a number such as -1234.50", truncate(t)));
+    let (negative, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || fraction.len() > 2 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let cents = fraction.bytes().chain(std::iter::repeat(b'0')).take(2).try_fold(whole.parse::<i64>().map_err(|_| bad())?, |acc, digit| {
+        acc.checked_mul(10).and_then(|a| a.checked_add(i64::from(digit - b'0')))
+    });
+    let cents = cents.ok_or_else(bad)?;
+    Ok(Some(if negative { -cents } else { cents }))
+}
+
+fn truncate(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn date(text: &str) -> Option<String> {
+        parse_date("f.csv", 2, "date", text).ok().flatten().map(|(_, stored)| stored)
+    }
+
+    #[test]
+    fn dates_are_iso_calendar_dates_with_any_time_ignored() {
+        assert_eq!(date("2026-03-31").as_deref(), Some("2026-03-31"));
+        assert_eq!(date(" 2026-3-1 ").as_deref(), Some("2026-03-01"));
+        assert_eq!(date("2026-03-31T14:05:00Z").as_deref(), Some("2026-03-31"));
+        assert_eq!(date("2026-03-31 14:05").as_deref(), Some("2026-03-31"));
+        assert_eq!(date(""), None);
+        for bad in ["2026-02-30", "31/03/2026", "2026-13-01", "26-03-31", "2026-03-31-01", "+2026-03-31", "2026-003-01", "March 31, 2026"] {
+            let err = parse_date("f.csv", 7, "opened", bad).expect_err(bad).to_string();
+            assert!(err.contains("f.csv") && err.contains('7') && err.contains("opened"), "{err}");
+        }
+    }
+
+    #[test]
+    fn amounts_refuse_what_is_not_an_exact_number_of_cents() {
+        let cents = |t: &str| parse_amount("f.csv", 2, "amount", t).ok().flatten();
+        assert_eq!(cents("-1234.5"), Some(-123_450));
+        assert_eq!(cents("0.07"), Some(7));
+        assert_eq!(cents("12"), Some(1200));
+        assert_eq!(parse_amount("f.csv", 2, "amount", " ").unwrap(), None, "a blank amount is no amount");
+        for bad in ["1,234.00", "$12", "1.234", "92233720368547758.08", ".5", "1e3"] {
+            assert!(cents(bad).is_none(), "{bad}");
+        }
+    }
+
+    proptest! {
+        /// Every calendar date written the ISO way comes back as itself, as chrono writes it.
+        #[test]
+        fn iso_dates_round_trip(days in 0i64..200_000) {
+            let d = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Days::new(days as u64);
+            prop_assert_eq!(date(&d.to_string()), Some(d.to_string()));
+        }
+
+        /// Amounts with up to two decimals are exact in cents.
+        #[test]
+        fn amounts_are_exact(cents in -10_i64.pow(15)..10_i64.pow(15)) {
+            let text = format!("{}{}.{:02}", if cents < 0 { "-" } else { "" }, cents.abs() / 100, cents.abs() % 100);
+            prop_assert_eq!(parse_amount("f.csv", 2, "amount", &text).unwrap(), Some(cents));
+        }
+    }
+}
