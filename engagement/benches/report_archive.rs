@@ -4,6 +4,7 @@
 //! engagement file, measured in the same run (goal: within 1.5x). TICKMARK_BENCH_EVIDENCE_MB
 //! changes the amount of evidence.
 
+use engagement::progress::silent;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
@@ -134,7 +135,7 @@ fn main() {
         }
         out.flush().unwrap();
         drop(out);
-        file.attach_evidence(&path, None, None, date("2026-10-01")).unwrap();
+        file.attach_evidence(&path, None, None, date("2026-10-01"), &mut silent).unwrap();
     }
     for control in file.controls().unwrap() {
         file.set_user("DW").unwrap();
@@ -148,7 +149,7 @@ fn main() {
     let (archive, summary) = best_of(2, || {
         runs += 1;
         let out = dir.path().join(format!("bag-{runs}.zip"));
-        let summary = file.archive(&out).unwrap();
+        let summary = file.archive(&out, &mut silent).unwrap();
         std::fs::remove_file(&out).unwrap();
         summary
     });

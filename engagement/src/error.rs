@@ -39,6 +39,9 @@ pub enum Error {
     #[error("{what} is locked: {reason}")]
     Locked { what: String, reason: String },
 
+    #[error("{0} was cancelled; nothing was kept")]
+    Cancelled(String),
+
     #[error("{0} was not found in this engagement")]
     NotFound(String),
 
@@ -70,6 +73,7 @@ impl Error {
             Error::Import { .. } => "import",
             Error::Invalid { .. } => "invalid",
             Error::Locked { .. } => "locked",
+            Error::Cancelled(_) => "cancelled",
             Error::NotFound(_) => "not_found",
             Error::Sampling(_) => "sampling",
             Error::Sqlite(_) | Error::Json(_) => "internal",

@@ -10,6 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use crate::store::EngagementFile;
 
 const CHUNK: usize = 1 << 20;
@@ -27,13 +28,15 @@ pub struct Evidence {
 }
 
 impl EngagementFile {
-    /// Copies the file at `source` into the engagement, recording its name, size and SHA-256.
+    /// Copies the file at `source` into the engagement, recording its name, size and SHA-256,
+    /// reporting the bytes stored after each chunk; a cancelled attach stores nothing.
     pub fn attach_evidence(
         &mut self,
         source: &Path,
         request_id: Option<i64>,
         control_id: Option<i64>,
         received_on: NaiveDate,
+        progress: Progress,
     ) -> Result<i64> {
         let io = |source_err| Error::Io { path: source.to_owned(), source: source_err };
         let name = source
@@ -60,6 +63,9 @@ impl EngagementFile {
                 hasher.update(&buf[..n]);
                 insert.execute(params![id, seq, &buf[..n]])?;
                 size += n as i64;
+                if !progress(size as u64) {
+                    return Err(crate::progress::cancelled(format!("attaching {name}")));
+                }
             }
             tx.execute("UPDATE evidence SET size = ?2, sha256 = ?3 WHERE id = ?1", params![id, size, hex::encode(hasher.finalize())])?;
             w.record("attach", "evidence", id, None)?;
@@ -83,6 +89,29 @@ impl EngagementFile {
             })
         })?;
         rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+    }
+
+    /// Writes a copy of an evidence file into `folder` for the auditor to look at in another
+    /// program, readable by this user only. The copy is plaintext by necessity: the caller
+    /// removes it (`ViewingCopies`) when the auditor is done, when the file closes, or at exit.
+    pub fn write_viewing_copy(&self, id: i64, folder: &Path) -> Result<std::path::PathBuf> {
+        let evidence = self.evidence()?.into_iter().find(|e| e.id == id).ok_or_else(|| Error::NotFound(format!("evidence {id}")))?;
+        let path = folder.join(format!("{id}-{}", crate::archive::paths::safe_name(&evidence.name)));
+        let io = |source| Error::Io { path: path.clone(), source };
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut out = match options.open(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(path),
+            opened => std::io::BufWriter::new(opened.map_err(io)?),
+        };
+        let written = self.write_evidence(id, &mut out).and_then(|()| out.flush().map_err(io));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+        Ok(path)
     }
 
     /// Streams an evidence file's bytes to `out`, for an export the user asked for.

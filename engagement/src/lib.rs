@@ -13,6 +13,8 @@ pub mod output;
 pub mod overview;
 pub mod model;
 pub mod population;
+pub mod progress;
+pub mod recent;
 mod report;
 pub mod request;
 pub mod review;
@@ -23,6 +25,7 @@ pub mod store;
 pub mod testing;
 pub mod trail;
 pub mod verify;
+pub mod viewing;
 pub mod walkthrough;
 pub mod workpaper;
 

@@ -342,7 +342,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Archive { file, out } => {
             let opened = open(&file)?;
-            let summary = opened.archive(&out)?;
+            let summary = opened.archive(&out, &mut engagement::progress::silent)?;
             opened.close()?;
             println!("wrote {}: {} files, {} bytes, trail head {}", out.display(), summary.files, summary.bytes, summary.trail_head);
         }

@@ -4,15 +4,15 @@
 
 mod common;
 
+use engagement::progress::silent;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::workflow::test_a_control;
+use common::workflow::{conclude_and_sign, test_a_control};
 use common::*;
 use engagement::archive::verify_archive;
 use engagement::signoff::SignoffRole;
-use engagement::testing::Conclusion;
 use engagement::{EngagementFile, Error};
 
 const COMPLETED: &str = "2026-11-15";
@@ -32,16 +32,13 @@ const EVIDENCE: &[(&str, &str, &str)] = &[
 fn signed_engagement(dir: &Path) -> (EngagementFile, PathBuf) {
     let (mut file, path) = create(dir);
     let t = test_a_control(&mut file);
-    file.set_conclusion(t.control, Conclusion::ExceptionsNoted, "One deviation.").unwrap();
     for (sub, name, content) in EVIDENCE {
         let folder = dir.join("incoming").join(sub);
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join(name), content).unwrap();
-        file.attach_evidence(&folder.join(name), None, Some(t.control), date("2026-10-01")).unwrap();
+        file.attach_evidence(&folder.join(name), None, Some(t.control), date("2026-10-01"), &mut silent).unwrap();
     }
-    file.sign(t.control, SignoffRole::Preparer).unwrap();
-    file.set_user("JI").unwrap();
-    file.sign(t.control, SignoffRole::Reviewer).unwrap();
+    conclude_and_sign(&mut file, t.control);
     (file, path)
 }
 
@@ -83,7 +80,7 @@ fn completion_lists_every_blocker_then_locks_the_file_and_addenda_are_kept_in_th
     let late = dir.path().join("late-confirmation.pdf");
     std::fs::write(&late, "bank confirmation received after completion").unwrap();
     let evidence = file
-        .addendum("Bank confirmation received after completion", |f| f.attach_evidence(&late, None, Some(t.control), date("2026-11-20")))
+        .addendum("Bank confirmation received after completion", |f| f.attach_evidence(&late, None, Some(t.control), date("2026-11-20"), &mut silent))
         .unwrap();
     assert!(file.addendum("  ", |_| Ok(())).is_err(), "an addendum needs a reason");
     let trail = file.trail(None).unwrap();
@@ -102,12 +99,12 @@ fn completion_lists_every_blocker_then_locks_the_file_and_addenda_are_kept_in_th
 fn the_archive_bag_validates_keeps_every_file_safely_and_holds_the_encrypted_file() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, _) = signed_engagement(dir.path());
-    let not_yet = file.archive(&dir.path().join("early.zip")).unwrap_err();
+    let not_yet = file.archive(&dir.path().join("early.zip"), &mut silent).unwrap_err();
     assert!(not_yet.to_string().contains("complete the documentation"), "{not_yet}");
     assert!(!dir.path().join("early.zip").exists(), "a refused archive leaves nothing behind");
     file.complete(date(COMPLETED)).unwrap();
     let bag_zip = dir.path().join("northwind-2026.zip");
-    let summary = file.archive(&bag_zip).unwrap();
+    let summary = file.archive(&bag_zip, &mut silent).unwrap();
     let head = file.verify().unwrap().head;
     assert_eq!(summary.trail_head, head);
 
@@ -177,7 +174,7 @@ fn verify_archive_catches_a_changed_file_and_a_forged_trail_head() {
     let (mut file, _) = signed_engagement(dir.path());
     file.complete(date(COMPLETED)).unwrap();
     let bag_zip = dir.path().join("bag.zip");
-    file.archive(&bag_zip).unwrap();
+    file.archive(&bag_zip, &mut silent).unwrap();
     file.close().unwrap();
 
     let tampered = dir.path().join("tampered.zip");

@@ -4,6 +4,7 @@
 
 mod common;
 
+use engagement::progress::silent;
 use std::path::Path;
 
 use common::*;
@@ -69,7 +70,7 @@ fn no_record_reaches_the_disk_in_plaintext() {
     file.add_request(&RequestInput { number: "PBC-01".into(), title: marked("request"), control_id: Some(control), requested_on: date("2026-10-01"), due_on: None, status: RequestStatus::Open }).unwrap();
     let evidence_source = dir.path().join("evidence.txt");
     std::fs::write(&evidence_source, marked("evidence").repeat(50_000)).unwrap();
-    let evidence = file.attach_evidence(&evidence_source, None, Some(control), date("2026-10-02")).unwrap();
+    let evidence = file.attach_evidence(&evidence_source, None, Some(control), date("2026-10-02"), &mut silent).unwrap();
     std::fs::remove_file(&evidence_source).unwrap();
     file.add_walkthrough(&WalkthroughInput { control_id: control, kind: WalkthroughKind::Interview, held_on: date("2026-10-03"), attendees: vec![marked("attendee")], narrative: marked("narrative"), evidence: vec![evidence] }).unwrap();
     let listing = dir.path().join("listing.csv");

@@ -8,12 +8,14 @@ mod bag;
 mod check;
 pub mod paths;
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::Examination;
+use crate::progress::{cancelled, CountingWriter, Progress};
 use crate::store::EngagementFile;
 
 pub use bag::IndexEntry;
@@ -30,25 +32,30 @@ pub struct ArchiveSummary {
 }
 
 impl EngagementFile {
-    /// Writes the archive bag to `out`, which must not exist yet. Only a completed engagement is
-    /// archived: the archive is the record as completed. A failure removes the partial file.
-    pub fn archive(&self, out: &Path) -> Result<ArchiveSummary> {
+    /// Writes the archive bag to `out`, which must not exist yet, reporting the bytes written.
+    /// Only a completed engagement is archived: the archive is the record as completed. A
+    /// failure or a cancellation removes the partial file.
+    pub fn archive(&self, out: &Path, progress: Progress) -> Result<ArchiveSummary> {
         let completed_on = self
             .completed_on()?
             .ok_or_else(|| Error::invalid("completion", "complete the documentation before archiving; the archive is the record as completed"))?;
         let io = |source| Error::Io { path: out.to_owned(), source };
-        let target = File::create_new(out).map_err(io)?;
-        let written = self.write_bag(BufWriter::with_capacity(1 << 20, target), out, completed_on);
+        let target = File::create_new(out).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists { path: out.to_owned() },
+            _ => io(e),
+        })?;
+        let stopped = Cell::new(false);
+        let written = self.write_bag(CountingWriter::new(BufWriter::with_capacity(1 << 20, target), progress, &stopped), out, completed_on);
         match written {
             Ok(summary) => Ok(summary),
             Err(e) => {
                 let _ = std::fs::remove_file(out);
-                Err(e)
+                Err(if stopped.get() { cancelled(format!("writing the archive {}", out.display())) } else { e })
             }
         }
     }
 
-    fn write_bag(&self, target: BufWriter<File>, out: &Path, completed_on: chrono::NaiveDate) -> Result<ArchiveSummary> {
+    fn write_bag(&self, target: CountingWriter<BufWriter<File>>, out: &Path, completed_on: chrono::NaiveDate) -> Result<ArchiveSummary> {
         let info = self.info()?;
         let root = paths::safe_name(&out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
         let mut bag = BagWriter::new(target, &root);
@@ -122,7 +129,7 @@ impl EngagementFile {
                 ("Trail-Head", trail_head.clone()),
                 ("Trail-Entries", trail_entries.to_string()),
             ])?;
-        out_file.into_inner().map_err(|e| Error::Io { path: out.to_owned(), source: e.into_error() })?.sync_all().map_err(|source| Error::Io { path: out.to_owned(), source })?;
+        out_file.into_inner().into_inner().map_err(|e| Error::Io { path: out.to_owned(), source: e.into_error() })?.sync_all().map_err(|source| Error::Io { path: out.to_owned(), source })?;
         Ok(ArchiveSummary { files, bytes, trail_head })
     }
 

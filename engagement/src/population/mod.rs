@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::import::{self, error};
+use crate::progress::Progress;
 
 use crate::store::EngagementFile;
 
@@ -93,9 +94,6 @@ const ROWS_PER_INSERT: usize = 16;
 /// shuffled keys: 9.3 s with the default 2 MB, 3.1 s with this). Bounded, and given back after.
 const IMPORT_CACHE: i64 = -32 * 1024;
 
-/// Called with the number of rows read so far; returning false cancels the import.
-pub type Progress<'a> = &'a mut dyn FnMut(u64) -> bool;
-
 impl EngagementFile {
     /// Imports a listing as the population of a control, in one transaction: a refused or
     /// cancelled import leaves the file as it was. One thread reads and prepares the rows while
@@ -173,7 +171,7 @@ impl EngagementFile {
                         let before = count;
                         count += rows.len() as i64;
                         if count / 10_000 != before / 10_000 && !progress(count as u64) {
-                            return Err(Error::invalid("import", "the import was cancelled; nothing was stored"));
+                            return Err(crate::progress::cancelled(format!("the import of {file}")));
                         }
                         rest = tail;
                     }

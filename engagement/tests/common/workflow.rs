@@ -49,3 +49,13 @@ pub fn test_a_control(file: &mut EngagementFile) -> Tested {
     file.respond_to_exception(exception, "The change was an urgent fix; the approval step is now enforced by the pipeline.", "Head of Engineering", super::date("2026-10-20")).unwrap();
     Tested { control, population, sample }
 }
+
+/// Concludes the control and signs it as preparer (the creator) and reviewer (JI), so the
+/// engagement can be completed.
+#[allow(dead_code)] // not every test binary that includes `common` signs
+pub fn conclude_and_sign(file: &mut EngagementFile, control: i64) {
+    file.set_conclusion(control, engagement::testing::Conclusion::ExceptionsNoted, "One deviation.").unwrap();
+    file.sign(control, engagement::signoff::SignoffRole::Preparer).unwrap();
+    file.set_user("JI").unwrap();
+    file.sign(control, engagement::signoff::SignoffRole::Reviewer).unwrap();
+}
