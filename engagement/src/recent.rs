@@ -19,7 +19,7 @@ pub struct RecentFile {
     /// When it was last opened, UTC (RFC 3339).
     pub opened_at: String,
     /// Whether the file is still there; worked out when the list is read, not stored.
-    #[serde(default, skip_deserializing)]
+    #[serde(default)]
     pub exists: bool,
 }
 

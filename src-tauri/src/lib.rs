@@ -8,11 +8,35 @@ mod state;
 
 pub use commands::bindings::bindings;
 
+use engagement::recent::RecentFiles;
+use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
+
 pub fn run() {
     use commands::{deliverables, file, matrix, requests, trail, workpaper};
     tauri::Builder::default()
         .manage(state::OpenFile::default())
-        .manage(state::ImportCancel::default())
+        .manage(state::Cancel::default())
+        .manage(state::Viewing::default())
+        .manage(state::DropTarget::default())
+        .setup(|app| {
+            let config = app.path().app_config_dir()?;
+            app.manage(state::Recent(RecentFiles::at(config.join("recent-files.json"))));
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(drag) = event {
+                let (kind, paths) = match drag {
+                    DragDropEvent::Enter { paths, .. } => ("over", paths.clone()),
+                    DragDropEvent::Drop { paths, .. } => ("drop", paths.clone()),
+                    DragDropEvent::Leave => ("leave", Vec::new()),
+                    _ => return,
+                };
+                if let Some(channel) = window.state::<state::DropTarget>().0.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+                    let paths = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+                    let _ = channel.send(state::Dropping { kind: kind.into(), paths });
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             dialogs::choose_new_file,
             dialogs::choose_existing_file,
@@ -26,6 +50,9 @@ pub fn run() {
             file::overview,
             file::set_user,
             file::add_team_member,
+            file::recent_files,
+            file::forget_recent_file,
+            file::watch_dropped_files,
             matrix::criteria,
             matrix::controls,
             matrix::add_control,
@@ -34,7 +61,7 @@ pub fn run() {
             workpaper::add_walkthrough,
             workpaper::preview_population,
             workpaper::import_population,
-            workpaper::cancel_import,
+            workpaper::cancel_work,
             workpaper::population_items,
             workpaper::draw_sample,
             workpaper::record_result,
@@ -51,6 +78,8 @@ pub fn run() {
             requests::set_request_status,
             requests::evidence,
             requests::attach_evidence,
+            requests::view_evidence,
+            requests::close_evidence_view,
             trail::trail,
             trail::verify,
             deliverables::write_report,
@@ -60,6 +89,12 @@ pub fn run() {
             deliverables::complete_documentation,
             deliverables::write_archive,
         ])
-        .run(tauri::generate_context!())
-        .expect("the Tickmark window could not be started");
+        .build(tauri::generate_context!())
+        .expect("the Tickmark window could not be started")
+        .run(|app, event| {
+            // Viewing copies are plaintext: none outlives the app.
+            if let RunEvent::Exit = event {
+                app.state::<state::Viewing>().close_all();
+            }
+        });
 }

@@ -1,7 +1,10 @@
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use engagement::recent::RecentFiles;
+use engagement::viewing::ViewingCopies;
 use engagement::EngagementFile;
+use tauri::ipc::Channel;
 
 use crate::error::CommandError;
 
@@ -9,9 +12,49 @@ use crate::error::CommandError;
 #[derive(Default)]
 pub struct OpenFile(Mutex<Option<EngagementFile>>);
 
-/// Set to stop the running population import; kept outside `OpenFile`, whose lock the import holds.
+/// Set to stop the long work running now (an import, an attach, an archive); kept outside
+/// `OpenFile`, whose lock that work holds.
 #[derive(Default)]
-pub struct ImportCancel(pub AtomicBool);
+pub struct Cancel(AtomicBool);
+
+impl Cancel {
+    /// A progress callback for the engagement crate: sends the count to the window and says
+    /// whether to go on. The flag is cleared first, so an old Cancel does not stop new work.
+    pub fn progress<'a>(&'a self, channel: &'a Channel<u64>) -> impl FnMut(u64) -> bool + 'a {
+        self.0.store(false, Ordering::SeqCst);
+        move |done| {
+            let _ = channel.send(done);
+            !self.0.load(Ordering::SeqCst)
+        }
+    }
+
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Evidence copies open for viewing; created on first use.
+#[derive(Default)]
+pub struct Viewing(pub Mutex<Option<ViewingCopies>>);
+
+impl Viewing {
+    pub fn close_all(&self) {
+        if let Some(copies) = self.0.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            copies.close_all();
+        }
+    }
+}
+
+/// Where files dropped on the window are sent: the channel the window registered last.
+#[derive(Default)]
+pub struct DropTarget(pub Mutex<Option<Channel<Dropping>>>);
+
+/// Files dragged over the window ("over"), dropped on it ("drop"), or taken away ("leave").
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct Dropping {
+    pub kind: String,
+    pub paths: Vec<String>,
+}
 
 impl OpenFile {
     pub fn lock(&self) -> MutexGuard<'_, Option<EngagementFile>> {
@@ -25,5 +68,16 @@ impl OpenFile {
         let mut guard = self.lock();
         let file = guard.as_mut().ok_or_else(CommandError::no_file)?;
         f(file).map_err(CommandError::from)
+    }
+}
+
+/// The recent-files list, kept in the app's configuration folder.
+pub struct Recent(pub RecentFiles);
+
+impl Recent {
+    /// Records an opened file. A list that cannot be saved (a read-only home, say) only means
+    /// the start screen will not offer the file next time, so it does not fail the open.
+    pub fn opened(&self, path: &str) {
+        let _ = self.0.opened(std::path::Path::new(path));
     }
 }

@@ -84,6 +84,12 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     }
     assert_eq!(ui.text(&ui.find("[data-testid=cell-1-0]").unwrap()).unwrap(), "X");
     assert_eq!(ui.text(&ui.find("[data-testid=cell-0-1]").unwrap()).unwrap(), "✓");
+    // A passing cell gets a note too: Enter opens it, Enter saves it.
+    ui.click(&ui.find("[data-testid=cell-0-1]").unwrap()).unwrap();
+    ui.type_text(&grid, keys::ENTER).unwrap();
+    let note = ui.wait_for("[data-testid=cell-note]", WAIT).unwrap();
+    ui.type_text(&note, &format!("Approval seen in the ticket history{}", keys::ENTER)).unwrap();
+    ui.wait_for("[data-testid=cell-0-1].noted", WAIT).unwrap();
     shot("workpaper-test-grid");
 
     // The exception and management's response, then the conclusion.
@@ -113,7 +119,31 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     shot("overview-progress");
     click(ui, "tab-requests");
     ui.wait_for("[data-testid=requests]", WAIT).unwrap();
+
+    // Evidence: attached from a typed path, opened for viewing through a private copy that is
+    // removed when the auditor is done with it.
+    let evidence = dir.path().join("change approvals.csv");
+    std::fs::copy(workspace().join("fixtures/demo/populations/change_tickets.csv"), &evidence).unwrap();
+    fill(ui, "evidence-path", evidence.to_str().unwrap());
+    click(ui, "attach-evidence");
+    ui.wait_text("[data-testid=evidence]", WAIT, |t| t.contains("change approvals.csv")).unwrap();
+    click(ui, "view-evidence-1");
+    ui.wait_text("[data-testid=viewing-1]", WAIT, |t| t.contains("temporary copy")).unwrap();
+    let copies: Vec<_> = std::fs::read_dir(app.home.join("runtime"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("tickmark-view-"))
+        .flat_map(|folder| std::fs::read_dir(folder.path()).unwrap().flatten().map(|f| f.path()))
+        .collect();
+    assert_eq!(copies.len(), 1, "one viewing copy: {copies:?}");
+    assert_eq!(std::fs::read(&copies[0]).unwrap(), std::fs::read(&evidence).unwrap(), "the copy is the evidence as attached");
     shot("requests");
+    click(ui, "done-viewing-1");
+    let start = std::time::Instant::now();
+    while copies[0].exists() && start.elapsed() < WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!copies[0].exists(), "the viewing copy is removed when the auditor is done");
     click(ui, "tab-trail");
     let verified = ui.wait_text("[data-testid=trail-verification]", WAIT, |t| !t.is_empty()).unwrap();
     assert!(verified.starts_with("Verified"), "{verified}");
@@ -149,6 +179,10 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
         assert!(actions.iter().any(|a| a == expected), "the trail records {expected}: {actions:?}");
     }
     assert_eq!(actions.iter().filter(|a| *a == "record test_result").count(), 10);
+    assert_eq!(actions.iter().filter(|a| *a == "edit test_result").count(), 1, "the note added later is an edit, with its before state");
+    let control = opened.control_by_reference("CC8.1-01").unwrap();
+    let noted: Vec<_> = opened.workpaper(control.id).unwrap().results.into_iter().filter(|r| r.note.is_some()).map(|r| (r.outcome, r.note.unwrap())).collect();
+    assert!(noted.contains(&(engagement::testing::Outcome::Pass, "Approval seen in the ticket history".into())), "{noted:?}");
     let signers: Vec<String> = opened.trail(Some("signoff")).unwrap().iter().map(|e| e.actor.clone()).collect();
     assert_eq!(signers, ["DW", "JI"]);
     let workpaper = opened.workpaper(opened.control_by_reference("CC8.1-01").unwrap().id).unwrap();

@@ -23,6 +23,8 @@ fn create_close_and_reopen_an_engagement_file() {
 
     ui.click(&ui.find("[data-testid=close-engagement]").unwrap()).unwrap();
     ui.wait_for("[data-testid=open-path]", WAIT).unwrap();
+    let recent = ui.wait_text("[data-testid=recent-files]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(recent.contains(file.to_str().unwrap()), "the start screen offers the file just closed: {recent}");
     let bytes_before = std::fs::read(&file).unwrap();
 
     ui.type_text(&ui.find("[data-testid=open-path]").unwrap(), file.to_str().unwrap()).unwrap();

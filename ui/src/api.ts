@@ -7,12 +7,14 @@ import type {
   Control,
   ControlInput,
   Criterion,
+  Dropping,
   Evidence,
   ListingPreview,
   NewEngagement,
   Overview,
   Population,
   PopulationItem,
+  RecentFile,
   Request,
   RequestInput,
   RequestStatus,
@@ -23,9 +25,17 @@ import type {
   TestResult,
   TrailEntry,
   Verification,
+  ViewedEvidence,
   WalkthroughInput,
   Workpaper,
 } from "./bindings";
+
+/** A channel that hands each progress report (rows or bytes so far) to `onProgress`. */
+function progressChannel(onProgress: (done: number) => void): Channel<number> {
+  const channel = new Channel<number>();
+  channel.onmessage = onProgress;
+  return channel;
+}
 
 export const api = {
   chooseNewFile: () => invoke<string | null>("choose_new_file"),
@@ -42,6 +52,14 @@ export const api = {
   overview: () => invoke<Overview>("overview"),
   setUser: (initials: string) => invoke<Overview>("set_user", { initials }),
   addTeamMember: (member: TeamMember) => invoke<Overview>("add_team_member", { member }),
+  recentFiles: () => invoke<RecentFile[]>("recent_files"),
+  forgetRecentFile: (path: string) => invoke<RecentFile[]>("forget_recent_file", { path }),
+  /** Files dragged over or dropped on the window are reported to `onDrop`. */
+  watchDroppedFiles: (onDrop: (d: Dropping) => void) => {
+    const channel = new Channel<Dropping>();
+    channel.onmessage = onDrop;
+    return invoke<null>("watch_dropped_files", { channel });
+  },
   criteria: () => invoke<Criterion[]>("criteria"),
   controls: () => invoke<Control[]>("controls"),
   addControl: (input: ControlInput) => invoke<number>("add_control", { input }),
@@ -49,12 +67,10 @@ export const api = {
   workpaper: (controlId: number) => invoke<Workpaper>("workpaper", { controlId }),
   addWalkthrough: (input: WalkthroughInput) => invoke<number>("add_walkthrough", { input }),
   previewPopulation: (path: string) => invoke<ListingPreview>("preview_population", { path }),
-  importPopulation: (controlId: number, path: string, mapping: ColumnMapping, description: string, onProgress: (rows: number) => void) => {
-    const progress = new Channel<number>();
-    progress.onmessage = onProgress;
-    return invoke<Population>("import_population", { controlId, path, mapping, description, progress });
-  },
-  cancelImport: () => invoke<null>("cancel_import"),
+  importPopulation: (controlId: number, path: string, mapping: ColumnMapping, description: string, onProgress: (rows: number) => void) =>
+    invoke<Population>("import_population", { controlId, path, mapping, description, progress: progressChannel(onProgress) }),
+  /** Stops the import, attach or archive running now; what it wrote is undone. */
+  cancelWork: () => invoke<null>("cancel_work"),
   populationItems: (populationId: number, offset: number, limit: number) =>
     invoke<PopulationItem[]>("population_items", { populationId, offset, limit }),
   drawSample: (request: SampleRequest) => invoke<number>("draw_sample", { request }),
@@ -75,14 +91,17 @@ export const api = {
   addRequest: (input: RequestInput) => invoke<number>("add_request", { input }),
   setRequestStatus: (id: number, status: RequestStatus) => invoke<null>("set_request_status", { id, status }),
   evidence: () => invoke<Evidence[]>("evidence"),
-  attachEvidence: (path: string, requestId: number | null, controlId: number | null, receivedOn: string) =>
-    invoke<number>("attach_evidence", { path, requestId, controlId, receivedOn }),
+  attachEvidence: (path: string, requestId: number | null, controlId: number | null, receivedOn: string, onProgress: (bytes: number) => void) =>
+    invoke<number>("attach_evidence", { path, requestId, controlId, receivedOn, progress: progressChannel(onProgress) }),
+  viewEvidence: (id: number) => invoke<ViewedEvidence>("view_evidence", { id }),
+  closeEvidenceView: (id: number) => invoke<null>("close_evidence_view", { id }),
   writeReport: (path: string) => invoke<null>("write_report", { path }),
   writeWorkpaper: (controlId: number, path: string) => invoke<null>("write_workpaper", { controlId, path }),
   writeSamplesXlsx: (path: string) => invoke<null>("write_samples_xlsx", { path }),
   completionBlockers: () => invoke<string[]>("completion_blockers"),
   completeDocumentation: (on: string) => invoke<Overview>("complete_documentation", { on }),
-  writeArchive: (path: string) => invoke<null>("write_archive", { path }),
+  writeArchive: (path: string, onProgress: (bytes: number) => void) =>
+    invoke<null>("write_archive", { path, progress: progressChannel(onProgress) }),
   trail: () => invoke<TrailEntry[]>("trail"),
   verify: () => invoke<Verification>("verify"),
 };

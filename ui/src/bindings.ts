@@ -138,6 +138,16 @@ export type Request = { id: number, number: string, title: string, control_id: n
 
 export type Evidence = { id: number, request_id: number | null, control_id: number | null, name: string, size: number, sha256: string, received_on: string, };
 
+export type RecentFile = { path: string, 
+/**
+ * When it was last opened, UTC (RFC 3339).
+ */
+opened_at: string, 
+/**
+ * Whether the file is still there; worked out when the list is read, not stored.
+ */
+exists: boolean, };
+
 export type TrailEntry = { seq: number, at: string, actor: string, action: string, entity: string, entity_id: number, before: string | null, after: string | null, prev_hash: string, hash: string, };
 
 export type Verification = { entries: number, head: string, 
@@ -149,3 +159,7 @@ problems: Array<string>, };
 export type CommandError = { code: string, message: string, };
 
 export type Startup = { path: string | null, overview: Overview | null, error: CommandError | null, };
+
+export type ViewedEvidence = { id: number, path: string, problem: string | null, };
+
+export type Dropping = { kind: string, paths: Array<string>, };

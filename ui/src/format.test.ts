@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ControlProgress } from "./bindings";
-import { describeExamination, stage, testingPercent } from "./format";
+import { describeExamination, formatBytes, stage, testingPercent } from "./format";
 
 const base: ControlProgress = {
   id: 1,
@@ -37,5 +37,16 @@ describe("overview formatting", () => {
     expect(testingPercent({ ...base, results_recorded: 119, results_expected: 120 })).toBe(99);
     expect(testingPercent({ ...base, results_recorded: 120, results_expected: 120 })).toBe(100);
     expect(testingPercent(base)).toBe(0);
+  });
+});
+
+describe("formatBytes", () => {
+  it("writes sizes in the units a file manager shows", () => {
+    expect(formatBytes(0)).toBe("0 bytes");
+    expect(formatBytes(999)).toBe("999 bytes");
+    expect(formatBytes(1_500_000)).toBe("1.50 MB");
+    expect(formatBytes(52_400_000)).toBe("52.4 MB");
+    expect(formatBytes(523_000_000)).toBe("523 MB");
+    expect(formatBytes(2_250_000_000)).toBe("2.25 GB");
   });
 });

@@ -106,3 +106,16 @@ const COUNT = new Intl.NumberFormat("en-US");
 export function formatCount(n: number): string {
   return COUNT.format(n);
 }
+
+/** Sizes as a person reads them: 512 bytes, 1.5 MB, 2.25 GB (decimal units, as file managers show). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} bytes`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = n / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
+}

@@ -50,10 +50,13 @@ pub fn bindings() -> String {
         engagement::request::RequestInput::decl(&cfg),
         engagement::request::Request::decl(&cfg),
         engagement::evidence::Evidence::decl(&cfg),
+        engagement::recent::RecentFile::decl(&cfg),
         engagement::trail::TrailEntry::decl(&cfg),
         engagement::verify::Verification::decl(&cfg),
         crate::error::CommandError::decl(&cfg),
         super::file::Startup::decl(&cfg),
+        super::requests::ViewedEvidence::decl(&cfg),
+        crate::state::Dropping::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types by `cargo test -p tickmark-app` (UPDATE_BINDINGS=1 rewrites it). Do not edit.\n\n");
     for decl in decls {

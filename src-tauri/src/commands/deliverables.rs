@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use engagement::output::write_new;
 use engagement::overview::Overview;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::Reply;
-use crate::state::OpenFile;
+use crate::state::{Cancel, OpenFile};
 
 #[tauri::command]
 pub async fn write_report(state: State<'_, OpenFile>, path: String) -> Reply<()> {
@@ -40,7 +41,10 @@ pub async fn complete_documentation(state: State<'_, OpenFile>, on: NaiveDate) -
     })
 }
 
+/// Writes the archive package, reporting bytes written through `progress`; `cancel_work` stops
+/// it and the partial file is removed.
 #[tauri::command]
-pub async fn write_archive(state: State<'_, OpenFile>, path: String) -> Reply<()> {
-    state.with(|f| f.archive(&PathBuf::from(path)).map(drop))
+pub async fn write_archive(state: State<'_, OpenFile>, cancel: State<'_, Cancel>, path: String, progress: Channel<u64>) -> Reply<()> {
+    let mut report = cancel.progress(&progress);
+    state.with(|f| f.archive(&PathBuf::from(path), &mut report).map(drop))
 }

@@ -4,31 +4,61 @@ use std::path::PathBuf;
 
 use engagement::model::{NewEngagement, TeamMember};
 use engagement::overview::Overview;
+use engagement::recent::RecentFile;
 use engagement::EngagementFile;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::Reply;
 use crate::error::CommandError;
-use crate::state::OpenFile;
+use crate::state::{DropTarget, Dropping, OpenFile, Recent, Viewing};
 
 #[tauri::command]
-pub async fn create_engagement(state: State<'_, OpenFile>, path: String, passphrase: String, engagement: NewEngagement) -> Reply<Overview> {
-    let file = EngagementFile::create(&PathBuf::from(path), &passphrase, &engagement)?;
-    replace(&state, file)
+pub async fn create_engagement(
+    state: State<'_, OpenFile>,
+    viewing: State<'_, Viewing>,
+    recent: State<'_, Recent>,
+    path: String,
+    passphrase: String,
+    engagement: NewEngagement,
+) -> Reply<Overview> {
+    let file = EngagementFile::create(&PathBuf::from(&path), &passphrase, &engagement)?;
+    recent.opened(&path);
+    replace(&state, &viewing, file)
 }
 
 #[tauri::command]
-pub async fn open_engagement(state: State<'_, OpenFile>, path: String, passphrase: String) -> Reply<Overview> {
+pub async fn open_engagement(
+    state: State<'_, OpenFile>,
+    viewing: State<'_, Viewing>,
+    recent: State<'_, Recent>,
+    path: String,
+    passphrase: String,
+) -> Reply<Overview> {
     let mut guard = state.lock();
     if let Some(previous) = guard.take() {
+        viewing.close_all();
         previous.close()?;
     }
     drop(guard);
-    let mut file = EngagementFile::open(&PathBuf::from(path), &passphrase)?;
+    let mut file = EngagementFile::open(&PathBuf::from(&path), &passphrase)?;
     if let Some(first) = file.info()?.team.first() {
         file.set_user(&first.initials)?;
     }
-    replace(&state, file)
+    recent.opened(&path);
+    replace(&state, &viewing, file)
+}
+
+/// The files opened lately, most recent first, each marked if it is no longer there.
+#[tauri::command]
+pub async fn recent_files(recent: State<'_, Recent>) -> Reply<Vec<RecentFile>> {
+    Ok(recent.0.list())
+}
+
+/// Takes a file off the recent list; the file itself is not touched.
+#[tauri::command]
+pub async fn forget_recent_file(recent: State<'_, Recent>, path: String) -> Reply<Vec<RecentFile>> {
+    Ok(recent.0.forget(&path)?)
 }
 
 /// What the window shows first. Started as `tickmark-app FILE`, the open form is filled with
@@ -41,11 +71,11 @@ pub struct Startup {
 }
 
 #[tauri::command]
-pub async fn startup(state: State<'_, OpenFile>) -> Reply<Startup> {
+pub async fn startup(state: State<'_, OpenFile>, viewing: State<'_, Viewing>, recent: State<'_, Recent>) -> Reply<Startup> {
     let path = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let passphrase = std::env::var("TICKMARK_PASSPHRASE").ok();
     Ok(match (&path, passphrase) {
-        (Some(p), Some(pass)) => match open_engagement(state, p.clone(), pass).await {
+        (Some(p), Some(pass)) => match open_engagement(state, viewing, recent, p.clone(), pass).await {
             Ok(overview) => Startup { path, overview: Some(overview), error: None },
             Err(e) => Startup { path, overview: None, error: Some(e) },
         },
@@ -54,7 +84,8 @@ pub async fn startup(state: State<'_, OpenFile>) -> Reply<Startup> {
 }
 
 #[tauri::command]
-pub async fn close_engagement(state: State<'_, OpenFile>) -> Reply<()> {
+pub async fn close_engagement(state: State<'_, OpenFile>, viewing: State<'_, Viewing>) -> Reply<()> {
+    viewing.close_all();
     match state.lock().take() {
         Some(file) => Ok(file.close()?),
         None => Ok(()),
@@ -83,11 +114,20 @@ pub async fn set_user(state: State<'_, OpenFile>, initials: String) -> Reply<Ove
     })
 }
 
-fn replace(state: &OpenFile, file: EngagementFile) -> Reply<Overview> {
+fn replace(state: &OpenFile, viewing: &Viewing, file: EngagementFile) -> Reply<Overview> {
     let overview = file.overview()?;
     let mut guard = state.lock();
     if let Some(previous) = guard.replace(file) {
+        viewing.close_all();
         previous.close()?;
     }
     Ok(overview)
+}
+
+/// Files dropped on the window go to the channel registered here (the UI registers one when
+/// it starts); the window event itself is handled in `lib.rs`.
+#[tauri::command]
+pub async fn watch_dropped_files(target: State<'_, DropTarget>, channel: Channel<Dropping>) -> Reply<()> {
+    *target.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(channel);
+    Ok(())
 }

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use engagement::evidence::Evidence;
 use engagement::request::{Request, RequestInput, RequestStatus};
+use engagement::viewing::ViewingCopies;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::Reply;
-use crate::state::OpenFile;
+use crate::state::{Cancel, OpenFile, Viewing};
 
 #[tauri::command]
 pub async fn requests(state: State<'_, OpenFile>) -> Reply<Vec<Request>> {
@@ -30,13 +32,52 @@ pub async fn evidence(state: State<'_, OpenFile>) -> Reply<Vec<Evidence>> {
     state.with(|f| f.evidence())
 }
 
+/// Stores a file as evidence, reporting the bytes stored through `progress`; `cancel_work`
+/// stops it and nothing is stored.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)] // each is one field of the attach form, named for the UI
 pub async fn attach_evidence(
     state: State<'_, OpenFile>,
+    cancel: State<'_, Cancel>,
     path: String,
     request_id: Option<i64>,
     control_id: Option<i64>,
     received_on: NaiveDate,
+    progress: Channel<u64>,
 ) -> Reply<i64> {
-    state.with(|f| f.attach_evidence(&PathBuf::from(path), request_id, control_id, received_on))
+    let mut report = cancel.progress(&progress);
+    state.with(|f| f.attach_evidence(&PathBuf::from(path), request_id, control_id, received_on, &mut report))
+}
+
+/// Writes a private copy of an evidence file and asks the desktop to open it in the program
+/// set up for its type. The copy stays until `close_evidence_view`, the file closes or the
+/// app exits; where no program could be started, the auditor is told where the copy is.
+#[tauri::command]
+pub async fn view_evidence(state: State<'_, OpenFile>, viewing: State<'_, Viewing>, id: i64) -> Reply<ViewedEvidence> {
+    let path = state.with(|f| {
+        let mut copies = viewing.0.lock().unwrap_or_else(|p| p.into_inner());
+        let copies = match copies.as_mut() {
+            Some(c) => c,
+            None => copies.insert(ViewingCopies::in_runtime_dir()?),
+        };
+        copies.open(f, id)
+    })?;
+    let problem = open::that_detached(&path).err().map(|e| format!("no program could be started to open it ({e}); open the copy yourself"));
+    Ok(ViewedEvidence { id, path: path.to_string_lossy().into_owned(), problem })
+}
+
+#[tauri::command]
+pub async fn close_evidence_view(viewing: State<'_, Viewing>, id: i64) -> Reply<()> {
+    match viewing.0.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+        Some(copies) => Ok(copies.close(id)?),
+        None => Ok(()),
+    }
+}
+
+/// Where a viewing copy was written, and why it may not have opened.
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+pub struct ViewedEvidence {
+    pub id: i64,
+    pub path: String,
+    pub problem: Option<String>,
 }

@@ -2,7 +2,6 @@
 //! conclusion, sign-offs and review notes.
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
 use engagement::population::{preview_listing, ColumnMapping, ListingPreview, Population, PopulationItem};
@@ -15,7 +14,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::Reply;
-use crate::state::{ImportCancel, OpenFile};
+use crate::state::{Cancel, OpenFile};
 
 #[tauri::command]
 pub async fn workpaper(state: State<'_, OpenFile>, control_id: i64) -> Reply<Workpaper> {
@@ -32,31 +31,29 @@ pub async fn preview_population(path: String) -> Reply<ListingPreview> {
     Ok(preview_listing(&PathBuf::from(path), 8)?)
 }
 
-/// Imports a listing, reporting rows read through `progress`; `cancel_import` stops it and
+/// Imports a listing, reporting rows read through `progress`; `cancel_work` stops it and
 /// nothing is stored.
 #[tauri::command]
 pub async fn import_population(
     state: State<'_, OpenFile>,
-    cancel: State<'_, ImportCancel>,
+    cancel: State<'_, Cancel>,
     control_id: i64,
     path: String,
     mapping: ColumnMapping,
     description: String,
     progress: Channel<u64>,
 ) -> Reply<Population> {
-    cancel.0.store(false, Ordering::SeqCst);
+    let mut report = cancel.progress(&progress);
     state.with(|f| {
-        let id = f.import_population(control_id, &PathBuf::from(&path), &mapping, &description, &mut |rows| {
-            let _ = progress.send(rows);
-            !cancel.0.load(Ordering::SeqCst)
-        })?;
+        let id = f.import_population(control_id, &PathBuf::from(&path), &mapping, &description, &mut report)?;
         f.population(id)
     })
 }
 
+/// Stops the import, attach or archive running now; whatever it had written is undone.
 #[tauri::command]
-pub fn cancel_import(cancel: State<'_, ImportCancel>) {
-    cancel.0.store(true, Ordering::SeqCst);
+pub fn cancel_work(cancel: State<'_, Cancel>) {
+    cancel.cancel();
 }
 
 #[tauri::command]

@@ -2,25 +2,32 @@ import { useEffect, useState } from "react";
 import type { Overview } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction } from "../components";
+import { formatBytes } from "../format";
 
-/** One thing to write out: where (typed or chosen in the dialog), and the button that writes it. */
+/** One thing to write out: where (typed or chosen in the dialog), and the button that writes it.
+ *  Long writes report bytes through `onProgress` and can be cancelled. */
 function Output({ label, fileName, extension, write, disabled, testid }: {
   label: string;
   fileName: string;
   extension: string;
-  write: (path: string) => Promise<unknown>;
+  write: (path: string, onProgress: (bytes: number) => void) => Promise<unknown>;
   disabled?: boolean;
   testid: string;
 }) {
   const [path, setPath] = useState("");
   const [written, setWritten] = useState<string | null>(null);
+  const [bytes, setBytes] = useState<number | null>(null);
   const action = useAction();
   async function browse() {
     const chosen = await api.chooseSavePath(label, fileName, extension);
     if (chosen) setPath(chosen);
   }
   async function run() {
-    if ((await action.run(() => write(path))) !== undefined) setWritten(path);
+    setWritten(null);
+    setBytes(null);
+    const done = await action.run(() => write(path, setBytes));
+    setBytes(null);
+    if (done !== undefined) setWritten(path);
   }
   return (
     <div className="entry">
@@ -35,6 +42,12 @@ function Output({ label, fileName, extension, write, disabled, testid }: {
           {action.busy ? "Writing…" : "Write"}
         </button>
       </div>
+      {action.busy && bytes !== null && (
+        <p className="row" data-testid={`${testid}-progress`}>
+          <span>{formatBytes(bytes)} written</span>
+          <button onClick={() => api.cancelWork()}>Cancel</button>
+        </p>
+      )}
       {written && (
         <p className="ok" data-testid={`${testid}-written`}>
           Written to {written}

@@ -1,13 +1,14 @@
 import { useEffect, useState } from "react";
-import type { Control, Evidence, Overview, Request, RequestStatus } from "../bindings";
+import type { Control, Evidence, Overview, Request, RequestStatus, ViewedEvidence } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction } from "../components";
-import { formatCount } from "../format";
+import { formatBytes, formatCount } from "../format";
 
 const STATUSES: RequestStatus[] = ["open", "received", "closed"];
 
-export function Requests({ overview }: { overview: Overview }) {
+export function Requests({ overview, dropped }: { overview: Overview; dropped: string[] }) {
   const [requests, setRequests] = useState<Request[]>([]);
+  const [viewing, setViewing] = useState<ViewedEvidence[]>([]);
   const [evidence, setEvidence] = useState<Evidence[]>([]);
   const [controls, setControls] = useState<Control[]>([]);
   const action = useAction();
@@ -28,6 +29,15 @@ export function Requests({ overview }: { overview: Overview }) {
 
   async function setStatus(id: number, status: RequestStatus) {
     if ((await action.run(() => api.setRequestStatus(id, status))) !== undefined) await load();
+  }
+
+  async function view(id: number) {
+    const viewed = await action.run(() => api.viewEvidence(id));
+    if (viewed) setViewing((v) => [...v.filter((x) => x.id !== id), viewed]);
+  }
+
+  async function doneViewing(id: number) {
+    if ((await action.run(() => api.closeEvidenceView(id))) !== undefined) setViewing((v) => v.filter((x) => x.id !== id));
   }
 
   return (
@@ -78,6 +88,7 @@ export function Requests({ overview }: { overview: Overview }) {
               <th>Received</th>
               <th>Request</th>
               <th>Control</th>
+              <th></th>
             </tr>
           </thead>
           <tbody>
@@ -89,11 +100,27 @@ export function Requests({ overview }: { overview: Overview }) {
                 <td>{e.received_on}</td>
                 <td>{requests.find((r) => r.id === e.request_id)?.number ?? ""}</td>
                 <td>{reference(e.control_id)}</td>
+                <td>
+                  <button data-testid={`view-evidence-${e.id}`} onClick={() => view(e.id)}>
+                    View
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        <AttachEvidence requests={requests} onAttached={load} />
+        {viewing.map((v) => (
+          <p key={v.id} className={v.problem ? "warn" : "ok"} data-testid={`viewing-${v.id}`}>
+            <span>
+              {v.problem ? `A temporary copy is at ${v.path}: ${v.problem}.` : `Opened a temporary copy (${v.path}).`} It is removed when you press Done, close the
+              file or quit.
+            </span>{" "}
+            <button data-testid={`done-viewing-${v.id}`} onClick={() => doneViewing(v.id)}>
+              Done
+            </button>
+          </p>
+        ))}
+        <AttachEvidence requests={requests} dropped={dropped} onAttached={load} />
       </section>
     </div>
   );
@@ -139,30 +166,39 @@ function NewRequest({ controls, next, onAdded }: { controls: Control[]; next: st
   );
 }
 
-function AttachEvidence({ requests, onAttached }: { requests: Request[]; onAttached: () => Promise<void> }) {
-  const [paths, setPaths] = useState<string[]>([]);
+function AttachEvidence({ requests, dropped, onAttached }: { requests: Request[]; dropped: string[]; onAttached: () => Promise<void> }) {
+  // The field's text as typed; split into paths only when read, so a path may hold spaces.
+  const [text, setText] = useState(dropped.join("; "));
+  const paths = text.split(";").map((p) => p.trim()).filter(Boolean);
   const [request, setRequest] = useState("");
   const [received, setReceived] = useState(today());
+  const [progress, setProgress] = useState<{ file: number; bytes: number } | null>(null);
   const action = useAction();
+  useEffect(() => setText(dropped.join("; ")), [dropped]);
   async function browse() {
-    setPaths(await api.chooseEvidence());
+    setText((await api.chooseEvidence()).join("; "));
   }
   async function attach() {
     const requestId = request ? Number(request) : null;
     const controlId = requests.find((r) => r.id === requestId)?.control_id ?? null;
+    const remaining = [...paths];
     const done = await action.run(async () => {
-      for (const path of paths) await api.attachEvidence(path, requestId, controlId, received);
+      for (const [file, path] of paths.entries()) {
+        setProgress({ file, bytes: 0 });
+        await api.attachEvidence(path, requestId, controlId, received, (bytes) => setProgress({ file, bytes }));
+        remaining.shift();
+      }
       return true;
     });
-    if (done) {
-      setPaths([]);
-      await onAttached();
-    }
+    setProgress(null);
+    // Files attached before a failure or a cancel stay attached; the form keeps the rest.
+    setText(remaining.join("; "));
+    if (done || remaining.length < paths.length) await onAttached();
   }
   return (
     <div className="row">
       <Field label="Files to attach">
-        <input data-testid="evidence-path" value={paths.join("; ")} onChange={(e) => setPaths(e.target.value.split(";").map((p) => p.trim()).filter(Boolean))} />
+        <input data-testid="evidence-path" value={text} onChange={(e) => setText(e.target.value)} />
       </Field>
       <button onClick={browse}>Browse…</button>
       <Field label="For request">
@@ -181,6 +217,12 @@ function AttachEvidence({ requests, onAttached }: { requests: Request[]; onAttac
       <button data-testid="attach-evidence" onClick={attach} disabled={paths.length === 0 || action.busy}>
         {action.busy ? "Attaching…" : "Attach"}
       </button>
+      {progress && (
+        <span data-testid="attach-progress">
+          File {progress.file + 1} of {paths.length}: {formatBytes(progress.bytes)} stored{" "}
+          <button onClick={() => api.cancelWork()}>Cancel</button>
+        </span>
+      )}
       <ErrorNote error={action.error} />
     </div>
   );

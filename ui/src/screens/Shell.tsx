@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { Overview } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, useAction } from "../components";
@@ -30,8 +30,22 @@ interface Props {
 export function Shell({ overview, onOverview, onClosed }: Props) {
   const [tab, setTab] = useState<Tab>("overview");
   const [controlId, setControlId] = useState<number | null>(null);
+  const [dropping, setDropping] = useState(false);
+  const [dropped, setDropped] = useState<string[]>([]);
   const action = useAction();
   const { info } = overview;
+
+  // Files dropped anywhere on the window are offered for attaching as evidence.
+  useEffect(() => {
+    void api.watchDroppedFiles((d) => {
+      setDropping(d.kind === "over");
+      if (d.kind === "drop" && d.paths.length > 0) {
+        setDropped(d.paths);
+        setControlId(null);
+        setTab("requests");
+      }
+    });
+  }, []);
 
   async function refresh() {
     const o = await action.run(() => api.overview());
@@ -55,6 +69,11 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
 
   return (
     <div className="page">
+      {dropping && (
+        <div className="drop-hint" data-testid="drop-hint">
+          Drop the files to attach them as evidence
+        </div>
+      )}
       <header className="bar">
         <div>
           <h1 data-testid="overview-client">{info.client}</h1>
@@ -93,7 +112,7 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
       ) : tab === "matrix" ? (
         <Matrix overview={overview} onOpenControl={setControlId} />
       ) : tab === "requests" ? (
-        <Requests overview={overview} />
+        <Requests overview={overview} dropped={dropped} />
       ) : tab === "trail" ? (
         <Trail />
       ) : (

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from "react";
-import type { Category, Overview } from "../bindings";
+import { useEffect, useState, type FormEvent } from "react";
+import type { Category, Overview, RecentFile } from "../bindings";
 import { api, errorMessage } from "../api";
 import { Field, RoleSelect } from "../components";
 import { emptyForm, toNewEngagement, validate, type NewEngagementForm } from "../forms";
@@ -37,6 +37,15 @@ function OpenForm({ onOpened, initialPath, initialError }: StartProps) {
   const [passphrase, setPassphrase] = useState("");
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
+  const [recent, setRecent] = useState<RecentFile[]>([]);
+
+  useEffect(() => {
+    api.recentFiles().then(setRecent, () => setRecent([]));
+  }, []);
+
+  async function forget(p: string) {
+    setRecent(await api.forgetRecentFile(p));
+  }
 
   async function browse() {
     const chosen = await api.chooseExistingFile();
@@ -60,6 +69,24 @@ function OpenForm({ onOpened, initialPath, initialError }: StartProps) {
   return (
     <form className="card" onSubmit={submit} aria-label="Open an engagement">
       <h2>Open an engagement</h2>
+      {recent.length > 0 && (
+        <div className="recent">
+          <h3>Recent files</h3>
+          <ul data-testid="recent-files">
+            {recent.map((f) => (
+              <li key={f.path}>
+                <button type="button" className="link path" disabled={!f.exists} onClick={() => setPath(f.path)} title={f.exists ? "Choose this file" : "The file is no longer there"}>
+                  {f.path}
+                </button>
+                <span className="muted">{f.exists ? new Date(f.opened_at).toLocaleDateString() : "missing"}</span>
+                <button type="button" className="link" onClick={() => forget(f.path)} aria-label={`Forget ${f.path}`}>
+                  Forget
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <Field label="Engagement file">
         <div className="row">
           <input data-testid="open-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/client.tickmark" />

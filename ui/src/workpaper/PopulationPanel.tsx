@@ -121,7 +121,7 @@ export function PopulationPanel({ wp, reload }: PanelProps) {
                 {rows !== null && (
                   <>
                     <span data-testid="import-progress">{formatCount(rows)} rows read</span>
-                    <button onClick={() => api.cancelImport()}>Cancel import</button>
+                    <button onClick={() => api.cancelWork()}>Cancel import</button>
                   </>
                 )}
               </div>

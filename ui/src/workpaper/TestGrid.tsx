@@ -7,12 +7,13 @@ import type { PanelProps } from "../screens/Workpaper";
 
 /**
  * Sample items down, attributes across. Arrows move; P, D and N set pass, deviation and not
- * applicable; a deviation asks for its note before it is recorded.
+ * applicable; a deviation asks for its note before it is recorded, and Enter writes or edits
+ * the note of any recorded cell (what was inspected for a pass, why not applicable).
  */
 export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleView }) {
   const attributes = wp.control.attributes;
   const [cell, setCell] = useState({ row: 0, col: 0 });
-  const [noting, setNoting] = useState<string | null>(null);
+  const [noting, setNoting] = useState<{ outcome: Outcome; text: string; next: boolean } | null>(null);
   const grid = useRef<HTMLTableElement>(null);
   const action = useAction();
   const results = new Map<string, TestResult>();
@@ -25,14 +26,16 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
     if (noting === null) grid.current?.focus();
   }, [noting]);
 
-  async function record(outcome: Outcome, note: string | null) {
+  const current = () => results.get(`${sample.items[cell.row]?.position}:${attributes[cell.col]?.id}`);
+
+  async function record(outcome: Outcome, note: string | null, next: boolean) {
     const attribute = attributes[cell.col];
     const done = await action.run(() =>
       api.recordResult({ sample_id: sample.id, position: cell.row, attribute_id: attribute.id, outcome, tickmark: null, note }),
     );
     if (done !== undefined) {
       await reload();
-      setCell((c) => moveCell(c, "ArrowDown", sample.items.length, attributes.length));
+      if (next) setCell((c) => moveCell(c, "ArrowDown", sample.items.length, attributes.length));
     }
   }
 
@@ -43,11 +46,18 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
       setCell((c) => moveCell(c, e.key, sample.items.length, attributes.length));
       return;
     }
+    if (wp.locked) return;
+    const existing = current();
+    if (e.key === "Enter" && existing) {
+      e.preventDefault();
+      setNoting({ outcome: existing.outcome, text: existing.note ?? "", next: false });
+      return;
+    }
     const outcome = outcomeForKey(e.key);
-    if (!outcome || wp.locked) return;
+    if (!outcome) return;
     e.preventDefault();
-    if (outcome === "deviation") setNoting("");
-    else void record(outcome, null);
+    if (outcome === "deviation") setNoting({ outcome, text: existing?.note ?? "", next: true });
+    else void record(outcome, existing?.note ?? null, true);
   }
 
   return (
@@ -66,6 +76,9 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
         ))}
         <span>
           <kbd>←↑↓→</kbd> move
+        </span>
+        <span>
+          <kbd>Enter</kbd> note on the cell
         </span>
       </div>
       <div className="scroll grid-scroll">
@@ -95,7 +108,7 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
                     <td
                       key={a.id}
                       data-testid={`cell-${item.position}-${col}`}
-                      className={`mark ${r?.outcome ?? ""} ${focused ? "focused" : ""}`}
+                      className={`mark ${r?.outcome ?? ""} ${r?.note ? "noted" : ""} ${focused ? "focused" : ""}`}
                       title={r?.note ?? ""}
                       onClick={() => setCell({ row: item.position, col })}
                     >
@@ -112,15 +125,18 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
         <div className="row">
           <input
             autoFocus
-            data-testid="deviation-note"
-            placeholder={`What was found on item ${cell.row + 1}, attribute ${attributes[cell.col]?.label}? (Enter to record, Esc to cancel)`}
-            value={noting}
-            onChange={(e) => setNoting(e.target.value)}
+            data-testid={noting.outcome === "deviation" ? "deviation-note" : "cell-note"}
+            placeholder={
+              noting.outcome === "deviation"
+                ? `What was found on item ${cell.row + 1}, attribute ${attributes[cell.col]?.label}? (Enter to record, Esc to cancel)`
+                : `Note on item ${cell.row + 1}, attribute ${attributes[cell.col]?.label} (Enter to save, Esc to cancel)`
+            }
+            value={noting.text}
+            onChange={(e) => setNoting({ ...noting, text: e.target.value })}
             onKeyDown={(e) => {
               if (e.key === "Enter") {
-                const note = noting;
                 setNoting(null);
-                void record("deviation", note);
+                void record(noting.outcome, noting.text.trim() || null, noting.next);
               } else if (e.key === "Escape") setNoting(null);
             }}
           />
