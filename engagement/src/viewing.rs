@@ -66,10 +66,6 @@ impl ViewingCopies {
             let _ = self.close(id);
         }
     }
-
-    pub fn open_ids(&self) -> Vec<i64> {
-        self.open.keys().copied().collect()
-    }
 }
 
 impl Drop for ViewingCopies {
