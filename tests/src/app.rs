@@ -19,6 +19,7 @@ pub struct Harness {
     _turn: MutexGuard<'static, ()>,
     children: Vec<Child>,
     pub home: PathBuf,
+    server: String,
     pub session: Option<Session>,
 }
 
@@ -72,6 +73,14 @@ fn tauri_driver() -> PathBuf {
 impl Harness {
     /// Launches the app and opens a WebDriver session on its window.
     pub fn launch() -> Harness {
+        let mut harness = Harness::prepare(&[]);
+        harness.open(&binary("tickmark-app"), &[]);
+        harness
+    }
+
+    /// The display and tauri-driver, with no window yet, so that a benchmark can time `open`
+    /// alone. WebKitWebDriver starts the app with tauri-driver's environment: `env` reaches it.
+    pub fn prepare(env: &[(&str, &str)]) -> Harness {
         let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let home = tempfile_dir();
         let mut children = Vec::new();
@@ -94,6 +103,7 @@ impl Harness {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_RUNTIME_DIR", home.join("runtime"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             // Its own process group, so that WebKitWebDriver and the app go when it goes.
@@ -101,17 +111,45 @@ impl Harness {
             .spawn()
             .expect("tauri-driver runs (scripts/setup installs it)");
         children.push(driver);
-        let mut harness = Harness { _turn: turn, children, home, session: None };
+        let harness = Harness { _turn: turn, children, home, server: format!("http://127.0.0.1:{port}"), session: None };
         assert!(wait_listening(port, Duration::from_secs(30)), "tauri-driver did not start listening");
         assert!(wait_listening(native_port, Duration::from_secs(30)), "WebKitWebDriver did not start listening");
-        let app = binary("tickmark-app");
-        let session = Session::start(&format!("http://127.0.0.1:{port}"), &app.display().to_string()).expect("a WebDriver session on the app");
-        harness.session = Some(session);
         harness
+    }
+
+    /// Starts `application` with `args` and opens a WebDriver session on its window.
+    pub fn open(&mut self, application: &Path, args: &[&str]) {
+        let session = Session::start(&self.server, &application.display().to_string(), args).expect("a WebDriver session on the app");
+        self.session = Some(session);
     }
 
     pub fn ui(&self) -> &Session {
         self.session.as_ref().expect("session started")
+    }
+
+    /// The app and every process it started (WebKit's web and network processes): everything
+    /// under tauri-driver but WebKitWebDriver.
+    pub fn app_processes(&self) -> Vec<u32> {
+        let driver = self.children.last().expect("tauri-driver runs").id();
+        let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .filter_map(|e| {
+                let pid = e.ok()?.file_name().to_str()?.parse::<u32>().ok()?;
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+                // The command name in parentheses may hold spaces; the parent follows the state.
+                let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()?;
+                Some((pid, ppid))
+            })
+            .collect();
+        let children = |of: u32| parents.iter().filter(move |(_, p)| *p == of).map(|(c, _)| *c);
+        let mut found: Vec<u32> = children(driver).flat_map(children).collect();
+        let mut i = 0;
+        while i < found.len() {
+            found.extend(children(found[i]));
+            i += 1;
+        }
+        found
     }
 }
 

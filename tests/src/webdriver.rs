@@ -22,8 +22,8 @@ pub struct Session {
 pub struct Element(String);
 
 impl Session {
-    /// Starts the app at `application` through the WebDriver server at `server`.
-    pub fn start(server: &str, application: &str) -> Result<Session, String> {
+    /// Starts the app at `application` with `args` through the WebDriver server at `server`.
+    pub fn start(server: &str, application: &str, args: &[&str]) -> Result<Session, String> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
@@ -31,7 +31,7 @@ impl Session {
             .into();
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",
-            "tauri:options": {"application": application}
+            "tauri:options": {"application": application, "args": args}
         }}});
         let value = call(&agent, "POST", &format!("{server}/session"), Some(caps))?;
         let id = value["value"]["sessionId"].as_str().ok_or_else(|| format!("no session id in {value}"))?;
@@ -108,6 +108,12 @@ impl Session {
 
     pub fn property(&self, e: &Element, name: &str) -> Result<Value, String> {
         self.call("GET", &format!("/element/{}/property/{name}", e.0), None)
+    }
+
+    /// Runs `script` in the page as the body of a function whose last argument is a callback:
+    /// its result is what the script passes to the callback.
+    pub fn execute_async(&self, script: &str, args: Value) -> Result<Value, String> {
+        self.call("POST", "/execute/async", Some(json!({"script": script, "args": args})))
     }
 
     /// The text of an open alert, confirm or prompt dialog, if one is open.
