@@ -11,6 +11,10 @@ impl CommandError {
     pub fn no_file() -> Self {
         CommandError { code: "no_file".into(), message: "No engagement file is open.".into() }
     }
+
+    pub fn internal(message: &str) -> Self {
+        CommandError { code: "internal".into(), message: message.into() }
+    }
 }
 
 impl From<engagement::Error> for CommandError {

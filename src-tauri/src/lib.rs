@@ -13,7 +13,10 @@ use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
 pub fn run() {
     use commands::{deliverables, file, matrix, requests, trail, workpaper};
+    // First, so that unlocking a file named at launch overlaps the window's start.
+    let launch = state::Launch::from_env();
     tauri::Builder::default()
+        .manage(launch)
         .manage(state::OpenFile::default())
         .manage(state::Cancel::default())
         .manage(state::Viewing::default())

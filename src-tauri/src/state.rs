@@ -4,6 +4,7 @@ use std::sync::{Mutex, MutexGuard};
 use engagement::recent::RecentFiles;
 use engagement::viewing::ViewingCopies;
 use engagement::EngagementFile;
+use tauri::async_runtime::{self, JoinHandle};
 use tauri::ipc::Channel;
 
 use crate::error::CommandError;
@@ -79,5 +80,32 @@ impl Recent {
     /// the start screen will not offer the file next time, so it does not fail the open.
     pub fn opened(&self, path: &str) {
         let _ = self.0.opened(std::path::Path::new(path));
+    }
+}
+
+/// The file named on the command line. With TICKMARK_PASSPHRASE also set, it is unlocked while
+/// the window starts, since the key derivation is deliberately slow; `startup` takes the result.
+pub struct Launch {
+    pub path: Option<String>,
+    pending: Mutex<Option<JoinHandle<engagement::Result<EngagementFile>>>>,
+}
+
+impl Launch {
+    pub fn from_env() -> Self {
+        let path = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+        let pending = match (&path, std::env::var("TICKMARK_PASSPHRASE")) {
+            (Some(path), Ok(passphrase)) => {
+                let path = path.clone();
+                Some(async_runtime::spawn_blocking(move || crate::commands::file::unlock(&path, &passphrase)))
+            }
+            _ => None,
+        };
+        Launch { path, pending: Mutex::new(pending) }
+    }
+
+    /// The unlocking begun at launch, once: a second start-up (the page reloaded) shows the
+    /// open form instead.
+    pub fn take(&self) -> Option<JoinHandle<engagement::Result<EngagementFile>>> {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }

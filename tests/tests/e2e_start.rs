@@ -1,8 +1,8 @@
 //! The foundation scenario, in the real app under a virtual display: create an engagement file,
 //! see its overview, close it, fail to reopen it with a wrong passphrase (file unchanged), and
-//! reopen it with the right one.
+//! reopen it with the right one; and a file named on the command line, as the demo starts.
 
-use tickmark_tests::app::{screenshot_dir, Harness};
+use tickmark_tests::app::{binary, screenshot_dir, workspace, Harness};
 use tickmark_tests::flows::{create_engagement, WAIT};
 
 const CLIENT: &str = "Señor Núñez Logistics, Inc.";
@@ -49,4 +49,36 @@ fn create_close_and_reopen_an_engagement_file() {
     assert_eq!(info.team[0].initials, "DW");
     assert_eq!(info.categories, vec![engagement::model::Category::Security, engagement::model::Category::Availability]);
     assert!(reopened.verify().unwrap().is_intact());
+}
+
+/// `tickmark-app FILE` with TICKMARK_PASSPHRASE set (as scripts/run-demo starts the demo) opens
+/// straight to the overview; with a wrong passphrase it shows the open form, the file named in
+/// it and in the error, and the file untouched.
+#[test]
+fn a_file_named_at_launch_opens_to_its_overview() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("launch.tickmark");
+    let spec = workspace().join("fixtures/demo/engagement.json");
+    let out = std::process::Command::new(binary("tickmark"))
+        .args(["new".as_ref(), file.as_os_str(), "--spec".as_ref(), spec.as_os_str()])
+        .env("TICKMARK_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "tickmark new: {}", String::from_utf8_lossy(&out.stderr));
+    let client = engagement::EngagementFile::open(&file, PASSPHRASE).unwrap().info().unwrap().client;
+    let bytes_before = std::fs::read(&file).unwrap();
+
+    let mut app = Harness::prepare(&[("TICKMARK_PASSPHRASE", "not the passphrase")]);
+    app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
+    let ui = app.ui();
+    let error = ui.wait_text("[data-testid=open-error]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(error.contains("passphrase is not correct") && error.contains("launch.tickmark"), "the error names the file: {error}");
+    let path = ui.property(&ui.find("[data-testid=open-path]").unwrap(), "value").unwrap();
+    assert_eq!(path.as_str(), file.to_str(), "the open form holds the file named at launch");
+    assert_eq!(std::fs::read(&file).unwrap(), bytes_before, "a failed open leaves the file's bytes as they were");
+    drop(app);
+
+    let mut app = Harness::prepare(&[("TICKMARK_PASSPHRASE", PASSPHRASE)]);
+    app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
+    app.ui().wait_text("[data-testid=overview-client]", WAIT, |t| t == client).unwrap();
 }

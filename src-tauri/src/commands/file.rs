@@ -11,7 +11,7 @@ use tauri::State;
 
 use super::Reply;
 use crate::error::CommandError;
-use crate::state::{DropTarget, Dropping, OpenFile, Recent, Viewing};
+use crate::state::{DropTarget, Dropping, Launch, OpenFile, Recent, Viewing};
 
 #[tauri::command]
 pub async fn create_engagement(
@@ -41,12 +41,19 @@ pub async fn open_engagement(
         previous.close()?;
     }
     drop(guard);
-    let mut file = EngagementFile::open(&PathBuf::from(&path), &passphrase)?;
+    let file = unlock(&path, &passphrase)?;
+    recent.opened(&path);
+    replace(&state, &viewing, file)
+}
+
+/// Opens a file with the first member of its team as the user of record, until the auditor
+/// chooses who they are.
+pub fn unlock(path: &str, passphrase: &str) -> engagement::Result<EngagementFile> {
+    let mut file = EngagementFile::open(&PathBuf::from(path), passphrase)?;
     if let Some(first) = file.info()?.team.first() {
         file.set_user(&first.initials)?;
     }
-    recent.opened(&path);
-    replace(&state, &viewing, file)
+    Ok(file)
 }
 
 /// The files opened lately, most recent first, each marked if it is no longer there.
@@ -71,15 +78,26 @@ pub struct Startup {
 }
 
 #[tauri::command]
-pub async fn startup(state: State<'_, OpenFile>, viewing: State<'_, Viewing>, recent: State<'_, Recent>) -> Reply<Startup> {
-    let path = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let passphrase = std::env::var("TICKMARK_PASSPHRASE").ok();
-    Ok(match (&path, passphrase) {
-        (Some(p), Some(pass)) => match open_engagement(state, viewing, recent, p.clone(), pass).await {
-            Ok(overview) => Startup { path, overview: Some(overview), error: None },
-            Err(e) => Startup { path, overview: None, error: Some(e) },
-        },
-        _ => Startup { path, overview: None, error: None },
+pub async fn startup(
+    state: State<'_, OpenFile>,
+    viewing: State<'_, Viewing>,
+    recent: State<'_, Recent>,
+    launch: State<'_, Launch>,
+) -> Reply<Startup> {
+    let Some(pending) = launch.take() else {
+        return Ok(Startup { path: launch.path.clone(), overview: None, error: None });
+    };
+    let opened = match pending.await {
+        Ok(unlocked) => unlocked.map_err(CommandError::from),
+        Err(_) => Err(CommandError::internal("opening the file stopped unexpectedly; open it again from this screen")),
+    };
+    let path = launch.path.clone();
+    Ok(match opened.and_then(|file| {
+        recent.opened(path.as_deref().unwrap_or_default());
+        replace(&state, &viewing, file)
+    }) {
+        Ok(overview) => Startup { path, overview: Some(overview), error: None },
+        Err(e) => Startup { path, overview: None, error: Some(e) },
     })
 }
 
