@@ -241,7 +241,7 @@ impl EngagementFile {
 
     /// A window of items, for a table that shows a hundred thousand rows a screen at a time.
     pub fn population_items(&self, population_id: i64, offset: i64, limit: i64) -> Result<Vec<PopulationItem>> {
-        items(self.conn(), "id >= ?1 * 4294967296 + ?2 ORDER BY id LIMIT ?3", params![population_id, offset, limit])
+        items(self.conn(), WINDOW, params![population_id, offset, limit])
     }
 
     /// The items at the given indices, in the order asked.
@@ -277,35 +277,31 @@ impl EngagementFile {
 /// population_id · 2³² + idx, so a population is one range of the table's own B-tree.
 const ROWS: &str = "id BETWEEN ?1 * 4294967296 AND ?1 * 4294967296 + 4294967295";
 
+/// ?3 rows of population ?1 from index ?2. One range whose lower bound is the first row wanted:
+/// given the population's range and `id >= …` as well, SQLite starts at the population's first
+/// row and steps through every row before the window, so the last page of 100,000 rows took
+/// 24 ms, all of it decrypting pages nobody looks at.
+const WINDOW: &str = "id BETWEEN ?1 * 4294967296 + ?2 AND ?1 * 4294967296 + 4294967295 ORDER BY id LIMIT ?3";
+
 /// An item's columns, in the order the fingerprint takes them.
 const ITEM: &str = "idx, item_key, item_date, amount_cents, stratum, fields";
 
+/// The items matching `filter`, which bounds the rowid to one population (?1).
 fn items(conn: &Connection, filter: &str, params: impl rusqlite::Params) -> Result<Vec<PopulationItem>> {
-    let mut out = Vec::new();
-    each_item(conn, filter, params, |item| {
-        out.push(item);
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-/// Streams the items matching `filter` (?1 is always the population) without collecting them.
-fn each_item(conn: &Connection, filter: &str, params: impl rusqlite::Params, mut f: impl FnMut(PopulationItem) -> Result<()>) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ITEM} FROM population_row WHERE {ROWS} AND {filter}"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {ITEM} FROM population_row WHERE {filter}"))?;
     let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        f(PopulationItem {
+        out.push(PopulationItem {
             index: r.get(0)?,
             key: r.get(1)?,
             date: r.get::<_, Option<String>>(2)?.and_then(|d| d.parse().ok()),
             amount_cents: r.get(3)?,
             stratum: r.get(4)?,
             fields: serde_json::from_str(r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?)?,
-        })?;
+        });
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Keys that occur more than once, in key order. The key index hands them over already grouped,
@@ -368,11 +364,40 @@ mod tests {
         assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{plan:?}");
     }
 
+    /// The table's last page costs what its first does: a window starts at its own first row,
+    /// not at the population's, and never strays into the next population.
+    #[test]
+    fn a_window_reads_only_its_own_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        crate::store::schema::migrate(&tx, 0).unwrap();
+        // Rows without their population records: checked only at a commit, which never comes.
+        tx.execute_batch(
+            "PRAGMA defer_foreign_keys = ON;
+             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19999)
+             INSERT INTO population_row (id, population_id, idx, item_key, fields)
+             SELECT p * 4294967296 + i, p, i, 'K' || p || '-' || i, '[]' FROM n, (SELECT 1 AS p UNION ALL SELECT 2)",
+        )
+        .unwrap();
+        let sql = format!("SELECT {ITEM} FROM population_row WHERE {WINDOW}");
+        let steps = |offset: i64| {
+            let mut stmt = tx.prepare(&sql).unwrap();
+            let keys: Vec<String> = stmt.query_map(params![1, offset, 200], |r| r.get(1)).unwrap().map(|k| k.unwrap()).collect();
+            (keys, stmt.get_status(rusqlite::StatementStatus::VmStep))
+        };
+        let (first, first_steps) = steps(0);
+        let (last, last_steps) = steps(19_900);
+        assert_eq!(first.len(), 200);
+        assert_eq!(first[0], "K1-0");
+        assert_eq!(last, (19_900..20_000).map(|i| format!("K1-{i}")).collect::<Vec<_>>(), "the last window stops at its population's end");
+        assert!(last_steps <= first_steps, "the last window took {last_steps} steps, the first {first_steps}");
+    }
+
     /// Windows of items, whole columns and the fingerprint read one rowid range, in order.
     #[test]
     fn item_reads_are_rowid_range_scans() {
         for sql in [
-            format!("SELECT {ITEM} FROM population_row WHERE {ROWS} AND id >= ?1 * 4294967296 + ?2 ORDER BY id LIMIT ?3"),
+            format!("SELECT {ITEM} FROM population_row WHERE {WINDOW}"),
             format!("SELECT amount_cents FROM population_row WHERE {ROWS} ORDER BY id"),
         ] {
             let plan = plan(&sql);
