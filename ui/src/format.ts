@@ -89,6 +89,24 @@ export function visibleWindow(scrollTop: number, viewHeight: number, rowHeight: 
   return { first, last };
 }
 
+/**
+ * The pages of `size` rows that a virtual table fetches for its rows [first, last): those in
+ * view and, half a page either way, the next ones, so that scrolling on finds its rows at hand.
+ */
+export function pagesAround(first: number, last: number, total: number, size: number): number[] {
+  const from = Math.max(0, first - size / 2);
+  const to = Math.min(total, last + size / 2);
+  const pages = [];
+  for (let page = Math.floor(from / size); page <= Math.floor(Math.max(from, to - 1) / size); page++) pages.push(page);
+  return pages;
+}
+
+/** The pages to forget when more than `keep` are held: those farthest from `page`, the one in view. */
+export function pagesToForget(held: Iterable<number>, page: number, keep: number): number[] {
+  const byDistance = [...held].sort((a, b) => Math.abs(b - page) - Math.abs(a - page));
+  return byDistance.slice(0, Math.max(0, byDistance.length - keep));
+}
+
 /** Each month's share of the population and of the sample, in percent, to compare spreads. */
 export function shareByMonth(spread: MonthCount[]): { label: string; values: number[] }[] {
   const total = (f: (m: MonthCount) => number) => spread.reduce((n, m) => n + f(m), 0) || 1;

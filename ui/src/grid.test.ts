@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { guessColumn } from "./workpaper/PopulationPanel";
-import { moveCell, OUTCOME_KEYS, outcomeForKey, shareByMonth, visibleWindow } from "./format";
+import { moveCell, OUTCOME_KEYS, outcomeForKey, pagesAround, pagesToForget, shareByMonth, visibleWindow } from "./format";
 
 describe("test grid keys", () => {
   it("moves with the arrows and stops at the edges", () => {
@@ -29,6 +29,27 @@ describe("virtualised population table", () => {
 
   it("never reaches past the last row", () => {
     expect(visibleWindow(24 * 99_990, 320, 24, 100_000).last).toBe(100_000);
+  });
+
+  it("fetches the page in view, and the next one before the view reaches it", () => {
+    expect(pagesAround(0, 24, 100_000, 200)).toEqual([0]);
+    expect(pagesAround(90, 114, 100_000, 200)).toEqual([0, 1]);
+    expect(pagesAround(320, 344, 100_000, 200)).toEqual([1, 2]);
+    expect(pagesAround(99_976, 100_000, 100_000, 200)).toEqual([499]);
+  });
+
+  it("holds every row in view, whatever the scroll position", () => {
+    for (let first = 0; first < 1_500; first += 7) {
+      const last = Math.min(first + 24, 1_500);
+      const pages = pagesAround(first, last, 1_500, 200);
+      for (let row = first; row < last; row++) expect(pages).toContain(Math.floor(row / 200));
+      expect(Math.max(...pages)).toBeLessThan(Math.ceil(1_500 / 200));
+    }
+  });
+
+  it("forgets the pages farthest from the view once it holds too many", () => {
+    expect(pagesToForget([0, 1, 2, 3, 4, 5], 4, 3).sort()).toEqual([0, 1, 2]);
+    expect(pagesToForget([7, 8], 8, 3)).toEqual([]);
   });
 });
 

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import type { ListingPreview, Population, PopulationItem } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
-import { formatCount, visibleWindow } from "../format";
+import { formatCount, pagesAround, pagesToForget, visibleWindow } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
 
 /** Guesses which column is which from its name; the auditor confirms or changes it. */
@@ -169,6 +170,8 @@ function PopulationSummary({ population: p }: { population: Population }) {
 const ROW_HEIGHT = 24;
 const VIEW_HEIGHT = 320;
 const PAGE = 200;
+/** Pages held at most: 10,000 rows, whatever the population's size. */
+const PAGES_HELD = 50;
 
 /** A window onto the population: only the rows in view are fetched and drawn. */
 function ItemTable({ population }: { population: Population }) {
@@ -182,9 +185,12 @@ function ItemTable({ population }: { population: Population }) {
   useEffect(() => {
     spacer.current?.style.setProperty("height", `${population.row_count * ROW_HEIGHT}px`);
   }, [population.row_count]);
-  useEffect(() => {
+  // Before the frame is drawn, so the rows and their offset always move together.
+  useLayoutEffect(() => {
     body.current?.style.setProperty("transform", `translateY(${first * ROW_HEIGHT}px)`);
-    for (let page = Math.floor(first / PAGE); page <= Math.floor(Math.max(first, last - 1) / PAGE); page++) {
+  }, [first]);
+  useEffect(() => {
+    for (const page of pagesAround(first, last, population.row_count, PAGE)) {
       if (!pages.current.has(page)) {
         pages.current.set(page, []);
         void api.populationItems(population.id, page * PAGE, PAGE).then((items) => {
@@ -193,12 +199,15 @@ function ItemTable({ population }: { population: Population }) {
         });
       }
     }
-  }, [first, last, population.id]);
+    for (const page of pagesToForget(pages.current.keys(), Math.floor(first / PAGE), PAGES_HELD)) pages.current.delete(page);
+  }, [first, last, population.id, population.row_count]);
 
   const rows: (PopulationItem | undefined)[] = [];
   for (let i = first; i < last; i++) rows.push(pages.current.get(Math.floor(i / PAGE))?.[i % PAGE]);
   return (
-    <div className="virtual" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="population-items">
+    // Drawn inside the scroll event, which comes just before the frame: a render scheduled for
+    // later would show the old rows for a frame, or blank space on a fast scroll.
+    <div className="virtual" onScroll={(e) => flushSync(() => setScrollTop(e.currentTarget.scrollTop))} data-testid="population-items">
       <div ref={spacer} className="virtual-spacer" />
       <div ref={body} className="virtual-body">
         <table className="grid">
