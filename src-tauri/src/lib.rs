@@ -12,7 +12,7 @@ use engagement::recent::RecentFiles;
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
 pub fn run() {
-    use commands::{deliverables, file, matrix, requests, trail, workpaper};
+    use commands::{deliverables, file, matrix, requests, trail, window, workpaper};
     // First, so that unlocking a file named at launch overlaps the window's start.
     let launch = state::Launch::from_env();
     tauri::Builder::default()
@@ -21,12 +21,18 @@ pub fn run() {
         .manage(state::Cancel::default())
         .manage(state::Viewing::default())
         .manage(state::DropTarget::default())
+        .manage(state::CloseGuard::default())
         .setup(|app| {
             let config = app.path().app_config_dir()?;
             app.manage(state::Recent(RecentFiles::at(config.join("recent-files.json"))));
             Ok(())
         })
         .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.state::<state::CloseGuard>().hold() {
+                    api.prevent_close();
+                }
+            }
             if let WindowEvent::DragDrop(drag) = event {
                 let (kind, paths) = match drag {
                     DragDropEvent::Enter { paths, .. } => ("over", paths.clone()),
@@ -55,7 +61,10 @@ pub fn run() {
             file::add_team_member,
             file::recent_files,
             file::forget_recent_file,
-            file::watch_dropped_files,
+            window::watch_dropped_files,
+            window::set_unsaved,
+            window::watch_close_requests,
+            window::close_window,
             matrix::criteria,
             matrix::controls,
             matrix::add_control,

@@ -50,6 +50,30 @@ impl Viewing {
 #[derive(Default)]
 pub struct DropTarget(pub Mutex<Option<Channel<Dropping>>>);
 
+/// Whether the window holds text not yet saved, as the UI last said, and where to ask about a
+/// close of the window meanwhile.
+#[derive(Default)]
+pub struct CloseGuard {
+    unsaved: AtomicBool,
+    ask: Mutex<Option<Channel<()>>>,
+}
+
+impl CloseGuard {
+    pub fn set_unsaved(&self, unsaved: bool) {
+        self.unsaved.store(unsaved, Ordering::SeqCst);
+    }
+
+    pub fn watch(&self, channel: Channel<()>) {
+        *self.ask.lock().unwrap_or_else(|p| p.into_inner()) = Some(channel);
+    }
+
+    /// Whether to hold back a close of the window: only with unsaved text and a UI to ask,
+    /// since a window that cannot ask must still close.
+    pub fn hold(&self) -> bool {
+        self.unsaved.load(Ordering::SeqCst) && self.ask.lock().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|c| c.send(()).is_ok())
+    }
+}
+
 /// Files dragged over the window ("over"), dropped on it ("drop"), or taken away ("leave").
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct Dropping {

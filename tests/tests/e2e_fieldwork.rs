@@ -53,6 +53,15 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     choose(ui, "map-key", "change_id");
     choose(ui, "map-date", "deployed_on");
     fill(ui, "population-description", "ServiceNow change report run by J. Ortiz on 2026-10-05");
+    // Leaving with text not yet saved asks first, and keeping it loses nothing.
+    click(ui, "tab-overview");
+    let ask = ui.wait_text("[data-testid=confirm-leave]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(ask.contains("a population import"), "the question says what would be lost: {ask}");
+    shot("confirm-leave");
+    click(ui, "keep-editing");
+    assert!(ui.find("[data-testid=confirm-leave]").is_err(), "the question is gone");
+    let kept = ui.property(&ui.find("[data-testid=population-description]").unwrap(), "value").unwrap();
+    assert_eq!(kept.as_str(), Some("ServiceNow change report run by J. Ortiz on 2026-10-05"));
     click(ui, "population-import");
     ui.wait_text("[data-testid=population-rows]", WAIT, |t| t == "1,465").unwrap();
     let findings = ui.text(&ui.find("[data-testid=population-findings]").unwrap()).unwrap();
@@ -144,7 +153,12 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert!(!copies[0].exists(), "the viewing copy is removed when the auditor is done");
+    // A request begun and abandoned: leaving asks, and discarding it records nothing.
+    fill(ui, "request-title", "Listing of all terminations in the period");
     click(ui, "tab-trail");
+    let ask = ui.wait_text("[data-testid=confirm-leave]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(ask.contains("a request"), "{ask}");
+    click(ui, "leave-discard");
     let verified = ui.wait_text("[data-testid=trail-verification]", WAIT, |t| !t.is_empty()).unwrap();
     assert!(verified.starts_with("Verified"), "{verified}");
     shot("trail");
@@ -179,6 +193,7 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
         assert!(actions.iter().any(|a| a == expected), "the trail records {expected}: {actions:?}");
     }
     assert_eq!(actions.iter().filter(|a| *a == "record test_result").count(), 10);
+    assert!(!actions.iter().any(|a| a == "add request"), "the discarded request was not stored: {actions:?}");
     assert_eq!(actions.iter().filter(|a| *a == "edit test_result").count(), 1, "the note added later is an edit, with its before state");
     let control = opened.control_by_reference("CC8.1-01").unwrap();
     let noted: Vec<_> = opened.workpaper(control.id).unwrap().results.into_iter().filter(|r| r.note.is_some()).map(|r| (r.outcome, r.note.unwrap())).collect();

@@ -3,6 +3,7 @@ import type { Overview, Startup } from "./bindings";
 import { api, errorMessage } from "./api";
 import { Start } from "./screens/Start";
 import { Shell } from "./screens/Shell";
+import { UnsavedGuard } from "./unsaved";
 
 export function App() {
   const [startup, setStartup] = useState<Startup | null>(null);
@@ -19,9 +20,13 @@ export function App() {
   }, []);
 
   if (!startup) return null;
-  return overview ? (
-    <Shell overview={overview} onOverview={setOverview} onClosed={() => setOverview(null)} />
-  ) : (
-    <Start onOpened={setOverview} initialPath={startup.path ?? ""} initialError={startup.error?.message ?? null} />
+  return (
+    <UnsavedGuard>
+      {overview ? (
+        <Shell overview={overview} onOverview={setOverview} onClosed={() => setOverview(null)} />
+      ) : (
+        <Start onOpened={setOverview} initialPath={startup.path ?? ""} initialError={startup.error?.message ?? null} />
+      )}
+    </UnsavedGuard>
   );
 }

@@ -60,6 +60,16 @@ export const api = {
     channel.onmessage = onDrop;
     return invoke<null>("watch_dropped_files", { channel });
   },
+  /** Whether any form holds unsaved text: if so, closing the window is held back and asked about. */
+  setUnsaved: (unsaved: boolean) => invoke<null>("set_unsaved", { unsaved }),
+  /** A close of the window that was held back because text is unsaved is reported to `onClose`. */
+  watchCloseRequests: (onClose: () => void) => {
+    const channel = new Channel<null>();
+    channel.onmessage = onClose;
+    return invoke<null>("watch_close_requests", { channel });
+  },
+  /** Closes the window, unsaved text and all: only after the auditor agreed to discard it. */
+  closeWindow: () => invoke<null>("close_window"),
   criteria: () => invoke<Criterion[]>("criteria"),
   controls: () => invoke<Control[]>("controls"),
   addControl: (input: ControlInput) => invoke<number>("add_control", { input }),

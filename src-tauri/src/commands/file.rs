@@ -6,12 +6,11 @@ use engagement::model::{NewEngagement, TeamMember};
 use engagement::overview::Overview;
 use engagement::recent::RecentFile;
 use engagement::EngagementFile;
-use tauri::ipc::Channel;
 use tauri::State;
 
 use super::Reply;
 use crate::error::CommandError;
-use crate::state::{DropTarget, Dropping, Launch, OpenFile, Recent, Viewing};
+use crate::state::{Launch, OpenFile, Recent, Viewing};
 
 #[tauri::command]
 pub async fn create_engagement(
@@ -140,12 +139,4 @@ fn replace(state: &OpenFile, viewing: &Viewing, file: EngagementFile) -> Reply<O
         previous.close()?;
     }
     Ok(overview)
-}
-
-/// Files dropped on the window go to the channel registered here (the UI registers one when
-/// it starts); the window event itself is handled in `lib.rs`.
-#[tauri::command]
-pub async fn watch_dropped_files(target: State<'_, DropTarget>, channel: Channel<Dropping>) -> Reply<()> {
-    *target.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(channel);
-    Ok(())
 }

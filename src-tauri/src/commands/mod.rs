@@ -7,6 +7,7 @@ pub mod file;
 pub mod matrix;
 pub mod requests;
 pub mod trail;
+pub mod window;
 pub mod workpaper;
 
 use crate::error::CommandError;

@@ -4,6 +4,7 @@ import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
 import { blankControl, formFromControl, nextLabel, toControlInput, validateControl, type ControlForm } from "../controlForm";
 import { categoryTitle, FREQUENCY_OPTIONS, frequencyTitle } from "../format";
+import { useUnsaved } from "../unsaved";
 
 interface Props {
   overview: Overview;
@@ -123,6 +124,7 @@ function ControlEditor({ library, categories, control, taken, onDone }: EditorPr
   const inScope = library.filter((c) => categories.includes(c.category));
   const errors = validateControl(form, inScope, taken);
   const dirty = JSON.stringify(form) !== JSON.stringify(initial);
+  useUnsaved(control ? `changes to ${control.reference}` : "a new control", dirty);
   const set = (patch: Partial<ControlForm>) => {
     setForm((f) => ({ ...f, ...patch }));
     setTouched(true);

@@ -3,6 +3,7 @@ import type { Overview, Role } from "../bindings";
 import { api } from "../api";
 import { BarChart, ErrorNote, Field, RoleSelect, useAction } from "../components";
 import { stage, STAGES, testingPercent } from "../format";
+import { useUnsaved } from "../unsaved";
 
 interface Props {
   overview: Overview;
@@ -95,6 +96,7 @@ function Figure({ label, value, testid }: { label: string; value: string | numbe
 function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Overview) => void }) {
   const [name, setName] = useState("");
   const [initials, setInitials] = useState("");
+  useUnsaved("a team member", !!(name.trim() || initials.trim()));
   const [role, setRole] = useState<Role>("manager");
   const action = useAction();
   async function add() {

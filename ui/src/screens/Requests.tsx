@@ -3,6 +3,7 @@ import type { Control, Evidence, Overview, Request, RequestStatus, ViewedEvidenc
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction } from "../components";
 import { formatBytes, formatCount } from "../format";
+import { useUnsaved } from "../unsaved";
 
 const STATUSES: RequestStatus[] = ["open", "received", "closed"];
 
@@ -130,6 +131,7 @@ function NewRequest({ controls, next, onAdded }: { controls: Control[]; next: st
   const [title, setTitle] = useState("");
   const [control, setControl] = useState("");
   const [due, setDue] = useState("");
+  useUnsaved("a request", !!title.trim());
   const action = useAction();
   async function add() {
     const id = await action.run(() =>
@@ -143,7 +145,7 @@ function NewRequest({ controls, next, onAdded }: { controls: Control[]; next: st
   return (
     <div className="row">
       <Field label={`New request ${next}`}>
-        <input value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Listing of all changes deployed to production in the period" />
+        <input data-testid="request-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Listing of all changes deployed to production in the period" />
       </Field>
       <Field label="Control">
         <select value={control} onChange={(e) => setControl(e.target.value)}>
@@ -171,6 +173,7 @@ function AttachEvidence({ requests, dropped, onAttached }: { requests: Request[]
   const [text, setText] = useState(dropped.join("; "));
   const paths = text.split(";").map((p) => p.trim()).filter(Boolean);
   const [request, setRequest] = useState("");
+  useUnsaved("files to attach", paths.length > 0);
   const [received, setReceived] = useState(today());
   const [progress, setProgress] = useState<{ file: number; bytes: number } | null>(null);
   const action = useAction();

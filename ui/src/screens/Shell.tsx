@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import type { Overview } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, useAction } from "../components";
+import { useLeave } from "../unsaved";
 import { describeExamination } from "../format";
 import { OverviewScreen } from "./Overview";
 import { Matrix } from "./Matrix";
@@ -33,6 +34,7 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
   const [dropping, setDropping] = useState(false);
   const [dropped, setDropped] = useState<string[]>([]);
   const action = useAction();
+  const leave = useLeave();
   const { info } = overview;
 
   // Files dropped anywhere on the window are offered for attaching as evidence.
@@ -40,12 +42,14 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
     void api.watchDroppedFiles((d) => {
       setDropping(d.kind === "over");
       if (d.kind === "drop" && d.paths.length > 0) {
-        setDropped(d.paths);
-        setControlId(null);
-        setTab("requests");
+        leave(() => {
+          setDropped(d.paths);
+          setControlId(null);
+          setTab("requests");
+        });
       }
     });
-  }, []);
+  }, [leave]);
 
   async function refresh() {
     const o = await action.run(() => api.overview());
@@ -53,13 +57,21 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
   }
 
   function show(t: Tab) {
-    setControlId(null);
-    setTab(t);
-    void refresh();
+    leave(() => {
+      setControlId(null);
+      setTab(t);
+      void refresh();
+    });
   }
 
-  async function close() {
-    if ((await action.run(() => api.closeEngagement())) !== undefined) onClosed();
+  function open(id: number) {
+    leave(() => setControlId(id));
+  }
+
+  function close() {
+    leave(async () => {
+      if ((await action.run(() => api.closeEngagement())) !== undefined) onClosed();
+    });
   }
 
   async function switchUser(initials: string) {
@@ -108,9 +120,9 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
       {controlId !== null ? (
         <WorkpaperScreen controlId={controlId} overview={overview} onBack={() => show(tab)} />
       ) : tab === "overview" ? (
-        <OverviewScreen overview={overview} onOpenControl={setControlId} onOverview={onOverview} />
+        <OverviewScreen overview={overview} onOpenControl={open} onOverview={onOverview} />
       ) : tab === "matrix" ? (
-        <Matrix overview={overview} onOpenControl={setControlId} />
+        <Matrix overview={overview} onOpenControl={open} />
       ) : tab === "requests" ? (
         <Requests overview={overview} dropped={dropped} />
       ) : tab === "trail" ? (

@@ -3,6 +3,7 @@ import type { Category, Overview, RecentFile } from "../bindings";
 import { api, errorMessage } from "../api";
 import { Field, RoleSelect } from "../components";
 import { emptyForm, toNewEngagement, validate, type NewEngagementForm } from "../forms";
+import { useUnsaved } from "../unsaved";
 
 const OPTIONAL_CATEGORIES: [Category, string][] = [
   ["availability", "Availability"],
@@ -112,6 +113,7 @@ function OpenForm({ onOpened, initialPath, initialError }: StartProps) {
 
 function CreateForm({ onOpened }: { onOpened: (o: Overview) => void }) {
   const [form, setForm] = useState<NewEngagementForm>(emptyForm);
+  useUnsaved("a new engagement", JSON.stringify(form) !== JSON.stringify(emptyForm));
   const [touched, setTouched] = useState<Partial<Record<keyof NewEngagementForm, boolean>>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

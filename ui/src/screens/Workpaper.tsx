@@ -9,6 +9,7 @@ import { SamplePanel } from "../workpaper/SamplePanel";
 import { TestGrid } from "../workpaper/TestGrid";
 import { Exceptions } from "../workpaper/Exceptions";
 import { ReviewNotes } from "../workpaper/ReviewNotes";
+import { useUnsaved } from "../unsaved";
 
 interface Props {
   controlId: number;
@@ -102,6 +103,7 @@ function ConclusionPanel({ wp, reload }: PanelProps) {
   const deviations = wp.results.some((r) => r.outcome === "deviation");
   const [conclusion, setConclusion] = useState<Conclusion>(wp.conclusion ?? (deviations ? "exceptions_noted" : "no_exceptions"));
   const [note, setNote] = useState(wp.conclusion_note);
+  useUnsaved("the conclusion", note.trim() !== wp.conclusion_note.trim() || (!!wp.conclusion && conclusion !== wp.conclusion));
   const action = useAction();
   async function save() {
     if ((await action.run(() => api.setConclusion(wp.control.id, conclusion, note))) !== undefined) await reload();
@@ -134,6 +136,7 @@ function ConclusionPanel({ wp, reload }: PanelProps) {
 
 function SignoffPanel({ wp, reload }: PanelProps) {
   const [reason, setReason] = useState("");
+  useUnsaved("a reason to withdraw a sign-off", !!reason.trim());
   const action = useAction();
   async function sign(role: SignoffRole) {
     if ((await action.run(() => api.sign(wp.control.id, role))) !== undefined) await reload();

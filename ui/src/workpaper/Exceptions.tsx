@@ -3,6 +3,7 @@ import type { Exception } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction } from "../components";
 import type { PanelProps } from "../screens/Workpaper";
+import { useUnsaved } from "../unsaved";
 
 export function Exceptions({ wp, reload }: PanelProps) {
   const deviating = [...new Set(wp.results.filter((r) => r.outcome === "deviation").map((r) => r.position))].sort((a, b) => a - b);
@@ -10,6 +11,7 @@ export function Exceptions({ wp, reload }: PanelProps) {
   const uncovered = deviating.filter((p) => !covered.has(p));
   const sampleSize = wp.samples[wp.samples.length - 1]?.items.length ?? 0;
   const [description, setDescription] = useState("");
+  useUnsaved("an exception", !!description.trim());
   const action = useAction();
 
   async function add() {
@@ -54,10 +56,15 @@ export function Exceptions({ wp, reload }: PanelProps) {
 function ExceptionEntry({ exception: e, locked, reload }: { exception: Exception; locked: boolean; reload: () => Promise<void> }) {
   const [response, setResponse] = useState("");
   const [by, setBy] = useState("");
+  useUnsaved("management's response", !!(response.trim() || by.trim()));
   const [on, setOn] = useState(today());
   const action = useAction();
   async function respond() {
-    if ((await action.run(() => api.respondToException(e.id, response, by, on))) !== undefined) await reload();
+    if ((await action.run(() => api.respondToException(e.id, response, by, on))) !== undefined) {
+      setResponse("");
+      setBy("");
+      await reload();
+    }
   }
   return (
     <div className="entry" data-testid="exception">

@@ -5,6 +5,7 @@ import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
 import { formatCount, pagesAround, pagesToForget, visibleWindow } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
+import { useUnsaved } from "../unsaved";
 
 /** Guesses which column is which from its name; the auditor confirms or changes it. */
 export function guessColumn(header: string[], words: string[]): string {
@@ -20,6 +21,7 @@ export function PopulationPanel({ wp, reload }: PanelProps) {
   const [stratum, setStratum] = useState("");
   const [description, setDescription] = useState("");
   const [rows, setRows] = useState<number | null>(null);
+  useUnsaved("a population import", !!(path.trim() || description.trim()));
   const action = useAction();
 
   async function browse() {

@@ -3,9 +3,11 @@ import type { ReviewNote } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
 import type { PanelProps } from "../screens/Workpaper";
+import { useUnsaved } from "../unsaved";
 
 export function ReviewNotes({ wp, reload }: PanelProps) {
   const [text, setText] = useState("");
+  useUnsaved("a review note", !!text.trim());
   const action = useAction();
   async function raise() {
     if ((await action.run(() => api.raiseReviewNote(wp.control.id, text))) !== undefined) {
@@ -34,9 +36,13 @@ export function ReviewNotes({ wp, reload }: PanelProps) {
 
 function NoteEntry({ note: n, reload }: { note: ReviewNote; reload: () => Promise<void> }) {
   const [response, setResponse] = useState("");
+  useUnsaved("a response to a review note", !!response.trim());
   const action = useAction();
   async function run(f: () => Promise<unknown>) {
-    if ((await action.run(f)) !== undefined) await reload();
+    if ((await action.run(f)) !== undefined) {
+      setResponse("");
+      await reload();
+    }
   }
   return (
     <div className={n.cleared_at ? "entry cleared" : "entry"} data-testid="review-note">

@@ -4,6 +4,7 @@ import { api } from "../api";
 import { BarChart, ErrorNote, Field, useAction } from "../components";
 import { formatCount, shareByMonth } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
+import { useUnsaved } from "../unsaved";
 
 type SizeKind = SizeRequest["kind"];
 type MethodKind = "simple_random" | "systematic" | "cell" | "stratified_month" | "stratified_quarter" | "stratified_column" | "mus_fixed" | "mus_cell";
@@ -46,6 +47,7 @@ export function SamplePanel({ wp, reload }: PanelProps) {
   const [n, setN] = useState("25");
   const [reason, setReason] = useState("");
   const [seed, setSeed] = useState("");
+  useUnsaved("the reason or seed for a sample", !!(reason.trim() || seed.trim()));
   const action = useAction();
 
   if (!population) {
@@ -71,7 +73,11 @@ export function SamplePanel({ wp, reload }: PanelProps) {
     const id = await action.run(() =>
       api.drawSample({ control_id: wp.control.id, population_id: population.id, method: toMethod(method), size: size(), seed: seed.trim() || null }),
     );
-    if (id !== undefined) await reload();
+    if (id !== undefined) {
+      setReason("");
+      setSeed("");
+      await reload();
+    }
   }
 
   return (

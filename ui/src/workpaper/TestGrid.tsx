@@ -4,6 +4,7 @@ import { api } from "../api";
 import { ErrorNote, useAction } from "../components";
 import { moveCell, OUTCOME_KEYS, outcomeForKey } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
+import { useUnsaved } from "../unsaved";
 
 /**
  * Sample items down, attributes across. Arrows move; P, D and N set pass, deviation and not
@@ -14,6 +15,7 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
   const attributes = wp.control.attributes;
   const [cell, setCell] = useState({ row: 0, col: 0 });
   const [noting, setNoting] = useState<{ outcome: Outcome; text: string; next: boolean } | null>(null);
+  useUnsaved("a note on a test result", !!noting?.text.trim());
   const grid = useRef<HTMLTableElement>(null);
   const action = useAction();
   const results = new Map<string, TestResult>();

@@ -3,12 +3,14 @@ import type { WalkthroughKind } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction } from "../components";
 import type { PanelProps } from "../screens/Workpaper";
+import { useUnsaved } from "../unsaved";
 
 export function Walkthroughs({ wp, reload }: PanelProps) {
   const [kind, setKind] = useState<WalkthroughKind>("walkthrough");
   const [date, setDate] = useState(today());
   const [attendees, setAttendees] = useState("");
   const [narrative, setNarrative] = useState("");
+  useUnsaved("a walkthrough or interview", !!(attendees.trim() || narrative.trim()));
   const action = useAction();
 
   async function add() {
