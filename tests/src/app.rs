@@ -20,6 +20,7 @@ pub struct Harness {
     children: Vec<Child>,
     pub home: PathBuf,
     server: String,
+    display: String,
     pub session: Option<Session>,
 }
 
@@ -111,7 +112,7 @@ impl Harness {
             .spawn()
             .expect("tauri-driver runs (scripts/setup installs it)");
         children.push(driver);
-        let harness = Harness { _turn: turn, children, home, server: format!("http://127.0.0.1:{port}"), session: None };
+        let harness = Harness { _turn: turn, children, home, server: format!("http://127.0.0.1:{port}"), display, session: None };
         assert!(wait_listening(port, Duration::from_secs(30)), "tauri-driver did not start listening");
         assert!(wait_listening(native_port, Duration::from_secs(30)), "WebKitWebDriver did not start listening");
         harness
@@ -121,6 +122,17 @@ impl Harness {
     pub fn open(&mut self, application: &Path, args: &[&str]) {
         let session = Session::start(&self.server, &application.display().to_string(), args).expect("a WebDriver session on the app");
         self.session = Some(session);
+    }
+
+    /// Asks the app's window to close, as its close button would (tests/x11/close_window.py).
+    pub fn close_window(&self, title: &str) {
+        let out = Command::new("python3")
+            .arg(workspace().join("tests/x11/close_window.py"))
+            .arg(title)
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("python3 runs");
+        assert!(out.status.success(), "closing the window: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     pub fn ui(&self) -> &Session {

@@ -3,7 +3,7 @@
 //! reopen it with the right one; and a file named on the command line, as the demo starts.
 
 use tickmark_tests::app::{binary, screenshot_dir, workspace, Harness};
-use tickmark_tests::flows::{create_engagement, WAIT};
+use tickmark_tests::flows::{click, create_engagement, fill, WAIT};
 
 const CLIENT: &str = "Señor Núñez Logistics, Inc.";
 const PASSPHRASE: &str = "correct horse battery";
@@ -81,4 +81,43 @@ fn a_file_named_at_launch_opens_to_its_overview() {
     let mut app = Harness::prepare(&[("TICKMARK_PASSPHRASE", PASSPHRASE)]);
     app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
     app.ui().wait_text("[data-testid=overview-client]", WAIT, |t| t == client).unwrap();
+}
+
+/// Closing the window, as its close button does, with a new engagement half entered asks
+/// first: keeping it keeps the window and the text; discarding closes the app.
+#[test]
+fn closing_the_window_asks_before_discarding_typed_text() {
+    let app = Harness::launch();
+    let ui = app.ui();
+    fill(ui, "new-client", CLIENT);
+    // Sent again if no question appears: under Xvfb the message is now and then not acted on
+    // (as a close button may need a second click); the question, not the message, is tested.
+    let ask_to_close = || {
+        for _ in 0..5 {
+            app.close_window("Tickmark");
+            if let Ok(ask) = ui.wait_text("[data-testid=confirm-leave]", std::time::Duration::from_secs(2), |t| !t.is_empty()) {
+                return ask;
+            }
+        }
+        panic!("closing the window never asked about the unsaved text");
+    };
+    let ask = ask_to_close();
+    assert!(ask.contains("a new engagement"), "the question says what would be lost: {ask}");
+    ui.screenshot(&screenshot_dir().join("confirm-close.png")).unwrap();
+    click(ui, "keep-editing");
+    let kept = ui.property(&ui.find("[data-testid=new-client]").unwrap(), "value").unwrap();
+    assert_eq!(kept.as_str(), Some(CLIENT), "the window stayed open with the text as typed");
+
+    ask_to_close();
+    let discard = ui.find("[data-testid=leave-discard]").unwrap();
+    // The window may be gone before WebDriver answers the click: the answer is not the test.
+    let _ = ui.click(&discard);
+    let running = || {
+        app.app_processes().iter().any(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default().starts_with(binary("tickmark-app").to_str().unwrap().as_bytes()))
+    };
+    let start = std::time::Instant::now();
+    while running() && start.elapsed() < WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(!running(), "the app exits once the auditor agrees to discard");
 }
