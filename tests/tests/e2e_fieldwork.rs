@@ -45,6 +45,20 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     click(ui, "open-CC8.1-01");
     ui.wait_text("[data-testid=workpaper-index]", WAIT, |t| t == "CC8.1-01").unwrap();
 
+    // The walkthrough: the form checks each field as it is typed, in the auditor's words.
+    ui.click(&ui.find("[data-testid=walkthroughs] summary").unwrap()).unwrap();
+    fill(ui, "walkthrough-date", "2026-02-30");
+    let error = ui.wait_text("[data-testid=walkthroughs] .field-error", WAIT, |t| !t.is_empty()).unwrap();
+    assert_eq!(error, "2026-02-30 is not a date on the calendar.");
+    fill(ui, "walkthrough-date", "2026-02-25");
+    click(ui, "add-walkthrough");
+    let errors: Vec<String> = ui.find_all("[data-testid=walkthroughs] .field-error").unwrap().iter().map(|e| ui.text(e).unwrap()).collect();
+    assert_eq!(errors, ["Name who took part, separated by commas.", "Describe what was walked through or said, and what you saw."], "saving shows what is missing");
+    fill(ui, "walkthrough-attendees", "Hyun-woo Seo, Adaeze Nwosu");
+    fill(ui, "walkthrough-narrative", "Followed change CHG0041575 from ticket to deployment; approval preceded deployment.");
+    click(ui, "add-walkthrough");
+    ui.wait_text("[data-testid=walkthroughs] .entry", WAIT, |t| t.contains("Walkthrough on 2026-02-25")).unwrap();
+
     // The population, with the mapping chosen from a preview.
     let listing = workspace().join("fixtures/demo/populations/change_tickets.csv");
     fill(ui, "population-path", listing.to_str().unwrap());
@@ -189,7 +203,7 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     assert!(out.status.success(), "tickmark verify-archive: {}", String::from_utf8_lossy(&out.stdout));
     let opened = EngagementFile::open(&file, PASSPHRASE).unwrap();
     let actions: Vec<String> = opened.trail(None).unwrap().iter().map(|e| format!("{} {}", e.action, e.entity)).collect();
-    for expected in ["add control", "import population", "draw sample", "record test_result", "add exception", "respond exception", "conclude control"] {
+    for expected in ["add control", "add walkthrough", "import population", "draw sample", "record test_result", "add exception", "respond exception", "conclude control"] {
         assert!(actions.iter().any(|a| a == expected), "the trail records {expected}: {actions:?}");
     }
     assert_eq!(actions.iter().filter(|a| *a == "record test_result").count(), 10);

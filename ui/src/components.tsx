@@ -1,5 +1,5 @@
 // Small pieces every screen uses.
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ChangeEvent, type ReactNode } from "react";
 import type { Role } from "./bindings";
 import { errorMessage } from "./api";
 
@@ -33,6 +33,27 @@ export function ErrorNote({ error, testid }: { error: string | null; testid?: st
       {error}
     </p>
   );
+}
+
+/**
+ * Which of a form's errors to show: a field's once the auditor has typed in it, all of them
+ * once they try to save. `submit()` says whether the form may be sent.
+ */
+export function useFieldErrors<K extends string>(errors: Partial<Record<K, string>>) {
+  const [touched, setTouched] = useState<Set<K> | "all">(new Set());
+  return {
+    shown: (k: K) => (touched === "all" || touched.has(k) ? errors[k] : undefined),
+    /** An onChange handler that sets the field's value and marks it typed in. */
+    change: (k: K, set: (value: string) => void) => (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      set(e.target.value);
+      setTouched((t) => (t === "all" || t.has(k) ? t : new Set(t).add(k)));
+    },
+    submit: () => {
+      setTouched("all");
+      return Object.keys(errors).length === 0;
+    },
+    reset: () => setTouched(new Set()),
+  };
 }
 
 /** Runs a command, keeping its error message for display and whether it is under way. */

@@ -1,5 +1,6 @@
 // The start screen's form logic, kept apart from React so it can be unit-tested.
 import type { Category, NewEngagement, Role } from "./bindings";
+import { isDate } from "./validate";
 
 export const MIN_PASSPHRASE = 8;
 
@@ -36,14 +37,6 @@ export const emptyForm: NewEngagementForm = {
 };
 
 export type FormErrors = Partial<Record<keyof NewEngagementForm, string>>;
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isDate(s: string): boolean {
-  if (!ISO_DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}
 
 /** Checks the form as the auditor types, in their words; an empty result means it can be sent. */
 export function validate(form: NewEngagementForm): FormErrors {

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import type { Overview, Role } from "../bindings";
 import { api } from "../api";
-import { BarChart, ErrorNote, Field, RoleSelect, useAction } from "../components";
+import { BarChart, ErrorNote, Field, RoleSelect, useAction, useFieldErrors } from "../components";
 import { stage, STAGES, testingPercent } from "../format";
 import { useUnsaved } from "../unsaved";
+import { errorsOf, initialsError, requiredError } from "../validate";
 
 interface Props {
   overview: Overview;
@@ -99,11 +100,19 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
   useUnsaved("a team member", !!(name.trim() || initials.trim()));
   const [role, setRole] = useState<Role>("manager");
   const action = useAction();
+  const check = useFieldErrors(
+    errorsOf({
+      name: requiredError(name, "Enter the name as it will appear on sign-offs."),
+      initials: initialsError(initials, overview.info.team.map((m) => m.initials)),
+    }),
+  );
   async function add() {
+    if (!check.submit()) return;
     const o = await action.run(() => api.addTeamMember({ name, initials, role }));
     if (o) {
       setName("");
       setInitials("");
+      check.reset();
       onOverview(o);
     }
   }
@@ -112,14 +121,14 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
       <h2>Team</h2>
       <p data-testid="team">{overview.info.team.map((m) => `${m.name} (${m.initials}, ${m.role})`).join(" · ")}</p>
       <div className="row">
-        <Field label="Name">
-          <input data-testid="member-name" value={name} onChange={(e) => setName(e.target.value)} />
+        <Field label="Name" error={check.shown("name")}>
+          <input data-testid="member-name" value={name} onChange={check.change("name", setName)} />
         </Field>
-        <Field label="Initials">
-          <input data-testid="member-initials" value={initials} onChange={(e) => setInitials(e.target.value)} />
+        <Field label="Initials" error={check.shown("initials")}>
+          <input data-testid="member-initials" value={initials} onChange={check.change("initials", setInitials)} />
         </Field>
         <RoleSelect testid="member-role" value={role} onChange={setRole} />
-        <button data-testid="add-member" onClick={add} disabled={action.busy || !name.trim()}>
+        <button data-testid="add-member" onClick={add} disabled={action.busy}>
           Add to team
         </button>
       </div>

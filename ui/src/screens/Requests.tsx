@@ -1,9 +1,10 @@
 import { useEffect, useState } from "react";
 import type { Control, Evidence, Overview, Request, RequestStatus, ViewedEvidence } from "../bindings";
 import { api } from "../api";
-import { ErrorNote, Field, today, useAction } from "../components";
+import { ErrorNote, Field, today, useAction, useFieldErrors } from "../components";
 import { formatBytes, formatCount } from "../format";
 import { useUnsaved } from "../unsaved";
+import { dateError, errorsOf, requiredError } from "../validate";
 
 const STATUSES: RequestStatus[] = ["open", "received", "closed"];
 
@@ -133,19 +134,28 @@ function NewRequest({ controls, next, onAdded }: { controls: Control[]; next: st
   const [due, setDue] = useState("");
   useUnsaved("a request", !!title.trim());
   const action = useAction();
+  const check = useFieldErrors(
+    errorsOf({
+      title: requiredError(title, "Say what is asked of the client."),
+      due: dateError(due, "the due date", { optional: true }),
+    }),
+  );
   async function add() {
+    if (!check.submit()) return;
     const id = await action.run(() =>
       api.addRequest({ number: next, title, control_id: control ? Number(control) : null, requested_on: today(), due_on: due || null, status: "open" }),
     );
     if (id !== undefined) {
       setTitle("");
+      setDue("");
+      check.reset();
       await onAdded();
     }
   }
   return (
     <div className="row">
-      <Field label={`New request ${next}`}>
-        <input data-testid="request-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Listing of all changes deployed to production in the period" />
+      <Field label={`New request ${next}`} error={check.shown("title")}>
+        <input data-testid="request-title" value={title} onChange={check.change("title", setTitle)} placeholder="Listing of all changes deployed to production in the period" />
       </Field>
       <Field label="Control">
         <select value={control} onChange={(e) => setControl(e.target.value)}>
@@ -157,10 +167,10 @@ function NewRequest({ controls, next, onAdded }: { controls: Control[]; next: st
           ))}
         </select>
       </Field>
-      <Field label="Due">
-        <input value={due} onChange={(e) => setDue(e.target.value)} placeholder="YYYY-MM-DD" />
+      <Field label="Due" error={check.shown("due")}>
+        <input data-testid="request-due" value={due} onChange={check.change("due", setDue)} placeholder="YYYY-MM-DD" />
       </Field>
-      <button onClick={add} disabled={!title.trim() || action.busy}>
+      <button data-testid="add-request" onClick={add} disabled={action.busy}>
         Add request
       </button>
       <ErrorNote error={action.error} />
@@ -177,11 +187,13 @@ function AttachEvidence({ requests, dropped, onAttached }: { requests: Request[]
   const [received, setReceived] = useState(today());
   const [progress, setProgress] = useState<{ file: number; bytes: number } | null>(null);
   const action = useAction();
+  const check = useFieldErrors(errorsOf({ received: dateError(received, "the date it was received", { notAfter: today() }) }));
   useEffect(() => setText(dropped.join("; ")), [dropped]);
   async function browse() {
     setText((await api.chooseEvidence()).join("; "));
   }
   async function attach() {
+    if (!check.submit()) return;
     const requestId = request ? Number(request) : null;
     const controlId = requests.find((r) => r.id === requestId)?.control_id ?? null;
     const remaining = [...paths];
@@ -214,8 +226,8 @@ function AttachEvidence({ requests, dropped, onAttached }: { requests: Request[]
           ))}
         </select>
       </Field>
-      <Field label="Received on">
-        <input value={received} onChange={(e) => setReceived(e.target.value)} />
+      <Field label="Received on" error={check.shown("received")}>
+        <input data-testid="evidence-received" value={received} onChange={check.change("received", setReceived)} placeholder="YYYY-MM-DD" />
       </Field>
       <button data-testid="attach-evidence" onClick={attach} disabled={paths.length === 0 || action.busy}>
         {action.busy ? "Attaching…" : "Attach"}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { Conclusion, Overview, SignoffRole, Workpaper } from "../bindings";
 import { api } from "../api";
-import { ErrorNote, Field, useAction } from "../components";
+import { ErrorNote, Field, useAction, useFieldErrors } from "../components";
 import { describeExamination, frequencyTitle } from "../format";
 import { Walkthroughs } from "../workpaper/Walkthroughs";
 import { PopulationPanel } from "../workpaper/PopulationPanel";
@@ -10,6 +10,7 @@ import { TestGrid } from "../workpaper/TestGrid";
 import { Exceptions } from "../workpaper/Exceptions";
 import { ReviewNotes } from "../workpaper/ReviewNotes";
 import { useUnsaved } from "../unsaved";
+import { errorsOf, requiredError } from "../validate";
 
 interface Props {
   controlId: number;
@@ -105,7 +106,11 @@ function ConclusionPanel({ wp, reload }: PanelProps) {
   const [note, setNote] = useState(wp.conclusion_note);
   useUnsaved("the conclusion", note.trim() !== wp.conclusion_note.trim() || (!!wp.conclusion && conclusion !== wp.conclusion));
   const action = useAction();
+  const check = useFieldErrors(
+    errorsOf({ note: conclusion === "no_exceptions" ? undefined : requiredError(note, "Explain the conclusion: the deviations found and why they lead to it.") }),
+  );
   async function save() {
+    if (!check.submit()) return;
     if ((await action.run(() => api.setConclusion(wp.control.id, conclusion, note))) !== undefined) await reload();
   }
   return (
@@ -121,8 +126,8 @@ function ConclusionPanel({ wp, reload }: PanelProps) {
             ))}
           </select>
         </Field>
-        <Field label="Basis for the conclusion">
-          <input data-testid="conclusion-note" value={note} onChange={(e) => setNote(e.target.value)} disabled={!!wp.locked} />
+        <Field label="Basis for the conclusion" error={check.shown("note")}>
+          <input data-testid="conclusion-note" value={note} onChange={check.change("note", setNote)} disabled={!!wp.locked} />
         </Field>
         <button data-testid="save-conclusion" onClick={save} disabled={!!wp.locked || action.busy}>
           Record conclusion

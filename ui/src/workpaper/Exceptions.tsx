@@ -1,9 +1,10 @@
 import { useState } from "react";
 import type { Exception } from "../bindings";
 import { api } from "../api";
-import { ErrorNote, Field, today, useAction } from "../components";
+import { ErrorNote, Field, today, useAction, useFieldErrors } from "../components";
 import type { PanelProps } from "../screens/Workpaper";
 import { useUnsaved } from "../unsaved";
+import { dateError, errorsOf, requiredError } from "../validate";
 
 export function Exceptions({ wp, reload }: PanelProps) {
   const deviating = [...new Set(wp.results.filter((r) => r.outcome === "deviation").map((r) => r.position))].sort((a, b) => a - b);
@@ -13,11 +14,14 @@ export function Exceptions({ wp, reload }: PanelProps) {
   const [description, setDescription] = useState("");
   useUnsaved("an exception", !!description.trim());
   const action = useAction();
+  const check = useFieldErrors(errorsOf({ description: requiredError(description, "Describe the exception as the report will state it: how many items, and what was not done.") }));
 
   async function add() {
+    if (!check.submit()) return;
     const id = await action.run(() => api.addException(wp.control.id, description, uncovered));
     if (id !== undefined) {
       setDescription("");
+      check.reset();
       await reload();
     }
   }
@@ -34,13 +38,13 @@ export function Exceptions({ wp, reload }: PanelProps) {
           <p className="warn">
             {uncovered.length} of {sampleSize} items have deviations not yet written up as an exception (items {uncovered.map((p) => p + 1).join(", ")}).
           </p>
-          <Field label="Exception, as it will read in the report">
+          <Field label="Exception, as it will read in the report" error={check.shown("description")}>
             <textarea
               data-testid="exception-description"
               rows={2}
               value={description}
               placeholder={`For ${uncovered.length} of ${sampleSize} items sampled, …`}
-              onChange={(e) => setDescription(e.target.value)}
+              onChange={check.change("description", setDescription)}
             />
           </Field>
           <button data-testid="add-exception" onClick={add} disabled={action.busy}>
@@ -59,10 +63,19 @@ function ExceptionEntry({ exception: e, locked, reload }: { exception: Exception
   useUnsaved("management's response", !!(response.trim() || by.trim()));
   const [on, setOn] = useState(today());
   const action = useAction();
+  const check = useFieldErrors(
+    errorsOf({
+      response: requiredError(response, "Enter management's response as they gave it."),
+      by: requiredError(by, "Enter who gave the response: name and title."),
+      on: dateError(on, "the date it was given", { notAfter: today() }),
+    }),
+  );
   async function respond() {
+    if (!check.submit()) return;
     if ((await action.run(() => api.respondToException(e.id, response, by, on))) !== undefined) {
       setResponse("");
       setBy("");
+      check.reset();
       await reload();
     }
   }
@@ -78,14 +91,14 @@ function ExceptionEntry({ exception: e, locked, reload }: { exception: Exception
       ) : (
         !locked && (
           <div className="row">
-            <Field label="Management's response">
-              <input data-testid="response-text" value={response} onChange={(x) => setResponse(x.target.value)} />
+            <Field label="Management's response" error={check.shown("response")}>
+              <input data-testid="response-text" value={response} onChange={check.change("response", setResponse)} />
             </Field>
-            <Field label="Given by">
-              <input data-testid="response-by" value={by} onChange={(x) => setBy(x.target.value)} />
+            <Field label="Given by" error={check.shown("by")}>
+              <input data-testid="response-by" value={by} onChange={check.change("by", setBy)} />
             </Field>
-            <Field label="On">
-              <input value={on} onChange={(x) => setOn(x.target.value)} />
+            <Field label="On" error={check.shown("on")}>
+              <input data-testid="response-on" value={on} onChange={check.change("on", setOn)} placeholder="YYYY-MM-DD" />
             </Field>
             <button data-testid="save-response" onClick={respond} disabled={action.busy}>
               Record response

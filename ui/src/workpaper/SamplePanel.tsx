@@ -1,10 +1,11 @@
 import { useState } from "react";
 import type { SampleMethod, SampleView, SizeRequest } from "../bindings";
 import { api } from "../api";
-import { BarChart, ErrorNote, Field, useAction } from "../components";
+import { BarChart, ErrorNote, Field, useAction, useFieldErrors } from "../components";
 import { formatCount, shareByMonth } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
 import { useUnsaved } from "../unsaved";
+import { countError, errorsOf, percentError, requiredError, seedError } from "../validate";
 
 type SizeKind = SizeRequest["kind"];
 type MethodKind = "simple_random" | "systematic" | "cell" | "stratified_month" | "stratified_quarter" | "stratified_column" | "mus_fixed" | "mus_cell";
@@ -49,6 +50,18 @@ export function SamplePanel({ wp, reload }: PanelProps) {
   const [seed, setSeed] = useState("");
   useUnsaved("the reason or seed for a sample", !!(reason.trim() || seed.trim()));
   const action = useAction();
+  const attribute = sizeKind === "attribute";
+  const fixed = sizeKind === "fixed";
+  const check = useFieldErrors(
+    errorsOf({
+      seed: seedError(seed),
+      confidence: attribute ? percentError(confidence, "the confidence level") : undefined,
+      tolerable: attribute ? percentError(tolerable, "the tolerable deviation rate") : undefined,
+      expected: attribute ? percentError(expected, "the expected deviation rate", { zero: true, below: Number(tolerable) }) : undefined,
+      n: fixed ? countError(n, population?.row_count ?? 0) : undefined,
+      reason: fixed ? requiredError(reason, "Say why this many items are enough, for the reviewer.") : undefined,
+    }),
+  );
 
   if (!population) {
     return (
@@ -70,12 +83,14 @@ export function SamplePanel({ wp, reload }: PanelProps) {
   }
 
   async function draw() {
+    if (!check.submit()) return;
     const id = await action.run(() =>
       api.drawSample({ control_id: wp.control.id, population_id: population.id, method: toMethod(method), size: size(), seed: seed.trim() || null }),
     );
     if (id !== undefined) {
       setReason("");
       setSeed("");
+      check.reset();
       await reload();
     }
   }
@@ -106,30 +121,30 @@ export function SamplePanel({ wp, reload }: PanelProps) {
                 ))}
               </select>
             </Field>
-            <Field label="Seed (leave empty to derive it)">
-              <input data-testid="seed" value={seed} onChange={(e) => setSeed(e.target.value)} placeholder="derived from engagement, control and population" />
+            <Field label="Seed (leave empty to derive it)" error={check.shown("seed")}>
+              <input data-testid="seed" value={seed} onChange={check.change("seed", setSeed)} placeholder="derived from engagement, control and population" />
             </Field>
           </div>
           {sizeKind === "attribute" && (
             <div className="row">
-              <Field label="Confidence %">
-                <input value={confidence} onChange={(e) => setConfidence(e.target.value)} />
+              <Field label="Confidence %" error={check.shown("confidence")}>
+                <input data-testid="size-confidence" value={confidence} onChange={check.change("confidence", setConfidence)} />
               </Field>
-              <Field label="Tolerable deviation rate %">
-                <input value={tolerable} onChange={(e) => setTolerable(e.target.value)} />
+              <Field label="Tolerable deviation rate %" error={check.shown("tolerable")}>
+                <input data-testid="size-tolerable" value={tolerable} onChange={check.change("tolerable", setTolerable)} />
               </Field>
-              <Field label="Expected deviation rate %">
-                <input value={expected} onChange={(e) => setExpected(e.target.value)} />
+              <Field label="Expected deviation rate %" error={check.shown("expected")}>
+                <input data-testid="size-expected" value={expected} onChange={check.change("expected", setExpected)} />
               </Field>
             </div>
           )}
           {sizeKind === "fixed" && (
             <div className="row">
-              <Field label="Items">
-                <input data-testid="size-n" value={n} onChange={(e) => setN(e.target.value)} />
+              <Field label="Items" error={check.shown("n")}>
+                <input data-testid="size-n" value={n} onChange={check.change("n", setN)} />
               </Field>
-              <Field label="Why this many">
-                <input data-testid="size-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+              <Field label="Why this many" error={check.shown("reason")}>
+                <input data-testid="size-reason" value={reason} onChange={check.change("reason", setReason)} />
               </Field>
             </div>
           )}

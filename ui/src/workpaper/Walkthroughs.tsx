@@ -1,9 +1,10 @@
 import { useState } from "react";
 import type { WalkthroughKind } from "../bindings";
 import { api } from "../api";
-import { ErrorNote, Field, today, useAction } from "../components";
+import { ErrorNote, Field, today, useAction, useFieldErrors } from "../components";
 import type { PanelProps } from "../screens/Workpaper";
 import { useUnsaved } from "../unsaved";
+import { dateError, errorsOf, requiredError } from "../validate";
 
 export function Walkthroughs({ wp, reload }: PanelProps) {
   const [kind, setKind] = useState<WalkthroughKind>("walkthrough");
@@ -12,14 +13,23 @@ export function Walkthroughs({ wp, reload }: PanelProps) {
   const [narrative, setNarrative] = useState("");
   useUnsaved("a walkthrough or interview", !!(attendees.trim() || narrative.trim()));
   const action = useAction();
+  const names = attendees.split(",").map((a) => a.trim()).filter(Boolean);
+  const check = useFieldErrors(
+    errorsOf({
+      date: dateError(date, "the date it was held", { notAfter: today() }),
+      attendees: names.length ? undefined : "Name who took part, separated by commas.",
+      narrative: requiredError(narrative, "Describe what was walked through or said, and what you saw."),
+    }),
+  );
 
   async function add() {
+    if (!check.submit()) return;
     const id = await action.run(() =>
       api.addWalkthrough({
         control_id: wp.control.id,
         kind,
         held_on: date,
-        attendees: attendees.split(",").map((a) => a.trim()).filter(Boolean),
+        attendees: names,
         narrative,
         evidence: [],
       }),
@@ -27,12 +37,13 @@ export function Walkthroughs({ wp, reload }: PanelProps) {
     if (id !== undefined) {
       setAttendees("");
       setNarrative("");
+      check.reset();
       await reload();
     }
   }
 
   return (
-    <section className="card">
+    <section className="card" data-testid="walkthroughs">
       <h3>Walkthroughs and interviews</h3>
       {wp.walkthroughs.map((w) => (
         <div key={w.id} className="entry">
@@ -53,17 +64,31 @@ export function Walkthroughs({ wp, reload }: PanelProps) {
                 <option value="interview">Interview</option>
               </select>
             </Field>
-            <Field label="Date">
-              <input value={date} onChange={(e) => setDate(e.target.value)} placeholder="YYYY-MM-DD" />
+            <Field label="Date" error={check.shown("date")}>
+              <input
+                data-testid="walkthrough-date"
+                value={date}
+                onChange={check.change("date", setDate)}
+                placeholder="YYYY-MM-DD"
+              />
             </Field>
-            <Field label="Attendees (comma-separated)">
-              <input value={attendees} onChange={(e) => setAttendees(e.target.value)} />
+            <Field label="Attendees (comma-separated)" error={check.shown("attendees")}>
+              <input
+                data-testid="walkthrough-attendees"
+                value={attendees}
+                onChange={check.change("attendees", setAttendees)}
+              />
             </Field>
           </div>
-          <Field label="Narrative">
-            <textarea rows={3} value={narrative} onChange={(e) => setNarrative(e.target.value)} />
+          <Field label="Narrative" error={check.shown("narrative")}>
+            <textarea
+              data-testid="walkthrough-narrative"
+              rows={3}
+              value={narrative}
+              onChange={check.change("narrative", setNarrative)}
+            />
           </Field>
-          <button onClick={add} disabled={action.busy}>
+          <button data-testid="add-walkthrough" onClick={add} disabled={action.busy}>
             Add
           </button>
           <ErrorNote error={action.error} />
