@@ -34,15 +34,16 @@ pub fn run() {
                 }
             }
             if let WindowEvent::DragDrop(drag) = event {
+                use state::DropKind;
                 let (kind, paths) = match drag {
-                    DragDropEvent::Enter { paths, .. } => ("over", paths.clone()),
-                    DragDropEvent::Drop { paths, .. } => ("drop", paths.clone()),
-                    DragDropEvent::Leave => ("leave", Vec::new()),
+                    DragDropEvent::Enter { paths, .. } => (DropKind::Over, paths.clone()),
+                    DragDropEvent::Drop { paths, .. } => (DropKind::Drop, paths.clone()),
+                    DragDropEvent::Leave => (DropKind::Leave, Vec::new()),
                     _ => return,
                 };
                 if let Some(channel) = window.state::<state::DropTarget>().0.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
                     let paths = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-                    let _ = channel.send(state::Dropping { kind: kind.into(), paths });
+                    let _ = channel.send(state::Dropping { kind, paths });
                 }
             }
         })

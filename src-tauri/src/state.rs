@@ -1,4 +1,5 @@
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use engagement::recent::RecentFiles;
@@ -34,11 +35,29 @@ impl Cancel {
     }
 }
 
-/// Evidence copies open for viewing; created on first use.
+/// Evidence copies open for viewing. Their folder is made on first use, so a session that
+/// views nothing leaves nothing in the runtime folder.
 #[derive(Default)]
-pub struct Viewing(pub Mutex<Option<ViewingCopies>>);
+pub struct Viewing(Mutex<Option<ViewingCopies>>);
 
 impl Viewing {
+    /// Writes (or reuses) the viewing copy of evidence `id` and returns its path.
+    pub fn open(&self, file: &EngagementFile, id: i64) -> engagement::Result<PathBuf> {
+        let mut copies = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let copies = match copies.as_mut() {
+            Some(c) => c,
+            None => copies.insert(ViewingCopies::in_runtime_dir()?),
+        };
+        copies.open(file, id)
+    }
+
+    pub fn close(&self, id: i64) -> engagement::Result<()> {
+        match self.0.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            Some(copies) => copies.close(id),
+            None => Ok(()),
+        }
+    }
+
     pub fn close_all(&self) {
         if let Some(copies) = self.0.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
             copies.close_all();
@@ -74,11 +93,19 @@ impl CloseGuard {
     }
 }
 
-/// Files dragged over the window ("over"), dropped on it ("drop"), or taken away ("leave").
+/// Files dragged over the window, dropped on it, or taken away.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct Dropping {
-    pub kind: String,
+    pub kind: DropKind,
     pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DropKind {
+    Over,
+    Drop,
+    Leave,
 }
 
 impl OpenFile {

@@ -162,4 +162,6 @@ export type Startup = { path: string | null, overview: Overview | null, error: C
 
 export type ViewedEvidence = { id: number, path: string, problem: string | null, };
 
-export type Dropping = { kind: string, paths: Array<string>, };
+export type Dropping = { kind: DropKind, paths: Array<string>, };
+
+export type DropKind = "over" | "drop" | "leave";

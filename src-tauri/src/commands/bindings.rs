@@ -57,6 +57,7 @@ pub fn bindings() -> String {
         super::file::Startup::decl(&cfg),
         super::requests::ViewedEvidence::decl(&cfg),
         crate::state::Dropping::decl(&cfg),
+        crate::state::DropKind::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types by `cargo test -p tickmark-app` (UPDATE_BINDINGS=1 rewrites it). Do not edit.\n\n");
     for decl in decls {

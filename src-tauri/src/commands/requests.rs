@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use engagement::evidence::Evidence;
 use engagement::request::{Request, RequestInput, RequestStatus};
-use engagement::viewing::ViewingCopies;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -54,24 +53,14 @@ pub async fn attach_evidence(
 /// app exits; where no program could be started, the auditor is told where the copy is.
 #[tauri::command]
 pub async fn view_evidence(state: State<'_, OpenFile>, viewing: State<'_, Viewing>, id: i64) -> Reply<ViewedEvidence> {
-    let path = state.with(|f| {
-        let mut copies = viewing.0.lock().unwrap_or_else(|p| p.into_inner());
-        let copies = match copies.as_mut() {
-            Some(c) => c,
-            None => copies.insert(ViewingCopies::in_runtime_dir()?),
-        };
-        copies.open(f, id)
-    })?;
+    let path = state.with(|f| viewing.open(f, id))?;
     let problem = open::that_detached(&path).err().map(|e| format!("no program could be started to open it ({e}); open the copy yourself"));
     Ok(ViewedEvidence { id, path: path.to_string_lossy().into_owned(), problem })
 }
 
 #[tauri::command]
 pub async fn close_evidence_view(viewing: State<'_, Viewing>, id: i64) -> Reply<()> {
-    match viewing.0.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
-        Some(copies) => Ok(copies.close(id)?),
-        None => Ok(()),
-    }
+    Ok(viewing.close(id)?)
 }
 
 /// Where a viewing copy was written, and why it may not have opened.
