@@ -1,9 +1,9 @@
-//! The engagement at a glance: where each control's workpaper stands.
+//! The engagement at a glance: where each control's workpaper stands, and what is still open.
 
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::model::EngagementInfo;
+use crate::model::{EngagementInfo, Examination};
 use crate::store::EngagementFile;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,6 +20,9 @@ pub struct ControlProgress {
     pub results_recorded: i64,
     pub results_expected: i64,
     pub exceptions: i64,
+    /// Exceptions that have no management response yet.
+    pub exceptions_unanswered: i64,
+    pub concluded: bool,
     pub preparer: Option<String>,
     pub reviewer: Option<String>,
     pub open_review_notes: i64,
@@ -35,8 +38,78 @@ pub struct Overview {
     /// The documentation completion date, once recorded: the file is read-only after it.
     pub completed_on: Option<chrono::NaiveDate>,
     pub open_requests: i64,
+    /// Open requests whose due date has passed.
+    pub overdue_requests: i64,
     pub evidence_files: i64,
     pub trail_entries: i64,
+    /// What is left to do: one line per control with work open, then the requests.
+    pub open_items: Vec<OpenItem>,
+}
+
+/// What is left on one control's workpaper, in the order of the work ("no sample drawn; no
+/// conclusion recorded"), or on the requests; `control_id` is set for a control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OpenItem {
+    pub control_id: Option<i64>,
+    pub reference: Option<String>,
+    pub text: String,
+}
+
+/// "1 exception", "2 exceptions".
+fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl ControlProgress {
+    /// What the workpaper still needs, in the order the work is done. A Type 1 examination
+    /// tests design and implementation only, so it needs no population, sample or testing.
+    pub fn open_items(&self, examination: &Examination) -> Vec<String> {
+        let mut items = Vec::new();
+        if self.walkthroughs == 0 {
+            items.push("no walkthrough or interview recorded".to_owned());
+        }
+        if matches!(examination, Examination::Type2 { .. }) {
+            if self.populations == 0 {
+                items.push("no population imported".to_owned());
+            } else if self.samples == 0 {
+                items.push("no sample drawn".to_owned());
+            }
+            if self.results_recorded < self.results_expected {
+                items.push(format!("{} of {} test results recorded", self.results_recorded, self.results_expected));
+            }
+        }
+        if self.exceptions_unanswered > 0 {
+            items.push(format!("{} without management's response", count(self.exceptions_unanswered, "exception", "exceptions")));
+        }
+        if !self.concluded {
+            items.push("no conclusion recorded".to_owned());
+        }
+        match (&self.preparer, &self.reviewer) {
+            (None, _) => items.push("not yet signed by its preparer".to_owned()),
+            (Some(_), None) => items.push("awaiting review".to_owned()),
+            _ => {}
+        }
+        if self.open_review_notes > 0 {
+            items.push(format!("{} open", count(self.open_review_notes, "review note", "review notes")));
+        }
+        items
+    }
+}
+
+fn open_items(controls: &[ControlProgress], examination: &Examination, open_requests: i64, overdue_requests: i64) -> Vec<OpenItem> {
+    let mut items: Vec<OpenItem> = controls
+        .iter()
+        .filter_map(|c| {
+            let open = c.open_items(examination);
+            (!open.is_empty()).then(|| OpenItem { control_id: Some(c.id), reference: Some(c.reference.clone()), text: open.join("; ") })
+        })
+        .collect();
+    if open_requests > 0 {
+        let overdue = if overdue_requests > 0 { format!(", {overdue_requests} past due") } else { String::new() };
+        items.push(OpenItem { control_id: None, reference: None, text: format!("{} not closed{overdue}", count(open_requests, "request", "requests")) });
+    }
+    items
 }
 
 const PROGRESS_SQL: &str = "
@@ -48,6 +121,8 @@ SELECT c.id, c.reference, c.description, c.criteria,
   (SELECT coalesce(sum(json_array_length(s.selection, '$.items')), 0) FROM sample s WHERE s.control_id = c.id)
     * (SELECT count(*) FROM attribute a WHERE a.control_id = c.id),
   (SELECT count(*) FROM exception e WHERE e.control_id = c.id),
+  (SELECT count(*) FROM exception e WHERE e.control_id = c.id AND e.management_response IS NULL),
+  c.conclusion IS NOT NULL,
   (SELECT initials FROM signoff g WHERE g.control_id = c.id AND g.role = 'preparer' AND g.withdrawn_at IS NULL),
   (SELECT initials FROM signoff g WHERE g.control_id = c.id AND g.role = 'reviewer' AND g.withdrawn_at IS NULL),
   (SELECT count(*) FROM review_note n WHERE n.control_id = c.id AND n.cleared_at IS NULL)
@@ -57,7 +132,7 @@ impl EngagementFile {
     pub fn overview(&self) -> Result<Overview> {
         let conn = self.conn();
         let mut stmt = conn.prepare(PROGRESS_SQL)?;
-        let controls = stmt
+        let controls: Vec<ControlProgress> = stmt
             .query_map([], |r| {
                 Ok((
                     ControlProgress {
@@ -71,9 +146,11 @@ impl EngagementFile {
                         results_recorded: r.get(7)?,
                         results_expected: r.get(8)?,
                         exceptions: r.get(9)?,
-                        preparer: r.get(10)?,
-                        reviewer: r.get(11)?,
-                        open_review_notes: r.get(12)?,
+                        exceptions_unanswered: r.get(10)?,
+                        concluded: r.get(11)?,
+                        preparer: r.get(12)?,
+                        reviewer: r.get(13)?,
+                        open_review_notes: r.get(14)?,
                     },
                     r.get::<_, String>(3)?,
                 ))
@@ -84,16 +161,104 @@ impl EngagementFile {
                 Ok(progress)
             })
             .collect::<Result<_>>()?;
-        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+        let number = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+        let info = self.info()?;
+        let open_requests = number("SELECT count(*) FROM request WHERE status <> 'closed'")?;
+        // The laptop's calendar date: "past due" is what the auditor sees on the day.
+        let overdue_requests = conn.query_row(
+            "SELECT count(*) FROM request WHERE status <> 'closed' AND due_on < ?1",
+            [chrono::Local::now().date_naive().to_string()],
+            |r| r.get::<_, i64>(0),
+        )?;
         Ok(Overview {
             path: self.path().display().to_string(),
             user: self.user().map(str::to_owned),
-            info: self.info()?,
+            open_items: open_items(&controls, &info.examination, open_requests, overdue_requests),
+            info,
             controls,
             completed_on: self.completed_on()?,
-            open_requests: count("SELECT count(*) FROM request WHERE status <> 'closed'")?,
-            evidence_files: count("SELECT count(*) FROM evidence")?,
-            trail_entries: count("SELECT count(*) FROM trail")?,
+            open_requests,
+            overdue_requests,
+            evidence_files: number("SELECT count(*) FROM evidence")?,
+            trail_entries: number("SELECT count(*) FROM trail")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn progress() -> ControlProgress {
+        ControlProgress {
+            id: 7,
+            reference: "CC8.1-01".into(),
+            description: String::new(),
+            criteria: vec!["CC8.1".into()],
+            walkthroughs: 1,
+            populations: 1,
+            samples: 1,
+            results_recorded: 50,
+            results_expected: 50,
+            exceptions: 1,
+            exceptions_unanswered: 0,
+            concluded: true,
+            preparer: Some("DW".into()),
+            reviewer: Some("JI".into()),
+            open_review_notes: 0,
+        }
+    }
+
+    fn type2() -> Examination {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        Examination::Type2 { period_start: d("2026-01-01"), period_end: d("2026-12-31") }
+    }
+
+    #[test]
+    fn a_finished_workpaper_has_nothing_open() {
+        assert!(progress().open_items(&type2()).is_empty());
+    }
+
+    #[test]
+    fn a_new_control_lists_the_work_in_order() {
+        let new = ControlProgress {
+            walkthroughs: 0,
+            populations: 0,
+            samples: 0,
+            results_recorded: 0,
+            results_expected: 0,
+            exceptions: 0,
+            concluded: false,
+            preparer: None,
+            reviewer: None,
+            ..progress()
+        };
+        assert_eq!(
+            new.open_items(&type2()),
+            ["no walkthrough or interview recorded", "no population imported", "no conclusion recorded", "not yet signed by its preparer"]
+        );
+        let type1 = Examination::Type1 { as_of: "2026-06-30".parse().unwrap() };
+        assert_eq!(new.open_items(&type1), ["no walkthrough or interview recorded", "no conclusion recorded", "not yet signed by its preparer"], "a Type 1 needs no testing");
+    }
+
+    #[test]
+    fn testing_under_way_says_how_far_it_has_got() {
+        let c = ControlProgress { results_recorded: 12, exceptions_unanswered: 2, open_review_notes: 1, reviewer: None, ..progress() };
+        assert_eq!(c.open_items(&type2()), ["12 of 50 test results recorded", "2 exceptions without management's response", "awaiting review", "1 review note open"]);
+    }
+
+    #[test]
+    fn one_line_per_control_with_work_open_then_the_requests() {
+        let open = ControlProgress { id: 9, reference: "CC6.1-02".into(), concluded: false, reviewer: None, ..progress() };
+        let items = open_items(&[progress(), open], &type2(), 3, 1);
+        assert_eq!(
+            items,
+            [
+                OpenItem { control_id: Some(9), reference: Some("CC6.1-02".into()), text: "no conclusion recorded; awaiting review".into() },
+                OpenItem { control_id: None, reference: None, text: "3 requests not closed, 1 past due".into() },
+            ]
+        );
+        assert!(open_items(&[progress()], &type2(), 0, 0).is_empty());
     }
 }

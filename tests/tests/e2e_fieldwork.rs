@@ -42,7 +42,16 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     fill(ui, "attribute-question-1", "Approver is not the developer?");
     shot("control-matrix-editor");
     click(ui, "save-control");
-    click(ui, "open-CC8.1-01");
+    ui.wait_for("[data-testid=\"open-CC8.1-01\"]", WAIT).unwrap();
+
+    // The overview lists what the new control still needs, and opens its workpaper from there.
+    click(ui, "tab-overview");
+    let open = ui.wait_text("[data-testid=open-items]", WAIT, |t| t.contains("CC8.1-01")).unwrap();
+    assert!(
+        open.contains("CC8.1-01: no walkthrough or interview recorded; no population imported; no conclusion recorded; not yet signed by its preparer"),
+        "open items: {open}"
+    );
+    click(ui, "open-item-0");
     ui.wait_text("[data-testid=workpaper-index]", WAIT, |t| t == "CC8.1-01").unwrap();
 
     // The walkthrough: the form checks each field as it is typed, in the auditor's words.
@@ -139,6 +148,8 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
 
     click(ui, "tab-overview");
     ui.wait_for("[data-testid=overview-controls]", WAIT).unwrap();
+    let open = ui.wait_text("[data-testid=open-items]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(open.starts_with("Nothing is open"), "a tested, concluded, prepared and reviewed control leaves nothing open: {open}");
     shot("overview-progress");
     click(ui, "tab-requests");
     ui.wait_for("[data-testid=requests]", WAIT).unwrap();

@@ -81,6 +81,8 @@ fn a_file_named_at_launch_opens_to_its_overview() {
     let mut app = Harness::prepare(&[("TICKMARK_PASSPHRASE", PASSPHRASE)]);
     app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
     app.ui().wait_text("[data-testid=overview-client]", WAIT, |t| t == client).unwrap();
+    app.ui().wait_for("[data-testid=open-items]", WAIT).unwrap();
+    app.ui().screenshot(&screenshot_dir().join("overview-demo.png")).unwrap();
 }
 
 /// Closing the window, as its close button does, with a new engagement half entered asks

@@ -18,13 +18,27 @@ export type ControlProgress = { id: number, reference: string, description: stri
 /**
  * Results recorded against (sample items × attributes) of the control's samples.
  */
-results_recorded: number, results_expected: number, exceptions: number, preparer: string | null, reviewer: string | null, open_review_notes: number, };
+results_recorded: number, results_expected: number, exceptions: number, 
+/**
+ * Exceptions that have no management response yet.
+ */
+exceptions_unanswered: number, concluded: boolean, preparer: string | null, reviewer: string | null, open_review_notes: number, };
 
 export type Overview = { path: string, user: string | null, info: EngagementInfo, controls: Array<ControlProgress>, 
 /**
  * The documentation completion date, once recorded: the file is read-only after it.
  */
-completed_on: string | null, open_requests: number, evidence_files: number, trail_entries: number, };
+completed_on: string | null, open_requests: number, 
+/**
+ * Open requests whose due date has passed.
+ */
+overdue_requests: number, evidence_files: number, trail_entries: number, 
+/**
+ * What is left to do: one line per control with work open, then the requests.
+ */
+open_items: Array<OpenItem>, };
+
+export type OpenItem = { control_id: number | null, reference: string | null, text: string, };
 
 export type Frequency = "annual" | "quarterly" | "monthly" | "weekly" | "daily" | "multiple_times_per_day" | "as_needed";
 

@@ -13,6 +13,8 @@ const base: ControlProgress = {
   results_recorded: 0,
   results_expected: 0,
   exceptions: 0,
+  exceptions_unanswered: 0,
+  concluded: false,
   preparer: null,
   reviewer: null,
   open_review_notes: 0,

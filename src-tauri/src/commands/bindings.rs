@@ -16,6 +16,7 @@ pub fn bindings() -> String {
         engagement::model::Criterion::decl(&cfg),
         engagement::overview::ControlProgress::decl(&cfg),
         engagement::overview::Overview::decl(&cfg),
+        engagement::overview::OpenItem::decl(&cfg),
         sampling::Frequency::decl(&cfg),
         engagement::control::Nature::decl(&cfg),
         engagement::control::AttributeInput::decl(&cfg),

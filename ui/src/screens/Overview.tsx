@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Overview, Role } from "../bindings";
+import type { OpenItem, Overview, Role } from "../bindings";
 import { api } from "../api";
 import { BarChart, ErrorNote, Field, RoleSelect, useAction, useFieldErrors } from "../components";
 import { stage, STAGES, testingPercent } from "../format";
@@ -32,6 +32,24 @@ export function OverviewScreen({ overview, onOpenControl, onOverview }: Props) {
           legend={["controls"]}
           bars={STAGES.map((s) => ({ label: s, values: [controls.filter((c) => stage(c) === s).length] }))}
         />
+      </section>
+      <section>
+        <h2>Open items</h2>
+        {overview.open_items.length === 0 ? (
+          <p className={controls.length ? "ok" : "muted"} data-testid="open-items">
+            {controls.length ? "Nothing is open: every control is tested, concluded, prepared and reviewed." : "Nothing yet: add the controls in the control matrix."}
+          </p>
+        ) : (
+          <div data-testid="open-items">
+            <OpenItems items={overview.open_items.slice(0, OPEN_ITEMS_SHOWN)} first={0} onOpenControl={onOpenControl} />
+            {overview.open_items.length > OPEN_ITEMS_SHOWN && (
+              <details>
+                <summary>and {overview.open_items.length - OPEN_ITEMS_SHOWN} more</summary>
+                <OpenItems items={overview.open_items.slice(OPEN_ITEMS_SHOWN)} first={OPEN_ITEMS_SHOWN} onOpenControl={onOpenControl} />
+              </details>
+            )}
+          </div>
+        )}
       </section>
       <Team overview={overview} onOverview={onOverview} />
       <section>
@@ -80,6 +98,28 @@ export function OverviewScreen({ overview, onOpenControl, onOverview }: Props) {
         )}
       </section>
     </div>
+  );
+}
+
+/** Enough to see what comes next without pushing the controls off a laptop's screen. */
+const OPEN_ITEMS_SHOWN = 8;
+
+function OpenItems({ items, first, onOpenControl }: { items: OpenItem[]; first: number; onOpenControl: (id: number) => void }) {
+  return (
+    <ul className="open-items">
+      {items.map((item, i) => (
+        <li key={first + i}>
+          {item.control_id !== null ? (
+            <button className="link ref" data-testid={`open-item-${first + i}`} onClick={() => onOpenControl(item.control_id!)}>
+              {item.reference}
+            </button>
+          ) : (
+            "Requests"
+          )}
+          : {item.text}
+        </li>
+      ))}
+    </ul>
   );
 }
 
