@@ -4,15 +4,17 @@
 //! engagement file, measured in the same run (goal: within 1.5x). TICKMARK_BENCH_EVIDENCE_MB
 //! changes the amount of evidence.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use engagement::progress::silent;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use common::{date, new_engagement};
 use engagement::control::{AttributeInput, ControlInput, Nature};
-use engagement::model::{Category, Examination, NewEngagement, Role, TeamMember};
 use engagement::population::ColumnMapping;
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
 use engagement::signoff::SignoffRole;
@@ -23,10 +25,6 @@ const CONTROLS: usize = 150;
 const ITEMS: u64 = 60;
 const EXCEPTIONS: usize = 30;
 const PASSPHRASE: &str = "benchmark passphrase";
-
-fn date(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = None;
@@ -41,17 +39,7 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 }
 
 fn build(dir: &Path) -> EngagementFile {
-    let new = NewEngagement {
-        client: "Northwind Payroll, Inc.".into(),
-        system: "Payroll platform".into(),
-        examination: Examination::Type2 { period_start: date("2025-10-01"), period_end: date("2026-09-30") },
-        categories: vec![Category::Availability],
-        team: vec![
-            TeamMember { name: "Dana Whitfield".into(), initials: "DW".into(), role: Role::Senior },
-            TeamMember { name: "Joaquín Ibáñez".into(), initials: "JI".into(), role: Role::Manager },
-        ],
-    };
-    let mut file = EngagementFile::create(&dir.join("bench.tickmark"), PASSPHRASE, &new).unwrap();
+    let mut file = EngagementFile::create(&dir.join("bench.tickmark"), PASSPHRASE, &new_engagement()).unwrap();
     let listing = dir.join("tickets.csv");
     let mut csv = std::fs::File::create(&listing).unwrap();
     writeln!(csv, "ticket_id,opened_on,summary").unwrap();

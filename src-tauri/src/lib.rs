@@ -35,16 +35,14 @@ pub fn run() {
             }
             if let WindowEvent::DragDrop(drag) = event {
                 use state::DropKind;
-                let (kind, paths) = match drag {
-                    DragDropEvent::Enter { paths, .. } => (DropKind::Over, paths.clone()),
-                    DragDropEvent::Drop { paths, .. } => (DropKind::Drop, paths.clone()),
-                    DragDropEvent::Leave => (DropKind::Leave, Vec::new()),
+                let (kind, paths): (_, &[std::path::PathBuf]) = match drag {
+                    DragDropEvent::Enter { paths, .. } => (DropKind::Over, paths),
+                    DragDropEvent::Drop { paths, .. } => (DropKind::Drop, paths),
+                    DragDropEvent::Leave => (DropKind::Leave, &[]),
                     _ => return,
                 };
-                if let Some(channel) = window.state::<state::DropTarget>().0.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-                    let paths = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-                    let _ = channel.send(state::Dropping { kind, paths });
-                }
+                let paths = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+                window.state::<state::DropTarget>().send(state::Dropping { kind, paths });
             }
         })
         .invoke_handler(tauri::generate_handler![

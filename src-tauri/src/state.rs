@@ -65,16 +65,35 @@ impl Viewing {
     }
 }
 
-/// Where files dropped on the window are sent: the channel the window registered last.
-#[derive(Default)]
-pub struct DropTarget(pub Mutex<Option<Channel<Dropping>>>);
+/// The channel the window registered last for one kind of message from the shell.
+pub struct Listener<T>(Mutex<Option<Channel<T>>>);
+
+impl<T> Default for Listener<T> {
+    fn default() -> Self {
+        Listener(Mutex::new(None))
+    }
+}
+
+impl<T: tauri::ipc::IpcResponse> Listener<T> {
+    pub fn listen(&self, channel: Channel<T>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(channel);
+    }
+
+    /// Whether the message reached a window that is listening.
+    pub fn send(&self, message: T) -> bool {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|c| c.send(message).is_ok())
+    }
+}
+
+/// Where files dropped on the window are sent.
+pub type DropTarget = Listener<Dropping>;
 
 /// Whether the window holds text not yet saved, as the UI last said, and where to ask about a
 /// close of the window meanwhile.
 #[derive(Default)]
 pub struct CloseGuard {
     unsaved: AtomicBool,
-    ask: Mutex<Option<Channel<()>>>,
+    ask: Listener<()>,
 }
 
 impl CloseGuard {
@@ -83,13 +102,13 @@ impl CloseGuard {
     }
 
     pub fn watch(&self, channel: Channel<()>) {
-        *self.ask.lock().unwrap_or_else(|p| p.into_inner()) = Some(channel);
+        self.ask.listen(channel);
     }
 
     /// Whether to hold back a close of the window: only with unsaved text and a UI to ask,
     /// since a window that cannot ask must still close.
     pub fn hold(&self) -> bool {
-        self.unsaved.load(Ordering::SeqCst) && self.ask.lock().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|c| c.send(()).is_ok())
+        self.unsaved.load(Ordering::SeqCst) && self.ask.send(())
     }
 }
 

@@ -17,7 +17,6 @@
 //! that handled the scroll, where the floor has every row at hand.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -245,7 +244,7 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
 }
 
 fn tickmark(args: &[&str]) {
-    let out = Command::new(binary("tickmark")).args(args).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().expect("tickmark runs");
+    let out = tickmark_tests::app::tickmark(args, PASSPHRASE);
     assert!(out.status.success(), "tickmark {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
 }
 

@@ -40,6 +40,11 @@ pub fn binary(name: &str) -> PathBuf {
     path
 }
 
+/// Runs the `tickmark` command-line tool with the passphrase in TICKMARK_PASSPHRASE.
+pub fn tickmark<S: AsRef<std::ffi::OsStr>>(args: &[S], passphrase: &str) -> std::process::Output {
+    Command::new(binary("tickmark")).args(args).env("TICKMARK_PASSPHRASE", passphrase).output().expect("tickmark runs")
+}
+
 /// Where screenshots go for people to look at after a run.
 pub fn screenshot_dir() -> PathBuf {
     target_dir().join("e2e")

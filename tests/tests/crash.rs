@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use engagement::EngagementFile;
-use tickmark_tests::app::{binary, workspace};
+use tickmark_tests::app::{binary, tickmark, workspace};
 
 const PASSPHRASE: &str = "crash test passphrase";
 const ROWS: usize = 200_000;
@@ -83,11 +83,11 @@ fn a_second_process_is_told_the_file_is_in_use() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.tickmark");
     let held = EngagementFile::create_from_spec(&path, PASSPHRASE, &workspace().join("fixtures/demo/engagement.json")).unwrap();
-    let out = Command::new(binary("tickmark")).arg("info").arg(&path).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+    let out = tickmark(&["info".as_ref(), path.as_os_str()], PASSPHRASE);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("open in another window or program"), "{stderr}");
     held.close().unwrap();
-    let out = Command::new(binary("tickmark")).arg("verify").arg(&path).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+    let out = tickmark(&["verify".as_ref(), path.as_os_str()], PASSPHRASE);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }

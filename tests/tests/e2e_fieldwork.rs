@@ -8,7 +8,7 @@
 use std::process::Command;
 
 use engagement::EngagementFile;
-use tickmark_tests::app::{binary, screenshot_dir, workspace, Harness};
+use tickmark_tests::app::{screenshot_dir, tickmark, workspace, Harness};
 use tickmark_tests::flows::{choose, click, create_engagement, fill, WAIT};
 use tickmark_tests::webdriver::keys;
 
@@ -208,9 +208,9 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     ui.wait_for("[data-testid=open-path]", WAIT).unwrap();
 
     // What the window did is what the file and its trail say, and an independent check agrees.
-    let out = Command::new(binary("tickmark")).arg("verify").arg(&file).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+    let out = tickmark(&["verify".as_ref(), file.as_os_str()], PASSPHRASE);
     assert!(out.status.success(), "tickmark verify: {}", String::from_utf8_lossy(&out.stdout));
-    let out = Command::new(binary("tickmark")).arg("verify-archive").arg(&archive).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+    let out = tickmark(&["verify-archive".as_ref(), archive.as_os_str()], PASSPHRASE);
     assert!(out.status.success(), "tickmark verify-archive: {}", String::from_utf8_lossy(&out.stdout));
     let opened = EngagementFile::open(&file, PASSPHRASE).unwrap();
     let actions: Vec<String> = opened.trail(None).unwrap().iter().map(|e| format!("{} {}", e.action, e.entity)).collect();

@@ -58,14 +58,9 @@ fn create_close_and_reopen_an_engagement_file() {
 fn a_file_named_at_launch_opens_to_its_overview() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("launch.tickmark");
-    let spec = workspace().join("fixtures/demo/engagement.json");
-    let out = std::process::Command::new(binary("tickmark"))
-        .args(["new".as_ref(), file.as_os_str(), "--spec".as_ref(), spec.as_os_str()])
-        .env("TICKMARK_PASSPHRASE", PASSPHRASE)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "tickmark new: {}", String::from_utf8_lossy(&out.stderr));
-    let client = engagement::EngagementFile::open(&file, PASSPHRASE).unwrap().info().unwrap().client;
+    let created = engagement::EngagementFile::create_from_spec(&file, PASSPHRASE, &workspace().join("fixtures/demo/engagement.json")).unwrap();
+    let client = created.info().unwrap().client;
+    created.close().unwrap();
     let bytes_before = std::fs::read(&file).unwrap();
 
     let mut app = Harness::prepare(&[("TICKMARK_PASSPHRASE", "not the passphrase")]);

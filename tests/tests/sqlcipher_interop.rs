@@ -8,7 +8,7 @@ use std::process::Command;
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
 use engagement::testing::{Outcome, TestResult};
 use engagement::EngagementFile;
-use tickmark_tests::app::{binary, workspace};
+use tickmark_tests::app::{tickmark, workspace};
 
 const PASSPHRASE: &str = "it's a \"quoted\" passphrase";
 
@@ -24,7 +24,7 @@ fn python(args: &[&str]) -> serde_json::Value {
 }
 
 fn verify(path: &Path) -> (i32, String) {
-    let out = Command::new(binary("tickmark")).arg("verify").arg(path).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+    let out = tickmark(&["verify".as_ref(), path.as_os_str()], PASSPHRASE);
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 

@@ -1,6 +1,6 @@
 // The start screen's form logic, kept apart from React so it can be unit-tested.
 import type { Category, NewEngagement, Role } from "./bindings";
-import { isDate } from "./validate";
+import { initialsError, isDate } from "./validate";
 
 export const MIN_PASSPHRASE = 8;
 
@@ -52,7 +52,8 @@ export function validate(form: NewEngagementForm): FormErrors {
       errors.periodEnd = "The period must end on or after its start.";
   }
   if (!form.name.trim()) errors.name = "Enter your name as it will appear on sign-offs.";
-  if (!/^\p{L}{1,4}$/u.test(form.initials.trim())) errors.initials = "Initials are 1 to 4 letters.";
+  const initials = initialsError(form.initials, []);
+  if (initials) errors.initials = initials;
   if (!form.path.trim()) errors.path = "Choose where to save the engagement file.";
   if ([...form.passphrase].length < MIN_PASSPHRASE)
     errors.passphrase = `Use at least ${MIN_PASSPHRASE} characters; the passphrase is the only protection of the client's data.`;

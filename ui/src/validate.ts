@@ -3,6 +3,11 @@
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** "the due date" at the start of a sentence. */
+function capitalised(what: string): string {
+  return what[0].toUpperCase() + what.slice(1);
+}
+
 export function isDate(s: string): boolean {
   if (!ISO_DATE.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
@@ -15,7 +20,7 @@ export function dateError(text: string, what: string, opts: { optional?: boolean
   if (!s) return opts.optional ? undefined : `Enter ${what} (YYYY-MM-DD).`;
   if (!ISO_DATE.test(s)) return `Write ${what} as YYYY-MM-DD, for example 2026-03-31.`;
   if (!isDate(s)) return `${s} is not a date on the calendar.`;
-  if (opts.notAfter && s > opts.notAfter) return `${what[0].toUpperCase()}${what.slice(1)} cannot be later than today (${opts.notAfter}).`;
+  if (opts.notAfter && s > opts.notAfter) return `${capitalised(what)} cannot be later than today (${opts.notAfter}).`;
   return undefined;
 }
 
@@ -28,8 +33,8 @@ export function percentError(text: string, what: string, opts: { zero?: boolean;
   const s = text.trim();
   const n = Number(s);
   if (!s || !Number.isFinite(n)) return `Enter ${what} as a number of percent, for example 5.`;
-  if (n < 0 || (n === 0 && !opts.zero) || n >= 100) return `${what[0].toUpperCase()}${what.slice(1)} is ${opts.zero ? "from 0" : "above 0"} and below 100 percent.`;
-  if (opts.below !== undefined && n >= opts.below) return `${what[0].toUpperCase()}${what.slice(1)} must be below ${opts.below} percent.`;
+  if (n < 0 || (n === 0 && !opts.zero) || n >= 100) return `${capitalised(what)} is ${opts.zero ? "from 0" : "above 0"} and below 100 percent.`;
+  if (opts.below !== undefined && n >= opts.below) return `${capitalised(what)} must be below ${opts.below} percent.`;
   return undefined;
 }
 

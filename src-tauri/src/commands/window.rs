@@ -11,7 +11,7 @@ use crate::state::{CloseGuard, DropTarget, Dropping};
 /// it starts).
 #[tauri::command]
 pub async fn watch_dropped_files(target: State<'_, DropTarget>, channel: Channel<Dropping>) -> Reply<()> {
-    *target.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(channel);
+    target.listen(channel);
     Ok(())
 }
 

@@ -4,7 +4,7 @@ import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
 import { blankControl, formFromControl, nextLabel, toControlInput, validateControl, type ControlForm } from "../controlForm";
 import { categoryTitle, FREQUENCY_OPTIONS, frequencyTitle } from "../format";
-import { useUnsaved } from "../unsaved";
+import { useLeave, useUnsaved } from "../unsaved";
 
 interface Props {
   overview: Overview;
@@ -119,7 +119,7 @@ function ControlEditor({ library, categories, control, taken, onDone }: EditorPr
   const initial = control ? formFromControl(control) : blankControl;
   const [form, setForm] = useState<ControlForm>(initial);
   const [touched, setTouched] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  const leave = useLeave();
   const action = useAction();
   const inScope = library.filter((c) => categories.includes(c.category));
   const errors = validateControl(form, inScope, taken);
@@ -139,10 +139,8 @@ function ControlEditor({ library, categories, control, taken, onDone }: EditorPr
     if (ok !== undefined) onDone();
   }
 
-  function cancel() {
-    if (dirty) setConfirming(true);
-    else onDone();
-  }
+  // Cancelling asks, as leaving the screen does, before the changes are discarded.
+  const cancel = () => leave(onDone);
 
   return (
     <div className="card editor" data-testid="control-editor">
@@ -209,15 +207,6 @@ function ControlEditor({ library, categories, control, taken, onDone }: EditorPr
         </button>
         <button onClick={cancel}>Cancel</button>
       </div>
-      {confirming && (
-        <div className="confirm" role="alertdialog" data-testid="confirm-discard">
-          Discard the changes to this control?
-          <button onClick={onDone}>Discard</button>
-          <button className="primary" onClick={() => setConfirming(false)}>
-            Keep editing
-          </button>
-        </div>
-      )}
     </div>
   );
 }
