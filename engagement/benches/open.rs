@@ -60,12 +60,13 @@ fn build(dir: &Path) -> std::path::PathBuf {
                 method: SampleMethod::SimpleRandom,
                 size: SizeRequest::Fixed { n: ITEMS_PER_SAMPLE, reason: "benchmark".into() },
                 seed: None,
+                seed_reason: None,
             })
             .unwrap();
         let attributes = file.control(control).unwrap().attributes;
         for position in 0..ITEMS_PER_SAMPLE as i64 {
             for a in &attributes {
-                file.record_result(&TestResult { sample_id: sample, position, attribute_id: a.id, outcome: Outcome::Pass, tickmark: None, note: None }).unwrap();
+                file.record_result(&TestResult { sample_id: sample, position, attribute_id: a.id, outcome: Outcome::Pass, tickmark: None, note: None, evidence: vec![] }).unwrap();
             }
         }
     }

@@ -73,6 +73,7 @@ fn build(dir: &Path) -> EngagementFile {
                 method: SampleMethod::SimpleRandom,
                 size: SizeRequest::Fixed { n: ITEMS, reason: "benchmark".into() },
                 seed: None,
+                seed_reason: None,
             })
             .unwrap();
         let attributes = file.control(control).unwrap().attributes;
@@ -86,6 +87,7 @@ fn build(dir: &Path) -> EngagementFile {
                     outcome: if deviation { Outcome::Deviation } else { Outcome::Pass },
                     tickmark: None,
                     note: deviation.then(|| "Deployed before approval".into()),
+                    evidence: vec![],
                 })
                 .unwrap();
             }

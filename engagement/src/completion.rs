@@ -31,27 +31,35 @@ impl EngagementFile {
         completed_on(self.conn())
     }
 
-    /// What stands between the file and completion, one line each: every control without a
-    /// preparer's or a reviewer's sign-off, and every review note not yet cleared.
+    /// What stands between the file and completion, one line each: every control not
+    /// concluded, or not signed by its preparer and its reviewer over the work as it stands;
+    /// every exception without management's response (or its recorded refusal); every request
+    /// neither closed nor marked not needed; every review note not yet cleared.
     pub fn completion_blockers(&self) -> Result<Vec<String>> {
         let mut blockers = Vec::new();
-        for control in self.controls()? {
-            let (preparer, reviewer) = self.signoffs(control.id)?;
-            if preparer.is_none() {
-                blockers.push(format!("{}: not signed by a preparer", control.reference));
+        for wp in self.workpapers()? {
+            let reference = &wp.control.reference;
+            if wp.conclusion.is_none() {
+                blockers.push(format!("{reference}: no conclusion recorded"));
             }
-            if reviewer.is_none() {
-                blockers.push(format!("{}: not signed by a reviewer", control.reference));
+            for (role, signoff) in [("preparer", &wp.preparer), ("reviewer", &wp.reviewer)] {
+                match signoff {
+                    None => blockers.push(format!("{reference}: not signed by a {role}")),
+                    Some(s) if s.changed_since.is_some() => {
+                        blockers.push(format!("{reference}: the work changed since {} signed as {role}; it must be signed again", s.initials))
+                    }
+                    Some(_) => {}
+                }
+            }
+            for e in wp.exceptions.iter().filter(|e| !e.answered()) {
+                blockers.push(format!("{reference}: exception {} has no management response (or recorded refusal to respond)", e.id));
+            }
+            for n in wp.review_notes.iter().filter(|n| n.cleared_at.is_none()) {
+                blockers.push(format!("{reference}: review note {} raised by {} is open: \"{}\"", n.id, n.raised_by, n.text));
             }
         }
-        let mut open_notes = self.conn().prepare(
-            "SELECT c.reference, n.id, n.raised_by, n.text FROM review_note n JOIN control c ON c.id = n.control_id
-             WHERE n.cleared_at IS NULL ORDER BY c.reference, n.id",
-        )?;
-        let rows = open_notes.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
-        for row in rows {
-            let (reference, id, raised_by, text) = row?;
-            blockers.push(format!("{reference}: review note {id} raised by {raised_by} is open: \"{text}\""));
+        for r in self.requests()?.iter().filter(|r| !r.settled()) {
+            blockers.push(format!("request {} (\"{}\") is {}: close it, or mark it not needed with a reason", r.input.number, r.input.title, r.input.status.word()));
         }
         Ok(blockers)
     }
@@ -59,13 +67,7 @@ impl EngagementFile {
     /// Records the documentation completion date, after which the file is read-only except
     /// through [`EngagementFile::addendum`]. Refuses, listing every blocker, while any remain.
     pub fn complete(&mut self, on: NaiveDate) -> Result<()> {
-        let blockers = self.completion_blockers()?;
-        if !blockers.is_empty() {
-            return Err(Error::invalid(
-                "completion",
-                format!("documentation cannot be completed while {} item(s) remain: {}", blockers.len(), blockers.join("; ")),
-            ));
-        }
+        Error::refuse_unless_empty("completing the documentation", self.completion_blockers()?)?;
         let (_, period_end) = self.info()?.examination.period();
         if on < period_end {
             return Err(Error::invalid("completed_on", format!("the completion date cannot precede the end of the period, {period_end}")));

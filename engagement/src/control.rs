@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::criterion;
 use crate::signoff;
-use crate::store::{EngagementFile, Writer};
+use crate::store::{enum_text, EngagementFile, Writer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -85,10 +85,6 @@ impl ControlInput {
         }
         Ok(())
     }
-}
-
-fn enum_text<T: Serialize>(value: T) -> Result<String> {
-    Ok(serde_json::to_value(value)?.as_str().unwrap_or_default().to_owned())
 }
 
 impl EngagementFile {

@@ -39,6 +39,11 @@ pub enum Error {
     #[error("{what} is locked: {reason}")]
     Locked { what: String, reason: String },
 
+    /// A rule of the audit refuses the action until the listed things are done; the window and
+    /// the command line show the same list.
+    #[error("{}: {}", self.headline(), .missing.join("; "))]
+    Refused { action: String, missing: Vec<String> },
+
     #[error("{0} was cancelled; nothing was kept")]
     Cancelled(String),
 
@@ -60,6 +65,34 @@ impl Error {
         Error::Invalid { field: field.into(), message: message.into() }
     }
 
+    /// Refuses `action` while `missing` lists anything; Ok when it is empty.
+    pub(crate) fn refuse_unless_empty(action: impl Into<String>, missing: Vec<String>) -> Result<()> {
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Refused { action: action.into(), missing })
+        }
+    }
+
+    /// What a message says before any list: for a refusal "signing CC8.1-01 as preparer is
+    /// refused until 2 things are done", for anything else the whole message.
+    pub fn headline(&self) -> String {
+        match self {
+            Error::Refused { action, missing } => {
+                format!("{action} is refused until {} {} done", missing.len(), if missing.len() == 1 { "thing is" } else { "things are" })
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The list a refusal names, for showing one line each.
+    pub fn missing(&self) -> &[String] {
+        match self {
+            Error::Refused { missing, .. } => missing,
+            _ => &[],
+        }
+    }
+
     /// A short, stable code the UI branches on; the message is for people.
     pub fn code(&self) -> &'static str {
         match self {
@@ -73,6 +106,7 @@ impl Error {
             Error::Import { .. } => "import",
             Error::Invalid { .. } => "invalid",
             Error::Locked { .. } => "locked",
+            Error::Refused { .. } => "refused",
             Error::Cancelled(_) => "cancelled",
             Error::NotFound(_) => "not_found",
             Error::Sampling(_) => "sampling",

@@ -19,12 +19,21 @@ const CHUNK: usize = 1 << 20;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evidence {
     pub id: i64,
+    /// The index number workpapers cite it by: EV-1, EV-2, …
+    pub number: i64,
     pub request_id: Option<i64>,
     pub control_id: Option<i64>,
     pub name: String,
     pub size: i64,
     pub sha256: String,
     pub received_on: NaiveDate,
+}
+
+impl Evidence {
+    /// "EV-3": how workpapers and the grid cite the file.
+    pub fn reference(&self) -> String {
+        format!("EV-{}", self.number)
+    }
 }
 
 impl EngagementFile {
@@ -47,7 +56,8 @@ impl EngagementFile {
         self.write(|w| {
             let tx = w.tx();
             tx.execute(
-                "INSERT INTO evidence (request_id, control_id, name, size, sha256, received_on) VALUES (?1, ?2, ?3, 0, '', ?4)",
+                "INSERT INTO evidence (request_id, control_id, name, size, sha256, received_on, number)
+                 VALUES (?1, ?2, ?3, 0, '', ?4, (SELECT coalesce(max(coalesce(number, id)), 0) + 1 FROM evidence))",
                 params![request_id, control_id, name, received_on.to_string()],
             )?;
             let id = tx.last_insert_rowid();
@@ -75,7 +85,7 @@ impl EngagementFile {
 
     pub fn evidence(&self) -> Result<Vec<Evidence>> {
         let mut stmt = self.conn().prepare(
-            "SELECT id, request_id, control_id, name, size, sha256, received_on FROM evidence ORDER BY id",
+            "SELECT id, request_id, control_id, name, size, sha256, received_on, coalesce(number, id) FROM evidence ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Evidence {
@@ -86,6 +96,7 @@ impl EngagementFile {
                 size: r.get(4)?,
                 sha256: r.get(5)?,
                 received_on: r.get::<_, String>(6)?.parse().unwrap_or_default(),
+                number: r.get(7)?,
             })
         })?;
         rows.collect::<rusqlite::Result<_>>().map_err(Into::into)

@@ -29,6 +29,14 @@ struct Sheet {
     rows: Vec<Vec<Cell>>,
 }
 
+/// The first columns of a sample's grid in the exports, before the attributes; the results
+/// import finds the grid by this header and reads it back.
+pub(crate) const ITEM_COLUMNS: [&str; 5] = ["#", "Row in listing", "Key", "Date", "Amount"];
+/// After each attribute's outcome column ("A: Approved before deployment?") comes its note
+/// column ("A note"), and after all of them the evidence the item's results cite.
+pub(crate) const NOTE_SUFFIX: &str = " note";
+pub(crate) const EVIDENCE_COLUMN: &str = "Evidence";
+
 fn sheets(file: &EngagementFile) -> Result<Vec<Sheet>> {
     Ok(file
         .workpapers()?
@@ -36,39 +44,45 @@ fn sheets(file: &EngagementFile) -> Result<Vec<Sheet>> {
         .map(|wp| {
             let c = &wp.control;
             let mut rows = vec![vec![text("Control"), text(&c.reference)], vec![text("Control activity"), text(&c.description)]];
-            if wp.samples.is_empty() {
-                rows.push(vec![text("Sample"), text("No sample drawn")]);
-            }
-            for (n, s) in wp.samples.iter().enumerate() {
-                let population = wp.population_of(s);
-                rows.push(Vec::new());
-                rows.extend([
-                    vec![text("Sample"), text(format!("{} of {}", n + 1, wp.samples.len()))],
-                    vec![text("Population"), text(&population.source_name), text(&population.description)],
-                    vec![text("Population fingerprint"), text(&s.fingerprint)],
-                    vec![text("Method"), text(&s.method)],
-                    vec![text("Size"), Cell::Number(s.items.len() as f64), text(&s.reasoning)],
-                    vec![text("Seed"), text(&s.seed), text(seed_origin(s))],
-                    vec![text("Drawn"), text(&s.drawn_at)],
-                    Vec::new(),
-                ]);
-                let mut header = vec![text("#"), text("Population index"), text("Key"), text("Date"), text("Amount")];
-                header.extend(c.attributes.iter().map(|a| text(format!("{}: {}", a.label, a.question))));
-                header.push(text("Notes"));
-                header.extend(s.columns.iter().map(text));
-                rows.push(header);
-                for row in grid(&wp, s) {
-                    let mut cells = vec![
-                        Cell::Number(row.number as f64),
-                        Cell::Number(row.item.index as f64),
-                        text(&row.item.key),
-                        text(row.item.date.map(|d| d.to_string()).unwrap_or_default()),
-                        row.item.amount_cents.map_or_else(|| text(""), |cents| Cell::Number(cents as f64 / 100.0)),
-                    ];
-                    cells.extend(row.marks.into_iter().map(text));
-                    cells.push(text(row.notes));
-                    cells.extend(row.item.fields.iter().map(text));
-                    rows.push(cells);
+            match &wp.sample {
+                None => rows.push(vec![text("Sample"), text("No live sample")]),
+                Some(s) => {
+                    let population = wp.population_of(s);
+                    rows.push(Vec::new());
+                    rows.extend([
+                        vec![text("Sample"), text(format!("sample {}: {} of {} items", s.id, s.items.len(), s.population_size))],
+                        vec![text("Population"), text(&population.source_name), text(&population.description)],
+                        vec![text("Population fingerprint"), text(&s.fingerprint)],
+                        vec![text("Method"), text(&s.method)],
+                        vec![text("Size"), Cell::Number(s.items.len() as f64), text(&s.reasoning)],
+                        vec![text("Seed"), text(&s.seed), text(seed_origin(s))],
+                        vec![text("Drawn"), text(&s.drawn_at)],
+                        Vec::new(),
+                    ]);
+                    let mut header: Vec<Cell> = ITEM_COLUMNS.iter().map(|h| text(*h)).collect();
+                    for a in &c.attributes {
+                        header.push(text(format!("{}: {}", a.label, a.question)));
+                        header.push(text(format!("{}{NOTE_SUFFIX}", a.label)));
+                    }
+                    header.push(text(EVIDENCE_COLUMN));
+                    header.extend(s.columns.iter().map(text));
+                    rows.push(header);
+                    for row in grid(&wp, s) {
+                        let mut cells = vec![
+                            Cell::Number(row.number as f64),
+                            Cell::Number(row.item.row as f64),
+                            text(&row.item.key),
+                            text(row.item.date.map(|d| d.to_string()).unwrap_or_default()),
+                            row.item.amount_cents.map_or_else(|| text(""), |cents| Cell::Number(cents as f64 / 100.0)),
+                        ];
+                        for (mark, note) in row.marks.iter().zip(&row.notes) {
+                            cells.push(text(mark));
+                            cells.push(text(note));
+                        }
+                        cells.push(text(row.evidence.join(", ")));
+                        cells.extend(row.item.fields.iter().map(text));
+                        rows.push(cells);
+                    }
                 }
             }
             rows.push(Vec::new());

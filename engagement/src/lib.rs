@@ -3,11 +3,15 @@
 
 pub mod archive;
 mod completion;
+pub mod conclusion;
 pub mod control;
 mod engagement_info;
 pub mod error;
 pub mod evidence;
-mod export;
+pub mod exception;
+pub(crate) mod export;
+mod gates;
+pub mod grid_import;
 mod import;
 pub mod output;
 pub mod overview;

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::conclusion::Conclusion;
 use crate::error::Result;
 use crate::model::{EngagementInfo, Examination};
 use crate::store::EngagementFile;
@@ -14,17 +15,23 @@ pub struct ControlProgress {
     pub description: String,
     pub criteria: Vec<String>,
     pub walkthroughs: i64,
+    /// Populations in use (not removed).
     pub populations: i64,
-    pub samples: i64,
-    /// Results recorded against (sample items × attributes) of the control's samples.
+    /// Items of the live sample; voided samples count nowhere.
+    pub sample_items: i64,
+    /// Results recorded against (items × attributes) of the live sample.
     pub results_recorded: i64,
     pub results_expected: i64,
+    /// Exceptions that count (not on a voided sample).
     pub exceptions: i64,
-    /// Exceptions that have no management response yet.
+    /// Of those, exceptions with no management response (nor a recorded refusal) yet.
     pub exceptions_unanswered: i64,
-    pub concluded: bool,
+    pub conclusion: Option<Conclusion>,
     pub preparer: Option<String>,
     pub reviewer: Option<String>,
+    /// The work changed after the preparer's (reviewer's) sign-off.
+    pub preparer_changed: bool,
+    pub reviewer_changed: bool,
     pub open_review_notes: i64,
 }
 
@@ -69,10 +76,11 @@ impl ControlProgress {
         if self.walkthroughs == 0 {
             items.push("no walkthrough or interview recorded".to_owned());
         }
-        if matches!(examination, Examination::Type2 { .. }) {
+        let without_sample = matches!(self.conclusion, Some(Conclusion::DidNotOperate | Conclusion::NotEffective));
+        if matches!(examination, Examination::Type2 { .. }) && !(without_sample && self.sample_items == 0) {
             if self.populations == 0 {
                 items.push("no population imported".to_owned());
-            } else if self.samples == 0 {
+            } else if self.sample_items == 0 {
                 items.push("no sample drawn".to_owned());
             }
             if self.results_recorded < self.results_expected {
@@ -82,12 +90,14 @@ impl ControlProgress {
         if self.exceptions_unanswered > 0 {
             items.push(format!("{} without management's response", count(self.exceptions_unanswered, "exception", "exceptions")));
         }
-        if !self.concluded {
+        if self.conclusion.is_none() {
             items.push("no conclusion recorded".to_owned());
         }
         match (&self.preparer, &self.reviewer) {
             (None, _) => items.push("not yet signed by its preparer".to_owned()),
+            (Some(p), _) if self.preparer_changed => items.push(format!("changed since {p} signed as preparer")),
             (Some(_), None) => items.push("awaiting review".to_owned()),
+            (Some(_), Some(r)) if self.reviewer_changed => items.push(format!("changed since {r} signed as reviewer")),
             _ => {}
         }
         if self.open_review_notes > 0 {
@@ -112,17 +122,21 @@ fn open_items(controls: &[ControlProgress], examination: &Examination, open_requ
     items
 }
 
+/// Per control; the live sample is the newest one not voided, as `EngagementFile::live_sample`
+/// has it, and exceptions on voided samples are left out.
 const PROGRESS_SQL: &str = "
+WITH live AS (SELECT control_id, max(id) AS id FROM sample WHERE voided_at IS NULL GROUP BY control_id),
+counted AS (SELECT e.* FROM exception e LEFT JOIN sample s ON s.id = e.sample_id WHERE s.voided_at IS NULL)
 SELECT c.id, c.reference, c.description, c.criteria,
   (SELECT count(*) FROM walkthrough w WHERE w.control_id = c.id),
-  (SELECT count(*) FROM population p WHERE p.control_id = c.id),
-  (SELECT count(*) FROM sample s WHERE s.control_id = c.id),
-  (SELECT count(*) FROM test_result t JOIN sample s ON s.id = t.sample_id WHERE s.control_id = c.id),
-  (SELECT coalesce(sum(json_array_length(s.selection, '$.items')), 0) FROM sample s WHERE s.control_id = c.id)
+  (SELECT count(*) FROM population p WHERE p.control_id = c.id AND p.removed_at IS NULL),
+  coalesce((SELECT json_array_length(s.selection, '$.items') FROM sample s JOIN live ON live.id = s.id WHERE live.control_id = c.id), 0),
+  (SELECT count(*) FROM test_result t JOIN live ON live.id = t.sample_id WHERE live.control_id = c.id),
+  coalesce((SELECT json_array_length(s.selection, '$.items') FROM sample s JOIN live ON live.id = s.id WHERE live.control_id = c.id), 0)
     * (SELECT count(*) FROM attribute a WHERE a.control_id = c.id),
-  (SELECT count(*) FROM exception e WHERE e.control_id = c.id),
-  (SELECT count(*) FROM exception e WHERE e.control_id = c.id AND e.management_response IS NULL),
-  c.conclusion IS NOT NULL,
+  (SELECT count(*) FROM counted e WHERE e.control_id = c.id),
+  (SELECT count(*) FROM counted e WHERE e.control_id = c.id AND e.management_response IS NULL),
+  c.conclusion,
   (SELECT initials FROM signoff g WHERE g.control_id = c.id AND g.role = 'preparer' AND g.withdrawn_at IS NULL),
   (SELECT initials FROM signoff g WHERE g.control_id = c.id AND g.role = 'reviewer' AND g.withdrawn_at IS NULL),
   (SELECT count(*) FROM review_note n WHERE n.control_id = c.id AND n.cleared_at IS NULL)
@@ -142,14 +156,16 @@ impl EngagementFile {
                         criteria: Vec::new(),
                         walkthroughs: r.get(4)?,
                         populations: r.get(5)?,
-                        samples: r.get(6)?,
+                        sample_items: r.get(6)?,
                         results_recorded: r.get(7)?,
                         results_expected: r.get(8)?,
                         exceptions: r.get(9)?,
                         exceptions_unanswered: r.get(10)?,
-                        concluded: r.get(11)?,
+                        conclusion: r.get::<_, Option<String>>(11)?.and_then(|c| serde_json::from_value(c.into()).ok()),
                         preparer: r.get(12)?,
                         reviewer: r.get(13)?,
+                        preparer_changed: false,
+                        reviewer_changed: false,
                         open_review_notes: r.get(14)?,
                     },
                     r.get::<_, String>(3)?,
@@ -158,6 +174,11 @@ impl EngagementFile {
             .map(|row| {
                 let (mut progress, criteria) = row?;
                 progress.criteria = serde_json::from_str(&criteria)?;
+                if progress.preparer.is_some() {
+                    let (preparer, reviewer) = self.signoffs(progress.id)?;
+                    progress.preparer_changed = preparer.is_some_and(|s| s.changed_since.is_some());
+                    progress.reviewer_changed = reviewer.is_some_and(|s| s.changed_since.is_some());
+                }
                 Ok(progress)
             })
             .collect::<Result<_>>()?;
@@ -198,14 +219,16 @@ mod tests {
             criteria: vec!["CC8.1".into()],
             walkthroughs: 1,
             populations: 1,
-            samples: 1,
+            sample_items: 25,
             results_recorded: 50,
             results_expected: 50,
             exceptions: 1,
             exceptions_unanswered: 0,
-            concluded: true,
+            conclusion: Some(Conclusion::ExceptionsNoted),
             preparer: Some("DW".into()),
             reviewer: Some("JI".into()),
+            preparer_changed: false,
+            reviewer_changed: false,
             open_review_notes: 0,
         }
     }
@@ -225,11 +248,11 @@ mod tests {
         let new = ControlProgress {
             walkthroughs: 0,
             populations: 0,
-            samples: 0,
+            sample_items: 0,
             results_recorded: 0,
             results_expected: 0,
             exceptions: 0,
-            concluded: false,
+            conclusion: None,
             preparer: None,
             reviewer: None,
             ..progress()
@@ -250,7 +273,7 @@ mod tests {
 
     #[test]
     fn one_line_per_control_with_work_open_then_the_requests() {
-        let open = ControlProgress { id: 9, reference: "CC6.1-02".into(), concluded: false, reviewer: None, ..progress() };
+        let open = ControlProgress { id: 9, reference: "CC6.1-02".into(), conclusion: None, reviewer: None, ..progress() };
         let items = open_items(&[progress(), open], &type2(), 3, 1);
         assert_eq!(
             items,

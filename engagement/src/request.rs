@@ -14,6 +14,20 @@ pub enum RequestStatus {
     Open,
     Received,
     Closed,
+    /// No longer needed: settled like a closed request, with the reason on record.
+    NotNeeded,
+}
+
+impl RequestStatus {
+    /// The status as the request list and the command line write it.
+    pub fn word(self) -> &'static str {
+        match self {
+            RequestStatus::Open => "open",
+            RequestStatus::Received => "received",
+            RequestStatus::Closed => "closed",
+            RequestStatus::NotNeeded => "not_needed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,13 +48,14 @@ pub struct Request {
     #[serde(flatten)]
     #[cfg_attr(feature = "ts", ts(flatten))]
     pub input: RequestInput,
+    /// Why the request is no longer needed, when it is marked so.
+    pub status_reason: Option<String>,
 }
 
-fn status_text(status: RequestStatus) -> &'static str {
-    match status {
-        RequestStatus::Open => "open",
-        RequestStatus::Received => "received",
-        RequestStatus::Closed => "closed",
+impl Request {
+    /// Closed, or not needed: nothing more is awaited from the client.
+    pub fn settled(&self) -> bool {
+        matches!(self.input.status, RequestStatus::Closed | RequestStatus::NotNeeded)
     }
 }
 
@@ -59,7 +74,7 @@ impl EngagementFile {
                         input.control_id,
                         input.requested_on.to_string(),
                         input.due_on.map(|d| d.to_string()),
-                        status_text(input.status)
+                        input.status.word()
                     ],
                 )
                 .map_err(|e| match e.sqlite_error_code() {
@@ -74,21 +89,31 @@ impl EngagementFile {
         })
     }
 
-    pub fn set_request_status(&mut self, id: i64, status: RequestStatus) -> Result<()> {
+    /// Moves a request to `status`; "not needed" takes a reason, which stays on record.
+    pub fn set_request_status(&mut self, id: i64, status: RequestStatus, reason: Option<&str>) -> Result<()> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if status == RequestStatus::NotNeeded && reason.is_none() {
+            return Err(Error::invalid("reason", "say why the request is no longer needed"));
+        }
         self.write(|w| {
             let before = w.snapshot("request", id)?.ok_or_else(|| Error::NotFound(format!("request {id}")))?;
-            w.tx().execute("UPDATE request SET status = ?2 WHERE id = ?1", params![id, status_text(status)])?;
+            w.tx().execute("UPDATE request SET status = ?2, status_reason = ?3 WHERE id = ?1", params![id, status.word(), reason])?;
             w.record("status", "request", id, Some(before))
         })
     }
 
+    /// The request with this reference (PBC-3, say).
+    pub fn request_by_number(&self, number: &str) -> Result<Request> {
+        self.requests()?.into_iter().find(|r| r.input.number == number.trim()).ok_or_else(|| Error::NotFound(format!("request {}", number.trim())))
+    }
+
     pub fn requests(&self) -> Result<Vec<Request>> {
-        let mut stmt = self.conn().prepare("SELECT id, number, title, control_id, requested_on, due_on, status FROM request ORDER BY number")?;
+        let mut stmt = self.conn().prepare("SELECT id, number, title, control_id, requested_on, due_on, status, status_reason FROM request ORDER BY number")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i64>>(3)?, r.get::<_, String>(4)?, r.get::<_, Option<String>>(5)?, r.get::<_, String>(6)?))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i64>>(3)?, r.get::<_, String>(4)?, r.get::<_, Option<String>>(5)?, r.get::<_, String>(6)?, r.get::<_, Option<String>>(7)?))
         })?;
         rows.map(|row| {
-            let (id, number, title, control_id, requested_on, due_on, status) = row?;
+            let (id, number, title, control_id, requested_on, due_on, status, status_reason) = row?;
             Ok(Request {
                 id,
                 input: RequestInput {
@@ -99,6 +124,7 @@ impl EngagementFile {
                     due_on: due_on.and_then(|d| d.parse().ok()),
                     status: serde_json::from_value(status.into())?,
                 },
+                status_reason,
             })
         })
         .collect()

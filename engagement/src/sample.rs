@@ -95,6 +95,19 @@ pub struct SampleRequest {
     pub size: SizeRequest,
     /// An explicit seed in hex, recorded as chosen; by default the seed is derived.
     pub seed: Option<String>,
+    /// Why an explicit seed was chosen: required with one, since a reviewer will ask.
+    #[serde(default)]
+    pub seed_reason: Option<String>,
+}
+
+/// Why, when and by whom a sample was voided. A voided sample stays on record with its
+/// results, and counts nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Voiding {
+    pub at: String,
+    pub by: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,6 +119,20 @@ pub struct Sample {
     pub basis: SizeBasis,
     pub selection: Selection,
     pub drawn_at: String,
+    pub seed_reason: Option<String>,
+    pub voided: Option<Voiding>,
+}
+
+/// A sample as it would be drawn: shown to the auditor before the draw is committed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SamplePlan {
+    pub size: u64,
+    pub population_size: u64,
+    pub reasoning: String,
+    pub method: String,
+    pub seed: String,
+    pub seed_derived: bool,
 }
 
 /// What is stored in the `basis` column: the request's method and the decided size.
@@ -113,36 +140,40 @@ pub struct Sample {
 struct StoredBasis {
     method: SampleMethod,
     size: SizeBasis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seed_reason: Option<String>,
+}
+
+/// A request checked and worked out: the size decided and the seed chosen or derived.
+struct Planned {
+    control: crate::control::Control,
+    population: crate::population::Population,
+    size: SizeBasis,
+    seed: Seed,
+    origin: SeedOrigin,
+    seed_reason: Option<String>,
 }
 
 impl EngagementFile {
+    /// The size, its reasoning and the seed a request would draw with, without drawing.
+    pub fn plan_sample(&self, request: &SampleRequest) -> Result<SamplePlan> {
+        let planned = self.planned(request)?;
+        Ok(SamplePlan {
+            size: planned.size.n(),
+            population_size: planned.population.row_count as u64,
+            reasoning: planned.size.reasoning(),
+            method: crate::workpaper::describe_method(&request.method),
+            seed: planned.seed.to_string(),
+            seed_derived: planned.origin == SeedOrigin::Derived,
+        })
+    }
+
+    /// Draws the control's sample. Refused while the control has a live sample (void it first)
+    /// or while its population cannot be sampled.
     pub fn draw_sample(&mut self, request: &SampleRequest) -> Result<i64> {
-        let control = self.control(request.control_id)?;
-        let population = self.population(request.population_id)?;
-        if population.control_id != control.id {
-            return Err(Error::invalid("population", format!("population {} belongs to another control", population.id)));
-        }
-        let n_population = population.row_count as u64;
-        let size = match &request.size {
-            SizeRequest::FrequencyTable => {
-                SizeBasis::FrequencyTable { decision: FrequencyTable::default().size_for(control.frequency, n_population)? }
-            }
-            SizeRequest::Attribute { plan } => {
-                let plan = AttributePlan { population: plan.population.or(Some(n_population)), ..*plan };
-                SizeBasis::Attribute { size: sampling::attribute_sample_size(&plan)?, plan }
-            }
-            SizeRequest::Fixed { n, reason } => {
-                if reason.trim().is_empty() {
-                    return Err(Error::invalid("reason", "say why this sample size was chosen"));
-                }
-                SizeBasis::Fixed { n: *n, reason: reason.trim().to_owned() }
-            }
-        };
+        let Planned { control, population, size, seed, origin, seed_reason } = self.planned(request)?;
         let n = size.n();
-        let (seed, origin) = match &request.seed {
-            Some(hex) => (hex.trim().parse::<Seed>().map_err(|_| Error::invalid("seed", "a seed is 64 hexadecimal digits"))?, SeedOrigin::Explicit),
-            None => (Seed::derive(&self.info()?.id, &control.reference, &population.fingerprint), SeedOrigin::Derived),
-        };
+        let n_population = population.row_count as u64;
         let selection = match &request.method {
             SampleMethod::SimpleRandom => sampling::simple_random(seed, origin, n_population, n)?,
             SampleMethod::Systematic => sampling::systematic(seed, origin, n_population, n)?,
@@ -160,7 +191,7 @@ impl EngagementFile {
                 sampling::monetary_unit(seed, origin, &amounts, MusBasis::SampleSize(n), *variant)?
             }
         };
-        let basis = StoredBasis { method: request.method.clone(), size };
+        let basis = StoredBasis { method: request.method.clone(), size, seed_reason };
         self.write(|w| {
             ensure_unlocked(w.tx(), control.id)?;
             w.tx().execute(
@@ -173,12 +204,96 @@ impl EngagementFile {
         })
     }
 
+    /// Checks a request against the rules of a draw and works out its size and seed.
+    fn planned(&self, request: &SampleRequest) -> Result<Planned> {
+        let control = self.control(request.control_id)?;
+        let population = self.population(request.population_id)?;
+        if population.control_id != control.id {
+            return Err(Error::invalid("population", format!("population {} belongs to another control", population.id)));
+        }
+        let mut missing = Vec::new();
+        if let Some(live) = self.live_sample(control.id)? {
+            missing.push(format!(
+                "sample {} ({} items, drawn {}) is the control's live sample: void it first, with a reason",
+                live.id,
+                live.selection.items.len(),
+                &live.drawn_at[..10.min(live.drawn_at.len())]
+            ));
+        }
+        missing.extend(population.sampling_blocker());
+        Error::refuse_unless_empty(format!("drawing a sample for {}", control.reference), missing)?;
+        let n_population = population.row_count as u64;
+        let size = match &request.size {
+            SizeRequest::FrequencyTable => {
+                SizeBasis::FrequencyTable { decision: FrequencyTable::default().size_for(control.frequency, n_population)? }
+            }
+            SizeRequest::Attribute { plan } => {
+                let plan = AttributePlan { population: plan.population.or(Some(n_population)), ..*plan };
+                SizeBasis::Attribute { size: sampling::attribute_sample_size(&plan)?, plan }
+            }
+            SizeRequest::Fixed { n, reason } => {
+                if reason.trim().is_empty() {
+                    return Err(Error::invalid("reason", "say why this sample size was chosen"));
+                }
+                if *n == 0 || *n > n_population {
+                    return Err(Error::invalid("size", format!("a sample of {n} items cannot be drawn from {n_population}: choose 1 to {n_population}")));
+                }
+                SizeBasis::Fixed { n: *n, reason: reason.trim().to_owned() }
+            }
+        };
+        let seed_reason = request.seed_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        let (seed, origin) = match request.seed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(hex) => {
+                let seed = hex.parse::<Seed>().map_err(|_| Error::invalid("seed", "a seed is 64 hexadecimal digits"))?;
+                if seed_reason.is_none() {
+                    return Err(Error::invalid("seed_reason", "say why this seed was chosen instead of the derived one; a reviewer will ask"));
+                }
+                (seed, SeedOrigin::Explicit)
+            }
+            None => (Seed::derive(&self.info()?.id, &control.reference, &population.fingerprint), SeedOrigin::Derived),
+        };
+        Ok(Planned { control, population, size, seed, origin, seed_reason: seed_reason.filter(|_| origin == SeedOrigin::Explicit) })
+    }
+
+    /// The control's live sample: the one not voided (the newest, should a file made before
+    /// voiding existed hold several).
+    pub fn live_sample(&self, control_id: i64) -> Result<Option<Sample>> {
+        let id: Option<i64> = self
+            .conn()
+            .query_row("SELECT max(id) FROM sample WHERE control_id = ?1 AND voided_at IS NULL", [control_id], |r| r.get(0))?;
+        id.map(|id| self.sample(id)).transpose()
+    }
+
+    /// Voids a sample with a reason: it stays on record, with its results, and counts nowhere;
+    /// the control may then be sampled again.
+    pub fn void_sample(&mut self, sample_id: i64, reason: &str) -> Result<()> {
+        if reason.trim().is_empty() {
+            return Err(Error::invalid("reason", "say why the sample is voided; the trail keeps it"));
+        }
+        let sample = self.sample(sample_id)?;
+        if sample.voided.is_some() {
+            return Err(Error::invalid("sample", format!("sample {sample_id} is already voided")));
+        }
+        self.write(|w| {
+            ensure_unlocked(w.tx(), sample.control_id)?;
+            let before = w.snapshot("sample", sample_id)?;
+            w.tx().execute(
+                "UPDATE sample SET voided_at = ?2, voided_by = ?3, void_reason = ?4 WHERE id = ?1",
+                params![sample_id, w.at, w.user, reason.trim()],
+            )?;
+            w.record("void", "sample", sample_id, before)
+        })
+    }
+
     /// Adds items to a sample, keeping every item already drawn in its place.
     pub fn extend_sample(&mut self, sample_id: i64, additional: u64, reason: &str) -> Result<()> {
         if reason.trim().is_empty() {
             return Err(Error::invalid("reason", "say why the sample is extended"));
         }
         let sample = self.sample(sample_id)?;
+        if sample.voided.is_some() {
+            return Err(Error::invalid("sample", format!("sample {sample_id} is voided; it cannot be extended")));
+        }
         let extended = self.with_population_data(&sample, |population| sampling::extend(&sample.selection, population, additional))?;
         self.write(|w| {
             ensure_unlocked(w.tx(), sample.control_id)?;
@@ -205,15 +320,29 @@ impl EngagementFile {
     }
 
     pub fn sample(&self, id: i64) -> Result<Sample> {
-        let row: Option<(i64, i64, String, String, String)> = self
+        type Row = (i64, i64, String, String, String, Option<String>, Option<String>, Option<String>);
+        let row: Option<Row> = self
             .conn()
-            .query_row("SELECT control_id, population_id, basis, selection, drawn_at FROM sample WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
+            .query_row(
+                "SELECT control_id, population_id, basis, selection, drawn_at, voided_at, voided_by, void_reason FROM sample WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+            )
             .optional()?;
-        let (control_id, population_id, basis, selection, drawn_at) = row.ok_or_else(|| Error::NotFound(format!("sample {id}")))?;
+        let (control_id, population_id, basis, selection, drawn_at, voided_at, voided_by, void_reason) =
+            row.ok_or_else(|| Error::NotFound(format!("sample {id}")))?;
         let basis: StoredBasis = serde_json::from_str(&basis)?;
-        Ok(Sample { id, control_id, population_id, method: basis.method, basis: basis.size, selection: serde_json::from_str(&selection)?, drawn_at })
+        Ok(Sample {
+            id,
+            control_id,
+            population_id,
+            method: basis.method,
+            basis: basis.size,
+            selection: serde_json::from_str(&selection)?,
+            drawn_at,
+            seed_reason: basis.seed_reason,
+            voided: voided_at.map(|at| Voiding { at, by: voided_by.unwrap_or_default(), reason: void_reason.unwrap_or_default() }),
+        })
     }
 
     fn with_population_data<T>(&self, sample: &Sample, f: impl FnOnce(sampling::Population<'_>) -> sampling::Result<T>) -> Result<T> {

@@ -1,9 +1,15 @@
-//! Sign-offs: the preparer's and the reviewer's names under a control's workpaper. A reviewer's
-//! sign-off locks the workpaper; changing it then takes an explicit withdrawal with a reason,
-//! which the trail keeps like every other change.
+//! Sign-offs: the preparer's and the reviewer's names under a control's workpaper. Each records
+//! what the signer saw, as a hash of the workpaper's content; any later change to that content
+//! shows the sign-off as "changed since signed", with who changed what and when, until it is
+//! signed again. A reviewer's sign-off locks the workpaper; changing it then takes an explicit
+//! withdrawal with a reason, which the trail keeps like every other change.
+
+use std::collections::HashSet;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::store::EngagementFile;
@@ -18,7 +24,7 @@ pub enum SignoffRole {
 }
 
 impl SignoffRole {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             SignoffRole::Preparer => "preparer",
             SignoffRole::Reviewer => "reviewer",
@@ -35,26 +41,121 @@ pub struct Signoff {
     pub signed_at: String,
     /// The trail's head when signing: what exactly the signer vouched for.
     pub chain_head: String,
+    /// Set when the work changed after this signature: it no longer covers the workpaper as
+    /// it stands.
+    pub changed_since: Option<ChangedSince>,
+}
+
+/// What changed on a workpaper after it was signed: one line per change, oldest first ("2026-
+/// 03-04 14:05 DW: edit test result 57"). Empty when the content differs from what was signed
+/// by changes recorded before the signature reached this file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChangedSince {
+    pub changes: Vec<String>,
+}
+
+/// The tables that hold a control's work, with how their rows belong to control ?1. Sign-offs
+/// and review notes are not the work: they are about it.
+const WORK: &[(&str, &str)] = &[
+    ("control", "id = ?1"),
+    ("attribute", "control_id = ?1"),
+    ("walkthrough", "control_id = ?1"),
+    ("population", "control_id = ?1"),
+    ("sample", "control_id = ?1"),
+    ("test_result", "sample_id IN (SELECT id FROM sample WHERE control_id = ?1)"),
+    ("exception", "control_id = ?1"),
+    ("evidence", "control_id = ?1"),
+];
+
+/// SHA-256 over the control's work: for each table of `WORK` in order and each of its rows in
+/// id order, the table name, the id and the row as the trail records it (canonical JSON), each
+/// length-prefixed.
+pub(crate) fn content_hash(conn: &Connection, control_id: i64) -> Result<String> {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    for (table, belongs) in WORK {
+        for row in trail::rows_json(conn, table, belongs, control_id)? {
+            field(table.as_bytes());
+            field(row["id"].to_string().as_bytes());
+            field(row.to_string().as_bytes());
+        }
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// The trail entries after `after_seq` that changed the control's work, as lines for people.
+fn changes_after(conn: &Connection, control_id: i64, after_seq: i64) -> Result<Vec<String>> {
+    let samples: HashSet<i64> = conn
+        .prepare_cached("SELECT id FROM sample WHERE control_id = ?1")?
+        .query_map([control_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, actor, action, entity, entity_id, before, after FROM trail WHERE seq > ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([after_seq], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?, r.get::<_, Option<String>>(5)?, r.get::<_, Option<String>>(6)?))
+    })?;
+    let mut changes = Vec::new();
+    for row in rows {
+        let (at, actor, action, entity, entity_id, before, after) = row?;
+        if !WORK.iter().any(|(table, _)| *table == entity) {
+            continue;
+        }
+        let state: Value = after.or(before).map(|j| serde_json::from_str(&j)).transpose()?.unwrap_or(Value::Null);
+        let ours = match entity.as_str() {
+            "control" => entity_id == control_id,
+            "test_result" => state["sample_id"].as_i64().is_some_and(|s| samples.contains(&s)),
+            _ => state["control_id"].as_i64() == Some(control_id),
+        };
+        if ours {
+            let when = at.get(..16).unwrap_or(&at).replace('T', " ");
+            changes.push(format!("{when} {actor}: {action} {} {entity_id}", entity.replace('_', " ")));
+        }
+    }
+    Ok(changes)
 }
 
 fn active(conn: &Connection, control_id: i64, role: SignoffRole) -> Result<Option<Signoff>> {
-    conn.query_row(
-        "SELECT id, initials, signed_at, chain_head FROM signoff
-         WHERE control_id = ?1 AND role = ?2 AND withdrawn_at IS NULL",
-        params![control_id, role.as_str()],
-        |r| Ok(Signoff { id: r.get(0)?, role, initials: r.get(1)?, signed_at: r.get(2)?, chain_head: r.get(3)? }),
-    )
-    .optional()
-    .map_err(Into::into)
+    let row: Option<(i64, String, String, String, Option<String>)> = conn
+        .query_row(
+            "SELECT id, initials, signed_at, chain_head, content_hash FROM signoff
+             WHERE control_id = ?1 AND role = ?2 AND withdrawn_at IS NULL",
+            params![control_id, role.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((id, initials, signed_at, chain_head, signed_hash)) = row else { return Ok(None) };
+    // The signature's own trail entry: changes after it are changes since signing.
+    let signed_seq: i64 = conn
+        .query_row("SELECT max(seq) FROM trail WHERE entity = 'signoff' AND entity_id = ?1 AND action = 'sign'", [id], |r| r.get::<_, Option<i64>>(0))?
+        .unwrap_or(i64::MAX);
+    let changed_since = match &signed_hash {
+        Some(hash) if *hash == content_hash(conn, control_id)? => None,
+        Some(_) => Some(ChangedSince { changes: changes_after(conn, control_id, signed_seq)? }),
+        // Signed before the content was hashed: the trail alone says what changed.
+        None => Some(changes_after(conn, control_id, signed_seq)?).filter(|c| !c.is_empty()).map(|changes| ChangedSince { changes }),
+    };
+    Ok(Some(Signoff { id, role, initials, signed_at, chain_head, changed_since }))
 }
 
 /// Refuses a change to a workpaper its reviewer has signed.
 pub(crate) fn ensure_unlocked(conn: &Connection, control_id: i64) -> Result<()> {
-    if let Some(review) = active(conn, control_id, SignoffRole::Reviewer)? {
+    let review: Option<(String, String)> = conn
+        .query_row(
+            "SELECT initials, signed_at FROM signoff WHERE control_id = ?1 AND role = 'reviewer' AND withdrawn_at IS NULL",
+            [control_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((initials, signed_at)) = review {
         let reference = load_reference(conn, control_id)?;
         return Err(Error::Locked {
             what: format!("workpaper {reference}"),
-            reason: format!("signed by reviewer {} on {}; withdraw the sign-off to change it", review.initials, &review.signed_at[..10]),
+            reason: format!("signed by reviewer {initials} on {}; withdraw the sign-off to change it", &signed_at[..10.min(signed_at.len())]),
         });
     }
     Ok(())
@@ -65,24 +166,37 @@ impl EngagementFile {
         Ok((active(self.conn(), control_id, SignoffRole::Preparer)?, active(self.conn(), control_id, SignoffRole::Reviewer)?))
     }
 
-    /// Signs the workpaper as the current user.
+    /// Signs the workpaper as the current user, refused with the list of what is missing
+    /// while the workpaper does not meet the role's rule (`gates`). A sign-off of the same role
+    /// that the work has changed since is replaced; one that still holds is not signed twice.
     pub fn sign(&mut self, control_id: i64, role: SignoffRole) -> Result<()> {
+        let wp = self.workpaper(control_id)?;
+        let existing = match role {
+            SignoffRole::Preparer => &wp.preparer,
+            SignoffRole::Reviewer => &wp.reviewer,
+        };
+        if let Some(existing) = existing.as_ref().filter(|s| s.changed_since.is_none()) {
+            return Err(Error::invalid("signoff", format!("already signed as {} by {}", role.as_str(), existing.initials)));
+        }
+        let missing = match role {
+            SignoffRole::Preparer => wp.preparer_missing.clone(),
+            SignoffRole::Reviewer => crate::gates::reviewer_missing(&wp, self.user().unwrap_or_default()),
+        };
+        Error::refuse_unless_empty(format!("signing {} as {}", wp.control.reference, role.as_str()), missing)?;
+        let superseded = existing.as_ref().map(|s| s.id);
         self.write(|w| {
             let tx = w.tx();
-            load_reference(tx, control_id)?;
-            if let Some(existing) = active(tx, control_id, role)? {
-                return Err(Error::invalid("signoff", format!("already signed as {} by {}", role.as_str(), existing.initials)));
-            }
-            if role == SignoffRole::Reviewer {
-                let preparer = active(tx, control_id, SignoffRole::Preparer)?
-                    .ok_or_else(|| Error::invalid("signoff", "the preparer signs before the reviewer"))?;
-                if preparer.initials == w.user {
-                    return Err(Error::invalid("signoff", "the reviewer must be someone other than the preparer"));
-                }
+            if let Some(old) = superseded {
+                let before = w.snapshot("signoff", old)?;
+                tx.execute(
+                    "UPDATE signoff SET withdrawn_at = ?2, withdrawn_reason = 'signed again after the work changed' WHERE id = ?1",
+                    params![old, w.at],
+                )?;
+                w.record("withdraw", "signoff", old, before)?;
             }
             tx.execute(
-                "INSERT INTO signoff (control_id, role, initials, signed_at, chain_head) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![control_id, role.as_str(), w.user, w.at, trail::head(tx)?],
+                "INSERT INTO signoff (control_id, role, initials, signed_at, chain_head, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![control_id, role.as_str(), w.user, w.at, trail::head(tx)?, content_hash(tx, control_id)?],
             )?;
             w.record("sign", "signoff", tx.last_insert_rowid(), None)
         })
@@ -101,13 +215,17 @@ impl EngagementFile {
             };
             let mut withdrawn = 0;
             for &r in roles {
-                if let Some(signoff) = active(tx, control_id, r)? {
-                    let before = w.snapshot("signoff", signoff.id)?;
-                    tx.execute(
-                        "UPDATE signoff SET withdrawn_at = ?2, withdrawn_reason = ?3 WHERE id = ?1",
-                        params![signoff.id, w.at, reason.trim()],
-                    )?;
-                    w.record("withdraw", "signoff", signoff.id, before)?;
+                let id: Option<i64> = tx
+                    .query_row(
+                        "SELECT id FROM signoff WHERE control_id = ?1 AND role = ?2 AND withdrawn_at IS NULL",
+                        params![control_id, r.as_str()],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                if let Some(id) = id {
+                    let before = w.snapshot("signoff", id)?;
+                    tx.execute("UPDATE signoff SET withdrawn_at = ?2, withdrawn_reason = ?3 WHERE id = ?1", params![id, w.at, reason.trim()])?;
+                    w.record("withdraw", "signoff", id, before)?;
                     withdrawn += 1;
                 }
             }

@@ -31,6 +31,7 @@ pub const TRACKED: &[&str] = &[
     "exception",
     "signoff",
     "review_note",
+    "grid_view",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,6 +76,16 @@ pub fn row_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Value>
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
     let names: Vec<String> = stmt.column_names().map(String::from).collect();
     stmt.query_row([id], |row| row_to_json(&names, row)).optional().map_err(Into::into)
+}
+
+/// Every row of `table` matching `filter` (with `?1` bound to `param`), in id order, as
+/// `row_json` gives each: one statement for all of them.
+pub fn rows_json(conn: &Connection, table: &str, filter: &str, param: i64) -> Result<Vec<Value>> {
+    debug_assert!(TRACKED.contains(&table));
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {filter} ORDER BY id"))?;
+    let names: Vec<String> = stmt.column_names().map(String::from).collect();
+    let rows = stmt.query_map([param], |row| row_to_json(&names, row))?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
 
 fn row_to_json(names: &[String], row: &rusqlite::Row) -> rusqlite::Result<Value> {

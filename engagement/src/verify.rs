@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::trail::{self, TRACKED};
@@ -25,6 +25,40 @@ impl Verification {
     pub fn is_intact(&self) -> bool {
         self.problems.is_empty()
     }
+}
+
+/// Each column's default as the row JSON shows it: what a column added by a later schema
+/// version holds in rows the trail recorded before it existed.
+fn column_defaults(conn: &Connection, table: &str) -> Result<Map<String, Value>> {
+    let mut stmt = conn.prepare(&format!("SELECT name, dflt_value FROM pragma_table_info('{table}')"))?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut defaults = Map::new();
+    for row in rows {
+        let (name, default) = row?;
+        let value = match default {
+            None => Value::Null,
+            Some(sql) => conn.query_row(&format!("SELECT {sql}"), [], |r| {
+                Ok(match r.get_ref(0)? {
+                    rusqlite::types::ValueRef::Integer(n) => Value::from(n),
+                    rusqlite::types::ValueRef::Real(x) => Value::from(x),
+                    rusqlite::types::ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+                    _ => Value::Null,
+                })
+            })?,
+        };
+        defaults.insert(name, value);
+    }
+    Ok(defaults)
+}
+
+/// The row equals its last recorded state, where columns the record does not name (added by a
+/// later schema version) still hold their defaults.
+fn matches_record(current: Option<&Value>, recorded: &Value, defaults: &Map<String, Value>) -> bool {
+    let (Some(Value::Object(current)), Value::Object(recorded)) = (current, recorded) else { return false };
+    current.iter().all(|(name, value)| match recorded.get(name) {
+        Some(was) => was == value,
+        None => defaults.get(name).is_some_and(|default| default == value),
+    }) && recorded.keys().all(|name| current.contains_key(name))
 }
 
 pub fn verify(conn: &Connection) -> Result<Verification> {
@@ -55,6 +89,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     }
 
     for table in TRACKED {
+        let defaults = column_defaults(conn, table)?;
         let ids: Vec<i64> = conn.prepare(&format!("SELECT id FROM {table} ORDER BY id"))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for &id in &ids {
             let current = trail::row_json(conn, table, id)?;
@@ -63,7 +98,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
                 Some(None) => problems.push(format!("{table} {id} was deleted according to the trail but is present")),
                 Some(Some(after)) => {
                     let recorded: Value = serde_json::from_str(after)?;
-                    if current.as_ref() != Some(&recorded) {
+                    if !matches_record(current.as_ref(), &recorded, &defaults) {
                         problems.push(format!("{table} {id} differs from what the trail last recorded: it was changed outside Tickmark"));
                     }
                 }

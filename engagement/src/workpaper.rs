@@ -1,20 +1,25 @@
 //! A control's workpaper as the auditor reads it: everything recorded for the control, with
 //! samples described in words (method, seed, size reasoning, evaluation) rather than as the
-//! sampling crate's records, so every screen and report describes them the same way.
+//! sampling crate's records, so every screen and report describes them the same way. The live
+//! sample and its exceptions are kept apart from voided ones, so nothing that counts can pick
+//! up a voided sample by mistake.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::conclusion::ConclusionInput;
 use crate::control::Control;
 use crate::error::Result;
+use crate::evidence::Evidence;
+use crate::exception::Exception;
 use crate::population::Population;
 use crate::review::ReviewNote;
-use crate::sample::{Sample, SampleMethod, SizeBasis, StratifyBy};
+use crate::sample::{Sample, SampleMethod, SizeBasis, StratifyBy, Voiding};
 use crate::signoff::{ensure_unlocked, Signoff};
 use crate::store::EngagementFile;
-use crate::testing::{Conclusion, Exception, Outcome, TestResult, Tickmark, TICKMARKS};
+use crate::testing::{Outcome, TestResult, Tickmark, TICKMARKS};
 use crate::walkthrough::Walkthrough;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,6 +27,8 @@ use crate::walkthrough::Walkthrough;
 pub struct SampleItem {
     pub position: i64,
     pub index: i64,
+    /// The item's row in the client's listing, as a spreadsheet shows it.
+    pub row: i64,
     pub key: String,
     pub date: Option<NaiveDate>,
     /// For the sample exports' Amount column. The screens show the listing's own columns, so
@@ -48,6 +55,8 @@ pub struct SampleView {
     pub method: String,
     pub seed: String,
     pub seed_derived: bool,
+    /// Why an explicit seed was chosen.
+    pub seed_reason: Option<String>,
     pub population_size: i64,
     pub fingerprint: String,
     pub reasoning: String,
@@ -62,8 +71,21 @@ pub struct SampleView {
     pub spread: Vec<MonthCount>,
     /// Items with at least one deviation.
     pub deviations: i64,
-    /// The statistical evaluation in words, where the size was planned statistically.
+    /// Cells of the grid (items × attributes) with a result, and in all.
+    pub results_recorded: i64,
+    pub results_expected: i64,
+    /// The statistical evaluation in words, where the size was planned statistically, once
+    /// every result is recorded: before that it would speak of work not done.
     pub evaluation: Option<String>,
+    /// Whether that evaluation supports the planned reliance.
+    pub supports_reliance: Option<bool>,
+    pub voided: Option<Voiding>,
+}
+
+impl SampleView {
+    pub fn complete(&self) -> bool {
+        self.results_recorded >= self.results_expected
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,12 +93,21 @@ pub struct SampleView {
 pub struct Workpaper {
     pub control: Control,
     pub walkthroughs: Vec<Walkthrough>,
+    /// Every population imported for the control, removed ones included (marked).
     pub populations: Vec<Population>,
-    pub samples: Vec<SampleView>,
+    /// The live sample: the one that counts.
+    pub sample: Option<SampleView>,
+    /// Samples voided with a reason: shown, counted nowhere.
+    pub voided_samples: Vec<SampleView>,
+    /// Samples left neither live nor voided by a later draw in a file made before voiding
+    /// existed; each must be voided.
+    pub stranded_samples: Vec<SampleView>,
+    /// Results of every sample shown here; each names its sample.
     pub results: Vec<TestResult>,
+    /// Exceptions that count: not written on a voided sample.
     pub exceptions: Vec<Exception>,
-    pub conclusion: Option<Conclusion>,
-    pub conclusion_note: String,
+    pub voided_exceptions: Vec<Exception>,
+    pub conclusion: Option<ConclusionInput>,
     pub preparer: Option<Signoff>,
     pub reviewer: Option<Signoff>,
     pub review_notes: Vec<ReviewNote>,
@@ -84,6 +115,14 @@ pub struct Workpaper {
     pub locked: Option<String>,
     /// The tickmarks the grid uses, for its legend.
     pub legend: Vec<Tickmark>,
+    /// What the preparer's sign-off still needs; empty when it can be signed.
+    pub preparer_missing: Vec<String>,
+    /// What the reviewer's sign-off still needs, for the person working now.
+    pub reviewer_missing: Vec<String>,
+    /// The population columns shown beside the attributes in the test grid.
+    pub grid_columns: Vec<String>,
+    /// Evidence behind the control: attached to it, or referred to by its results.
+    pub evidence: Vec<Evidence>,
 }
 
 pub fn describe_method(method: &SampleMethod) -> String {
@@ -112,6 +151,11 @@ impl Workpaper {
         self.populations.iter().find(|p| p.id == sample.population_id).expect("a sample's population belongs to its control")
     }
 
+    /// Populations in use: not removed.
+    pub fn current_populations(&self) -> impl Iterator<Item = &Population> {
+        self.populations.iter().filter(|p| p.removed.is_none())
+    }
+
     /// The results recorded on one sample's items.
     pub fn results_of(&self, sample: &SampleView) -> impl Iterator<Item = &TestResult> {
         let id = sample.id;
@@ -130,36 +174,47 @@ impl EngagementFile {
         let control = self.control(control_id)?;
         let populations = self.populations(Some(control_id))?;
         let mut results = Vec::new();
-        let mut samples = Vec::new();
+        let (mut voided_samples, mut current) = (Vec::new(), Vec::new());
         for sample in self.samples(Some(control_id))? {
             let sample_results = self.results(sample.id)?;
             let population = populations.iter().find(|p| p.id == sample.population_id).expect("a sample's population belongs to its control");
-            samples.push(self.sample_view(&sample, population, &sample_results)?);
+            let view = self.sample_view(&sample, population, &sample_results, control.attributes.len())?;
             results.extend(sample_results);
+            if view.voided.is_some() { voided_samples.push(view) } else { current.push(view) }
         }
+        // The newest sample not voided is live; any older one not voided is stranded.
+        let sample = current.pop();
+        let (exceptions, voided_exceptions) = self.exceptions(Some(control_id))?.into_iter().partition(|e| !e.on_voided_sample);
         let (preparer, reviewer) = self.signoffs(control_id)?;
-        let (conclusion, conclusion_note) = match self.conclusion(control_id)? {
-            Some((c, note)) => (Some(c), note),
-            None => (None, String::new()),
-        };
-        Ok(Workpaper {
+        let referenced: std::collections::BTreeSet<i64> = results.iter().flat_map(|r| r.evidence.iter().copied()).collect();
+        let evidence = self.evidence()?.into_iter().filter(|e| e.control_id == Some(control_id) || referenced.contains(&e.id)).collect();
+        let mut wp = Workpaper {
             walkthroughs: self.walkthroughs(control_id)?,
-            exceptions: self.exceptions(Some(control_id))?,
             review_notes: self.review_notes(Some(control_id))?,
             locked: ensure_unlocked(self.conn(), control_id).err().map(|e| e.to_string()),
+            conclusion: self.conclusion(control_id)?,
+            grid_columns: self.grid_columns(control_id)?,
             control,
             populations,
-            samples,
+            sample,
+            voided_samples,
+            stranded_samples: current,
             results,
-            conclusion,
-            conclusion_note,
+            exceptions,
+            voided_exceptions,
             preparer,
             reviewer,
             legend: TICKMARKS.to_vec(),
-        })
+            preparer_missing: Vec::new(),
+            reviewer_missing: Vec::new(),
+            evidence,
+        };
+        wp.preparer_missing = crate::gates::preparer_missing(&wp, &self.info()?.examination);
+        wp.reviewer_missing = crate::gates::reviewer_missing(&wp, self.user().unwrap_or_default());
+        Ok(wp)
     }
 
-    fn sample_view(&self, sample: &Sample, population: &Population, results: &[TestResult]) -> Result<SampleView> {
+    fn sample_view(&self, sample: &Sample, population: &Population, results: &[TestResult], attributes: usize) -> Result<SampleView> {
         let selection = &sample.selection;
         let items: Vec<SampleItem> = self
             .population_items_at(sample.population_id, &selection.items)?
@@ -168,6 +223,7 @@ impl EngagementFile {
             .map(|(position, item)| SampleItem {
                 position: position as i64,
                 index: item.index,
+                row: item.row,
                 key: item.key,
                 date: item.date,
                 amount_cents: item.amount_cents,
@@ -188,18 +244,17 @@ impl EngagementFile {
         deviating.sort_unstable();
         deviating.dedup();
         let deviations = deviating.len() as i64;
+        let results_expected = (items.len() * attributes) as i64;
+        let complete = results.len() as i64 >= results_expected;
         let evaluation = match &sample.basis {
-            SizeBasis::Attribute { plan, .. } => Some(
-                sampling::evaluate(&sampling::EvaluationInput {
-                    sample_size: items.len() as u64,
-                    deviations: deviations as u64,
-                    confidence: plan.confidence,
-                    tolerable_rate: plan.tolerable_rate,
-                    model: plan.model,
-                    population: Some(selection.population_size),
-                })?
-                .conclusion,
-            ),
+            SizeBasis::Attribute { plan, .. } if complete => Some(sampling::evaluate(&sampling::EvaluationInput {
+                sample_size: items.len() as u64,
+                deviations: deviations as u64,
+                confidence: plan.confidence,
+                tolerable_rate: plan.tolerable_rate,
+                model: plan.model,
+                population: Some(selection.population_size),
+            })?),
             _ => None,
         };
         Ok(SampleView {
@@ -208,6 +263,7 @@ impl EngagementFile {
             method: describe_method(&sample.method),
             seed: selection.seed.to_string(),
             seed_derived: selection.seed_origin == sampling::SeedOrigin::Derived,
+            seed_reason: sample.seed_reason.clone(),
             population_size: selection.population_size as i64,
             fingerprint: population.fingerprint.clone(),
             reasoning: sample.basis.reasoning(),
@@ -217,7 +273,11 @@ impl EngagementFile {
             items,
             spread: spread.into_values().collect(),
             deviations,
-            evaluation,
+            results_recorded: results.len() as i64,
+            results_expected,
+            supports_reliance: evaluation.as_ref().map(|e| e.supports_reliance),
+            evaluation: evaluation.map(|e| e.conclusion),
+            voided: sample.voided.clone(),
         })
     }
 }

@@ -12,6 +12,7 @@ use std::process::Command;
 use common::workflow::{conclude_and_sign, test_a_control};
 use common::*;
 use engagement::archive::verify_archive;
+use engagement::conclusion::{Conclusion, ConclusionInput};
 use engagement::signoff::SignoffRole;
 use engagement::{EngagementFile, Error};
 
@@ -51,19 +52,24 @@ fn completion_lists_every_blocker_then_locks_the_file_and_addenda_are_kept_in_th
     let note = file.raise_review_note(t.control, "Tie item 4 to the deployment log.").unwrap();
 
     let err = file.complete(date(COMPLETED)).unwrap_err();
-    let message = err.to_string();
-    assert!(matches!(err, Error::Invalid { .. }), "{err}");
-    for blocker in ["CC8.1-01: not signed by a preparer", "CC8.1-01: not signed by a reviewer", &format!("review note {note} raised by JI is open")] {
-        assert!(message.contains(blocker), "the refusal lists {blocker:?}: {message}");
+    assert!(matches!(err, Error::Refused { .. }), "{err}");
+    for blocker in [
+        "CC8.1-01: no conclusion recorded",
+        "CC8.1-01: not signed by a preparer",
+        "CC8.1-01: not signed by a reviewer",
+        &format!("CC8.1-01: review note {note} raised by JI is open: \"Tie item 4 to the deployment log.\""),
+    ] {
+        assert!(err.missing().iter().any(|m| m == blocker), "the refusal lists {blocker:?}: {:?}", err.missing());
     }
 
     file.set_user("DW").unwrap();
+    file.set_conclusion(t.control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One deviation; the rest approved before deployment.")).unwrap();
     file.sign(t.control, SignoffRole::Preparer).unwrap();
     file.set_user("JI").unwrap();
-    file.sign(t.control, SignoffRole::Reviewer).unwrap();
-    let err = file.complete(date(COMPLETED)).unwrap_err();
-    assert!(err.to_string().contains("review note") && !err.to_string().contains("not signed"), "only the open note remains: {err}");
+    let err = file.sign(t.control, SignoffRole::Reviewer).unwrap_err();
+    assert_eq!(err.missing(), [format!("review note {note} raised by JI is open: \"Tie item 4 to the deployment log.\"")], "an open note stops the review");
     file.clear_review_note(note).unwrap();
+    file.sign(t.control, SignoffRole::Reviewer).unwrap();
     let err = file.complete(date("2026-09-01")).unwrap_err();
     assert!(err.to_string().contains("cannot precede the end of the period"), "{err}");
     file.complete(date(COMPLETED)).unwrap();

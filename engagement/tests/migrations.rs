@@ -47,7 +47,7 @@ fn files_from_every_schema_version_open_upgraded_with_their_data() {
         let opened = EngagementFile::open(&copy, FIXTURE_PASSPHRASE).unwrap_or_else(|e| panic!("v{version}: {e}"));
         assert_eq!(opened.info().unwrap().client, "Northwind Payroll, Inc.", "v{version} keeps its data");
         let control = opened.control_by_reference("CC8.1-01").unwrap();
-        assert_eq!(opened.workpaper(control.id).unwrap().samples[0].deviations, 1, "v{version} keeps its test results");
+        assert_eq!(opened.workpaper(control.id).unwrap().sample.unwrap().deviations, 1, "v{version} keeps its test results");
         let verification = opened.verify().unwrap();
         assert!(verification.is_intact(), "v{version}: {:?}", verification.problems);
         opened.close().unwrap();

@@ -82,9 +82,9 @@ fn no_record_reaches_the_disk_in_plaintext() {
     let mapping = ColumnMapping { key: "id".into(), date: Some("date".into()), amount: None, stratum: None };
     let population = file.import_population(control, &listing, &mapping, &marked("population"), &mut |_| true).unwrap();
     std::fs::remove_file(&listing).unwrap();
-    let sample = file.draw_sample(&SampleRequest { control_id: control, population_id: population, method: SampleMethod::SimpleRandom, size: SizeRequest::FrequencyTable, seed: None }).unwrap();
+    let sample = file.draw_sample(&SampleRequest { control_id: control, population_id: population, method: SampleMethod::SimpleRandom, size: SizeRequest::FrequencyTable, seed: None, seed_reason: None }).unwrap();
     let attribute = file.control(control).unwrap().attributes[0].id;
-    file.record_result(&TestResult { sample_id: sample, position: 0, attribute_id: attribute, outcome: Outcome::Deviation, tickmark: Some("X".into()), note: Some(marked("note")) }).unwrap();
+    file.record_result(&TestResult { sample_id: sample, position: 0, attribute_id: attribute, outcome: Outcome::Deviation, tickmark: Some("X".into()), note: Some(marked("note")), evidence: vec![] }).unwrap();
     let exception = file.add_exception(control, &marked("exception"), &[0]).unwrap();
     file.respond_to_exception(exception, &marked("response"), &marked("manager"), date("2026-10-10")).unwrap();
     file.raise_review_note(control, &marked("review")).unwrap();

@@ -12,7 +12,8 @@ use engagement::control::{AttributeInput, ControlInput, Nature};
 use engagement::population::ColumnMapping;
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
 use engagement::signoff::SignoffRole;
-use engagement::testing::{Conclusion, Outcome, TestResult};
+use engagement::conclusion::{Conclusion, ConclusionInput};
+use engagement::testing::{Outcome, TestResult};
 use engagement::EngagementFile;
 
 fn pdf_text(pdf: &[u8], dir: &Path, name: &str, pages: Option<(usize, usize)>) -> String {
@@ -70,13 +71,14 @@ fn clean_control(file: &mut EngagementFile) -> i64 {
             method: SampleMethod::SimpleRandom,
             size: SizeRequest::Fixed { n: 25, reason: "firm minimum".into() },
             seed: None,
+            seed_reason: None,
         })
         .unwrap();
     let attribute = file.control(control).unwrap().attributes[0].id;
     for position in 0..25 {
-        file.record_result(&TestResult { sample_id: sample, position, attribute_id: attribute, outcome: Outcome::Pass, tickmark: None, note: None }).unwrap();
+        file.record_result(&TestResult { sample_id: sample, position, attribute_id: attribute, outcome: Outcome::Pass, tickmark: None, note: None, evidence: vec![] }).unwrap();
     }
-    file.set_conclusion(control, Conclusion::NoExceptions, "").unwrap();
+    file.set_conclusion(control, &ConclusionInput::new(Conclusion::NoExceptions, "")).unwrap();
     control
 }
 
@@ -146,7 +148,7 @@ fn a_workpaper_shows_header_sample_grid_legend_and_conclusion() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, _) = create(dir.path());
     let t = test_a_control(&mut file);
-    file.set_conclusion(t.control, Conclusion::ExceptionsNoted, "One deviation; compensating review found no unauthorised change.").unwrap();
+    file.set_conclusion(t.control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One deviation; compensating review found no unauthorised change.")).unwrap();
     file.sign(t.control, SignoffRole::Preparer).unwrap();
     file.set_user("JI").unwrap();
     file.sign(t.control, SignoffRole::Reviewer).unwrap();
@@ -169,7 +171,7 @@ fn a_workpaper_shows_header_sample_grid_legend_and_conclusion() {
         "✓ Inspected; agreed to supporting evidence without exception".to_owned(),
         "X Deviation".to_owned(),
         "N/A Not applicable".to_owned(),
-        "Exceptions noted. One deviation; compensating review found no unauthorised change.".to_owned(),
+        "Conclusion Basis Exceptions noted; the control operated as tested. One deviation; compensating review found no unauthorised change.".to_owned(),
     ] {
         assert!(text.contains(&expected), "the workpaper lacks {expected:?}:\n{text}");
     }

@@ -5,7 +5,8 @@ mod common;
 use common::workflow::test_a_control;
 use common::*;
 use engagement::signoff::SignoffRole;
-use engagement::testing::{Conclusion, Outcome, TestResult};
+use engagement::conclusion::{Conclusion, ConclusionInput};
+use engagement::testing::{Outcome, TestResult};
 use engagement::Error;
 
 #[test]
@@ -13,7 +14,7 @@ fn a_tested_and_signed_control_is_locked_until_the_signoff_is_withdrawn() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, _) = create(dir.path());
     let t = test_a_control(&mut file);
-    file.set_conclusion(t.control, Conclusion::ExceptionsNoted, "One deviation; compensating review found no unauthorised change.").unwrap();
+    file.set_conclusion(t.control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One deviation; compensating review found no unauthorised change.")).unwrap();
 
     file.sign(t.control, SignoffRole::Preparer).unwrap();
     let err = file.sign(t.control, SignoffRole::Reviewer).unwrap_err();
@@ -22,7 +23,7 @@ fn a_tested_and_signed_control_is_locked_until_the_signoff_is_withdrawn() {
     file.sign(t.control, SignoffRole::Reviewer).unwrap();
 
     let attribute = file.control(t.control).unwrap().attributes[0].id;
-    let change = TestResult { sample_id: t.sample, position: 0, attribute_id: attribute, outcome: Outcome::NotApplicable, tickmark: None, note: None };
+    let change = TestResult { sample_id: t.sample, position: 0, attribute_id: attribute, outcome: Outcome::NotApplicable, tickmark: None, note: Some("Change was cancelled before deployment".into()), evidence: vec![] };
     let err = file.record_result(&change).unwrap_err();
     assert!(matches!(err, Error::Locked { .. }), "{err}");
     assert!(err.to_string().contains("JI"), "the reason names the reviewer: {err}");
@@ -39,8 +40,10 @@ fn a_conclusion_of_no_exceptions_is_refused_when_deviations_are_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, _) = create(dir.path());
     let t = test_a_control(&mut file);
-    let err = file.set_conclusion(t.control, Conclusion::NoExceptions, "").unwrap_err();
-    assert!(err.to_string().contains("1 deviation"), "{err}");
+    let err = file.set_conclusion(t.control, &ConclusionInput::new(Conclusion::NoExceptions, "")).unwrap_err();
+    assert!(err.missing().iter().any(|m| m.contains("1 item(s) of sample") && m.contains("deviate")), "{err}");
+    assert!(err.missing().iter().any(|m| m.contains("1 exception(s) are recorded")), "{err}");
+    assert_eq!(file.conclusion(t.control).unwrap(), None, "nothing was recorded");
 }
 
 #[test]
@@ -65,7 +68,8 @@ fn the_same_engagement_control_and_population_derive_the_same_seed() {
     let (mut file, _) = create(dir.path());
     let t = test_a_control(&mut file);
     let first = file.sample(t.sample).unwrap().selection;
-    // A second draw on the same population cannot shop for a different sample.
+    // Voided and drawn again on the same population, the sample cannot come out different.
+    file.void_sample(t.sample, "drawn before the listing was tied to the system count").unwrap();
     let again = file
         .draw_sample(&engagement::sample::SampleRequest {
             control_id: t.control,
@@ -73,6 +77,7 @@ fn the_same_engagement_control_and_population_derive_the_same_seed() {
             method: engagement::sample::SampleMethod::SimpleRandom,
             size: engagement::sample::SizeRequest::FrequencyTable,
             seed: None,
+            seed_reason: None,
         })
         .unwrap();
     assert_eq!(file.sample(again).unwrap().selection.items, first.items);

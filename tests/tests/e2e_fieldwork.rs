@@ -226,7 +226,7 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     let signers: Vec<String> = opened.trail(Some("signoff")).unwrap().iter().map(|e| e.actor.clone()).collect();
     assert_eq!(signers, ["DW", "JI"]);
     let workpaper = opened.workpaper(opened.control_by_reference("CC8.1-01").unwrap().id).unwrap();
-    assert_eq!(workpaper.samples[0].deviations, 1);
+    assert_eq!(workpaper.sample.as_ref().unwrap().deviations, 1);
     assert_eq!(workpaper.exceptions[0].response_by.as_deref(), Some("Head of Engineering"));
 }
 

@@ -35,7 +35,7 @@ fn tested_demo(dir: &Path) -> std::path::PathBuf {
     let control = file.control_by_reference("CC8.1-01").unwrap();
     let population = file.populations(Some(control.id)).unwrap()[0].id;
     let sample = file
-        .draw_sample(&SampleRequest { control_id: control.id, population_id: population, method: SampleMethod::SimpleRandom, size: SizeRequest::FrequencyTable, seed: None })
+        .draw_sample(&SampleRequest { control_id: control.id, population_id: population, method: SampleMethod::SimpleRandom, size: SizeRequest::FrequencyTable, seed: None, seed_reason: None })
         .unwrap();
     for (position, attribute) in [(0, 0), (1, 0), (2, 0)] {
         file.record_result(&TestResult {
@@ -45,6 +45,7 @@ fn tested_demo(dir: &Path) -> std::path::PathBuf {
             outcome: if position == 1 { Outcome::Deviation } else { Outcome::Pass },
             tickmark: None,
             note: (position == 1).then(|| "approved after deployment".into()),
+            evidence: vec![],
         })
         .unwrap();
     }

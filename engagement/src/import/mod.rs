@@ -3,6 +3,7 @@
 //! shows it (the header is row 1) and the column.
 
 mod csv_source;
+pub(crate) mod table;
 mod xlsx_source;
 
 use std::io::Read;

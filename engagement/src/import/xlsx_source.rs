@@ -76,7 +76,7 @@ fn widen(rows: impl Iterator<Item = Result<SourceRow>> + Send + 'static, width: 
     })
 }
 
-fn text(file: &str, row: u64, value: &DataRef) -> Result<String> {
+pub(super) fn text(file: &str, row: u64, value: &DataRef) -> Result<String> {
     Ok(match value {
         DataRef::Empty => String::new(),
         DataRef::String(s) => s.clone(),

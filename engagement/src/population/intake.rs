@@ -15,6 +15,8 @@ use crate::import::{error, Source};
 
 /// One row ready to insert.
 pub(super) struct StoredRow {
+    /// The row a spreadsheet shows (the header is row 1).
+    pub row: u64,
     pub key: String,
     pub date: Option<String>,
     pub amount_cents: Option<i64>,
@@ -77,14 +79,18 @@ pub(super) fn prepare(mut listing: Source, layout: &Layout, pipe: Pipe) -> Resul
         if key.is_empty() {
             findings.blank_keys.push(row);
         }
-        if let Some((d, _)) = &date {
-            if *d < layout.period.0 || *d > layout.period.1 {
-                findings.outside_period.push(row);
+        match &date {
+            Some((d, _)) => {
+                if *d < layout.period.0 || *d > layout.period.1 {
+                    findings.outside_period.push(row);
+                }
+                date_min = Some(date_min.map_or(*d, |m| m.min(*d)));
+                date_max = Some(date_max.map_or(*d, |m| m.max(*d)));
             }
-            date_min = Some(date_min.map_or(*d, |m| m.min(*d)));
-            date_max = Some(date_max.map_or(*d, |m| m.max(*d)));
+            None if layout.date.is_some() => findings.undated.push(row),
+            None => {}
         }
-        let stored = StoredRow { key, date: date.map(|(_, text)| text), amount_cents, stratum, fields: serde_json::to_string(&cells)? };
+        let stored = StoredRow { row, key, date: date.map(|(_, text)| text), amount_cents, stratum, fields: serde_json::to_string(&cells)? };
         digest_row(&mut hasher, index, &stored.key, stored.date.as_deref(), stored.amount_cents, stored.stratum.as_deref(), &stored.fields);
         batch.push(stored);
         index += 1;

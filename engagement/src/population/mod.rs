@@ -3,6 +3,7 @@
 //! SHA-256, how many rows, the dates it spans, and the completeness checks (blank keys,
 //! duplicate keys, items dated outside the period).
 
+mod changes;
 mod intake;
 
 use std::path::Path;
@@ -36,6 +37,19 @@ pub struct Findings {
     pub blank_keys: Vec<u64>,
     pub duplicate_keys: Vec<String>,
     pub outside_period: Vec<u64>,
+    /// Rows whose date cell is empty, where a date column is mapped: they cannot be placed in
+    /// the period. Absent from findings recorded before it was checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undated: Vec<u64>,
+}
+
+/// Why and by whom a population was taken out of use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Removal {
+    pub at: String,
+    pub by: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,6 +69,48 @@ pub struct Population {
     /// SHA-256 over the imported rows: the population's fingerprint, from which seeds derive.
     pub fingerprint: String,
     pub imported_at: String,
+    /// Items dated within the period, where a date column is mapped.
+    pub in_period: Option<i64>,
+    /// Why items dated outside the period are in the listing, once the auditor has said.
+    pub out_of_period_note: Option<String>,
+    /// Set once the population was removed: it stays on record but is no longer sampled.
+    pub removed: Option<Removal>,
+}
+
+impl Population {
+    /// Why this population cannot be sampled now, if it cannot: removed, no item in the period,
+    /// or items outside the period not yet explained. Rows are spreadsheet rows.
+    pub fn sampling_blocker(&self) -> Option<String> {
+        if let Some(removed) = &self.removed {
+            return Some(format!("population {} (\"{}\") was removed: {}", self.id, self.source_name, removed.reason));
+        }
+        let outside = &self.findings.outside_period;
+        if self.in_period == Some(0) {
+            return Some(format!(
+                "none of the {} items of \"{}\" is dated within the period, so it cannot be sampled; if the control did not operate in the period, conclude so",
+                self.row_count, self.source_name
+            ));
+        }
+        if !outside.is_empty() && self.out_of_period_note.is_none() {
+            return Some(format!(
+                "{} item(s) of \"{}\" are dated outside the period (rows {}): explain them before sampling",
+                outside.len(),
+                self.source_name,
+                row_list(outside)
+            ));
+        }
+        None
+    }
+}
+
+/// "2, 5, 9" or "2, 5, 9, … (40 in all)": rows as a spreadsheet numbers them.
+pub fn row_list(rows: &[u64]) -> String {
+    let shown: Vec<String> = rows.iter().take(12).map(u64::to_string).collect();
+    if rows.len() > shown.len() {
+        format!("{}, … ({} in all)", shown.join(", "), rows.len())
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// One item of a population, as sampling and the test grid show it.
@@ -62,6 +118,8 @@ pub struct Population {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PopulationItem {
     pub index: i64,
+    /// The row a spreadsheet shows for the item in the client's listing (the header is row 1).
+    pub row: i64,
     pub key: String,
     pub date: Option<NaiveDate>,
     pub amount_cents: Option<i64>,
@@ -146,8 +204,8 @@ impl EngagementFile {
             let (count, summary) = std::thread::scope(|scope| -> Result<(i64, intake::Summary)> {
                 let reader = scope.spawn(|| intake::prepare(listing, &layout, intake::Pipe { to_writer, returned }));
                 let insert = |rows: usize| {
-                    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
-                    tx.prepare(&format!("INSERT INTO population_row (id, population_id, idx, item_key, item_date, amount_cents, stratum, fields) VALUES {values}"))
+                    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+                    tx.prepare(&format!("INSERT INTO population_row (id, population_id, idx, item_key, item_date, amount_cents, stratum, fields, source_row) VALUES {values}"))
                 };
                 let (mut insert_many, mut insert_one) = (insert(ROWS_PER_INSERT)?, insert(1)?);
                 let mut count: i64 = 0;
@@ -157,7 +215,7 @@ impl EngagementFile {
                         let (rows, tail) = rest.split_at(if rest.len() >= ROWS_PER_INSERT { ROWS_PER_INSERT } else { 1 });
                         let statement = if rows.len() == ROWS_PER_INSERT { &mut insert_many } else { &mut insert_one };
                         for (n, row) in rows.iter().enumerate() {
-                            let (index, at) = (count + n as i64, n * 8);
+                            let (index, at) = (count + n as i64, n * 9);
                             statement.raw_bind_parameter(at + 1, (population_id << 32) + index)?;
                             statement.raw_bind_parameter(at + 2, population_id)?;
                             statement.raw_bind_parameter(at + 3, index)?;
@@ -166,6 +224,7 @@ impl EngagementFile {
                             statement.raw_bind_parameter(at + 6, row.amount_cents)?;
                             statement.raw_bind_parameter(at + 7, &row.stratum)?;
                             statement.raw_bind_parameter(at + 8, &row.fields)?;
+                            statement.raw_bind_parameter(at + 9, row.row as i64)?;
                         }
                         statement.raw_execute()?;
                         let before = count;
@@ -204,7 +263,8 @@ impl EngagementFile {
 
     pub fn populations(&self, control_id: Option<i64>) -> Result<Vec<Population>> {
         let mut stmt = self.conn().prepare(
-            "SELECT id, control_id, description, source_name, source_sha256, columns, mapping, row_count, date_min, date_max, findings, rows_sha256, imported_at
+            "SELECT id, control_id, description, source_name, source_sha256, columns, mapping, row_count, date_min, date_max, findings, rows_sha256, imported_at,
+                    out_of_period_note, removed_at, removed_by, removed_reason
              FROM population WHERE ?1 IS NULL OR control_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([control_id], |r| {
@@ -212,10 +272,19 @@ impl EngagementFile {
                 (r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?),
                 (r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, i64>(7)?, r.get::<_, Option<String>>(8)?, r.get::<_, Option<String>>(9)?),
                 (r.get::<_, String>(10)?, r.get::<_, String>(11)?, r.get::<_, String>(12)?),
+                (r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(14)?, r.get::<_, Option<String>>(15)?, r.get::<_, Option<String>>(16)?),
             ))
         })?;
         rows.map(|row| {
-            let ((id, control_id, description, source_name, source_sha256), (columns, mapping, row_count, date_min, date_max), (findings, fingerprint, imported_at)) = row?;
+            let (
+                (id, control_id, description, source_name, source_sha256),
+                (columns, mapping, row_count, date_min, date_max),
+                (findings, fingerprint, imported_at),
+                (out_of_period_note, removed_at, removed_by, removed_reason),
+            ) = row?;
+            let mapping: ColumnMapping = serde_json::from_str(&mapping)?;
+            let findings: Findings = serde_json::from_str(&findings)?;
+            let in_period = mapping.date.is_some().then(|| row_count - (findings.outside_period.len() + findings.undated.len()) as i64);
             Ok(Population {
                 id,
                 control_id,
@@ -223,13 +292,16 @@ impl EngagementFile {
                 source_name,
                 source_sha256,
                 columns: serde_json::from_str(&columns)?,
-                mapping: serde_json::from_str(&mapping)?,
+                mapping,
                 row_count,
                 date_min: date_min.and_then(|d| d.parse().ok()),
                 date_max: date_max.and_then(|d| d.parse().ok()),
-                findings: serde_json::from_str(&findings)?,
+                findings,
                 fingerprint,
                 imported_at,
+                in_period,
+                out_of_period_note,
+                removed: removed_at.map(|at| Removal { at, by: removed_by.unwrap_or_default(), reason: removed_reason.unwrap_or_default() }),
             })
         })
         .collect()
@@ -288,12 +360,13 @@ const ITEM: &str = "idx, item_key, item_date, amount_cents, stratum, fields";
 
 /// The items matching `filter`, which bounds the rowid to one population (?1).
 fn items(conn: &Connection, filter: &str, params: impl rusqlite::Params) -> Result<Vec<PopulationItem>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {ITEM} FROM population_row WHERE {filter}"))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {ITEM}, coalesce(source_row, idx + 2) FROM population_row WHERE {filter}"))?;
     let mut rows = stmt.query(params)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         out.push(PopulationItem {
             index: r.get(0)?,
+            row: r.get(6)?,
             key: r.get(1)?,
             date: r.get::<_, Option<String>>(2)?.and_then(|d| d.parse().ok()),
             amount_cents: r.get(3)?,

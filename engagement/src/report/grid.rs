@@ -10,8 +10,24 @@ pub(crate) struct GridRow<'a> {
     pub item: &'a SampleItem,
     /// Per attribute, in the control's attribute order: the tickmark, or "" if not yet tested.
     pub marks: Vec<String>,
-    /// The notes recorded on the item, each prefixed by its attribute's label.
-    pub notes: String,
+    /// Per attribute, in the same order: the note recorded on the cell, or "".
+    pub notes: Vec<String>,
+    /// The evidence the item's results cite, as EV-n, in number order.
+    pub evidence: Vec<String>,
+}
+
+impl GridRow<'_> {
+    /// The item's notes in one line, each after its attribute's label ("A: …; B: …").
+    pub fn notes_line(&self, wp: &Workpaper) -> String {
+        wp.control
+            .attributes
+            .iter()
+            .zip(&self.notes)
+            .filter(|(_, note)| !note.is_empty())
+            .map(|(a, note)| format!("{}: {note}", a.label))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 pub(crate) fn grid<'a>(wp: &Workpaper, sample: &'a SampleView) -> Vec<GridRow<'a>> {
@@ -20,22 +36,17 @@ pub(crate) fn grid<'a>(wp: &Workpaper, sample: &'a SampleView) -> Vec<GridRow<'a
         .items
         .iter()
         .map(|item| {
-            let mut notes = Vec::new();
-            let marks = wp
-                .control
-                .attributes
+            let cells: Vec<_> =
+                wp.control.attributes.iter().map(|a| results.iter().find(|r| r.position == item.position && r.attribute_id == a.id)).collect();
+            let marks = cells
                 .iter()
-                .map(|a| match results.iter().find(|r| r.position == item.position && r.attribute_id == a.id) {
-                    None => String::new(),
-                    Some(r) => {
-                        if let Some(note) = r.note.as_deref().filter(|n| !n.is_empty()) {
-                            notes.push(format!("{}: {note}", a.label));
-                        }
-                        r.tickmark.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| r.outcome.mark().to_owned())
-                    }
-                })
+                .map(|r| r.map_or_else(String::new, |r| r.tickmark.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| r.outcome.mark().to_owned())))
                 .collect();
-            GridRow { number: item.position as usize + 1, item, marks, notes: notes.join("; ") }
+            let notes = cells.iter().map(|r| r.and_then(|r| r.note.clone()).unwrap_or_default()).collect();
+            let mut cited: Vec<&crate::evidence::Evidence> =
+                wp.evidence.iter().filter(|e| cells.iter().flatten().any(|r| r.evidence.contains(&e.id))).collect();
+            cited.sort_by_key(|e| e.number);
+            GridRow { number: item.position as usize + 1, item, marks, notes, evidence: cited.iter().map(|e| e.reference()).collect() }
         })
         .collect()
 }
@@ -45,4 +56,3 @@ pub(crate) fn grid<'a>(wp: &Workpaper, sample: &'a SampleView) -> Vec<GridRow<'a
 pub(crate) fn seed_origin(sample: &SampleView) -> &'static str {
     if sample.seed_derived { "derived" } else { "explicit" }
 }
-

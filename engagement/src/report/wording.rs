@@ -3,7 +3,7 @@
 
 use crate::control::Nature;
 use crate::population::Population;
-use crate::testing::Conclusion;
+use crate::conclusion::Conclusion;
 use crate::walkthrough::WalkthroughKind;
 use crate::workpaper::Workpaper;
 
@@ -54,7 +54,7 @@ pub(crate) fn tests_performed(wp: &Workpaper) -> String {
         Nature::Manual => {}
     }
     let questions: Vec<String> = c.attributes.iter().map(|a| format!("({}) {}", a.label, clause(&a.question))).collect();
-    for s in &wp.samples {
+    if let Some(s) = &wp.sample {
         let mut sentence = format!(
             "For a sample of {} of {} {}, inspected each for: {}.",
             count(s.items.len()),
@@ -67,14 +67,23 @@ pub(crate) fn tests_performed(wp: &Workpaper) -> String {
         }
         tests.push(sentence);
     }
-    if wp.samples.is_empty() && wp.walkthroughs.is_empty() {
+    if wp.sample.is_none() && wp.walkthroughs.is_empty() {
         tests.push("Inspected documentation of the control's design.".into());
     }
     tests.join(" ")
 }
 
 pub(crate) fn result(wp: &Workpaper) -> String {
-    let sampled: usize = wp.samples.iter().map(|s| s.items.len()).sum();
+    let conclusion = wp.conclusion.as_ref().map(|c| c.conclusion);
+    if conclusion == Some(Conclusion::DidNotOperate) {
+        return "The control did not operate during the period; therefore, no tests of operating effectiveness were performed.".into();
+    }
+    let sampled = wp.sample.as_ref().map_or(0, |s| s.items.len());
+    let complete = wp.sample.as_ref().is_none_or(|s| s.complete());
+    let testing = match &wp.sample {
+        Some(s) if !s.complete() => format!("Testing not completed: {} of {} results recorded.", count(s.results_recorded as usize), count(s.results_expected as usize)),
+        _ => "Testing not completed.".to_owned(),
+    };
     if !wp.exceptions.is_empty() {
         return wp
             .exceptions
@@ -86,26 +95,14 @@ pub(crate) fn result(wp: &Workpaper) -> String {
             .collect::<Vec<_>>()
             .join("\n");
     }
-    let deviating: usize = wp.samples.iter().map(|s| s.deviations as usize).sum();
+    let deviating = wp.sample.as_ref().map_or(0, |s| s.deviations as usize);
     if deviating > 0 {
         return format!("Deviations recorded on {} of {} items sampled; the exception is not yet written up.", count(deviating), count(sampled));
     }
-    let note = |prefix: &str| if wp.conclusion_note.is_empty() { prefix.to_owned() } else { format!("{prefix} {}", wp.conclusion_note) };
-    match wp.conclusion {
-        Some(Conclusion::NoExceptions) => "No exceptions noted.".into(),
-        Some(Conclusion::ExceptionsNoted) => note("Exceptions noted."),
-        Some(Conclusion::NotEffective) => note("The control was not operating effectively."),
-        None => {
-            let expected = sampled * wp.control.attributes.len();
-            let recorded = wp.results.len();
-            if wp.samples.is_empty() {
-                "Testing not yet concluded.".into()
-            } else if recorded < expected {
-                format!("Testing in progress: {} of {} results recorded.", count(recorded), count(expected))
-            } else {
-                "No exceptions noted.".into()
-            }
-        }
+    match conclusion {
+        Some(Conclusion::NoExceptions) if complete => "No exceptions noted.".into(),
+        Some(Conclusion::NotEffective) => "The control was not operating effectively.".into(),
+        _ => testing,
     }
 }
 

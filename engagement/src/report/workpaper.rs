@@ -5,7 +5,7 @@
 use crate::error::Result;
 use crate::signoff::Signoff;
 use crate::store::EngagementFile;
-use crate::testing::Conclusion;
+use crate::workpaper::{SampleView, Workpaper};
 
 use super::grid::{grid, seed_origin};
 use crate::testing::TICKMARKS;
@@ -22,9 +22,60 @@ fn serde_text<T: serde::Serialize>(value: &T) -> String {
 
 fn signed(signoff: &Option<Signoff>) -> String {
     match signoff {
-        Some(s) => format!("{}  {}", s.initials, &s.signed_at[..10.min(s.signed_at.len())]),
+        Some(s) => {
+            let changed = if s.changed_since.is_some() { " — CHANGED SINCE SIGNED" } else { "" };
+            format!("{}  {}{changed}", s.initials, &s.signed_at[..10.min(s.signed_at.len())])
+        }
         None => "not signed".to_owned(),
     }
+}
+
+/// One sample: what re-performs it, then its grid.
+fn sample_section(doc: &mut Document, wp: &Workpaper, s: &SampleView, heading: &str) {
+    let c = &wp.control;
+    let population = wp.population_of(s);
+    doc.heading(heading, H2);
+    let mut fields = vec![
+        ("Population", format!("{} ({} rows)", population.source_name, wording::count(population.row_count as usize))),
+        ("Obtained", population.description.clone()),
+        ("Source SHA-256", population.source_sha256.clone()),
+        ("Fingerprint", s.fingerprint.clone()),
+        ("Method", s.method.clone()),
+        ("Size", s.reasoning.clone()),
+        ("Seed", format!("{} ({})", s.seed, seed_origin(s))),
+        ("Drawn", s.drawn_at.clone()),
+        ("Extended by", if s.extended_by > 0 { format!("{} items", s.extended_by) } else { "not extended".into() }),
+        ("Results", format!("{} of {} recorded", s.results_recorded, s.results_expected)),
+    ];
+    if let Some(reason) = &s.seed_reason {
+        fields.push(("Seed chosen because", reason.clone()));
+    }
+    if let Some(evaluation) = &s.evaluation {
+        fields.push(("Evaluation", evaluation.clone()));
+    }
+    if let Some(v) = &s.voided {
+        fields.push(("VOIDED", format!("by {} on {}: {}", v.by, &v.at[..10.min(v.at.len())], v.reason)));
+    }
+    doc.fields(&fields);
+    let labels: Vec<String> = c.attributes.iter().map(|a| a.label.clone()).collect();
+    let mut columns = vec![Column { title: "#", share: 0.05 }, Column { title: "Row", share: 0.06 }, Column { title: "Item", share: 0.15 }, Column { title: "Date", share: 0.1 }];
+    let share = 0.25 / labels.len().max(1) as f32;
+    columns.extend(labels.iter().map(|l| Column { title: l, share }));
+    columns.push(Column { title: "Notes", share: 0.39 });
+    let rows: Vec<Vec<String>> = grid(wp, s)
+        .into_iter()
+        .map(|row| {
+            let mut cells = vec![row.number.to_string(), row.item.row.to_string(), row.item.key.clone(), row.item.date.map(|d| d.to_string()).unwrap_or_default()];
+            let notes = row.notes_line(wp);
+            cells.extend(row.marks);
+            cells.push(match row.evidence.is_empty() {
+                true => notes,
+                false => format!("{notes} [{}]", row.evidence.join(", ")).trim().to_owned(),
+            });
+            cells
+        })
+        .collect();
+    doc.table(&columns, &rows);
 }
 
 pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> {
@@ -68,35 +119,16 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
         ]);
     }
 
-    for (n, s) in wp.samples.iter().enumerate() {
-        let population = wp.population_of(s);
-        doc.heading(&format!("Sample {} of {}", n + 1, wp.samples.len()), H2);
-        doc.fields(&[
-            ("Population", format!("{} ({} rows)", population.source_name, wording::count(population.row_count as usize))),
-            ("Obtained", population.description.clone()),
-            ("Source SHA-256", population.source_sha256.clone()),
-            ("Fingerprint", s.fingerprint.clone()),
-            ("Method", s.method.clone()),
-            ("Size", s.reasoning.clone()),
-            ("Seed", format!("{} ({})", s.seed, seed_origin(s))),
-            ("Drawn", s.drawn_at.clone()),
-            ("Extended by", if s.extended_by > 0 { format!("{} items", s.extended_by) } else { "not extended".into() }),
-        ]);
-        let labels: Vec<String> = c.attributes.iter().map(|a| a.label.clone()).collect();
-        let mut columns = vec![Column { title: "#", share: 0.05 }, Column { title: "Item", share: 0.17 }, Column { title: "Date", share: 0.11 }];
-        let share = 0.25 / labels.len().max(1) as f32;
-        columns.extend(labels.iter().map(|l| Column { title: l, share }));
-        columns.push(Column { title: "Notes", share: 0.42 });
-        let rows: Vec<Vec<String>> = grid(&wp, s)
-            .into_iter()
-            .map(|row| {
-                let mut cells = vec![row.number.to_string(), row.item.key.clone(), row.item.date.map(|d| d.to_string()).unwrap_or_default()];
-                cells.extend(row.marks);
-                cells.push(row.notes);
-                cells
-            })
-            .collect();
-        doc.table(&columns, &rows);
+    match &wp.sample {
+        Some(s) => sample_section(&mut doc, &wp, s, "Sample"),
+        None => {
+            doc.heading("Sample", H2);
+            doc.paragraph("No live sample.", BODY);
+        }
+    }
+    for s in wp.stranded_samples.iter().chain(&wp.voided_samples) {
+        let state = if s.voided.is_some() { "voided: counted nowhere" } else { "left behind by a later draw: to be voided" };
+        sample_section(&mut doc, &wp, s, &format!("Sample {} ({state})", s.id));
     }
 
     doc.heading("Tickmark legend", H2);
@@ -113,19 +145,22 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     doc.table(&[Column { title: "Mark", share: 0.12 }, Column { title: "Meaning", share: 0.88 }], &legend);
 
     doc.heading("Exceptions", H2);
-    if wp.exceptions.is_empty() {
+    if wp.exceptions.is_empty() && wp.voided_exceptions.is_empty() {
         doc.paragraph("None recorded.", BODY);
     } else {
         let rows: Vec<Vec<String>> = wp
             .exceptions
             .iter()
+            .chain(&wp.voided_exceptions)
             .map(|e| {
                 let items = e.items.iter().map(|p| (p + 1).to_string()).collect::<Vec<_>>().join(", ");
-                let response = match &e.management_response {
-                    Some(text) => format!("{text} — {}", e.response_by.clone().unwrap_or_default()),
-                    None => "No response recorded yet.".to_owned(),
+                let response = match (&e.management_response, e.response_declined) {
+                    (Some(text), true) => format!("Management declined to respond: {text}"),
+                    (Some(text), false) => format!("{text} — {}", e.response_by.clone().unwrap_or_default()),
+                    (None, _) => "No response recorded yet.".to_owned(),
                 };
-                vec![e.description.clone(), items, response]
+                let description = if e.on_voided_sample { format!("{} (on voided sample {})", e.description, e.sample_id.unwrap_or_default()) } else { e.description.clone() };
+                vec![description, items, response]
             })
             .collect();
         doc.table(&[Column { title: "Exception", share: 0.45 }, Column { title: "Items", share: 0.1 }, Column { title: "Management's response", share: 0.45 }], &rows);
@@ -152,18 +187,28 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     }
 
     doc.heading("Conclusion", H2);
-    let conclusion = match wp.conclusion {
-        None => "Not yet concluded.".to_owned(),
-        Some(kind) => {
-            let kind = match kind {
-                Conclusion::NoExceptions => "No exceptions noted.",
-                Conclusion::ExceptionsNoted => "Exceptions noted.",
-                Conclusion::NotEffective => "The control was not operating effectively.",
-            };
-            format!("{kind} {}", wp.conclusion_note).trim().to_owned()
+    match &wp.conclusion {
+        None => doc.paragraph("Not yet concluded.", BODY),
+        Some(c) => {
+            let mut fields = vec![("Conclusion", format!("{}.", c.conclusion.title())), ("Basis", c.basis.clone())];
+            if let Some(reason) = &c.override_reason {
+                fields.push(("Override", format!("Concluded effective although the sample does not support the planned reliance: {reason}")));
+            }
+            doc.fields(&fields);
         }
-    };
-    doc.paragraph(&conclusion, BODY);
+    }
+    if !wp.preparer_missing.is_empty() {
+        doc.heading("Not yet complete", H2);
+        let rows: Vec<Vec<String>> = wp.preparer_missing.iter().map(|m| vec![m.clone()]).collect();
+        doc.table(&[Column { title: "Still missing before the preparer can sign", share: 1.0 }], &rows);
+    }
+    for s in [&wp.preparer, &wp.reviewer].into_iter().flatten() {
+        if let Some(changed) = &s.changed_since {
+            doc.heading(&format!("Changed since {} signed as {}", s.initials, s.role.as_str()), H2);
+            let rows: Vec<Vec<String>> = changed.changes.iter().map(|m| vec![m.clone()]).collect();
+            doc.table(&[Column { title: "Change", share: 1.0 }], &rows);
+        }
+    }
     doc.paragraph(&format!("Result as it reads in the report: {}", wording::result(&wp)), TABLE);
     Ok(doc.finish())
 }

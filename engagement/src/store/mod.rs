@@ -111,6 +111,11 @@ impl Writer<'_> {
     }
 }
 
+/// A unit-like enum as the snake_case word it is stored as ("pass", "not_effective").
+pub(crate) fn enum_text<T: serde::Serialize>(value: T) -> Result<String> {
+    Ok(serde_json::to_value(value)?.as_str().unwrap_or_default().to_owned())
+}
+
 pub(crate) fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }

@@ -27,6 +27,7 @@ pub fn test_a_control(file: &mut EngagementFile) -> Tested {
             method: SampleMethod::SimpleRandom,
             size: SizeRequest::FrequencyTable,
             seed: None,
+            seed_reason: None,
         })
         .unwrap();
     let attributes = file.control(control).unwrap().attributes;
@@ -41,6 +42,7 @@ pub fn test_a_control(file: &mut EngagementFile) -> Tested {
                 outcome: if deviation { Outcome::Deviation } else { Outcome::Pass },
                 tickmark: Some(if deviation { "X" } else { "✓" }.into()),
                 note: deviation.then(|| "Deployed the day before approval".into()),
+                evidence: vec![],
             })
             .unwrap();
         }
@@ -54,7 +56,7 @@ pub fn test_a_control(file: &mut EngagementFile) -> Tested {
 /// engagement can be completed.
 #[allow(dead_code)] // not every test binary that includes `common` signs
 pub fn conclude_and_sign(file: &mut EngagementFile, control: i64) {
-    file.set_conclusion(control, engagement::testing::Conclusion::ExceptionsNoted, "One deviation.").unwrap();
+    file.set_conclusion(control, &engagement::conclusion::ConclusionInput::new(engagement::conclusion::Conclusion::ExceptionsNoted, "One deviation.")).unwrap();
     file.sign(control, engagement::signoff::SignoffRole::Preparer).unwrap();
     file.set_user("JI").unwrap();
     file.sign(control, engagement::signoff::SignoffRole::Reviewer).unwrap();

@@ -22,8 +22,8 @@ pub async fn add_request(state: State<'_, OpenFile>, input: RequestInput) -> Rep
 }
 
 #[tauri::command]
-pub async fn set_request_status(state: State<'_, OpenFile>, id: i64, status: RequestStatus) -> Reply<()> {
-    state.with(|f| f.set_request_status(id, status))
+pub async fn set_request_status(state: State<'_, OpenFile>, id: i64, status: RequestStatus, reason: Option<String>) -> Reply<()> {
+    state.with(|f| f.set_request_status(id, status, reason.as_deref()))
 }
 
 #[tauri::command]

@@ -4,10 +4,12 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use engagement::conclusion::ConclusionInput;
+use engagement::grid_import::ResultsImported;
 use engagement::population::{preview_listing, ColumnMapping, ListingPreview, Population, PopulationItem};
-use engagement::sample::SampleRequest;
+use engagement::sample::{SamplePlan, SampleRequest};
 use engagement::signoff::SignoffRole;
-use engagement::testing::{Conclusion, TestResult};
+use engagement::testing::TestResult;
 use engagement::walkthrough::WalkthroughInput;
 use engagement::workpaper::Workpaper;
 use tauri::ipc::Channel;
@@ -62,8 +64,40 @@ pub async fn population_items(state: State<'_, OpenFile>, population_id: i64, of
 }
 
 #[tauri::command]
+pub async fn remove_population(state: State<'_, OpenFile>, population_id: i64, reason: String) -> Reply<()> {
+    state.with(|f| f.remove_population(population_id, &reason))
+}
+
+#[tauri::command]
+pub async fn explain_out_of_period(state: State<'_, OpenFile>, population_id: i64, explanation: String) -> Reply<()> {
+    state.with(|f| f.explain_out_of_period(population_id, &explanation))
+}
+
+/// The size, reasoning and seed a draw would use: shown before the draw is committed.
+#[tauri::command]
+pub async fn plan_sample(state: State<'_, OpenFile>, request: SampleRequest) -> Reply<SamplePlan> {
+    state.with(|f| f.plan_sample(&request))
+}
+
+#[tauri::command]
 pub async fn draw_sample(state: State<'_, OpenFile>, request: SampleRequest) -> Reply<i64> {
     state.with(|f| f.draw_sample(&request))
+}
+
+#[tauri::command]
+pub async fn void_sample(state: State<'_, OpenFile>, sample_id: i64, reason: String) -> Reply<()> {
+    state.with(|f| f.void_sample(sample_id, &reason))
+}
+
+#[tauri::command]
+pub async fn set_grid_columns(state: State<'_, OpenFile>, control_id: i64, columns: Vec<String>) -> Reply<()> {
+    state.with(|f| f.set_grid_columns(control_id, &columns))
+}
+
+/// Brings results filled in a spreadsheet (the control's exported sheet, or a list) into the grid.
+#[tauri::command]
+pub async fn import_results(state: State<'_, OpenFile>, control_id: i64, path: String) -> Reply<ResultsImported> {
+    state.with(|f| f.import_results(control_id, &PathBuf::from(path)))
 }
 
 #[tauri::command]
@@ -82,8 +116,13 @@ pub async fn respond_to_exception(state: State<'_, OpenFile>, id: i64, response:
 }
 
 #[tauri::command]
-pub async fn set_conclusion(state: State<'_, OpenFile>, control_id: i64, conclusion: Conclusion, note: String) -> Reply<()> {
-    state.with(|f| f.set_conclusion(control_id, conclusion, &note))
+pub async fn record_response_declined(state: State<'_, OpenFile>, id: i64, note: String, on: NaiveDate) -> Reply<()> {
+    state.with(|f| f.record_response_declined(id, &note, on))
+}
+
+#[tauri::command]
+pub async fn set_conclusion(state: State<'_, OpenFile>, control_id: i64, input: ConclusionInput) -> Reply<()> {
+    state.with(|f| f.set_conclusion(control_id, &input))
 }
 
 #[tauri::command]

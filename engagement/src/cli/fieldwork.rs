@@ -1,0 +1,333 @@
+//! Fieldwork from the command line, so firms can script it and reviewers re-run it: results,
+//! exceptions and responses, conclusions, sign-offs, review notes, voiding a sample, requests.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use engagement::conclusion::{Conclusion, ConclusionInput};
+use engagement::request::RequestStatus;
+use engagement::signoff::SignoffRole;
+use engagement::testing::Outcome;
+use engagement::Error;
+
+use crate::{open_as, say, Who};
+
+#[derive(Args)]
+pub struct VoidArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    /// Why the sample is voided; the trail keeps it.
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
+pub struct ResultsArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    /// The CSV or XLSX holding the results.
+    #[arg(long)]
+    from: PathBuf,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
+pub struct ExceptionArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    /// The exception as the report will state it.
+    #[arg(long)]
+    description: String,
+    /// Item numbers of the live sample it covers (e.g. 2,5); by default every deviating item
+    /// not yet written up.
+    #[arg(long, value_delimiter = ',')]
+    items: Option<Vec<i64>>,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
+pub struct ResponseArgs {
+    file: PathBuf,
+    /// Exception number, as `exception` printed it.
+    #[arg(long)]
+    exception: i64,
+    /// Management's response as given; with --declined, how management declined to give one.
+    #[arg(long)]
+    text: String,
+    /// Who in management gave the response: name and title.
+    #[arg(long, required_unless_present = "declined")]
+    by: Option<String>,
+    /// When it was given (or refused); today by default.
+    #[arg(long)]
+    on: Option<chrono::NaiveDate>,
+    /// Management declined to respond.
+    #[arg(long)]
+    declined: bool,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ConclusionArg {
+    NoExceptions,
+    ExceptionsNoted,
+    NotEffective,
+    DidNotOperate,
+}
+
+#[derive(Args)]
+pub struct ConcludeArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    #[arg(long, value_enum)]
+    conclusion: ConclusionArg,
+    /// The basis for the conclusion.
+    #[arg(long, default_value = "")]
+    basis: String,
+    /// Why the control is concluded effective although its statistical sample does not support
+    /// the planned reliance.
+    #[arg(long = "override")]
+    override_reason: Option<String>,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Preparer,
+    Reviewer,
+}
+
+impl RoleArg {
+    fn role(self) -> SignoffRole {
+        match self {
+            RoleArg::Preparer => SignoffRole::Preparer,
+            RoleArg::Reviewer => SignoffRole::Reviewer,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct SignArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    #[arg(long, value_enum)]
+    role: RoleArg,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
+pub struct UnsignArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    #[arg(long, value_enum)]
+    role: RoleArg,
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Subcommand)]
+pub enum NoteCommand {
+    /// Raise a review note on a workpaper.
+    Raise {
+        file: PathBuf,
+        #[arg(long)]
+        control: String,
+        #[arg(long)]
+        text: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Respond to a review note.
+    Respond {
+        file: PathBuf,
+        /// Review note number.
+        #[arg(long)]
+        note: i64,
+        #[arg(long)]
+        text: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Clear a review note (only the reviewer who raised it).
+    Clear {
+        file: PathBuf,
+        #[arg(long)]
+        note: i64,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Open,
+    Received,
+    Closed,
+    NotNeeded,
+}
+
+#[derive(Args)]
+pub struct RequestArgs {
+    file: PathBuf,
+    /// The request's reference, e.g. PBC-3.
+    #[arg(long = "ref")]
+    reference: String,
+    #[arg(long, value_enum)]
+    status: StatusArg,
+    /// Why the request is no longer needed (required with not-needed).
+    #[arg(long)]
+    reason: Option<String>,
+    #[command(flatten)]
+    who: Who,
+}
+
+pub fn void_sample(a: VoidArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    let live = file.live_sample(control.id)?.ok_or_else(|| Error::Invalid { field: "sample".into(), message: format!("{} has no live sample", control.reference) })?;
+    file.void_sample(live.id, &a.reason)?;
+    say!("sample {} of {} voided: {}", live.id, control.reference, a.reason.trim());
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn results(a: ResultsArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    let done = file.import_results(control.id, &a.from)?;
+    let wp = file.workpaper(control.id)?;
+    say!("{}: {} new, {} changed, {} unchanged", control.reference, done.new, done.changed, done.unchanged);
+    if let Some(s) = &wp.sample {
+        say!("  {} of {} results recorded; {} item(s) deviate", s.results_recorded, s.results_expected, s.deviations);
+    }
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn exception(a: ExceptionArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    let items: Vec<i64> = match a.items {
+        Some(numbers) => numbers.into_iter().map(|n| n - 1).collect(),
+        None => {
+            let wp = file.workpaper(control.id)?;
+            let covered: Vec<i64> = wp.exceptions.iter().flat_map(|e| e.items.clone()).collect();
+            let mut deviating: Vec<i64> = wp
+                .sample
+                .iter()
+                .flat_map(|s| wp.results_of(s))
+                .filter(|r| r.outcome == Outcome::Deviation && !covered.contains(&r.position))
+                .map(|r| r.position)
+                .collect();
+            deviating.dedup();
+            deviating
+        }
+    };
+    let id = file.add_exception(control.id, &a.description, &items)?;
+    let numbers: Vec<String> = items.iter().map(|p| (p + 1).to_string()).collect();
+    say!("exception {id} on {}{}", control.reference, if numbers.is_empty() { String::new() } else { format!(" (items {})", numbers.join(", ")) });
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn response(a: ResponseArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let on = a.on.unwrap_or_else(|| chrono::Local::now().date_naive());
+    if a.declined {
+        file.record_response_declined(a.exception, &a.text, on)?;
+        say!("exception {}: management declined to respond ({on})", a.exception);
+    } else {
+        file.respond_to_exception(a.exception, &a.text, a.by.as_deref().unwrap_or_default(), on)?;
+        say!("exception {}: management's response recorded ({on})", a.exception);
+    }
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn conclude(a: ConcludeArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    let conclusion = match a.conclusion {
+        ConclusionArg::NoExceptions => Conclusion::NoExceptions,
+        ConclusionArg::ExceptionsNoted => Conclusion::ExceptionsNoted,
+        ConclusionArg::NotEffective => Conclusion::NotEffective,
+        ConclusionArg::DidNotOperate => Conclusion::DidNotOperate,
+    };
+    file.set_conclusion(control.id, &ConclusionInput { conclusion, basis: a.basis, override_reason: a.override_reason })?;
+    say!("{}: {}", control.reference, conclusion.title());
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sign(a: SignArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    file.sign(control.id, a.role.role())?;
+    say!("{} signed as {} by {}", control.reference, a.role.role().as_str(), a.who.user.trim().to_uppercase());
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn unsign(a: UnsignArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    file.withdraw_signoff(control.id, a.role.role(), &a.reason)?;
+    say!("{}: {} sign-off withdrawn", control.reference, a.role.role().as_str());
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn note(command: NoteCommand) -> Result<ExitCode, Error> {
+    match command {
+        NoteCommand::Raise { file, control, text, who } => {
+            let mut opened = open_as(&file, &who)?;
+            let control = opened.control_by_reference(&control)?;
+            let id = opened.raise_review_note(control.id, &text)?;
+            say!("review note {id} raised on {}", control.reference);
+            opened.close()?;
+        }
+        NoteCommand::Respond { file, note, text, who } => {
+            let mut opened = open_as(&file, &who)?;
+            opened.respond_to_review_note(note, &text)?;
+            say!("review note {note}: response recorded");
+            opened.close()?;
+        }
+        NoteCommand::Clear { file, note, who } => {
+            let mut opened = open_as(&file, &who)?;
+            opened.clear_review_note(note)?;
+            say!("review note {note} cleared");
+            opened.close()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn request(a: RequestArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let request = file.request_by_number(&a.reference)?;
+    let status = match a.status {
+        StatusArg::Open => RequestStatus::Open,
+        StatusArg::Received => RequestStatus::Received,
+        StatusArg::Closed => RequestStatus::Closed,
+        StatusArg::NotNeeded => RequestStatus::NotNeeded,
+    };
+    file.set_request_status(request.id, status, a.reason.as_deref())?;
+    say!("request {} is {}", request.input.number, status.word().replace('_', " "));
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,181 @@
+//! `tickmark`: the engagement file from a terminal, for scripted set-up, fieldwork, checks and
+//! exports. Every rule the window follows is the engagement crate's, so a refusal here lists
+//! exactly what the window lists. Passphrases come from the environment or a prompt, never from
+//! the command line, where other users of the machine and the shell history could read them.
+//!
+//! Exit codes: 0 done; 1 refused by a rule of the audit, or a check found a mismatch (each
+//! named); 2 anything else (a file that cannot be read, a wrong passphrase, bad input).
+
+mod fieldwork;
+mod outputs;
+mod setup;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use engagement::{EngagementFile, Error};
+
+#[derive(Parser)]
+#[command(name = "tickmark", version, about = "Tickmark engagement files from the command line")]
+#[command(after_help = "The passphrase is read from TICKMARK_PASSPHRASE, or asked for. Who you are (--as) may come from TICKMARK_USER.\n\
+Exit codes: 0 done; 1 refused by a rule of the audit (the list of what is missing follows) or a check found a mismatch; 2 any other error.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an engagement file from a JSON description (see fixtures/demo/engagement.json).
+    New(setup::NewArgs),
+    /// Show what an engagement file holds.
+    Info(setup::FileArg),
+    /// Import a client's listing (CSV or XLSX) as a control's population.
+    ImportPopulation(setup::ImportArgs),
+    /// Explain why items dated outside the period are in a population (needed before sampling).
+    ExplainPopulation(setup::ExplainArgs),
+    /// Take a population imported by mistake out of use, with a reason (until a sample is drawn from it).
+    RemovePopulation(setup::RemoveArgs),
+    /// Size and draw a control's sample (or with --plan, show the size and seed without drawing).
+    Sample(setup::SampleArgs),
+    /// Void the control's live sample, with a reason; it stays on record and counts nowhere.
+    VoidSample(fieldwork::VoidArgs),
+    /// Record test results from a CSV or XLSX: the control's sheet that `export` writes, filled
+    /// in, or a list with the columns key, attribute, outcome, note (and optionally evidence).
+    Results(fieldwork::ResultsArgs),
+    /// Write up deviations of the live sample as an exception.
+    Exception(fieldwork::ExceptionArgs),
+    /// Record management's response to an exception, or that management declined to respond.
+    Response(fieldwork::ResponseArgs),
+    /// Record the conclusion on a control.
+    Conclude(fieldwork::ConcludeArgs),
+    /// Sign a workpaper as preparer or reviewer; refused, with the list, until it may be signed.
+    Sign(fieldwork::SignArgs),
+    /// Withdraw a sign-off, with a reason.
+    Unsign(fieldwork::UnsignArgs),
+    /// Review notes: raise, respond, clear.
+    #[command(subcommand)]
+    Note(fieldwork::NoteCommand),
+    /// Set a request's status (open, received, closed, not-needed with a reason).
+    Request(fieldwork::RequestArgs),
+    /// List what stands between the file and completion, and what each workpaper still needs.
+    Blockers(setup::FileArg),
+    /// Recompute the trail's hash chain and every recorded hash; exit 1 if anything differs.
+    Verify(setup::FileArg),
+    /// Change the passphrase (the new one from TICKMARK_NEW_PASSPHRASE, or asked for).
+    Passwd(setup::FileArg),
+    /// Write an evidence file, as attached, to a path you choose.
+    ExportEvidence(outputs::ExportEvidenceArgs),
+    /// Write the draft report (PDF): cover, scope, controls, tests and results, exceptions.
+    Report(outputs::OutArgs),
+    /// Write one control's workpaper (PDF).
+    Workpaper(outputs::WorkpaperArgs),
+    /// Write the samples and test grids: an XLSX workbook, or a folder of CSV files.
+    Export(outputs::ExportArgs),
+    /// Record the documentation completion date; the file is read-only afterwards, except for
+    /// addenda. Refused, with the list of blockers, while anything is unsigned or open.
+    Complete(outputs::CompleteArgs),
+    /// Write the archive bag (BagIt, zipped) of a completed engagement.
+    Archive(outputs::OutArgs),
+    /// Check an archive bag; with TICKMARK_PASSPHRASE set, also the engagement file inside it.
+    /// Exit 1 if anything differs.
+    VerifyArchive(outputs::BagArg),
+}
+
+/// Who is making the change: the initials of a team member.
+#[derive(Args)]
+pub struct Who {
+    /// Initials of the team member doing this.
+    #[arg(long = "as", env = "TICKMARK_USER")]
+    pub user: String,
+}
+
+fn main() -> ExitCode {
+    let command = Cli::parse().command;
+    let outcome = match command {
+        Command::New(a) => setup::new(a),
+        Command::Info(a) => setup::info(a),
+        Command::ImportPopulation(a) => setup::import_population(a),
+        Command::ExplainPopulation(a) => setup::explain_population(a),
+        Command::RemovePopulation(a) => setup::remove_population(a),
+        Command::Sample(a) => setup::sample(a),
+        Command::Blockers(a) => setup::blockers(a),
+        Command::VoidSample(a) => fieldwork::void_sample(a),
+        Command::Results(a) => fieldwork::results(a),
+        Command::Exception(a) => fieldwork::exception(a),
+        Command::Response(a) => fieldwork::response(a),
+        Command::Conclude(a) => fieldwork::conclude(a),
+        Command::Sign(a) => fieldwork::sign(a),
+        Command::Unsign(a) => fieldwork::unsign(a),
+        Command::Note(a) => fieldwork::note(a),
+        Command::Request(a) => fieldwork::request(a),
+        Command::Verify(a) => outputs::verify(a),
+        Command::Passwd(a) => outputs::passwd(a),
+        Command::ExportEvidence(a) => outputs::export_evidence(a),
+        Command::Report(a) => outputs::report(a),
+        Command::Workpaper(a) => outputs::workpaper(a),
+        Command::Export(a) => outputs::export(a),
+        Command::Complete(a) => outputs::complete(a),
+        Command::Archive(a) => outputs::archive(a),
+        Command::VerifyArchive(a) => outputs::verify_archive(a),
+    };
+    let _ = std::io::stdout().flush();
+    match outcome {
+        Ok(code) => code,
+        Err(e @ Error::Refused { .. }) => {
+            eprintln!("tickmark: {}:", e.headline());
+            for line in e.missing() {
+                eprintln!("  - {line}");
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("tickmark: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints a line of output; a reader that stopped reading (`| head`) ends the command quietly.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
+/// Opens the engagement file with the passphrase from the environment or a prompt.
+pub fn open(file: &Path) -> Result<EngagementFile, Error> {
+    EngagementFile::open(file, &passphrase("TICKMARK_PASSPHRASE", "Passphrase: ")?)
+}
+
+/// Opens the engagement file to change it as `who`.
+pub fn open_as(file: &Path, who: &Who) -> Result<EngagementFile, Error> {
+    let mut opened = open(file)?;
+    opened.set_user(&who.user)?;
+    Ok(opened)
+}
+
+fn passphrase(var: &str, prompt: &str) -> Result<String, Error> {
+    match std::env::var(var) {
+        Ok(p) => Ok(p),
+        Err(_) => rpassword::prompt_password(prompt).map_err(|source| Error::Io { path: "terminal".into(), source }),
+    }
+}
+
+pub fn new_passphrase(var: &str) -> Result<String, Error> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    let first = passphrase(var, "New passphrase: ")?;
+    let again = passphrase(var, "Repeat it: ")?;
+    if first != again {
+        return Err(Error::Invalid { field: "passphrase".into(), message: "the two passphrases differ".into() });
+    }
+    Ok(first)
+}

@@ -1,0 +1,314 @@
+//! Setting an engagement up and its populations and samples: new, info, import-population,
+//! explain-population, remove-population, sample, blockers.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use engagement::population::{row_list, ColumnMapping, Findings};
+use engagement::sample::{SampleMethod, SampleRequest, SizeRequest, StratifyBy};
+use engagement::spec::EngagementSpec;
+use engagement::{EngagementFile, Error};
+
+use crate::{new_passphrase, open, open_as, say, Who};
+
+#[derive(Args)]
+pub struct FileArg {
+    pub file: PathBuf,
+}
+
+#[derive(Args)]
+pub struct NewArgs {
+    /// The engagement file to create.
+    file: PathBuf,
+    /// The JSON description of the engagement, its controls, requests and populations.
+    #[arg(long)]
+    spec: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    /// Reference of the control, e.g. CC6.2-01.
+    #[arg(long)]
+    control: String,
+    /// The listing to import.
+    #[arg(long)]
+    source: PathBuf,
+    /// Column holding each item's unique key.
+    #[arg(long)]
+    key: String,
+    /// Column holding each item's date.
+    #[arg(long)]
+    date: Option<String>,
+    /// Column holding each item's amount.
+    #[arg(long)]
+    amount: Option<String>,
+    /// Column to stratify by.
+    #[arg(long)]
+    stratum: Option<String>,
+    /// Where the listing came from: system, query, who ran it and when.
+    #[arg(long, default_value = "")]
+    description: String,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    file: PathBuf,
+    /// Population number, as `info` lists it.
+    #[arg(long)]
+    population: i64,
+    /// Why items dated outside the period are in the listing.
+    #[arg(long)]
+    text: String,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
+pub struct RemoveArgs {
+    file: PathBuf,
+    /// Population number, as `info` lists it.
+    #[arg(long)]
+    population: i64,
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
+pub struct SampleArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    /// Population number, as `info` lists it; by default the control's latest in use.
+    #[arg(long)]
+    population: Option<i64>,
+    #[arg(long, value_enum, default_value = "simple-random")]
+    method: MethodArg,
+    /// A number of items, or "table" for the firm's frequency table, or "attribute" for
+    /// statistical attribute sampling (with --confidence, --tolerable, --expected).
+    #[arg(long, default_value = "table")]
+    size: String,
+    /// Why a number of items was set by hand.
+    #[arg(long, default_value = "")]
+    reason: String,
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    #[arg(long, default_value_t = 0.05)]
+    tolerable: f64,
+    #[arg(long, default_value_t = 0.0)]
+    expected: f64,
+    #[arg(long, value_enum, default_value = "binomial")]
+    model: ModelArg,
+    /// An explicit seed (64 hex digits), recorded as chosen; by default it is derived.
+    #[arg(long)]
+    seed: Option<String>,
+    /// Why the explicit seed was chosen (required with --seed).
+    #[arg(long)]
+    seed_reason: Option<String>,
+    /// Show the size, its reasoning and the seed, and draw nothing.
+    #[arg(long)]
+    plan: bool,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MethodArg {
+    SimpleRandom,
+    Systematic,
+    Cell,
+    StratifiedColumn,
+    StratifiedMonth,
+    StratifiedQuarter,
+    MusFixed,
+    MusCell,
+}
+
+impl MethodArg {
+    fn method(self) -> SampleMethod {
+        let stratified = |by| SampleMethod::Stratified { by, counts: None };
+        match self {
+            MethodArg::SimpleRandom => SampleMethod::SimpleRandom,
+            MethodArg::Systematic => SampleMethod::Systematic,
+            MethodArg::Cell => SampleMethod::Cell,
+            MethodArg::StratifiedColumn => stratified(StratifyBy::Column),
+            MethodArg::StratifiedMonth => stratified(StratifyBy::Month),
+            MethodArg::StratifiedQuarter => stratified(StratifyBy::Quarter),
+            MethodArg::MusFixed => SampleMethod::MonetaryUnit { variant: sampling::MusVariant::Fixed },
+            MethodArg::MusCell => SampleMethod::MonetaryUnit { variant: sampling::MusVariant::Cell },
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModelArg {
+    Binomial,
+    Poisson,
+    Hypergeometric,
+}
+
+pub fn new(a: NewArgs) -> Result<ExitCode, Error> {
+    EngagementSpec::read(&a.spec)?;
+    let passphrase = new_passphrase("TICKMARK_PASSPHRASE")?;
+    let created = EngagementFile::create_from_spec(&a.file, &passphrase, &a.spec)?;
+    let overview = created.overview()?;
+    say!("created {} ({} controls)", a.file.display(), overview.controls.len());
+    created.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn info(a: FileArg) -> Result<ExitCode, Error> {
+    let file = open(&a.file)?;
+    let o = file.overview()?;
+    say!("{} — {}", o.info.client, o.info.system);
+    say!("{}", o.info.examination.describe());
+    say!("categories: {}", o.info.categories.iter().map(|c| c.title()).collect::<Vec<_>>().join(", "));
+    say!("team: {}", o.info.team.iter().map(|m| format!("{} ({})", m.name, m.initials)).collect::<Vec<_>>().join(", "));
+    say!("controls: {}", o.controls.len());
+    for p in file.populations(None)? {
+        let removed = p.removed.as_ref().map(|r| format!(" — removed: {}", r.reason)).unwrap_or_default();
+        say!("population {}: {} rows, {} [{}]{removed}", p.id, p.row_count, p.source_name, &p.fingerprint[..16]);
+    }
+    for e in file.evidence()? {
+        say!("evidence {} ({}): {} ({} bytes, SHA-256 {})", e.id, e.reference(), e.name, e.size, e.sha256);
+    }
+    say!("open requests: {}, trail entries: {}", o.open_requests, o.trail_entries);
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import_population(a: ImportArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control_id = file.control_by_reference(&a.control)?.id;
+    let mapping = ColumnMapping { key: a.key, date: a.date, amount: a.amount, stratum: a.stratum };
+    let id = file.import_population(control_id, &a.source, &mapping, &a.description, &mut |rows| {
+        eprint!("\r{rows} rows");
+        true
+    })?;
+    eprintln!();
+    let p = file.population(id)?;
+    say!("imported population {id}: {} rows from {}", p.row_count, p.source_name);
+    say!("  source SHA-256  {}", p.source_sha256);
+    say!("  fingerprint     {}", p.fingerprint);
+    print_findings(&p.findings);
+    if let Some(blocker) = p.sampling_blocker() {
+        say!("  before sampling: {blocker}");
+    }
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn explain_population(a: ExplainArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    file.explain_out_of_period(a.population, &a.text)?;
+    say!("population {}: the items outside the period are explained", a.population);
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn remove_population(a: RemoveArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    file.remove_population(a.population, &a.reason)?;
+    say!("population {} removed: {}", a.population, a.reason.trim());
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sample(a: SampleArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    let population_id = match a.population {
+        Some(id) => id,
+        None => file.populations(Some(control.id))?.into_iter().filter(|p| p.removed.is_none()).last().map(|p| p.id).ok_or_else(|| Error::Invalid {
+            field: "population".into(),
+            message: format!("{} has no population in use; import one first", control.reference),
+        })?,
+    };
+    let size = match a.size.as_str() {
+        "table" => SizeRequest::FrequencyTable,
+        "attribute" => SizeRequest::Attribute {
+            plan: sampling::AttributePlan {
+                confidence: a.confidence,
+                tolerable_rate: a.tolerable,
+                expected_rate: a.expected,
+                population: None,
+                model: match a.model {
+                    ModelArg::Binomial => sampling::Model::Binomial,
+                    ModelArg::Poisson => sampling::Model::Poisson,
+                    ModelArg::Hypergeometric => sampling::Model::Hypergeometric,
+                },
+            },
+        },
+        n => SizeRequest::Fixed {
+            n: n.parse().map_err(|_| Error::Invalid { field: "size".into(), message: format!("\"{n}\" is not a number of items, \"table\" or \"attribute\"") })?,
+            reason: a.reason,
+        },
+    };
+    let request = SampleRequest { control_id: control.id, population_id, method: a.method.method(), size, seed: a.seed, seed_reason: a.seed_reason };
+    let plan = file.plan_sample(&request)?;
+    say!("{} of {} items by {}", plan.size, plan.population_size, plan.method);
+    say!("  size            {}", plan.reasoning);
+    say!("  seed            {} ({})", plan.seed, if plan.seed_derived { "derived" } else { "explicit" });
+    if a.plan {
+        say!("plan only: nothing was drawn");
+        file.close()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id = file.draw_sample(&request)?;
+    let sample = file.sample(id)?;
+    say!("drew sample {id}: {} items from population {population_id}", sample.selection.items.len());
+    say!("  #   row    key");
+    for (position, item) in file.population_items_at(population_id, &sample.selection.items)?.iter().enumerate() {
+        say!("  {:<3} {:<6} {}", position + 1, item.row, item.key);
+    }
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What stands before completion, then each workpaper's own list; exit 1 while anything does.
+pub fn blockers(a: FileArg) -> Result<ExitCode, Error> {
+    let file = open(&a.file)?;
+    let blockers = file.completion_blockers()?;
+    for control in file.controls()? {
+        let wp = file.workpaper(control.id)?;
+        if !wp.preparer_missing.is_empty() {
+            say!("{} before the preparer signs:", control.reference);
+            for m in &wp.preparer_missing {
+                say!("  - {m}");
+            }
+        }
+    }
+    if blockers.is_empty() {
+        say!("nothing stands before completion");
+    } else {
+        say!("before completion ({}):", blockers.len());
+        for b in &blockers {
+            say!("  - {b}");
+        }
+    }
+    file.close()?;
+    Ok(if blockers.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn print_findings(f: &Findings) {
+    if f.blank_keys.is_empty() && f.duplicate_keys.is_empty() && f.outside_period.is_empty() && f.undated.is_empty() {
+        say!("  completeness    no blank or duplicate keys; every dated item is within the period");
+    }
+    if !f.blank_keys.is_empty() {
+        say!("  blank keys      {} (rows {})", f.blank_keys.len(), row_list(&f.blank_keys));
+    }
+    if !f.duplicate_keys.is_empty() {
+        say!("  duplicate keys  {} ({})", f.duplicate_keys.len(), f.duplicate_keys.iter().take(20).cloned().collect::<Vec<_>>().join(", "));
+    }
+    if !f.outside_period.is_empty() {
+        say!("  outside period  {} (rows {})", f.outside_period.len(), row_list(&f.outside_period));
+    }
+    if !f.undated.is_empty() {
+        say!("  no date         {} (rows {})", f.undated.len(), row_list(&f.undated));
+    }
+}

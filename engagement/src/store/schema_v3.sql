@@ -1,0 +1,47 @@
+-- Version 3: a signature means the work was done.
+-- Columns added to tracked tables have defaults (mostly NULL): rows the trail recorded before
+-- this version are verified against those defaults until a change records them whole.
+
+-- One live sample per control: another is drawn only once the live one is voided, with a reason.
+ALTER TABLE sample ADD COLUMN voided_at TEXT;
+ALTER TABLE sample ADD COLUMN voided_by TEXT;
+ALTER TABLE sample ADD COLUMN void_reason TEXT;
+
+-- A population imported by mistake is removed with a reason (kept, so the trail and any voided
+-- sample drawn from it still make sense); out-of-period items are explained before sampling.
+ALTER TABLE population ADD COLUMN removed_at TEXT;
+ALTER TABLE population ADD COLUMN removed_by TEXT;
+ALTER TABLE population ADD COLUMN removed_reason TEXT;
+ALTER TABLE population ADD COLUMN out_of_period_note TEXT;
+
+-- The row a spreadsheet shows for the item (the header is row 1); NULL for rows imported before
+-- this version, whose row is their index + 2.
+ALTER TABLE population_row ADD COLUMN source_row INTEGER;
+
+-- Concluding "effective" although a statistical sample's upper deviation limit exceeds the
+-- tolerable rate needs the auditor's written reason.
+ALTER TABLE control ADD COLUMN conclusion_override TEXT;
+
+-- A request no longer needed is closed with its reason.
+ALTER TABLE request ADD COLUMN status_reason TEXT;
+
+-- Evidence index numbers (EV-n); NULL for files attached before this version, numbered by id.
+ALTER TABLE evidence ADD COLUMN number INTEGER;
+
+-- Evidence a grid cell refers to (a JSON array of evidence ids).
+ALTER TABLE test_result ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+
+-- The sample whose deviations an exception writes up (NULL: not from a sample, or recorded
+-- before this version); management may decline to respond, which is recorded as such.
+ALTER TABLE exception ADD COLUMN sample_id INTEGER REFERENCES sample(id);
+ALTER TABLE exception ADD COLUMN response_declined INTEGER NOT NULL DEFAULT 0;
+
+-- What a signer saw: the SHA-256 of the workpaper's content when signing (NULL before this
+-- version), so a later change shows the sign-off as "changed since signed".
+ALTER TABLE signoff ADD COLUMN content_hash TEXT;
+
+-- The population columns the auditor shows beside the attributes in the test grid.
+CREATE TABLE grid_view (
+    id      INTEGER PRIMARY KEY REFERENCES control(id),
+    columns TEXT NOT NULL
+);

@@ -1,0 +1,185 @@
+//! A control's fieldwork done headless with `tickmark`, as a firm scripts it and a reviewer
+//! re-runs it: the sample, the grid exported to Excel, filled in by a library outside the project
+//! (openpyxl) and brought back, the exception and management's response, the conclusion,
+//! sign-offs, a review note, requests and completion. Every refusal exits 1 and lists what is
+//! missing, as the window does; a malformed sheet is refused with its row and column, and
+//! nothing of it is stored.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use engagement::testing::Outcome;
+use engagement::EngagementFile;
+use tickmark_tests::app::{binary, workspace};
+
+const PASSPHRASE: &str = "scripted fieldwork passphrase";
+
+fn run(args: &[&str], user: &str) -> Output {
+    Command::new(binary("tickmark")).args(args).env("TICKMARK_PASSPHRASE", PASSPHRASE).env("TICKMARK_USER", user).output().expect("tickmark runs")
+}
+
+fn ok(args: &[&str], user: &str) -> String {
+    let out = run(args, user);
+    assert!(out.status.success(), "tickmark {args:?}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A refusal: exit 1 and the list on standard error.
+fn refused(args: &[&str], user: &str) -> String {
+    let out = run(args, user);
+    assert_eq!(out.status.code(), Some(1), "tickmark {args:?} should be refused: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// One control tested weekly (5 items, two attributes) over the demo's change tickets, and the
+/// management representation letter outstanding.
+fn engagement(dir: &Path) -> PathBuf {
+    let spec = serde_json::json!({
+        "client": "Northwind Payroll, Inc.",
+        "system": "Payroll platform",
+        "examination": {"kind": "type2", "period_start": "2025-10-01", "period_end": "2026-09-30"},
+        "categories": ["security"],
+        "team": [{"name": "Dana Whitfield", "initials": "DW", "role": "senior"}, {"name": "Joaquín Ibáñez", "initials": "JI", "role": "manager"}],
+        "controls": [{
+            "reference": "CC8.1-01", "description": "Changes are approved before deployment by someone other than the developer.",
+            "criteria": ["CC8.1"], "frequency": "weekly", "nature": "manual", "owner": "Head of Engineering",
+            "attributes": [{"label": "A", "question": "Approved before deployment?"}, {"label": "B", "question": "Approver is not the developer?"}]
+        }],
+        "requests": [{"number": "PBC-1", "title": "Management representation letter", "control": null, "requested_on": "2026-10-01", "due_on": null, "status": "open"}],
+        "populations": [{
+            "control": "CC8.1-01", "file": workspace().join("fixtures/demo/populations/change_tickets.csv"),
+            "description": "ServiceNow change report", "key_column": "change_id", "date_column": "deployed_on", "amount_column": null
+        }]
+    });
+    let spec_path = dir.join("spec.json");
+    std::fs::write(&spec_path, serde_json::to_vec_pretty(&spec).unwrap()).unwrap();
+    let file = dir.join("scripted.tickmark");
+    ok(&["new", file.to_str().unwrap(), "--spec", spec_path.to_str().unwrap()], "DW");
+    file
+}
+
+/// Exports the workbook and has openpyxl fill control CC8.1-01's sheet in `mode`.
+fn filled(dir: &Path, file: &Path, mode: &str) -> (PathBuf, serde_json::Value) {
+    let exported = dir.join(format!("export-{mode}.xlsx"));
+    ok(&["export", file.to_str().unwrap(), "--xlsx", exported.to_str().unwrap()], "DW");
+    let target = dir.join(format!("filled-{mode}.xlsx"));
+    let out = Command::new("python3")
+        .arg(workspace().join("tests/xlsx/fill_results.py"))
+        .args([exported.to_str().unwrap(), target.to_str().unwrap(), "CC8.1-01", mode])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "fill_results.py: {}", String::from_utf8_lossy(&out.stderr));
+    (target, serde_json::from_slice(&out.stdout).unwrap())
+}
+
+fn trail_len(file: &Path) -> usize {
+    let opened = EngagementFile::open(file, PASSPHRASE).unwrap();
+    let n = opened.trail(None).unwrap().len();
+    opened.close().unwrap();
+    n
+}
+
+#[test]
+fn a_control_is_tested_in_excel_concluded_and_signed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = engagement(dir.path());
+    let f = file.to_str().unwrap();
+
+    let plan = ok(&["sample", f, "--control", "CC8.1-01", "--plan"], "DW");
+    assert!(plan.contains("5 of 1465 items") && plan.contains("nothing was drawn"), "{plan}");
+    let drawn = ok(&["sample", f, "--control", "CC8.1-01"], "DW");
+    assert!(drawn.contains("drew sample"), "{drawn}");
+    let again = refused(&["sample", f, "--control", "CC8.1-01"], "DW");
+    assert!(again.contains("is the control's live sample: void it first, with a reason"), "{again}");
+
+    let before_signing = refused(&["sign", f, "--control", "CC8.1-01", "--role", "preparer"], "DW");
+    assert!(before_signing.contains("signing CC8.1-01 as preparer is refused until 2 things are done"), "{before_signing}");
+    assert!(before_signing.contains("  - 10 of 10 results of sample") && before_signing.contains("  - no conclusion is recorded"), "{before_signing}");
+
+    // Malformed sheets are refused with their row and column, and store nothing.
+    let trail = trail_len(&file);
+    for (mode, row, column) in [("unknown_item", "row 16", "column \"Key\""), ("bad_outcome", "row 17", "column \"A: Approved before deployment?\""), ("unknown_attr", "row 3", "column \"attribute\"")] {
+        let (sheet, _) = filled(dir.path(), &file, mode);
+        let out = run(&["results", f, "--control", "CC8.1-01", "--from", sheet.to_str().unwrap()], "DW");
+        let message = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{mode}: {message}");
+        assert!(message.contains(&format!("filled-{mode}.xlsx, {row}, {column}")), "{mode}: the error names the file, row and column: {message}");
+        assert_eq!(trail_len(&file), trail, "{mode}: nothing was stored");
+    }
+
+    // The sheet filled in Excel comes back exactly.
+    let (sheet, written) = filled(dir.path(), &file, "fill");
+    let imported = ok(&["results", f, "--control", "CC8.1-01", "--from", sheet.to_str().unwrap()], "DW");
+    assert!(imported.contains("10 new, 0 changed, 0 unchanged") && imported.contains("10 of 10 results recorded; 1 item(s) deviate"), "{imported}");
+    let opened = EngagementFile::open(&file, PASSPHRASE).unwrap();
+    let wp = opened.workpaper(opened.control_by_reference("CC8.1-01").unwrap().id).unwrap();
+    let labels: std::collections::HashMap<i64, &str> = wp.control.attributes.iter().map(|a| (a.id, a.label.as_str())).collect();
+    let mut held = serde_json::Map::new();
+    for r in &wp.results {
+        let mark = match r.outcome {
+            Outcome::Pass => "✓",
+            Outcome::Deviation => "X",
+            Outcome::NotApplicable => "N/A",
+        };
+        held.insert(format!("{}:{}", r.position + 1, labels[&r.attribute_id]), serde_json::json!([mark, r.note]));
+    }
+    assert_eq!(serde_json::Value::Object(held), written, "the grid holds exactly what was written in the sheet");
+    opened.close().unwrap();
+    let same = ok(&["results", f, "--control", "CC8.1-01", "--from", sheet.to_str().unwrap()], "DW");
+    assert!(same.contains("0 new, 0 changed, 10 unchanged"), "{same}");
+
+    // Exception, response, conclusion and sign-offs.
+    let exception = ok(&["exception", f, "--control", "CC8.1-01", "--description", "For 1 of 5 changes sampled, approval followed deployment."], "DW");
+    assert!(exception.contains("(items 2)"), "the deviating item is taken by default: {exception}");
+    let id = exception.split_whitespace().nth(1).unwrap();
+    ok(&["response", f, "--exception", id, "--text", "An urgent fix; the pipeline now blocks it.", "--by", "Hyun-woo Seo, CTO", "--on", "2026-10-20"], "DW");
+    let wrong = refused(&["conclude", f, "--control", "CC8.1-01", "--conclusion", "no-exceptions"], "DW");
+    assert!(wrong.contains("deviate: the conclusion cannot be \"no exceptions noted\""), "{wrong}");
+    ok(&["conclude", f, "--control", "CC8.1-01", "--conclusion", "exceptions-noted", "--basis", "One urgent fix; otherwise approved."], "DW");
+    ok(&["sign", f, "--control", "CC8.1-01", "--role", "preparer"], "DW");
+    let note = ok(&["note", "raise", f, "--control", "CC8.1-01", "--text", "Agree item 2 to the CAB minutes."], "JI");
+    let note_id = note.split_whitespace().nth(2).unwrap();
+    let open_note = refused(&["sign", f, "--control", "CC8.1-01", "--role", "reviewer"], "JI");
+    assert!(open_note.contains(&format!("review note {note_id} raised by JI is open")), "{open_note}");
+    ok(&["note", "respond", f, "--note", note_id, "--text", "Agreed: CAB approved it retrospectively."], "DW");
+    ok(&["note", "clear", f, "--note", note_id], "JI");
+    ok(&["sign", f, "--control", "CC8.1-01", "--role", "reviewer"], "JI");
+
+    // Completion waits for the request; not needed takes a reason.
+    let blocked = refused(&["complete", f, "--on", "2026-11-15"], "JI");
+    assert!(blocked.contains("request PBC-1 (\"Management representation letter\") is open"), "{blocked}");
+    let out = run(&["request", f, "--ref", "PBC-1", "--status", "not-needed"], "JI");
+    assert_eq!(out.status.code(), Some(2), "a reason is required");
+    ok(&["request", f, "--ref", "PBC-1", "--status", "closed"], "JI");
+    ok(&["complete", f, "--on", "2026-11-15"], "JI");
+    ok(&["verify", f], "JI");
+}
+
+#[test]
+fn a_sample_is_voided_with_a_reason_and_drawn_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = engagement(dir.path());
+    let f = file.to_str().unwrap();
+    ok(&["sample", f, "--control", "CC8.1-01"], "DW");
+    let out = run(&["void-sample", f, "--control", "CC8.1-01", "--reason", " "], "DW");
+    assert_eq!(out.status.code(), Some(2), "a reason is required");
+    ok(&["void-sample", f, "--control", "CC8.1-01", "--reason", "Listing replaced by the complete report"], "DW");
+    let seed = run(&["sample", f, "--control", "CC8.1-01", "--seed", &"ab".repeat(32)], "DW");
+    assert!(String::from_utf8_lossy(&seed.stderr).contains("say why this seed was chosen"), "an explicit seed needs a reason");
+    ok(&["sample", f, "--control", "CC8.1-01", "--seed", &"ab".repeat(32), "--seed-reason", "Seed agreed with the client's internal audit"], "DW");
+    let opened = EngagementFile::open(&file, PASSPHRASE).unwrap();
+    let wp = opened.workpaper(opened.control_by_reference("CC8.1-01").unwrap().id).unwrap();
+    assert_eq!(wp.voided_samples.len(), 1);
+    assert_eq!(wp.sample.unwrap().seed_reason.as_deref(), Some("Seed agreed with the client's internal audit"));
+    assert!(opened.verify().unwrap().is_intact());
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = engagement(dir.path());
+    let script = format!("'{}' verify '{}' | head -1", binary("tickmark").display(), file.display());
+    let out = Command::new("bash").args(["-o", "pipefail", "-c", &script]).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
