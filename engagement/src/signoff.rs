@@ -113,7 +113,17 @@ fn changes_after(conn: &Connection, control_id: i64, after_seq: i64) -> Result<V
         };
         if ours {
             let when = at.get(..16).unwrap_or(&at).replace('T', " ");
-            changes.push(format!("{when} {actor}: {action} {} {entity_id}", entity.replace('_', " ")));
+            let what = match entity.as_str() {
+                "test_result" => {
+                    let label: Option<String> = conn
+                        .query_row("SELECT label FROM attribute WHERE id = ?1", [state["attribute_id"].as_i64().unwrap_or_default()], |r| r.get(0))
+                        .optional()?;
+                    format!("the result of item {}, attribute {}", state["position"].as_i64().unwrap_or_default() + 1, label.unwrap_or_default())
+                }
+                "control" => "the control".to_owned(),
+                other => format!("{} {entity_id}", other.replace('_', " ")),
+            };
+            changes.push(format!("{when} {actor}: {action} {what}"));
         }
     }
     Ok(changes)

@@ -121,7 +121,7 @@ fn a_change_after_signing_shows_who_changed_what_until_signed_again() {
     let wp = file.workpaper(t.control).unwrap();
     let changed = wp.preparer.as_ref().unwrap().changed_since.as_ref().expect("marked changed since signed");
     assert_eq!(changed.changes.len(), 1, "{:?}", changed.changes);
-    assert!(changed.changes[0].ends_with("JI: edit test result 2"), "who and what: {:?}", changed.changes);
+    assert!(changed.changes[0].ends_with("JI: edit the result of item 1, attribute B"), "who and what: {:?}", changed.changes);
     let progress = &file.overview().unwrap().controls[0];
     assert!(progress.preparer_changed);
     assert!(file.overview().unwrap().open_items[0].text.contains("changed since DW signed as preparer"));

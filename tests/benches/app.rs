@@ -44,7 +44,9 @@ const box = document.querySelector(css);
 box.scrollIntoView({ block: "nearest" });
 const start = performance.now();
 box.scrollTop = y;
-const top = Math.floor(box.scrollTop / 24) + 1, bottom = Math.ceil((box.scrollTop + box.clientHeight) / 24);
+// Rows are numbered as the listing's spreadsheet rows (the first item is row 2), under a header
+// row held at the top of the view.
+const top = Math.floor(box.scrollTop / 24) + 2, bottom = Math.ceil((box.scrollTop + box.clientHeight) / 24);
 const shown = (n) => [...box.querySelectorAll("tr")].some((tr) => tr.cells[0].textContent === String(n));
 const check = () => (shown(top) && shown(bottom) && !box.querySelector(".muted") ? done(performance.now() - start) : requestAnimationFrame(check));
 requestAnimationFrame(check);
@@ -73,11 +75,17 @@ const [rows, done] = arguments;
 const box = document.createElement("div");
 box.id = "floor";
 box.style.cssText = "position: relative; height: 320px; overflow: auto";
+const head = document.createElement("table");
+head.style.cssText = "position: sticky; top: 0; z-index: 2; background: #eee";
+const th = head.createTHead().insertRow();
+th.style.height = "24px";
+th.insertCell().textContent = "Row";
+th.insertCell().textContent = "key";
 const spacer = document.createElement("div");
 spacer.style.height = `${rows * 24}px`;
 const table = document.createElement("table");
-table.style.cssText = "position: absolute; top: 0; left: 0";
-box.append(spacer, table);
+table.style.cssText = "position: absolute; top: 24px; left: 0";
+box.append(head, spacer, table);
 document.body.append(box);
 const draw = () => {
   const first = Math.max(0, Math.floor(box.scrollTop / 24) - 10);
@@ -87,7 +95,7 @@ const draw = () => {
   for (let n = first + 1; n <= last; n++) {
     const tr = table.insertRow();
     tr.style.height = "24px";
-    tr.insertCell().textContent = n;
+    tr.insertCell().textContent = n + 1;
     tr.insertCell().textContent = `ITM${n}`;
   }
 };

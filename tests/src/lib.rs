@@ -2,5 +2,6 @@
 //! WebKitWebDriver, and a small W3C WebDriver client over one kept-alive connection.
 
 pub mod app;
+pub mod engagements;
 pub mod flows;
 pub mod webdriver;

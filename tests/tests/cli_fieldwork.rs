@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 use engagement::testing::Outcome;
 use engagement::EngagementFile;
 use tickmark_tests::app::{binary, workspace};
+use tickmark_tests::engagements;
 
 const PASSPHRASE: &str = "scripted fieldwork passphrase";
 
@@ -31,30 +32,10 @@ fn refused(args: &[&str], user: &str) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// One control tested weekly (5 items, two attributes) over the demo's change tickets, and the
-/// management representation letter outstanding.
+/// The one-control engagement, made with `tickmark new`.
 fn engagement(dir: &Path) -> PathBuf {
-    let spec = serde_json::json!({
-        "client": "Northwind Payroll, Inc.",
-        "system": "Payroll platform",
-        "examination": {"kind": "type2", "period_start": "2025-10-01", "period_end": "2026-09-30"},
-        "categories": ["security"],
-        "team": [{"name": "Dana Whitfield", "initials": "DW", "role": "senior"}, {"name": "Joaquín Ibáñez", "initials": "JI", "role": "manager"}],
-        "controls": [{
-            "reference": "CC8.1-01", "description": "Changes are approved before deployment by someone other than the developer.",
-            "criteria": ["CC8.1"], "frequency": "weekly", "nature": "manual", "owner": "Head of Engineering",
-            "attributes": [{"label": "A", "question": "Approved before deployment?"}, {"label": "B", "question": "Approver is not the developer?"}]
-        }],
-        "requests": [{"number": "PBC-1", "title": "Management representation letter", "control": null, "requested_on": "2026-10-01", "due_on": null, "status": "open"}],
-        "populations": [{
-            "control": "CC8.1-01", "file": workspace().join("fixtures/demo/populations/change_tickets.csv"),
-            "description": "ServiceNow change report", "key_column": "change_id", "date_column": "deployed_on", "amount_column": null
-        }]
-    });
-    let spec_path = dir.join("spec.json");
-    std::fs::write(&spec_path, serde_json::to_vec_pretty(&spec).unwrap()).unwrap();
     let file = dir.join("scripted.tickmark");
-    ok(&["new", file.to_str().unwrap(), "--spec", spec_path.to_str().unwrap()], "DW");
+    ok(&["new", file.to_str().unwrap(), "--spec", engagements::one_control(dir).to_str().unwrap()], "DW");
     file
 }
 

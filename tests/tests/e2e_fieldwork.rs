@@ -90,7 +90,11 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     let findings = ui.text(&ui.find("[data-testid=population-findings]").unwrap()).unwrap();
     assert!(findings.contains("no blank or duplicate keys"), "{findings}");
 
-    // The sample, sized by the firm's table for a weekly control, drawn from a derived seed.
+    // The sample, sized by the firm's table for a weekly control and shown before it is drawn,
+    // from a derived seed.
+    click(ui, "plan-sample");
+    let plan = ui.wait_text("[data-testid=sample-plan]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(plan.contains("5 of 1,465 items") && plan.contains("weekly control"), "the size and its reasoning before the draw: {plan}");
     click(ui, "draw-sample");
     ui.wait_text("[data-testid=sample-size]", WAIT, |t| t.starts_with("5 of 1,465")).unwrap();
     let seed = ui.text(&ui.find("[data-testid=sample-seed]").unwrap()).unwrap();
@@ -134,6 +138,7 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     choose(ui, "conclusion", "exceptions_noted");
     fill(ui, "conclusion-note", "One deviation; the remaining items were approved before deployment.");
     click(ui, "save-conclusion");
+    ui.wait_text("[data-testid=conclusion-recorded]", WAIT, |t| t.starts_with("Recorded: Exceptions noted")).unwrap();
 
     // Sign-offs: the preparer, then a different person as reviewer; the workpaper locks.
     click(ui, "sign-preparer");
@@ -198,6 +203,9 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("CC8.1-01") && text.contains("deployed the day before it was approved"), "the report names the control and its exception: {text}");
     click(ui, "complete");
+    let confirm = ui.wait_text("[data-testid=confirm-complete]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(confirm.contains("read-only") && confirm.contains("addendum"), "the window says what completion does: {confirm}");
+    click(ui, "complete-confirm");
     ui.wait_text("[data-testid=completed]", WAIT, |t| t.contains("read-only")).unwrap();
     let archive = dir.path().join("archive.zip");
     fill(ui, "archive-path", archive.to_str().unwrap());
@@ -259,6 +267,7 @@ fn hostile_cells_in_a_population_are_shown_as_text_and_run_nothing() {
     choose(ui, "map-key", "id");
     click(ui, "population-import");
     ui.wait_text("[data-testid=population-rows]", WAIT, |t| !t.is_empty()).unwrap();
+    click(ui, "plan-sample");
     click(ui, "draw-sample");
     ui.wait_for("[data-testid=test-grid]", WAIT).unwrap();
     assert_eq!(ui.alert_text(), None, "no alert was raised");

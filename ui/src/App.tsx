@@ -16,7 +16,7 @@ export function App() {
         setStartup(s);
         if (s.overview) setOverview(s.overview);
       })
-      .catch((e) => setStartup({ path: null, overview: null, error: { code: "internal", message: errorMessage(e) } }));
+      .catch((e) => setStartup({ path: null, overview: null, error: { code: "internal", message: errorMessage(e), details: [] } }));
   }, []);
 
   if (!startup) return null;

@@ -3,7 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   ColumnMapping,
   CommandError,
-  Conclusion,
+  ConclusionInput,
   Control,
   ControlInput,
   Criterion,
@@ -18,6 +18,8 @@ import type {
   Request,
   RequestInput,
   RequestStatus,
+  ResultsImported,
+  SamplePlan,
   SampleRequest,
   SignoffRole,
   Startup,
@@ -83,14 +85,21 @@ export const api = {
   cancelWork: () => invoke<null>("cancel_work"),
   populationItems: (populationId: number, offset: number, limit: number) =>
     invoke<PopulationItem[]>("population_items", { populationId, offset, limit }),
+  removePopulation: (populationId: number, reason: string) => invoke<null>("remove_population", { populationId, reason }),
+  explainOutOfPeriod: (populationId: number, explanation: string) => invoke<null>("explain_out_of_period", { populationId, explanation }),
+  /** The size, its reasoning and the seed a draw would use, shown before the draw is committed. */
+  planSample: (request: SampleRequest) => invoke<SamplePlan>("plan_sample", { request }),
   drawSample: (request: SampleRequest) => invoke<number>("draw_sample", { request }),
+  voidSample: (sampleId: number, reason: string) => invoke<null>("void_sample", { sampleId, reason }),
+  setGridColumns: (controlId: number, columns: string[]) => invoke<null>("set_grid_columns", { controlId, columns }),
+  importResults: (controlId: number, path: string) => invoke<ResultsImported>("import_results", { controlId, path }),
   recordResult: (result: TestResult) => invoke<null>("record_result", { result }),
   addException: (controlId: number, description: string, items: number[]) =>
     invoke<number>("add_exception", { controlId, description, items }),
   respondToException: (id: number, response: string, by: string, on: string) =>
     invoke<null>("respond_to_exception", { id, response, by, on }),
-  setConclusion: (controlId: number, conclusion: Conclusion, note: string) =>
-    invoke<null>("set_conclusion", { controlId, conclusion, note }),
+  recordResponseDeclined: (id: number, note: string, on: string) => invoke<null>("record_response_declined", { id, note, on }),
+  setConclusion: (controlId: number, input: ConclusionInput) => invoke<null>("set_conclusion", { controlId, input }),
   sign: (controlId: number, role: SignoffRole) => invoke<null>("sign", { controlId, role }),
   withdrawSignoff: (controlId: number, role: SignoffRole, reason: string) =>
     invoke<null>("withdraw_signoff", { controlId, role, reason }),
@@ -99,7 +108,7 @@ export const api = {
   clearReviewNote: (id: number) => invoke<null>("clear_review_note", { id }),
   requests: () => invoke<Request[]>("requests"),
   addRequest: (input: RequestInput) => invoke<number>("add_request", { input }),
-  setRequestStatus: (id: number, status: RequestStatus) => invoke<null>("set_request_status", { id, status }),
+  setRequestStatus: (id: number, status: RequestStatus, reason: string | null) => invoke<null>("set_request_status", { id, status, reason }),
   evidence: () => invoke<Evidence[]>("evidence"),
   attachEvidence: (path: string, requestId: number | null, controlId: number | null, receivedOn: string, onProgress: (bytes: number) => void) =>
     invoke<number>("attach_evidence", { path, requestId, controlId, receivedOn, progress: progressChannel(onProgress) }),
@@ -124,4 +133,9 @@ export function isCommandError(e: unknown): e is CommandError {
 export function errorMessage(e: unknown): string {
   if (isCommandError(e)) return e.message;
   return `Unexpected error: ${String(e)}`;
+}
+
+/** What a refusal lists as still to be done, one line each. */
+export function errorDetails(e: unknown): string[] {
+  return isCommandError(e) ? e.details : [];
 }

@@ -14,15 +14,31 @@ export type EngagementInfo = { id: string, client: string, system: string, exami
 
 export type Criterion = { id: string, title: string, category: Category, };
 
-export type ControlProgress = { id: number, reference: string, description: string, criteria: Array<string>, walkthroughs: number, populations: number, samples: number, 
+export type ControlProgress = { id: number, reference: string, description: string, criteria: Array<string>, walkthroughs: number, 
 /**
- * Results recorded against (sample items × attributes) of the control's samples.
+ * Populations in use (not removed).
  */
-results_recorded: number, results_expected: number, exceptions: number, 
+populations: number, 
 /**
- * Exceptions that have no management response yet.
+ * Items of the live sample; voided samples count nowhere.
  */
-exceptions_unanswered: number, concluded: boolean, preparer: string | null, reviewer: string | null, open_review_notes: number, };
+sample_items: number, 
+/**
+ * Results recorded against (items × attributes) of the live sample.
+ */
+results_recorded: number, results_expected: number, 
+/**
+ * Exceptions that count (not on a voided sample).
+ */
+exceptions: number, 
+/**
+ * Of those, exceptions with no management response (nor a recorded refusal) yet.
+ */
+exceptions_unanswered: number, conclusion: Conclusion | null, preparer: string | null, reviewer: string | null, 
+/**
+ * The work changed after the preparer's (reviewer's) sign-off.
+ */
+preparer_changed: boolean, reviewer_changed: boolean, open_review_notes: number, };
 
 export type Overview = { path: string, user: string | null, info: EngagementInfo, controls: Array<ControlProgress>, 
 /**
@@ -68,15 +84,38 @@ evidence: Array<number>, };
 
 export type ColumnMapping = { key: string, date: string | null, amount: string | null, stratum: string | null, };
 
-export type Findings = { blank_keys: Array<number>, duplicate_keys: Array<string>, outside_period: Array<number>, };
+export type Findings = { blank_keys: Array<number>, duplicate_keys: Array<string>, outside_period: Array<number>, 
+/**
+ * Rows whose date cell is empty, where a date column is mapped: they cannot be placed in
+ * the period. Absent from findings recorded before it was checked.
+ */
+undated?: Array<number>, };
+
+export type Removal = { at: string, by: string, reason: string, };
 
 export type Population = { id: number, control_id: number, description: string, source_name: string, source_sha256: string, columns: Array<string>, mapping: ColumnMapping, row_count: number, date_min: string | null, date_max: string | null, findings: Findings, 
 /**
  * SHA-256 over the imported rows: the population's fingerprint, from which seeds derive.
  */
-fingerprint: string, imported_at: string, };
+fingerprint: string, imported_at: string, 
+/**
+ * Items dated within the period, where a date column is mapped.
+ */
+in_period: number | null, 
+/**
+ * Why items dated outside the period are in the listing, once the auditor has said.
+ */
+out_of_period_note: string | null, 
+/**
+ * Set once the population was removed: it stays on record but is no longer sampled.
+ */
+removed: Removal | null, };
 
-export type PopulationItem = { index: number, key: string, date: string | null, amount_cents: number | null, stratum: string | null, fields: Array<string>, };
+export type PopulationItem = { index: number, 
+/**
+ * The row a spreadsheet shows for the item in the client's listing (the header is row 1).
+ */
+row: number, key: string, date: string | null, amount_cents: number | null, stratum: string | null, fields: Array<string>, };
 
 export type ListingPreview = { file: string, header: Array<string>, rows: Array<Array<string>>, };
 
@@ -90,7 +129,15 @@ export type SampleRequest = { control_id: number, population_id: number, method:
 /**
  * An explicit seed in hex, recorded as chosen; by default the seed is derived.
  */
-seed: string | null, };
+seed: string | null, 
+/**
+ * Why an explicit seed was chosen: required with one, since a reviewer will ask.
+ */
+seed_reason: string | null, };
+
+export type SamplePlan = { size: number, population_size: number, reasoning: string, method: string, seed: string, seed_derived: boolean, };
+
+export type Voiding = { at: string, by: string, reason: string, };
 
 export type Outcome = "pass" | "deviation" | "not_applicable";
 
@@ -100,15 +147,36 @@ export type TestResult = { sample_id: number,
 /**
  * Position of the item in the sample's selection order (0-based).
  */
-position: number, attribute_id: number, outcome: Outcome, tickmark: string | null, note: string | null, };
+position: number, attribute_id: number, outcome: Outcome, tickmark: string | null, note: string | null, 
+/**
+ * Evidence files (by id, shown as EV-n) the result rests on.
+ */
+evidence: Array<number>, };
 
-export type Conclusion = "no_exceptions" | "exceptions_noted" | "not_effective";
+export type Conclusion = "no_exceptions" | "exceptions_noted" | "not_effective" | "did_not_operate";
 
-export type Exception = { id: number, control_id: number, description: string, 
+export type ConclusionInput = { conclusion: Conclusion, basis: string, override_reason: string | null, };
+
+export type Exception = { id: number, control_id: number, 
+/**
+ * The sample whose deviations it writes up; none for an exception found another way.
+ */
+sample_id: number | null, 
+/**
+ * True when that sample was voided: the exception then counts nowhere, like its sample.
+ */
+on_voided_sample: boolean, description: string, 
 /**
  * Sample positions the exception covers.
  */
-items: Array<number>, management_response: string | null, response_by: string | null, response_on: string | null, };
+items: Array<number>, 
+/**
+ * Management's response as given or, when management declined to respond, the auditor's
+ * record of that.
+ */
+management_response: string | null, response_by: string | null, response_on: string | null, response_declined: boolean, };
+
+export type ResultsImported = { new: number, changed: number, unchanged: number, };
 
 export type SignoffRole = "preparer" | "reviewer";
 
@@ -116,25 +184,74 @@ export type Signoff = { id: number, role: SignoffRole, initials: string, signed_
 /**
  * The trail's head when signing: what exactly the signer vouched for.
  */
-chain_head: string, };
+chain_head: string, 
+/**
+ * Set when the work changed after this signature: it no longer covers the workpaper as
+ * it stands.
+ */
+changed_since: ChangedSince | null, };
+
+export type ChangedSince = { changes: Array<string>, };
 
 export type ReviewNote = { id: number, control_id: number, raised_by: string, raised_at: string, text: string, response: string | null, responded_by: string | null, responded_at: string | null, cleared_by: string | null, cleared_at: string | null, };
 
-export type SampleItem = { position: number, index: number, key: string, date: string | null, fields: Array<string>, };
+export type SampleItem = { position: number, index: number, 
+/**
+ * The item's row in the client's listing, as a spreadsheet shows it.
+ */
+row: number, key: string, date: string | null, fields: Array<string>, };
 
 export type MonthCount = { month: string, population: number, sample: number, };
 
-export type SampleView = { id: number, population_id: number, method: string, seed: string, seed_derived: boolean, population_size: number, fingerprint: string, reasoning: string, drawn_at: string, columns: Array<string>, items: Array<SampleItem>, spread: Array<MonthCount>, 
+export type SampleView = { id: number, population_id: number, method: string, seed: string, seed_derived: boolean, 
+/**
+ * Why an explicit seed was chosen.
+ */
+seed_reason: string | null, population_size: number, fingerprint: string, reasoning: string, drawn_at: string, columns: Array<string>, items: Array<SampleItem>, spread: Array<MonthCount>, 
 /**
  * Items with at least one deviation.
  */
 deviations: number, 
 /**
- * The statistical evaluation in words, where the size was planned statistically.
+ * Cells of the grid (items × attributes) with a result, and in all.
  */
-evaluation: string | null, };
+results_recorded: number, results_expected: number, 
+/**
+ * The statistical evaluation in words, where the size was planned statistically, once
+ * every result is recorded: before that it would speak of work not done.
+ */
+evaluation: string | null, 
+/**
+ * Whether that evaluation supports the planned reliance.
+ */
+supports_reliance: boolean | null, voided: Voiding | null, };
 
-export type Workpaper = { control: Control, walkthroughs: Array<Walkthrough>, populations: Array<Population>, samples: Array<SampleView>, results: Array<TestResult>, exceptions: Array<Exception>, conclusion: Conclusion | null, conclusion_note: string, preparer: Signoff | null, reviewer: Signoff | null, review_notes: Array<ReviewNote>, 
+export type Workpaper = { control: Control, walkthroughs: Array<Walkthrough>, 
+/**
+ * Every population imported for the control, removed ones included (marked).
+ */
+populations: Array<Population>, 
+/**
+ * The live sample: the one that counts.
+ */
+sample: SampleView | null, 
+/**
+ * Samples voided with a reason: shown, counted nowhere.
+ */
+voided_samples: Array<SampleView>, 
+/**
+ * Samples left neither live nor voided by a later draw in a file made before voiding
+ * existed; each must be voided.
+ */
+stranded_samples: Array<SampleView>, 
+/**
+ * Results of every sample shown here; each names its sample.
+ */
+results: Array<TestResult>, 
+/**
+ * Exceptions that count: not written on a voided sample.
+ */
+exceptions: Array<Exception>, voided_exceptions: Array<Exception>, conclusion: ConclusionInput | null, preparer: Signoff | null, reviewer: Signoff | null, review_notes: Array<ReviewNote>, 
 /**
  * Why the workpaper cannot be changed now, if it cannot.
  */
@@ -142,15 +259,39 @@ locked: string | null,
 /**
  * The tickmarks the grid uses, for its legend.
  */
-legend: Array<Tickmark>, };
+legend: Array<Tickmark>, 
+/**
+ * What the preparer's sign-off still needs; empty when it can be signed.
+ */
+preparer_missing: Array<string>, 
+/**
+ * What the reviewer's sign-off still needs, for the person working now.
+ */
+reviewer_missing: Array<string>, 
+/**
+ * The population columns shown beside the attributes in the test grid.
+ */
+grid_columns: Array<string>, 
+/**
+ * Evidence behind the control: attached to it, or referred to by its results.
+ */
+evidence: Array<Evidence>, };
 
-export type RequestStatus = "open" | "received" | "closed";
+export type RequestStatus = "open" | "received" | "closed" | "not_needed";
 
 export type RequestInput = { number: string, title: string, control_id: number | null, requested_on: string, due_on: string | null, status: RequestStatus, };
 
-export type Request = { id: number, number: string, title: string, control_id: number | null, requested_on: string, due_on: string | null, status: RequestStatus, };
+export type Request = { id: number, 
+/**
+ * Why the request is no longer needed, when it is marked so.
+ */
+status_reason: string | null, number: string, title: string, control_id: number | null, requested_on: string, due_on: string | null, status: RequestStatus, };
 
-export type Evidence = { id: number, request_id: number | null, control_id: number | null, name: string, size: number, sha256: string, received_on: string, };
+export type Evidence = { id: number, 
+/**
+ * The index number workpapers cite it by: EV-1, EV-2, …
+ */
+number: number, request_id: number | null, control_id: number | null, name: string, size: number, sha256: string, received_on: string, };
 
 export type RecentFile = { path: string, 
 /**
@@ -170,7 +311,11 @@ export type Verification = { entries: number, head: string,
  */
 problems: Array<string>, };
 
-export type CommandError = { code: string, message: string, };
+export type CommandError = { code: string, message: string, 
+/**
+ * What a refusal lists as missing, one line each, for the window to show as a list.
+ */
+details: Array<string>, };
 
 export type Startup = { path: string | null, overview: Overview | null, error: CommandError | null, };
 

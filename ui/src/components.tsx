@@ -1,7 +1,7 @@
 // Small pieces every screen uses.
 import { useEffect, useRef, useState, type ChangeEvent, type ReactNode } from "react";
 import type { Role } from "./bindings";
-import { errorMessage } from "./api";
+import { errorDetails, errorMessage } from "./api";
 
 export function Field({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
   return (
@@ -26,12 +26,20 @@ export function RoleSelect({ value, onChange, testid }: { value: Role; onChange:
   );
 }
 
-export function ErrorNote({ error, testid }: { error: string | null; testid?: string }) {
+/** A failed command's message; a refusal lists, one line each, what must be done first. */
+export function ErrorNote({ error, details, testid }: { error: string | null; details?: string[]; testid?: string }) {
   if (!error) return null;
   return (
-    <p className="error" role="alert" data-testid={testid}>
+    <div className="error" role="alert" data-testid={testid}>
       {error}
-    </p>
+      {details && details.length > 0 && (
+        <ul className="refusal">
+          {details.map((d) => (
+            <li key={d}>{d}</li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
@@ -56,23 +64,26 @@ export function useFieldErrors<K extends string>(errors: Partial<Record<K, strin
   };
 }
 
-/** Runs a command, keeping its error message for display and whether it is under way. */
+/** Runs a command, keeping its error message (and a refusal's list) for display and whether it is under way. */
 export function useAction() {
   const [error, setError] = useState<string | null>(null);
+  const [details, setDetails] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   async function run<T>(f: () => Promise<T>): Promise<T | undefined> {
     setBusy(true);
     setError(null);
+    setDetails([]);
     try {
       return await f();
     } catch (e) {
       setError(errorMessage(e));
+      setDetails(errorDetails(e));
       return undefined;
     } finally {
       setBusy(false);
     }
   }
-  return { error, busy, run, setError };
+  return { error, details, busy, run, setError };
 }
 
 export interface Bar {
@@ -123,4 +134,15 @@ export function today(): string {
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Who signed, marked when the work changed after the signature. */
+export function SignedBy({ initials, changed, testid }: { initials: string | null; changed: boolean; testid?: string }) {
+  if (!initials) return null;
+  return (
+    <span className={changed ? "changed" : ""} title={changed ? "The work changed after this signature" : ""} data-testid={testid}>
+      {initials}
+      {changed && " ⚠ changed since signed"}
+    </span>
+  );
 }

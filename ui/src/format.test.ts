@@ -9,14 +9,16 @@ const base: ControlProgress = {
   criteria: ["CC8.1"],
   walkthroughs: 0,
   populations: 0,
-  samples: 0,
+  sample_items: 0,
   results_recorded: 0,
   results_expected: 0,
   exceptions: 0,
   exceptions_unanswered: 0,
-  concluded: false,
+  conclusion: null,
   preparer: null,
   reviewer: null,
+  preparer_changed: false,
+  reviewer_changed: false,
   open_review_notes: 0,
 };
 
@@ -33,6 +35,7 @@ describe("overview formatting", () => {
     expect(stage({ ...base, walkthroughs: 1 })).toBe("in progress");
     expect(stage({ ...base, walkthroughs: 1, preparer: "AN" })).toBe("prepared");
     expect(stage({ ...base, preparer: "AN", reviewer: "JK" })).toBe("reviewed");
+    expect(stage({ ...base, conclusion: "did_not_operate" })).toBe("in progress");
   });
 
   it("rounds testing progress down so 100% means every result is in", () => {

@@ -21,7 +21,7 @@ export type Stage = (typeof STAGES)[number];
 export function stage(c: ControlProgress): Stage {
   if (c.reviewer) return "reviewed";
   if (c.preparer) return "prepared";
-  if (c.walkthroughs + c.populations + c.samples + c.results_recorded > 0) return "in progress";
+  if (c.walkthroughs + c.populations + c.sample_items + c.results_recorded > 0 || c.conclusion) return "in progress";
   return "not started";
 }
 

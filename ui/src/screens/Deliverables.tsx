@@ -61,6 +61,7 @@ function Output({ label, fileName, extension, write, disabled, testid }: {
 export function Deliverables({ overview, onOverview }: { overview: Overview; onOverview: (o: Overview) => void }) {
   const [blockers, setBlockers] = useState<string[] | null>(null);
   const [on, setOn] = useState(today());
+  const [confirming, setConfirming] = useState(false);
   const action = useAction();
   const slug = overview.info.client.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "engagement";
 
@@ -69,6 +70,7 @@ export function Deliverables({ overview, onOverview }: { overview: Overview; onO
   }, [overview.trail_entries]);
 
   async function complete() {
+    setConfirming(false);
     const o = await action.run(() => api.completeDocumentation(on));
     if (o) onOverview(o);
   }
@@ -89,7 +91,10 @@ export function Deliverables({ overview, onOverview }: { overview: Overview; onO
           </p>
         ) : blockers && blockers.length > 0 ? (
           <div data-testid="blockers">
-            <p className="warn">Completion needs every workpaper signed by preparer and reviewer and no open review note. Still open:</p>
+            <p className="warn">
+              Completion needs every control concluded and signed by its preparer and reviewer over the work as it stands, management's response (or its
+              recorded refusal) to every exception, every request closed or marked not needed, and no open review note. Still open:
+            </p>
             <ul>
               {blockers.map((b) => (
                 <li key={b}>{b}</li>
@@ -101,12 +106,24 @@ export function Deliverables({ overview, onOverview }: { overview: Overview; onO
             <Field label="Documentation completion date">
               <input data-testid="completion-date" value={on} onChange={(e) => setOn(e.target.value)} />
             </Field>
-            <button className="primary" data-testid="complete" onClick={complete} disabled={action.busy}>
-              Complete documentation
+            <button className="primary" data-testid="complete" onClick={() => setConfirming(true)} disabled={action.busy || confirming}>
+              Complete documentation…
             </button>
           </div>
         )}
-        <ErrorNote error={action.error} testid="completion-error" />
+        {confirming && !overview.completed_on && (
+          <div className="confirm" data-testid="confirm-complete">
+            <span>
+              Completing records {on} as the documentation completion date. From then on the file is read-only: every later change is an addendum, kept in the
+              trail with who made it, when and why. The archive package can then be written.
+            </span>
+            <button className="primary" data-testid="complete-confirm" onClick={complete}>
+              Complete on {on}
+            </button>
+            <button onClick={() => setConfirming(false)}>Cancel</button>
+          </div>
+        )}
+        <ErrorNote error={action.error} details={action.details} testid="completion-error" />
       </section>
       <section className="card">
         <h3>Archive package</h3>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type { Category, Control, Criterion, Overview } from "../bindings";
 import { api } from "../api";
-import { ErrorNote, Field, useAction } from "../components";
+import { ErrorNote, Field, SignedBy, useAction } from "../components";
 import { blankControl, formFromControl, nextLabel, toControlInput, validateControl, type ControlForm } from "../controlForm";
 import { categoryTitle, FREQUENCY_OPTIONS, frequencyTitle } from "../format";
 import { useLeave, useUnsaved } from "../unsaved";
@@ -29,6 +29,7 @@ export function Matrix({ overview, onOpenControl }: Props) {
   }, []);
 
   const categoryOf = new Map(library.map((c) => [c.id, c.category]));
+  const progress = new Map(overview.controls.map((c) => [c.id, c]));
   const shown = controls.filter(
     (c) =>
       (!filter || c.criteria.some((id) => id.startsWith(filter.trim().toUpperCase())) || c.reference.includes(filter.trim().toUpperCase())) &&
@@ -78,6 +79,8 @@ export function Matrix({ overview, onOpenControl }: Props) {
             <th>Nature</th>
             <th>Owner</th>
             <th>Attributes</th>
+            <th>Prepared</th>
+            <th>Reviewed</th>
             <th />
           </tr>
         </thead>
@@ -95,6 +98,12 @@ export function Matrix({ overview, onOpenControl }: Props) {
               <td>{c.nature.replace(/_/g, " ")}</td>
               <td>{c.owner}</td>
               <td>{c.attributes.length}</td>
+              <td>
+                <SignedBy initials={progress.get(c.id)?.preparer ?? null} changed={!!progress.get(c.id)?.preparer_changed} />
+              </td>
+              <td>
+                <SignedBy initials={progress.get(c.id)?.reviewer ?? null} changed={!!progress.get(c.id)?.reviewer_changed} />
+              </td>
               <td>
                 <button onClick={() => setEditing(c)}>Edit</button>
               </td>

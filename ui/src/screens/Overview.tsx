@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { OpenItem, Overview, Role } from "../bindings";
 import { api } from "../api";
-import { BarChart, ErrorNote, Field, RoleSelect, useAction, useFieldErrors } from "../components";
+import { BarChart, ErrorNote, Field, RoleSelect, SignedBy, useAction, useFieldErrors } from "../components";
 import { stage, STAGES, testingPercent } from "../format";
 import { useUnsaved } from "../unsaved";
 import { errorsOf, initialsError, requiredError } from "../validate";
@@ -67,7 +67,7 @@ export function OverviewScreen({ overview, onOpenControl, onOverview }: Props) {
                   <th>Stage</th>
                   <th title="Walkthroughs">Wt</th>
                   <th title="Populations">Pop</th>
-                  <th title="Samples">Smp</th>
+                  <th title="Items in the live sample">Sample</th>
                   <th>Tested</th>
                   <th>Exc.</th>
                   <th>Prep.</th>
@@ -84,11 +84,15 @@ export function OverviewScreen({ overview, onOpenControl, onOverview }: Props) {
                     <td>{stage(c)}</td>
                     <td>{c.walkthroughs || ""}</td>
                     <td>{c.populations || ""}</td>
-                    <td>{c.samples || ""}</td>
+                    <td>{c.sample_items || ""}</td>
                     <td>{c.results_expected ? `${testingPercent(c)}%` : "–"}</td>
                     <td>{c.exceptions || ""}</td>
-                    <td>{c.preparer ?? ""}</td>
-                    <td>{c.reviewer ?? ""}</td>
+                    <td>
+                      <SignedBy initials={c.preparer} changed={c.preparer_changed} />
+                    </td>
+                    <td>
+                      <SignedBy initials={c.reviewer} changed={c.reviewer_changed} />
+                    </td>
                     <td>{c.open_review_notes || ""}</td>
                   </tr>
                 ))}

@@ -6,7 +6,12 @@ import { formatBytes, formatCount } from "../format";
 import { useUnsaved } from "../unsaved";
 import { dateError, errorsOf, requiredError } from "../validate";
 
-const STATUSES: RequestStatus[] = ["open", "received", "closed"];
+const STATUSES: [RequestStatus, string][] = [
+  ["open", "open"],
+  ["received", "received"],
+  ["closed", "closed"],
+  ["not_needed", "not needed"],
+];
 
 export function Requests({ overview, dropped }: { overview: Overview; dropped: string[] }) {
   const [requests, setRequests] = useState<Request[]>([]);
@@ -29,8 +34,18 @@ export function Requests({ overview, dropped }: { overview: Overview; dropped: s
 
   const reference = (id: number | null) => controls.find((c) => c.id === id)?.reference ?? "";
 
-  async function setStatus(id: number, status: RequestStatus) {
-    if ((await action.run(() => api.setRequestStatus(id, status))) !== undefined) await load();
+  // "Not needed" asks for its reason before anything is stored.
+  const [notNeeded, setNotNeeded] = useState<{ id: number; reason: string } | null>(null);
+  useUnsaved("why a request is not needed", !!notNeeded?.reason.trim());
+  async function setStatus(id: number, status: RequestStatus, reason: string | null = null) {
+    if (status === "not_needed" && reason === null) {
+      setNotNeeded({ id, reason: "" });
+      return;
+    }
+    if ((await action.run(() => api.setRequestStatus(id, status, reason))) !== undefined) {
+      setNotNeeded(null);
+      await load();
+    }
   }
 
   async function view(id: number) {
@@ -44,7 +59,7 @@ export function Requests({ overview, dropped }: { overview: Overview; dropped: s
 
   return (
     <div>
-      <ErrorNote error={action.error} />
+      <ErrorNote error={action.error} details={action.details} />
       <section>
         <h2>Requests</h2>
         <table className="grid" data-testid="requests">
@@ -67,16 +82,30 @@ export function Requests({ overview, dropped }: { overview: Overview; dropped: s
                 <td>{r.requested_on}</td>
                 <td>{r.due_on ?? ""}</td>
                 <td>
-                  <select value={r.status} onChange={(e) => setStatus(r.id, e.target.value as RequestStatus)}>
-                    {STATUSES.map((s) => (
-                      <option key={s}>{s}</option>
+                  <select data-testid={`request-status-${r.number}`} value={r.status} onChange={(e) => setStatus(r.id, e.target.value as RequestStatus)}>
+                    {STATUSES.map(([s, label]) => (
+                      <option key={s} value={s}>
+                        {label}
+                      </option>
                     ))}
                   </select>
+                  {r.status_reason && <div className="muted">{r.status_reason}</div>}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        {notNeeded && (
+          <div className="row" data-testid="not-needed">
+            <Field label={`Why ${requests.find((r) => r.id === notNeeded.id)?.number} is no longer needed`}>
+              <input data-testid="not-needed-reason" value={notNeeded.reason} onChange={(e) => setNotNeeded({ ...notNeeded, reason: e.target.value })} />
+            </Field>
+            <button data-testid="not-needed-save" onClick={() => setStatus(notNeeded.id, "not_needed", notNeeded.reason)} disabled={!notNeeded.reason.trim()}>
+              Mark not needed
+            </button>
+            <button onClick={() => setNotNeeded(null)}>Cancel</button>
+          </div>
+        )}
         <NewRequest controls={controls} next={`PBC-${String(requests.length + 1).padStart(2, "0")}`} onAdded={load} />
       </section>
       <section>
@@ -84,6 +113,7 @@ export function Requests({ overview, dropped }: { overview: Overview; dropped: s
         <table className="grid" data-testid="evidence">
           <thead>
             <tr>
+              <th>No.</th>
               <th>File</th>
               <th>Size</th>
               <th>SHA-256</th>
@@ -96,6 +126,7 @@ export function Requests({ overview, dropped }: { overview: Overview; dropped: s
           <tbody>
             {evidence.map((e) => (
               <tr key={e.id}>
+                <td className="ref">EV-{e.number}</td>
                 <td>{e.name}</td>
                 <td className="num">{formatCount(e.size)}</td>
                 <td className="mono">{e.sha256.slice(0, 16)}…</td>

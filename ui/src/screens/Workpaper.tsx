@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
-import type { Conclusion, Overview, SignoffRole, Workpaper } from "../bindings";
+import type { Conclusion, Overview, Signoff, SignoffRole, Workpaper } from "../bindings";
 import { api } from "../api";
-import { ErrorNote, Field, useAction, useFieldErrors } from "../components";
+import { ErrorNote, Field, SignedBy, useAction, useFieldErrors } from "../components";
 import { describeExamination, frequencyTitle } from "../format";
 import { Walkthroughs } from "../workpaper/Walkthroughs";
 import { PopulationPanel } from "../workpaper/PopulationPanel";
@@ -37,8 +37,14 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
 
   if (!wp) return <ErrorNote error={action.error} />;
   const { control } = wp;
-  const newestSample = wp.samples[wp.samples.length - 1] ?? null;
-  const signed = (s: Workpaper["preparer"]) => (s ? `${s.initials} ${s.signed_at.slice(0, 10)}` : "—");
+  const signed = (s: Signoff | null, testid: string) =>
+    s ? (
+      <>
+        <SignedBy initials={s.initials} changed={!!s.changed_since} testid={`${testid}-changed`} /> {s.signed_at.slice(0, 10)}
+      </>
+    ) : (
+      "—"
+    );
   return (
     <div className="workpaper" data-testid="workpaper">
       <div className="wp-header card">
@@ -60,11 +66,11 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
           <tbody>
             <tr>
               <th>Preparer</th>
-              <td data-testid="preparer">{signed(wp.preparer)}</td>
+              <td data-testid="preparer">{signed(wp.preparer, "preparer")}</td>
             </tr>
             <tr>
               <th>Reviewer</th>
-              <td data-testid="reviewer">{signed(wp.reviewer)}</td>
+              <td data-testid="reviewer">{signed(wp.reviewer, "reviewer")}</td>
             </tr>
           </tbody>
         </table>
@@ -80,7 +86,7 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
       <Walkthroughs wp={wp} reload={reload} />
       <PopulationPanel wp={wp} reload={reload} />
       <SamplePanel wp={wp} reload={reload} />
-      {newestSample && <TestGrid wp={wp} sample={newestSample} reload={reload} />}
+      {wp.sample && <TestGrid key={wp.sample.id} wp={wp} sample={wp.sample} reload={reload} />}
       <Exceptions wp={wp} reload={reload} />
       <ConclusionPanel wp={wp} reload={reload} />
       <SignoffPanel wp={wp} reload={reload} />
@@ -98,27 +104,40 @@ const CONCLUSIONS: [Conclusion, string][] = [
   ["no_exceptions", "No exceptions noted"],
   ["exceptions_noted", "Exceptions noted; control operated as tested"],
   ["not_effective", "Not operating effectively"],
+  ["did_not_operate", "Did not operate during the period"],
 ];
 
+/** No conclusion is proposed: the auditor chooses one, with its basis, once the work supports it. */
 function ConclusionPanel({ wp, reload }: PanelProps) {
-  const deviations = wp.results.some((r) => r.outcome === "deviation");
-  const [conclusion, setConclusion] = useState<Conclusion>(wp.conclusion ?? (deviations ? "exceptions_noted" : "no_exceptions"));
-  const [note, setNote] = useState(wp.conclusion_note);
-  useUnsaved("the conclusion", note.trim() !== wp.conclusion_note.trim() || (!!wp.conclusion && conclusion !== wp.conclusion));
+  const recorded = wp.conclusion;
+  const [conclusion, setConclusion] = useState<Conclusion | "">(recorded?.conclusion ?? "");
+  const [basis, setBasis] = useState(recorded?.basis ?? "");
+  const [override, setOverride] = useState(recorded?.override_reason ?? "");
+  const overrideNeeded = wp.sample?.supports_reliance === false && (conclusion === "no_exceptions" || conclusion === "exceptions_noted");
+  useUnsaved(
+    "the conclusion",
+    basis.trim() !== (recorded?.basis ?? "").trim() || conclusion !== (recorded?.conclusion ?? "") || override.trim() !== (recorded?.override_reason ?? "").trim(),
+  );
   const action = useAction();
   const check = useFieldErrors(
-    errorsOf({ note: conclusion === "no_exceptions" ? undefined : requiredError(note, "Explain the conclusion: the deviations found and why they lead to it.") }),
+    errorsOf({
+      conclusion: conclusion ? undefined : "Choose the conclusion the work supports.",
+      basis: conclusion && conclusion !== "no_exceptions" ? requiredError(basis, "Give the basis for the conclusion: what was found and why it leads here.") : undefined,
+      override: overrideNeeded ? requiredError(override, "The sample does not support the planned reliance: say why the control is concluded effective all the same.") : undefined,
+    }),
   );
   async function save() {
-    if (!check.submit()) return;
-    if ((await action.run(() => api.setConclusion(wp.control.id, conclusion, note))) !== undefined) await reload();
+    if (!check.submit() || !conclusion) return;
+    const input = { conclusion, basis, override_reason: overrideNeeded ? override : null };
+    if ((await action.run(() => api.setConclusion(wp.control.id, input))) !== undefined) await reload();
   }
   return (
     <section className="card">
       <h3>Conclusion</h3>
       <div className="row">
-        <Field label="Conclusion">
+        <Field label="Conclusion" error={check.shown("conclusion")}>
           <select data-testid="conclusion" value={conclusion} onChange={(e) => setConclusion(e.target.value as Conclusion)} disabled={!!wp.locked}>
+            <option value="">Choose…</option>
             {CONCLUSIONS.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -126,15 +145,29 @@ function ConclusionPanel({ wp, reload }: PanelProps) {
             ))}
           </select>
         </Field>
-        <Field label="Basis for the conclusion" error={check.shown("note")}>
-          <input data-testid="conclusion-note" value={note} onChange={check.change("note", setNote)} disabled={!!wp.locked} />
+        <Field label="Basis for the conclusion" error={check.shown("basis")}>
+          <input data-testid="conclusion-note" value={basis} onChange={check.change("basis", setBasis)} disabled={!!wp.locked} />
         </Field>
         <button data-testid="save-conclusion" onClick={save} disabled={!!wp.locked || action.busy}>
           Record conclusion
         </button>
       </div>
-      {wp.conclusion && <p className="muted">Recorded: {CONCLUSIONS.find(([c]) => c === wp.conclusion)?.[1]}</p>}
-      <ErrorNote error={action.error} testid="conclusion-error" />
+      {overrideNeeded && (
+        <Field label="Override: why the control is effective although the sample does not support the planned reliance" error={check.shown("override")}>
+          <input data-testid="conclusion-override" value={override} onChange={check.change("override", setOverride)} disabled={!!wp.locked} />
+        </Field>
+      )}
+      {recorded ? (
+        <p className="muted" data-testid="conclusion-recorded">
+          Recorded: {CONCLUSIONS.find(([c]) => c === recorded.conclusion)?.[1]}
+          {recorded.override_reason && ` — overridden: ${recorded.override_reason}`}
+        </p>
+      ) : (
+        <p className="muted" data-testid="conclusion-recorded">
+          No conclusion recorded.
+        </p>
+      )}
+      <ErrorNote error={action.error} details={action.details} testid="conclusion-error" />
     </section>
   );
 }
@@ -152,15 +185,37 @@ function SignoffPanel({ wp, reload }: PanelProps) {
       await reload();
     }
   }
+  const current = (s: Signoff | null) => !!s && !s.changed_since;
   return (
     <section className="card">
       <h3>Sign-offs</h3>
+      {[wp.preparer, wp.reviewer].map(
+        (s) =>
+          s?.changed_since && (
+            <div key={s.id} className="warn" data-testid={`changed-since-${s.role}`}>
+              Changed since {s.initials} signed as {s.role} on {s.signed_at.slice(0, 10)} (signing again covers the work as it stands):
+              <ul className="refusal">
+                {s.changed_since.changes.length === 0 ? <li>the work differs from what was signed</li> : s.changed_since.changes.map((c) => <li key={c}>{c}</li>)}
+              </ul>
+            </div>
+          ),
+      )}
+      {!current(wp.preparer) && wp.preparer_missing.length > 0 && (
+        <div className="muted" data-testid="preparer-missing">
+          Before the preparer signs:
+          <ul className="refusal">
+            {wp.preparer_missing.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="row">
-        <button data-testid="sign-preparer" onClick={() => sign("preparer")} disabled={!!wp.preparer || action.busy}>
-          Sign as preparer
+        <button data-testid="sign-preparer" onClick={() => sign("preparer")} disabled={current(wp.preparer) || action.busy}>
+          {wp.preparer?.changed_since ? "Sign again as preparer" : "Sign as preparer"}
         </button>
-        <button data-testid="sign-reviewer" onClick={() => sign("reviewer")} disabled={!wp.preparer || !!wp.reviewer || action.busy}>
-          Sign as reviewer
+        <button data-testid="sign-reviewer" onClick={() => sign("reviewer")} disabled={!wp.preparer || current(wp.reviewer) || action.busy}>
+          {wp.reviewer?.changed_since ? "Sign again as reviewer" : "Sign as reviewer"}
         </button>
       </div>
       {(wp.preparer || wp.reviewer) && (
@@ -180,7 +235,7 @@ function SignoffPanel({ wp, reload }: PanelProps) {
           )}
         </div>
       )}
-      <ErrorNote error={action.error} testid="signoff-error" />
+      <ErrorNote error={action.error} details={action.details} testid="signoff-error" />
     </section>
   );
 }

@@ -7,10 +7,11 @@ import { useUnsaved } from "../unsaved";
 import { dateError, errorsOf, requiredError } from "../validate";
 
 export function Exceptions({ wp, reload }: PanelProps) {
-  const deviating = [...new Set(wp.results.filter((r) => r.outcome === "deviation").map((r) => r.position))].sort((a, b) => a - b);
+  const live = wp.sample;
+  const deviating = [...new Set(wp.results.filter((r) => r.sample_id === live?.id && r.outcome === "deviation").map((r) => r.position))].sort((a, b) => a - b);
   const covered = new Set(wp.exceptions.flatMap((e) => e.items));
   const uncovered = deviating.filter((p) => !covered.has(p));
-  const sampleSize = wp.samples[wp.samples.length - 1]?.items.length ?? 0;
+  const sampleSize = live?.items.length ?? 0;
   const [description, setDescription] = useState("");
   useUnsaved("an exception", !!description.trim());
   const action = useAction();
@@ -33,6 +34,16 @@ export function Exceptions({ wp, reload }: PanelProps) {
       {wp.exceptions.map((e) => (
         <ExceptionEntry key={e.id} exception={e} locked={!!wp.locked} reload={reload} />
       ))}
+      {wp.voided_exceptions.length > 0 && (
+        <details>
+          <summary>On voided samples ({wp.voided_exceptions.length}): counted nowhere</summary>
+          {wp.voided_exceptions.map((e) => (
+            <p key={e.id} className="voided wrap">
+              {e.description} <span className="muted">(sample {e.sample_id}, items {e.items.map((p) => p + 1).join(", ")})</span>
+            </p>
+          ))}
+        </details>
+      )}
       {uncovered.length > 0 && !wp.locked && (
         <div data-testid="new-exception">
           <p className="warn">
@@ -60,19 +71,24 @@ export function Exceptions({ wp, reload }: PanelProps) {
 function ExceptionEntry({ exception: e, locked, reload }: { exception: Exception; locked: boolean; reload: () => Promise<void> }) {
   const [response, setResponse] = useState("");
   const [by, setBy] = useState("");
+  const [declined, setDeclined] = useState(false);
   useUnsaved("management's response", !!(response.trim() || by.trim()));
   const [on, setOn] = useState(today());
   const action = useAction();
   const check = useFieldErrors(
     errorsOf({
-      response: requiredError(response, "Enter management's response as they gave it."),
-      by: requiredError(by, "Enter who gave the response: name and title."),
+      response: requiredError(
+        response,
+        declined ? "Record how management declined: who was asked, when, and what they said." : "Enter management's response as they gave it.",
+      ),
+      by: declined ? undefined : requiredError(by, "Enter who gave the response: name and title."),
       on: dateError(on, "the date it was given", { notAfter: today() }),
     }),
   );
   async function respond() {
     if (!check.submit()) return;
-    if ((await action.run(() => api.respondToException(e.id, response, by, on))) !== undefined) {
+    const done = await action.run(() => (declined ? api.recordResponseDeclined(e.id, response, on) : api.respondToException(e.id, response, by, on)));
+    if (done !== undefined) {
       setResponse("");
       setBy("");
       check.reset();
@@ -86,27 +102,43 @@ function ExceptionEntry({ exception: e, locked, reload }: { exception: Exception
       </p>
       {e.management_response ? (
         <p className="wrap" data-testid="management-response">
-          <b>Management's response</b> ({e.response_by}, {e.response_on}): {e.management_response}
+          {e.response_declined ? (
+            <>
+              <b>Management declined to respond</b> ({e.response_on}): {e.management_response}
+            </>
+          ) : (
+            <>
+              <b>Management's response</b> ({e.response_by}, {e.response_on}): {e.management_response}
+            </>
+          )}
         </p>
       ) : (
         !locked && (
-          <div className="row">
-            <Field label="Management's response" error={check.shown("response")}>
-              <input data-testid="response-text" value={response} onChange={check.change("response", setResponse)} />
-            </Field>
-            <Field label="Given by" error={check.shown("by")}>
-              <input data-testid="response-by" value={by} onChange={check.change("by", setBy)} />
-            </Field>
-            <Field label="On" error={check.shown("on")}>
-              <input data-testid="response-on" value={on} onChange={check.change("on", setOn)} placeholder="YYYY-MM-DD" />
-            </Field>
-            <button data-testid="save-response" onClick={respond} disabled={action.busy}>
-              Record response
-            </button>
-          </div>
+          <>
+            <label className="inline">
+              <input type="checkbox" data-testid="response-declined" checked={declined} onChange={(ev) => setDeclined(ev.target.checked)} />
+              Management declined to respond
+            </label>
+            <div className="row">
+              <Field label={declined ? "How management declined" : "Management's response"} error={check.shown("response")}>
+                <input data-testid="response-text" value={response} onChange={check.change("response", setResponse)} />
+              </Field>
+              {!declined && (
+                <Field label="Given by" error={check.shown("by")}>
+                  <input data-testid="response-by" value={by} onChange={check.change("by", setBy)} />
+                </Field>
+              )}
+              <Field label="On" error={check.shown("on")}>
+                <input data-testid="response-on" value={on} onChange={check.change("on", setOn)} placeholder="YYYY-MM-DD" />
+              </Field>
+              <button data-testid="save-response" onClick={respond} disabled={action.busy}>
+                Record
+              </button>
+            </div>
+          </>
         )
       )}
-      <ErrorNote error={action.error} />
+      <ErrorNote error={action.error} details={action.details} />
     </div>
   );
 }

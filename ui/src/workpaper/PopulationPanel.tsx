@@ -70,10 +70,10 @@ export function PopulationPanel({ wp, reload }: PanelProps) {
     <section className="card">
       <h3>Population</h3>
       {wp.populations.map((p) => (
-        <PopulationSummary key={p.id} population={p} />
+        <PopulationSummary key={p.id} population={p} wp={wp} reload={reload} />
       ))}
       {!wp.locked && (
-        <details open={wp.populations.length === 0}>
+        <details open={!wp.populations.some((p) => !p.removed)}>
           <summary>Import the client's listing (CSV or XLSX)</summary>
           <div className="row">
             <Field label="Listing">
@@ -137,13 +137,22 @@ export function PopulationPanel({ wp, reload }: PanelProps) {
   );
 }
 
-function PopulationSummary({ population: p }: { population: Population }) {
+function PopulationSummary({ population: p, wp, reload }: PanelProps & { population: Population }) {
   const f = p.findings;
-  const clean = f.blank_keys.length + f.duplicate_keys.length + f.outside_period.length === 0;
+  const undated = f.undated ?? [];
+  const clean = f.blank_keys.length + f.duplicate_keys.length + f.outside_period.length + undated.length === 0;
+  const rows = (list: number[]) => list.slice(0, 10).join(", ") + (list.length > 10 ? `, … (${list.length} in all)` : "");
+  const sampled = !!wp.sample && wp.sample.population_id === p.id;
   return (
-    <div className="entry" data-testid="population">
-      <strong>{p.source_name}</strong> · <span data-testid="population-rows">{formatCount(p.row_count)}</span> items
+    <div className={p.removed ? "entry voided" : "entry"} data-testid={p.removed ? "population-removed" : "population"}>
+      <strong>{p.source_name}</strong> · <span data-testid={p.removed ? undefined : "population-rows"}>{formatCount(p.row_count)}</span> items
       {p.date_min && ` dated ${p.date_min} to ${p.date_max}`}
+      {p.removed && (
+        <b>
+          {" "}
+          — removed by {p.removed.by} on {p.removed.at.slice(0, 10)}: {p.removed.reason}
+        </b>
+      )}
       <div className="muted">{p.description}</div>
       <div className="mono">
         source SHA-256 {p.source_sha256}
@@ -154,18 +163,77 @@ function PopulationSummary({ population: p }: { population: Population }) {
         {clean
           ? "Completeness checks: no blank or duplicate keys; every dated item falls within the period."
           : [
-              f.blank_keys.length && `${f.blank_keys.length} blank keys (rows ${f.blank_keys.slice(0, 10).join(", ")})`,
+              f.blank_keys.length && `${f.blank_keys.length} blank keys (rows ${rows(f.blank_keys)})`,
               f.duplicate_keys.length && `${f.duplicate_keys.length} duplicate keys (${f.duplicate_keys.slice(0, 10).join(", ")})`,
-              f.outside_period.length && `${f.outside_period.length} items dated outside the period (rows ${f.outside_period.slice(0, 10).join(", ")})`,
+              f.outside_period.length && `${f.outside_period.length} items dated outside the period (rows ${rows(f.outside_period)})`,
+              undated.length && `${undated.length} items without a date (rows ${rows(undated)})`,
             ]
               .filter(Boolean)
               .join("; ")}
       </div>
+      {p.in_period === 0 && !p.removed && (
+        <p className="warn">No item is dated within the period: this population cannot be sampled. If the control did not operate, conclude so below.</p>
+      )}
+      {p.out_of_period_note && <p className="muted">Outside the period, explained: {p.out_of_period_note}</p>}
+      {!p.removed && !wp.locked && f.outside_period.length > 0 && !p.out_of_period_note && (p.in_period ?? 1) > 0 && (
+        <PopulationAction
+          testid="explain-period"
+          summary="Explain the items dated outside the period (needed before sampling)"
+          label="Why these items are in the listing"
+          button="Record the explanation"
+          run={(text) => api.explainOutOfPeriod(p.id, text)}
+          reload={reload}
+        />
+      )}
+      {!p.removed && !wp.locked && !sampled && (
+        <PopulationAction
+          testid="remove-population"
+          summary="Remove this population…"
+          label="Why it is removed (it stays on record, marked removed)"
+          button="Remove"
+          run={(text) => api.removePopulation(p.id, text)}
+          reload={reload}
+        />
+      )}
       <details>
         <summary>Browse the items</summary>
         <ItemTable population={p} />
       </details>
     </div>
+  );
+}
+
+/** A change to a population that needs the auditor's words: an explanation, a reason. */
+function PopulationAction({ testid, summary, label, button, run, reload }: {
+  testid: string;
+  summary: string;
+  label: string;
+  button: string;
+  run: (text: string) => Promise<unknown>;
+  reload: () => Promise<void>;
+}) {
+  const [text, setText] = useState("");
+  useUnsaved(summary.toLowerCase(), !!text.trim());
+  const action = useAction();
+  async function go() {
+    if ((await action.run(() => run(text))) !== undefined) {
+      setText("");
+      await reload();
+    }
+  }
+  return (
+    <details data-testid={testid}>
+      <summary>{summary}</summary>
+      <div className="row">
+        <Field label={label}>
+          <input data-testid={`${testid}-text`} value={text} onChange={(e) => setText(e.target.value)} />
+        </Field>
+        <button data-testid={`${testid}-save`} onClick={go} disabled={!text.trim() || action.busy}>
+          {button}
+        </button>
+      </div>
+      <ErrorNote error={action.error} details={action.details} />
+    </details>
   );
 }
 
@@ -210,13 +278,23 @@ function ItemTable({ population }: { population: Population }) {
     // Drawn inside the scroll event, which comes just before the frame: a render scheduled for
     // later would show the old rows for a frame, or blank space on a fast scroll.
     <div className="virtual" onScroll={(e) => flushSync(() => setScrollTop(e.currentTarget.scrollTop))} data-testid="population-items">
+      <table className="grid virtual-head">
+        <thead>
+          <tr className="virtual-row">
+            <th title="The row in the client's listing, as a spreadsheet shows it">Row</th>
+            {population.columns.map((c) => (
+              <th key={c}>{c}</th>
+            ))}
+          </tr>
+        </thead>
+      </table>
       <div ref={spacer} className="virtual-spacer" />
       <div ref={body} className="virtual-body">
         <table className="grid">
           <tbody>
             {rows.map((item, i) => (
               <tr key={first + i} className="virtual-row">
-                <td className="num">{first + i + 1}</td>
+                <td className="num">{item ? item.row : first + i + 2}</td>
                 {item ? item.fields.map((cell, j) => <td key={j}>{cell}</td>) : <td className="muted">…</td>}
               </tr>
             ))}

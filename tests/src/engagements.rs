@@ -1,0 +1,31 @@
+//! Engagements the tests start from, described as the `tickmark new` JSON takes them.
+
+use std::path::{Path, PathBuf};
+
+use crate::app::workspace;
+
+/// A Type 2 year with one weekly change control (two attributes) over the demo's 1,465 change
+/// tickets, Dana Whitfield (DW) preparing and Joaquín Ibáñez (JI) reviewing, and the management
+/// representation letter requested. Writes the description into `dir` and returns its path.
+pub fn one_control(dir: &Path) -> PathBuf {
+    let spec = serde_json::json!({
+        "client": "Northwind Payroll, Inc.",
+        "system": "Payroll platform",
+        "examination": {"kind": "type2", "period_start": "2025-10-01", "period_end": "2026-09-30"},
+        "categories": ["security"],
+        "team": [{"name": "Dana Whitfield", "initials": "DW", "role": "senior"}, {"name": "Joaquín Ibáñez", "initials": "JI", "role": "manager"}],
+        "controls": [{
+            "reference": "CC8.1-01", "description": "Changes are approved before deployment by someone other than the developer.",
+            "criteria": ["CC8.1"], "frequency": "weekly", "nature": "manual", "owner": "Head of Engineering",
+            "attributes": [{"label": "A", "question": "Approved before deployment?"}, {"label": "B", "question": "Approver is not the developer?"}]
+        }],
+        "requests": [{"number": "PBC-1", "title": "Management representation letter", "control": null, "requested_on": "2026-10-01", "due_on": null, "status": "open"}],
+        "populations": [{
+            "control": "CC8.1-01", "file": workspace().join("fixtures/demo/populations/change_tickets.csv"),
+            "description": "ServiceNow change report", "key_column": "change_id", "date_column": "deployed_on", "amount_column": null
+        }]
+    });
+    let path = dir.join("one-control.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&spec).unwrap()).unwrap();
+    path
+}
