@@ -100,7 +100,7 @@ impl Reader<'_> {
     }
 
     /// A note is required where the outcome needs one, as in the grid.
-    fn cell(&self, row: u64, column: &str, position: i64, attribute: &Attribute, outcome: Outcome, note: &str, evidence: Vec<i64>) -> Result<Cell> {
+    fn cell(&self, (row, column): (u64, &str), position: i64, attribute: &Attribute, outcome: Outcome, note: &str, evidence: Vec<i64>) -> Result<Cell> {
         let note = Some(note.trim().to_owned()).filter(|n| !n.is_empty());
         if note.is_none() && outcome != Outcome::Pass {
             let why = if outcome == Outcome::Deviation { "a deviation needs a note: what was found" } else { "\"not applicable\" needs a note: why" };
@@ -146,7 +146,7 @@ impl Reader<'_> {
                     continue;
                 }
                 let outcome = self.outcome(*row, column, at(*outcome_at))?;
-                cells.push(self.cell(*row, column, position, attribute, outcome, note, evidence.clone())?);
+                cells.push(self.cell((*row, column), position, attribute, outcome, note, evidence.clone())?);
             }
         }
         Ok(cells)
@@ -180,7 +180,7 @@ impl Reader<'_> {
                 Some(i) => self.evidence(*row, &header[i], at(i))?,
                 None => Vec::new(),
             };
-            cells.push(self.cell(*row, column, position, a, value, note.map(at).unwrap_or(""), evidence)?);
+            cells.push(self.cell((*row, column), position, a, value, note.map(at).unwrap_or(""), evidence)?);
         }
         Ok(cells)
     }

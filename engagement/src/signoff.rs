@@ -129,7 +129,9 @@ fn changes_after(conn: &Connection, control_id: i64, after_seq: i64) -> Result<V
     Ok(changes)
 }
 
-fn active(conn: &Connection, control_id: i64, role: SignoffRole) -> Result<Option<Signoff>> {
+/// The active sign-off of `role`, judged against the work's hash `current` (computed by the
+/// caller at most once, since every sign-off of a control compares with the same content).
+fn active(conn: &Connection, control_id: i64, role: SignoffRole, current: &mut Option<String>) -> Result<Option<Signoff>> {
     let row: Option<(i64, String, String, String, Option<String>)> = conn
         .query_row(
             "SELECT id, initials, signed_at, chain_head, content_hash FROM signoff
@@ -143,8 +145,11 @@ fn active(conn: &Connection, control_id: i64, role: SignoffRole) -> Result<Optio
     let signed_seq: i64 = conn
         .query_row("SELECT max(seq) FROM trail WHERE entity = 'signoff' AND entity_id = ?1 AND action = 'sign'", [id], |r| r.get::<_, Option<i64>>(0))?
         .unwrap_or(i64::MAX);
+    if signed_hash.is_some() && current.is_none() {
+        *current = Some(content_hash(conn, control_id)?);
+    }
     let changed_since = match &signed_hash {
-        Some(hash) if *hash == content_hash(conn, control_id)? => None,
+        Some(hash) if Some(hash) == current.as_ref() => None,
         Some(_) => Some(ChangedSince { changes: changes_after(conn, control_id, signed_seq)? }),
         // Signed before the content was hashed: the trail alone says what changed.
         None => Some(changes_after(conn, control_id, signed_seq)?).filter(|c| !c.is_empty()).map(|changes| ChangedSince { changes }),
@@ -173,7 +178,8 @@ pub(crate) fn ensure_unlocked(conn: &Connection, control_id: i64) -> Result<()> 
 
 impl EngagementFile {
     pub fn signoffs(&self, control_id: i64) -> Result<(Option<Signoff>, Option<Signoff>)> {
-        Ok((active(self.conn(), control_id, SignoffRole::Preparer)?, active(self.conn(), control_id, SignoffRole::Reviewer)?))
+        let mut current = None;
+        Ok((active(self.conn(), control_id, SignoffRole::Preparer, &mut current)?, active(self.conn(), control_id, SignoffRole::Reviewer, &mut current)?))
     }
 
     /// Signs the workpaper as the current user, refused with the list of what is missing

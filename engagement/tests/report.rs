@@ -180,3 +180,27 @@ fn a_workpaper_shows_header_sample_grid_legend_and_conclusion() {
         assert!(text.contains(&item.key), "the grid lists sampled item {}", item.key);
     }
 }
+
+#[test]
+fn a_draft_over_open_work_says_incomplete_and_lists_what_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(dir.path());
+    let t = test_a_control(&mut file);
+    file.set_conclusion(t.control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One deviation.")).unwrap();
+    file.sign(t.control, SignoffRole::Preparer).unwrap();
+    let attribute = file.control(t.control).unwrap().attributes[1].id;
+    file.record_result(&TestResult { sample_id: t.sample, position: 5, attribute_id: attribute, outcome: Outcome::Pass, tickmark: None, note: Some("Seen in CAB minutes".into()), evidence: vec![] }).unwrap();
+    let evidence = dir.path().join("cab-minutes.txt");
+    std::fs::write(&evidence, "minutes").unwrap();
+    file.attach_evidence(&evidence, None, Some(t.control), date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+
+    let text = flat(&pdf_text(&file.report_pdf().unwrap(), dir.path(), "draft.pdf", Some((1, 2))));
+    assert!(text.contains("INCOMPLETE The work this draft describes is not complete"), "{text}");
+    assert!(text.contains("CC8.1-01: the work changed since DW signed as preparer; it must be signed again"), "{text}");
+    assert!(text.contains("CC8.1-01: not signed by a reviewer"), "{text}");
+
+    let workpaper = flat(&pdf_text(&file.workpaper_pdf(t.control).unwrap(), dir.path(), "wp.pdf", None));
+    assert!(workpaper.contains("DW") && workpaper.contains("CHANGED SINCE SIGNED"), "{workpaper}");
+    assert!(workpaper.contains("Changed since DW signed as preparer"), "{workpaper}");
+    assert!(workpaper.contains("Evidence No. File Received SHA-256 EV-1 cab-minutes.txt 2026-10-02"), "the workpaper lists the evidence behind the control: {workpaper}");
+}

@@ -224,7 +224,7 @@ pub fn sample(a: SampleArgs) -> Result<ExitCode, Error> {
     let control = file.control_by_reference(&a.control)?;
     let population_id = match a.population {
         Some(id) => id,
-        None => file.populations(Some(control.id))?.into_iter().filter(|p| p.removed.is_none()).last().map(|p| p.id).ok_or_else(|| Error::Invalid {
+        None => file.populations(Some(control.id))?.into_iter().rfind(|p| p.removed.is_none()).map(|p| p.id).ok_or_else(|| Error::Invalid {
             field: "population".into(),
             message: format!("{} has no population in use; import one first", control.reference),
         })?,

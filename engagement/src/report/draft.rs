@@ -67,6 +67,14 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
          This draft is for discussion with management and the engagement team; it is not the issued report.",
         BODY,
     );
+    let blockers = file.completion_blockers()?;
+    if !blockers.is_empty() {
+        doc.gap(8.0);
+        doc.paragraph("INCOMPLETE", H1);
+        doc.paragraph(&format!("The work this draft describes is not complete: {} item(s) remain open.", blockers.len()), STRONG);
+        let rows: Vec<Vec<String>> = blockers.into_iter().map(|b| vec![b]).collect();
+        doc.table(&[Column { title: "Open before the documentation can be completed", share: 1.0 }], &rows);
+    }
 
     doc.new_page();
     doc.heading("Scope", H1);

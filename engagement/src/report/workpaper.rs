@@ -131,6 +131,16 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
         sample_section(&mut doc, &wp, s, &format!("Sample {} ({state})", s.id));
     }
 
+    if !wp.evidence.is_empty() {
+        doc.heading("Evidence", H2);
+        let rows: Vec<Vec<String>> =
+            wp.evidence.iter().map(|e| vec![e.reference(), e.name.clone(), e.received_on.to_string(), e.sha256.clone()]).collect();
+        doc.table(
+            &[Column { title: "No.", share: 0.08 }, Column { title: "File", share: 0.34 }, Column { title: "Received", share: 0.13 }, Column { title: "SHA-256", share: 0.45 }],
+            &rows,
+        );
+    }
+
     doc.heading("Tickmark legend", H2);
     let mut legend: Vec<Vec<String>> = TICKMARKS.iter().map(|t| vec![t.mark.to_owned(), t.meaning.to_owned()]).collect();
     let mut custom: Vec<&str> = wp

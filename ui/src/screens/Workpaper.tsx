@@ -88,6 +88,23 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
       <SamplePanel wp={wp} reload={reload} />
       {wp.sample && <TestGrid key={wp.sample.id} wp={wp} sample={wp.sample} reload={reload} />}
       <Exceptions wp={wp} reload={reload} />
+      {wp.evidence.length > 0 && (
+        <section className="card">
+          <h3>Evidence behind the control</h3>
+          <table className="grid" data-testid="workpaper-evidence">
+            <tbody>
+              {wp.evidence.map((e) => (
+                <tr key={e.id}>
+                  <td className="ref">EV-{e.number}</td>
+                  <td>{e.name}</td>
+                  <td>{e.received_on}</td>
+                  <td className="mono">{e.sha256.slice(0, 16)}…</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       <ConclusionPanel wp={wp} reload={reload} />
       <SignoffPanel wp={wp} reload={reload} />
       <ReviewNotes wp={wp} reload={reload} />
