@@ -120,6 +120,8 @@ pub struct Sample {
     pub selection: Selection,
     pub drawn_at: String,
     pub seed_reason: Option<String>,
+    /// For a derived seed drawn since the identity was recorded: what it was derived from.
+    pub derived_from: Option<DerivedFrom>,
     pub voided: Option<Voiding>,
 }
 
@@ -135,6 +137,18 @@ pub struct SamplePlan {
     pub seed_derived: bool,
 }
 
+/// What a derived seed was derived from, recorded with the sample so anyone can derive it
+/// again: `Seed::derive(identity, control, fingerprint)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DerivedFrom {
+    /// The engagement's identity (`EngagementInfo::identity`).
+    pub identity: String,
+    /// The control's reference.
+    pub control: String,
+    /// The population's fingerprint.
+    pub fingerprint: String,
+}
+
 /// What is stored in the `basis` column: the request's method and the decided size.
 #[derive(Serialize, Deserialize)]
 struct StoredBasis {
@@ -142,6 +156,10 @@ struct StoredBasis {
     size: SizeBasis,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     seed_reason: Option<String>,
+    /// Absent for samples drawn before it was recorded: their seeds were derived from the
+    /// engagement's random identifier (`uid`), the control's reference and the fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    derived_from: Option<DerivedFrom>,
 }
 
 /// A request checked and worked out: the size decided and the seed chosen or derived.
@@ -152,6 +170,13 @@ struct Planned {
     seed: Seed,
     origin: SeedOrigin,
     seed_reason: Option<String>,
+    derived_from: Option<DerivedFrom>,
+}
+
+impl DerivedFrom {
+    pub fn seed(&self) -> Seed {
+        Seed::derive(&self.identity, &self.control, &self.fingerprint)
+    }
 }
 
 impl EngagementFile {
@@ -171,7 +196,7 @@ impl EngagementFile {
     /// Draws the control's sample. Refused while the control has a live sample (void it first)
     /// or while its population cannot be sampled.
     pub fn draw_sample(&mut self, request: &SampleRequest) -> Result<i64> {
-        let Planned { control, population, size, seed, origin, seed_reason } = self.planned(request)?;
+        let Planned { control, population, size, seed, origin, seed_reason, derived_from } = self.planned(request)?;
         let n = size.n();
         let n_population = population.row_count as u64;
         let selection = match &request.method {
@@ -191,7 +216,7 @@ impl EngagementFile {
                 sampling::monetary_unit(seed, origin, &amounts, MusBasis::SampleSize(n), *variant)?
             }
         };
-        let basis = StoredBasis { method: request.method.clone(), size, seed_reason };
+        let basis = StoredBasis { method: request.method.clone(), size, seed_reason, derived_from };
         self.write(|w| {
             ensure_unlocked(w.tx(), control.id)?;
             w.tx().execute(
@@ -242,17 +267,20 @@ impl EngagementFile {
             }
         };
         let seed_reason = request.seed_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-        let (seed, origin) = match request.seed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let (seed, origin, derived_from) = match request.seed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(hex) => {
                 let seed = hex.parse::<Seed>().map_err(|_| Error::invalid("seed", "a seed is 64 hexadecimal digits"))?;
                 if seed_reason.is_none() {
                     return Err(Error::invalid("seed_reason", "say why this seed was chosen instead of the derived one; a reviewer will ask"));
                 }
-                (seed, SeedOrigin::Explicit)
+                (seed, SeedOrigin::Explicit, None)
             }
-            None => (Seed::derive(&self.info()?.id, &control.reference, &population.fingerprint), SeedOrigin::Derived),
+            None => {
+                let from = DerivedFrom { identity: self.info()?.identity(), control: control.reference.clone(), fingerprint: population.fingerprint.clone() };
+                (from.seed(), SeedOrigin::Derived, Some(from))
+            }
         };
-        Ok(Planned { control, population, size, seed, origin, seed_reason: seed_reason.filter(|_| origin == SeedOrigin::Explicit) })
+        Ok(Planned { control, population, size, seed, origin, seed_reason: seed_reason.filter(|_| origin == SeedOrigin::Explicit), derived_from })
     }
 
     /// The control's live sample: the one not voided (the newest, should a file made before
@@ -303,6 +331,37 @@ impl EngagementFile {
         })
     }
 
+    /// Why a derived seed is not the one its engagement, control and population give, if it is
+    /// not: the seed was replaced, or what it was derived from no longer describes the file.
+    pub fn seed_problems(&self, sample: &Sample) -> Result<Vec<String>> {
+        if sample.selection.seed_origin != SeedOrigin::Derived {
+            return Ok(Vec::new());
+        }
+        let info = self.info()?;
+        let control = self.control(sample.control_id)?;
+        let population = self.population(sample.population_id)?;
+        // Drawn before the identity was recorded: derived from the engagement's random uid.
+        let from = sample.derived_from.clone().unwrap_or_else(|| DerivedFrom {
+            identity: info.id.clone(),
+            control: control.reference.clone(),
+            fingerprint: population.fingerprint.clone(),
+        });
+        let mut problems = Vec::new();
+        if from.seed() != sample.selection.seed {
+            problems.push(format!("sample {} has seed {}, not the seed derived from its engagement, control and population ({}): the seed was replaced", sample.id, sample.selection.seed, from.seed()));
+        }
+        if sample.derived_from.is_some() && from.identity != info.identity() {
+            problems.push(format!("sample {}'s seed was derived for the engagement \"{}\", but this engagement is \"{}\"", sample.id, from.identity, info.identity()));
+        }
+        if from.control != control.reference {
+            problems.push(format!("sample {}'s seed was derived for control {}, but its control is {}", sample.id, from.control, control.reference));
+        }
+        if from.fingerprint != population.fingerprint {
+            problems.push(format!("sample {}'s seed was derived from a population fingerprint {} other than its population's {}", sample.id, from.fingerprint, population.fingerprint));
+        }
+        Ok(problems)
+    }
+
     /// Draws the sample again from its record and says whether the same items come out.
     pub fn reperform_sample(&self, sample_id: i64) -> Result<bool> {
         let sample = self.sample(sample_id)?;
@@ -341,6 +400,7 @@ impl EngagementFile {
             selection: serde_json::from_str(&selection)?,
             drawn_at,
             seed_reason: basis.seed_reason,
+            derived_from: basis.derived_from,
             voided: voided_at.map(|at| Voiding { at, by: voided_by.unwrap_or_default(), reason: void_reason.unwrap_or_default() }),
         })
     }

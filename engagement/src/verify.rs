@@ -112,7 +112,9 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     }
 
     problems.extend(evidence::verify_all(conn)?);
-    problems.extend(population::verify_all(conn)?);
+    let examination: String = conn.query_row("SELECT examination FROM engagement WHERE id = 1", [], |r| r.get(0))?;
+    let period = serde_json::from_str::<crate::model::Examination>(&examination)?.period();
+    problems.extend(population::verify_all(conn, period)?);
 
     Ok(Verification { entries: entries.len() as i64, head: trail::head(conn)?, problems })
 }

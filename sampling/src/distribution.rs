@@ -111,15 +111,23 @@ impl Criterion {
                     k,
                     n,
                     population,
-                    self.tolerable_count(population) + 1,
+                    self.population_deviations(population),
                     self.alpha_ppm,
                 )
             }
         }
     }
 
-    /// The most deviations a population of this size can hold without exceeding the tolerable
-    /// rate: `floor(tolerable × N)`. A population with one more has exceeded it.
+    /// The deviations a population of this size holds when it deviates at the tolerable rate:
+    /// `ceil(tolerable × N)`, the finite-population counterpart of the binomial's `p = T`, so
+    /// both models answer the same question.
+    pub fn population_deviations(&self, population: u64) -> u64 {
+        (u128::from(self.tolerable_ppm) * u128::from(population)).div_ceil(u128::from(MILLION)) as u64
+    }
+
+    /// The most deviations a population tested in full may show without its rate exceeding the
+    /// tolerable rate: `floor(tolerable × N)`. Testing every item leaves no sampling risk, so
+    /// the rate itself is compared.
     pub fn tolerable_count(&self, population: u64) -> u64 {
         (u128::from(self.tolerable_ppm) * u128::from(population) / u128::from(MILLION)) as u64
     }

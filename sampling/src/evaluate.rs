@@ -22,9 +22,9 @@ pub struct EvaluationInput {
 }
 
 /// `upper_limit` is rounded up to the next 0.1%, as the AICPA evaluation tables print it.
-/// `supports_reliance` is decided exactly: the true upper limit does not exceed the tolerable
-/// rate (for a tolerable rate in whole tenths of a percent, the same as comparing the rounded
-/// limit).
+/// `supports_reliance` is decided exactly: were the population at the tolerable rate (for the
+/// hypergeometric model, `ceil(tolerable × N)` deviations), this few deviations would occur with
+/// probability at most `1 - confidence`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub struct Evaluation {
@@ -93,12 +93,7 @@ pub fn evaluate(input: &EvaluationInput) -> Result<Evaluation> {
         alpha_ppm: alpha,
         population: input.population,
     };
-    let supports_reliance = match (input.model, input.population) {
-        (Model::Hypergeometric, Some(population)) => {
-            largest_deviations(k, n, population, alpha) <= criterion.tolerable_count(population)
-        }
-        _ => criterion.supports(n, k),
-    };
+    let supports_reliance = criterion.supports(n, k);
     let limit = percent(permille * 1000);
     let conclusion = if supports_reliance {
         format!(

@@ -243,9 +243,9 @@ pub struct SampleSize {
 /// The smallest `n` such that, were the population's deviation rate at the tolerable rate, a
 /// sample of `n` would show no more than `k = ceil(expected rate × n)` deviations with
 /// probability at most `1 - confidence` (the AICPA construction; `k` in exact integers). The
-/// hypergeometric model puts `floor(tolerable × N) + 1` deviations in the population, the
-/// fewest that exceed the tolerable rate. A population no larger than that `n` is tested in
-/// full.
+/// hypergeometric model puts `ceil(tolerable × N)` deviations in the population, the population
+/// at the tolerable rate, as the binomial's `p = T` is. A population no larger than that `n` is
+/// tested in full.
 pub fn attribute_sample_size(plan: &AttributePlan) -> Result<SampleSize> {
     let confidence = parts_per_million("confidence", plan.confidence, false)?;
     let tolerable = parts_per_million("tolerable_rate", plan.tolerable_rate, false)?;

@@ -167,6 +167,7 @@ pub fn info(a: FileArg) -> Result<ExitCode, Error> {
     let o = file.overview()?;
     say!("{} — {}", o.info.client, o.info.system);
     say!("{}", o.info.examination.describe());
+    say!("identity (seeds are derived from it): {}", o.info.identity());
     say!("categories: {}", o.info.categories.iter().map(|c| c.title()).collect::<Vec<_>>().join(", "));
     say!("team: {}", o.info.team.iter().map(|m| format!("{} ({})", m.name, m.initials)).collect::<Vec<_>>().join(", "));
     say!("controls: {}", o.controls.len());

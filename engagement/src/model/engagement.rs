@@ -120,6 +120,23 @@ pub struct EngagementInfo {
     pub team: Vec<TeamMember>,
 }
 
+impl EngagementInfo {
+    /// The engagement's identity as sampling seeds are derived from it: what a reviewer reads
+    /// on the report and cannot be chosen freely. Client and system are normalised (Unicode
+    /// NFC, lower case, surrounding spaces removed, inner runs of white space made one space),
+    /// then written `client|system|type2|start|end` (a Type 1: `client|system|type1|as-of`),
+    /// dates as ISO 8601. Two files made from the same description have the same identity.
+    pub fn identity(&self) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let normal = |text: &str| text.nfc().collect::<String>().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+        let examination = match &self.examination {
+            Examination::Type1 { as_of } => format!("type1|{as_of}"),
+            Examination::Type2 { period_start, period_end } => format!("type2|{period_start}|{period_end}"),
+        };
+        format!("{}|{}|{examination}", normal(&self.client), normal(&self.system))
+    }
+}
+
 impl NewEngagement {
     /// Checks what a form would, so the CLI and the app refuse the same things with the same words.
     /// Returns the categories normalised: Security added, duplicates removed, in the usual order.

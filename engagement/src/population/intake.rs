@@ -66,16 +66,12 @@ pub(super) struct Summary {
 pub(super) fn prepare(mut listing: Source, layout: &Layout, pipe: Pipe) -> Result<Option<Summary>> {
     let mut findings = Findings::default();
     let (mut date_min, mut date_max) = (None::<NaiveDate>, None::<NaiveDate>);
-    let mut hasher = Sha256::new();
     let mut batch = pipe.empty_batch();
     let mut index: i64 = 0;
+    let mut fingerprint = Fingerprint::new(&listing.header);
     for row in listing.rows.by_ref() {
         let (row, cells) = row?;
-        let column = |c: usize| listing.header[c].as_str();
-        let key = cells[layout.key].trim().to_owned();
-        let date = layout.date.map(|c| parse_date(&listing.file, row, column(c), &cells[c])).transpose()?.flatten();
-        let amount_cents = layout.amount.map(|c| parse_amount(&listing.file, row, column(c), &cells[c])).transpose()?.flatten();
-        let stratum = layout.stratum.map(|c| cells[c].trim().to_owned());
+        let Mapped { key, date, amount_cents, stratum } = mapped(layout, &listing.file, &listing.header, row, &cells)?;
         if key.is_empty() {
             findings.blank_keys.push(row);
         }
@@ -90,8 +86,8 @@ pub(super) fn prepare(mut listing: Source, layout: &Layout, pipe: Pipe) -> Resul
             None if layout.date.is_some() => findings.undated.push(row),
             None => {}
         }
+        fingerprint.row(&cells);
         let stored = StoredRow { row, key, date: date.map(|(_, text)| text), amount_cents, stratum, fields: serde_json::to_string(&cells)? };
-        digest_row(&mut hasher, index, &stored.key, stored.date.as_deref(), stored.amount_cents, stored.stratum.as_deref(), &stored.fields);
         batch.push(stored);
         index += 1;
         if batch.len() == BATCH && pipe.to_writer.send(std::mem::replace(&mut batch, pipe.empty_batch())).is_err() {
@@ -104,11 +100,64 @@ pub(super) fn prepare(mut listing: Source, layout: &Layout, pipe: Pipe) -> Resul
     if !batch.is_empty() && pipe.to_writer.send(batch).is_err() {
         return Ok(None);
     }
-    Ok(Some(Summary { findings, date_min, date_max, fingerprint: hex::encode(hasher.finalize()), source_sha256: listing.sha256()? }))
+    Ok(Some(Summary { findings, date_min, date_max, fingerprint: fingerprint.finish(), source_sha256: listing.sha256()? }))
 }
 
-/// One stored row's part of the population's fingerprint: its columns exactly as stored, each
-/// preceded by its byte length as a little-endian u64 (integers in decimal, absent values empty).
+/// The columns a mapping takes from a row: the key trimmed, the date and amount parsed (errors
+/// name the row and column), the stratum trimmed.
+pub(super) struct Mapped {
+    pub key: String,
+    pub date: Option<(NaiveDate, String)>,
+    pub amount_cents: Option<i64>,
+    pub stratum: Option<String>,
+}
+
+pub(super) fn mapped(layout: &Layout, file: &str, header: &[String], row: u64, cells: &[String]) -> Result<Mapped> {
+    let column = |c: usize| header[c].as_str();
+    Ok(Mapped {
+        key: cells[layout.key].trim().to_owned(),
+        date: layout.date.map(|c| parse_date(file, row, column(c), &cells[c])).transpose()?.flatten(),
+        amount_cents: layout.amount.map(|c| parse_amount(file, row, column(c), &cells[c])).transpose()?.flatten(),
+        stratum: layout.stratum.map(|c| cells[c].trim().to_owned()),
+    })
+}
+
+/// The population's fingerprint (version 2): SHA-256 over the tag
+/// `tickmark.population.fingerprint.v2`, then the header row and every data row in order, each
+/// row as its number of cells and then its cells exactly as imported; every number a
+/// little-endian u64 and every cell its UTF-8 byte length (as such a u64) followed by its bytes.
+/// Which columns are mapped to key, date, amount or stratum does not enter it: the same listing
+/// has the same fingerprint however it is mapped.
+pub(crate) struct Fingerprint(Sha256);
+
+impl Fingerprint {
+    const TAG: &'static [u8] = b"tickmark.population.fingerprint.v2";
+
+    pub fn new(header: &[String]) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update((Self::TAG.len() as u64).to_le_bytes());
+        hasher.update(Self::TAG);
+        let mut fingerprint = Fingerprint(hasher);
+        fingerprint.row(header);
+        fingerprint
+    }
+
+    pub fn row(&mut self, cells: &[String]) {
+        self.0.update((cells.len() as u64).to_le_bytes());
+        for cell in cells {
+            self.0.update((cell.len() as u64).to_le_bytes());
+            self.0.update(cell.as_bytes());
+        }
+    }
+
+    pub fn finish(self) -> String {
+        hex::encode(self.0.finalize())
+    }
+}
+
+/// One stored row's part of a version-1 fingerprint (populations imported before version 2):
+/// its columns exactly as stored, each preceded by its byte length as a little-endian u64
+/// (integers in decimal, absent values empty).
 pub(super) fn digest_row(hasher: &mut Sha256, index: i64, key: &str, date: Option<&str>, amount_cents: Option<i64>, stratum: Option<&str>, fields_json: &str) {
     let (mut index_text, mut amount_text) = (itoa::Buffer::new(), itoa::Buffer::new());
     let amount = amount_cents.map_or("", |a| amount_text.format(a));

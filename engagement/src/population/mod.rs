@@ -166,22 +166,7 @@ impl EngagementFile {
     ) -> Result<i64> {
         let period = self.info()?.examination.period();
         let listing = import::open(source)?;
-        let position = |name: &Option<String>| -> Result<Option<usize>> {
-            name.as_ref()
-                .map(|n| {
-                    listing.header.iter().position(|h| h.trim() == n.trim()).ok_or_else(|| {
-                        error(&listing.file, Some(1), Some(n), "the mapped column is not in the header row")
-                    })
-                })
-                .transpose()
-        };
-        let layout = intake::Layout {
-            key: position(&Some(mapping.key.clone()))?.expect("key is always mapped"),
-            date: position(&mapping.date)?,
-            amount: position(&mapping.amount)?,
-            stratum: position(&mapping.stratum)?,
-            period,
-        };
+        let layout = layout(&listing.file, &listing.header, mapping, period)?;
         let (file, columns) = (listing.file.clone(), listing.header.clone());
 
         let cache_before: i64 = self.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
@@ -190,8 +175,8 @@ impl EngagementFile {
             crate::signoff::ensure_unlocked(w.tx(), control_id)?;
             let tx = w.tx();
             tx.execute(
-                "INSERT INTO population (control_id, description, source_name, source_sha256, columns, mapping, row_count, findings, rows_sha256, imported_at)
-                 VALUES (?1, ?2, ?3, '', ?4, ?5, 0, '', '', ?6)",
+                "INSERT INTO population (control_id, description, source_name, source_sha256, columns, mapping, row_count, findings, rows_sha256, imported_at, fingerprint_version)
+                 VALUES (?1, ?2, ?3, '', ?4, ?5, 0, '', '', ?6, 2)",
                 params![control_id, description.trim(), file, serde_json::to_string(&columns)?, serde_json::to_string(mapping)?, w.at],
             )
             .map_err(|e| match e.sqlite_error_code() {
@@ -389,23 +374,58 @@ fn duplicate_keys(conn: &Connection, population_id: i64) -> Result<Vec<String>> 
 const DUPLICATE_KEYS: &str =
     "SELECT item_key FROM population_row INDEXED BY population_row_key WHERE population_id = ?1 AND item_key <> '' GROUP BY item_key HAVING count(*) > 1";
 
-/// Every population whose stored rows no longer hash to the fingerprint recorded at import.
-pub(crate) fn verify_all(conn: &Connection) -> Result<Vec<String>> {
-    let recorded: Vec<(i64, String, String)> = conn
-        .prepare("SELECT id, source_name, rows_sha256 FROM population ORDER BY id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+/// Where the mapped columns are in the header, and the period items should fall within.
+fn layout(file: &str, header: &[String], mapping: &ColumnMapping, period: (NaiveDate, NaiveDate)) -> Result<intake::Layout> {
+    let position = |name: &Option<String>| -> Result<Option<usize>> {
+        name.as_ref()
+            .map(|n| header.iter().position(|h| h.trim() == n.trim()).ok_or_else(|| error(file, Some(1), Some(n), "the mapped column is not in the header row")))
+            .transpose()
+    };
+    Ok(intake::Layout {
+        key: position(&Some(mapping.key.clone()))?.expect("key is always mapped"),
+        date: position(&mapping.date)?,
+        amount: position(&mapping.amount)?,
+        stratum: position(&mapping.stratum)?,
+        period,
+    })
+}
+
+/// Every population whose stored rows no longer hash to the fingerprint recorded at import,
+/// or (version 2) whose key, date, amount or stratum no longer follow from its cells and mapping.
+pub(crate) fn verify_all(conn: &Connection, period: (NaiveDate, NaiveDate)) -> Result<Vec<String>> {
+    let recorded: Vec<(i64, String, String, i64, String, String)> = conn
+        .prepare("SELECT id, source_name, rows_sha256, fingerprint_version, columns, mapping FROM population ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut problems = Vec::new();
-    for (id, name, fingerprint) in recorded {
-        let mut hasher = Sha256::new();
-        let mut stmt = conn.prepare_cached(&format!("SELECT {ITEM} FROM population_row WHERE {ROWS} ORDER BY id"))?;
+    for (id, name, fingerprint, version, columns, mapping) in recorded {
+        let header: Vec<String> = serde_json::from_str(&columns)?;
+        let layout = layout(&name, &header, &serde_json::from_str(&mapping)?, period)?;
+        let (mut v1, mut v2, mut mismatched) = (Sha256::new(), intake::Fingerprint::new(&header), None);
+        let mut stmt = conn.prepare_cached(&format!("SELECT {ITEM}, coalesce(source_row, idx + 2) FROM population_row WHERE {ROWS} ORDER BY id"))?;
         let mut rows = stmt.query([id])?;
         while let Some(r) = rows.next()? {
             let text = |i| r.get_ref(i).and_then(|v| v.as_str_or_null().map_err(Into::into));
-            intake::digest_row(&mut hasher, r.get(0)?, text(1)?.unwrap_or(""), text(2)?, r.get(3)?, text(4)?, text(5)?.unwrap_or(""));
+            let (key, date, amount, stratum, fields) = (text(1)?.unwrap_or(""), text(2)?, r.get::<_, Option<i64>>(3)?, text(4)?, text(5)?.unwrap_or(""));
+            if version == 1 {
+                intake::digest_row(&mut v1, r.get(0)?, key, date, amount, stratum, fields);
+                continue;
+            }
+            let cells: Vec<String> = serde_json::from_str(fields)?;
+            v2.row(&cells);
+            let row: i64 = r.get(6)?;
+            let again = intake::mapped(&layout, &name, &header, row as u64, &cells);
+            let same = again.is_ok_and(|m| m.key == key && m.date.map(|(_, d)| d).as_deref() == date && m.amount_cents == amount && m.stratum.as_deref() == stratum);
+            if !same && mismatched.is_none() {
+                mismatched = Some(row);
+            }
         }
-        if hex::encode(hasher.finalize()) != fingerprint {
+        let actual = if version == 1 { hex::encode(v1.finalize()) } else { v2.finish() };
+        if actual != fingerprint {
             problems.push(format!("population {id} (\"{name}\") no longer matches the fingerprint recorded when it was imported"));
+        }
+        if let Some(row) = mismatched {
+            problems.push(format!("population {id} (\"{name}\"), row {row}: the key, date, amount or stratum stored no longer follow from the row's cells"));
         }
     }
     Ok(problems)

@@ -60,6 +60,7 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
         ("Period", period.clone()),
         ("Categories", info.categories.iter().map(|c| c.title()).collect::<Vec<_>>().join(", ")),
         ("Draft generated", chrono::Local::now().date_naive().format("%B %-d, %Y").to_string()),
+        ("Engagement identity", info.identity()),
     ]);
     doc.gap(12.0);
     doc.paragraph(

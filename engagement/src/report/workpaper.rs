@@ -96,6 +96,7 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
         ("Prepared by", signed(&wp.preparer)),
         ("Reviewed by", signed(&wp.reviewer)),
         ("Criteria", c.criteria.join(", ")),
+        ("Engagement identity", info.identity()),
     ]);
 
     doc.heading("Control", H2);

@@ -121,7 +121,8 @@ pub(crate) fn now() -> String {
 }
 
 impl EngagementFile {
-    /// Checks the file against its trail and recorded hashes, and re-performs every sample.
+    /// Checks the file against its trail and recorded hashes, re-performs every sample, and
+    /// derives every derived seed again from what it was derived from.
     pub fn verify(&self) -> Result<crate::verify::Verification> {
         let mut result = crate::verify::verify(&self.conn)?;
         for sample in self.samples(None)? {
@@ -133,6 +134,7 @@ impl EngagementFile {
             if !same {
                 result.problems.push(format!("sample {} does not re-perform: its population or its record was changed", sample.id));
             }
+            result.problems.extend(self.seed_problems(&sample)?);
         }
         Ok(result)
     }

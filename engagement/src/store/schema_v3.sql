@@ -13,6 +13,9 @@ ALTER TABLE population ADD COLUMN removed_at TEXT;
 ALTER TABLE population ADD COLUMN removed_by TEXT;
 ALTER TABLE population ADD COLUMN removed_reason TEXT;
 ALTER TABLE population ADD COLUMN out_of_period_note TEXT;
+-- Fingerprints from this version on cover the listing's cells as imported, whatever the mapping
+-- (version 2); earlier populations keep theirs (version 1, over the mapped columns).
+ALTER TABLE population ADD COLUMN fingerprint_version INTEGER NOT NULL DEFAULT 1;
 
 -- The row a spreadsheet shows for the item (the header is row 1); NULL for rows imported before
 -- this version, whose row is their index + 2.
