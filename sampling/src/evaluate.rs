@@ -69,6 +69,25 @@ pub fn evaluate(input: &EvaluationInput) -> Result<Evaluation> {
         }
     }
     let alpha = MILLION - confidence;
+    let criterion = Criterion {
+        model: input.model,
+        tolerable_ppm: tolerable,
+        alpha_ppm: alpha,
+        population: input.population,
+    };
+    // Every item tested: no sampling risk is left, and the rate found is the population's.
+    if input.population == Some(n) {
+        let permille = (u128::from(k) * 1000).div_ceil(u128::from(n)) as u64;
+        let supports_reliance = k <= criterion.tolerable_count(n);
+        let conclusion = format!(
+            "Every item was tested: {k} deviation(s) in {n} items, a rate of {}, {} the tolerable rate of {}{}",
+            percent(permille * 1000),
+            if supports_reliance { "within" } else { "above" },
+            percent(tolerable),
+            if supports_reliance { ": the control operated effectively as tested." } else { ": the control did not operate as planned." }
+        );
+        return Ok(Evaluation { deviation_rate: k as f64 / n as f64, upper_limit: permille as f64 / 1000.0, supports_reliance, conclusion });
+    }
     let permille = match (input.model, input.population) {
         (Model::Binomial, _) => first_permille(|m| binomial_within(k, n, m * 1000, alpha)),
         (Model::Poisson, _) => {
@@ -87,14 +106,11 @@ pub fn evaluate(input: &EvaluationInput) -> Result<Evaluation> {
             })
         }
     };
-    let criterion = Criterion {
-        model: input.model,
-        tolerable_ppm: tolerable,
-        alpha_ppm: alpha,
-        population: input.population,
-    };
     let supports_reliance = criterion.supports(n, k);
     let limit = percent(permille * 1000);
+    // A limit equal to the tolerable rate is not below it (the hypergeometric model's limits
+    // are whole counts of deviations, so they can land on it exactly).
+    let compared = if permille * 1000 == tolerable { "reaches" } else { "exceeds" };
     let conclusion = if supports_reliance {
         format!(
             "The upper deviation limit of {limit} does not exceed the tolerable rate of {}: the control operated effectively as tested.",
@@ -102,7 +118,7 @@ pub fn evaluate(input: &EvaluationInput) -> Result<Evaluation> {
         )
     } else {
         format!(
-            "The upper deviation limit of {limit} exceeds the tolerable rate of {}: the sample does not support the planned reliance on the control.",
+            "The upper deviation limit of {limit} {compared} the tolerable rate of {}: the sample does not support the planned reliance on the control.",
             percent(tolerable)
         )
     };
@@ -161,11 +177,17 @@ pub struct StringerBound {
     pub incremental_allowance_cents: f64,
     pub top_stratum_cents: f64,
     pub upper_bound_cents: f64,
+    /// The taintings of the items below the interval, largest first, each at most 1.
+    pub taintings: Vec<f64>,
     pub understatements_excluded: u64,
+    /// Their total, reported beside the bound, never netted against it.
+    pub understatement_cents: f64,
 }
 
 /// The Stringer bound on overstatement. Every item below the interval `J` whose audited amount
-/// is below its book amount has the tainting `t = (book - audit) / book` and projects `t × J`.
+/// is below its book amount has the tainting `t = min(1, (book - audit) / book)` (an item cannot
+/// be overstated by more than its book amount in the units that selected it; an audited amount
+/// below zero is capped there) and projects `t × J`.
 /// With the taintings in descending order `t_1 >= t_2 >= ...` and `R(i)` the Poisson factor for
 /// `i` deviations at the confidence, the bound is
 /// `R(0)·J + Σ t_i·J·(R(i) - R(i-1)) + top stratum`: basic precision, plus the projected
@@ -193,15 +215,16 @@ pub fn stringer_bound(
     }
     let mut taintings = Vec::new();
     let mut top_stratum_cents = 0.0;
-    let mut understatements_excluded = 0;
+    let (mut understatements_excluded, mut understatement_cents) = (0, 0.0);
     for item in examined {
         let overstatement = item.book_cents as f64 - item.audit_cents as f64;
         if overstatement < 0.0 {
             understatements_excluded += 1;
+            understatement_cents -= overstatement;
         } else if item.book_cents as f64 >= interval_cents {
             top_stratum_cents += overstatement;
         } else if overstatement > 0.0 {
-            taintings.push(overstatement / item.book_cents as f64);
+            taintings.push((overstatement / item.book_cents as f64).min(1.0));
         }
     }
     taintings.sort_by(|a, b| b.total_cmp(a));
@@ -221,6 +244,8 @@ pub fn stringer_bound(
         incremental_allowance_cents: widened - projected,
         top_stratum_cents,
         upper_bound_cents: basic_precision_cents + widened + top_stratum_cents,
+        taintings,
         understatements_excluded,
+        understatement_cents,
     })
 }

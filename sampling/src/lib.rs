@@ -7,6 +7,7 @@ mod distribution;
 mod error;
 mod evaluate;
 mod mus;
+mod mus_size;
 mod seed;
 mod selection;
 mod simple;
@@ -21,6 +22,7 @@ pub use evaluate::{
     evaluate, stringer_bound, Evaluation, EvaluationInput, Misstatement, StringerBound,
 };
 pub use mus::{monetary_unit, MusBasis, MusVariant};
+pub use mus_size::{money, mus_sample_size, MusPlan, MusSize, MAX_MUS_HITS};
 pub use seed::{Seed, SeedOrigin};
 pub use selection::{extend, reperform, Method, Population, Selection};
 pub use simple::simple_random;

@@ -14,9 +14,17 @@
 //!   at 1; hypergeometric, the largest `D` with `P(X <= k | N, D, n) > alpha`, over `N`;
 //! - reliance: `P(X <= k)` at the tolerable rate (hypergeometric: `D = ceil(T × N)`) `<= alpha`.
 
-use sampling::{attribute_sample_size, evaluate, poisson_factor, AttributePlan, EvaluationInput, Model};
+use sampling::{
+    attribute_sample_size, evaluate, poisson_factor, AttributePlan, EvaluationInput, Model,
+};
 
-fn plan(confidence: f64, tolerable: f64, expected: f64, population: Option<u64>, model: Model) -> AttributePlan {
+fn plan(
+    confidence: f64,
+    tolerable: f64,
+    expected: f64,
+    population: Option<u64>,
+    model: Model,
+) -> AttributePlan {
     AttributePlan {
         confidence,
         tolerable_rate: tolerable,
@@ -35,16 +43,25 @@ fn check_evaluation(case: &str, input: EvaluationInput, upper: f64, supports: bo
         "{case}: upper limit {} (scipy: {upper})",
         evaluation.upper_limit
     );
-    assert_eq!(evaluation.supports_reliance, supports, "{case}: {}", evaluation.conclusion);
+    assert_eq!(
+        evaluation.supports_reliance, supports,
+        "{case}: {}",
+        evaluation.conclusion
+    );
     let rate = input.deviations as f64 / input.sample_size as f64;
-    assert!((evaluation.deviation_rate - rate).abs() < 1e-12, "{case}: rate {}", evaluation.deviation_rate);
+    assert!(
+        (evaluation.deviation_rate - rate).abs() < 1e-12,
+        "{case}: rate {}",
+        evaluation.deviation_rate
+    );
 }
 
 /// (N, confidence, tolerable, expected, n, expected deviations, tolerable deviations, all items),
 /// from scipy.stats.hypergeom with D = ceil(T × N). Rows marked `*` give a different size with
-/// D = floor(T × N) + 1 (T × N a whole number). `None`: every item is tested and T × N is a whole
-/// number, where the spec (D - 1 = T × N - 1) and SAMPLING.md (floor(T × N)) disagree; not checked.
-/// The N = 20 rows at n = 19 are exact ties, P(X <= k) = alpha (1/20 and 1/10), which pass.
+/// D = floor(T × N) + 1 (T × N a whole number). `None`: every item is tested and T × N is a
+/// whole number, where the spec (D - 1 = T × N - 1) and SAMPLING.md (floor(T × N)) disagree, so
+/// it is not checked. The N = 20 rows at n = 19 are exact ties, P(X <= k) = alpha (1/20 and
+/// 1/10), which pass.
 #[rustfmt::skip]
 const HYPERGEOMETRIC_SIZES: &[(u64, f64, f64, f64, u64, u64, Option<u64>, bool)] = &[
     (52, 0.95, 0.05, 0.00, 33, 0, Some(0), false),
@@ -110,11 +127,23 @@ const HYPERGEOMETRIC_SIZES: &[(u64, f64, f64, f64, u64, u64, Option<u64>, bool)]
 /// small population, stops the search one item early or late, or mislabels a full test.
 #[test]
 fn hypergeometric_sizes_match_scipy() {
-    for &(population, confidence, tolerable, expected, n, k, most, all_items) in HYPERGEOMETRIC_SIZES {
+    for &(population, confidence, tolerable, expected, n, k, most, all_items) in
+        HYPERGEOMETRIC_SIZES
+    {
         let case = format!("N={population} at {confidence}, T={tolerable}, E={expected}");
-        let size = attribute_sample_size(&plan(confidence, tolerable, expected, Some(population), Model::Hypergeometric))
-            .unwrap_or_else(|error| panic!("{case}: {error}"));
-        assert_eq!((size.n, size.expected_deviations, size.all_items), (n, k, all_items), "{case}: {size:?}");
+        let size = attribute_sample_size(&plan(
+            confidence,
+            tolerable,
+            expected,
+            Some(population),
+            Model::Hypergeometric,
+        ))
+        .unwrap_or_else(|error| panic!("{case}: {error}"));
+        assert_eq!(
+            (size.n, size.expected_deviations, size.all_items),
+            (n, k, all_items),
+            "{case}: {size:?}"
+        );
         assert!(size.n <= population, "{case}: {size:?}");
         if let Some(most) = most {
             assert_eq!(size.tolerable_deviations, most, "{case}: {size:?}");
@@ -188,10 +217,16 @@ fn poisson_sizes_match_scipy() {
     ];
     for (confidence, tolerable, expected, n, k, most) in cases {
         let case = format!("Poisson at {confidence}, T={tolerable}, E={expected}");
-        let size = attribute_sample_size(&plan(confidence, tolerable, expected, None, Model::Poisson))
-            .unwrap_or_else(|error| panic!("{case}: {error}"));
+        let size =
+            attribute_sample_size(&plan(confidence, tolerable, expected, None, Model::Poisson))
+                .unwrap_or_else(|error| panic!("{case}: {error}"));
         assert_eq!(
-            (size.n, size.expected_deviations, size.tolerable_deviations, size.all_items),
+            (
+                size.n,
+                size.expected_deviations,
+                size.tolerable_deviations,
+                size.all_items
+            ),
             (n, k, most, false),
             "{case}: {size:?}"
         );
@@ -233,18 +268,23 @@ fn poisson_evaluations_match_scipy() {
 
 /// Guards against a Poisson factor solved for the wrong tail, the wrong confidence or too few
 /// bisection steps: λ with P(Poisson(λ) <= k) = 1 - confidence, from
-/// scipy.special.gammainccinv(k + 1, 1 - confidence), checked with mpmath.
+/// scipy.special.gammainccinv(k + 1, 1 - confidence), checked with mpmath. For k = 0 at 90%
+/// scipy gives 2.302585092994046, which is ln 10 (written as the constant for clippy).
 #[test]
 fn poisson_factors_match_scipy() {
+    use std::f64::consts::LN_10;
     #[rustfmt::skip]
     let factors = [
-        (0.90, [2.302585092994, 3.889720169867, 5.322320337834, 6.680783068256, 7.993589586053, 9.274673893352]),
+        (0.90, [LN_10, 3.889720169867, 5.322320337834, 6.680783068256, 7.993589586053, 9.274673893352]),
         (0.95, [2.995732273554, 4.743864518391, 6.295793621872, 7.753656527933, 9.153519026638, 10.513034908742]),
     ];
     for (confidence, expected) in factors {
         for (k, lambda) in expected.into_iter().enumerate() {
             let factor = poisson_factor(k as u64, confidence).unwrap();
-            assert!((factor - lambda).abs() < 1e-9, "k={k} at {confidence}: {factor} (scipy: {lambda})");
+            assert!(
+                (factor - lambda).abs() < 1e-9,
+                "k={k} at {confidence}: {factor} (scipy: {lambda})"
+            );
         }
     }
 }
@@ -337,13 +377,26 @@ fn hypergeometric_never_needs_more_than_the_binomial() {
     for (population, confidence, tolerable, expected, exact_n, binomial_n) in cases {
         let case = format!("N={population} at {confidence}, T={tolerable}, E={expected}");
         let size = |model| {
-            attribute_sample_size(&plan(confidence, tolerable, expected, Some(population), model))
-                .unwrap_or_else(|error| panic!("{case} {model:?}: {error}"))
+            attribute_sample_size(&plan(
+                confidence,
+                tolerable,
+                expected,
+                Some(population),
+                model,
+            ))
+            .unwrap_or_else(|error| panic!("{case} {model:?}: {error}"))
         };
         let (exact, binomial) = (size(Model::Hypergeometric), size(Model::Binomial));
         assert_eq!((exact.n, binomial.n), (exact_n, binomial_n), "{case}");
-        assert!(exact.n <= binomial.n && binomial.n <= population, "{case}: {exact:?} {binomial:?}");
+        assert!(
+            exact.n <= binomial.n && binomial.n <= population,
+            "{case}: {exact:?} {binomial:?}"
+        );
         assert_eq!(exact.all_items, exact.n == population, "{case}: {exact:?}");
-        assert_eq!(binomial.all_items, binomial.n == population, "{case}: {binomial:?}");
+        assert_eq!(
+            binomial.all_items,
+            binomial.n == population,
+            "{case}: {binomial:?}"
+        );
     }
 }
