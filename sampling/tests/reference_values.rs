@@ -63,6 +63,7 @@ fn check_evaluation(case: &str, input: EvaluationInput, upper: f64, supports: bo
 /// it is not checked. The N = 20 rows at n = 19 are exact ties, P(X <= k) = alpha (1/20 and
 /// 1/10), which pass.
 #[rustfmt::skip]
+#[allow(clippy::type_complexity)]
 const HYPERGEOMETRIC_SIZES: &[(u64, f64, f64, f64, u64, u64, Option<u64>, bool)] = &[
     (52, 0.95, 0.05, 0.00, 33, 0, Some(0), false),
     (100, 0.95, 0.05, 0.00, 45, 0, Some(0), false), // * 39
