@@ -57,14 +57,32 @@ fn sheets(file: &EngagementFile) -> Result<Vec<Sheet>> {
                         vec![text("Size"), Cell::Number(s.items.len() as f64), text(&s.reasoning)],
                         vec![text("Seed"), text(&s.seed), text(seed_origin(s))],
                         vec![text("Drawn"), text(&s.drawn_at)],
-                        Vec::new(),
                     ]);
+                    if let Some(m) = &s.monetary {
+                        rows.extend([
+                            vec![text("Hits"), Cell::Number(m.hits as f64), text(format!("{} items, {} in the top stratum", m.items, m.top_stratum))],
+                            vec![text("Book value"), Cell::Number(m.book_cents as f64 / 100.0)],
+                            vec![text("Interval"), Cell::Number(m.interval_cents / 100.0)],
+                            vec![text("Random start"), m.random_start.map_or_else(|| text("none (cell selection)"), |r| Cell::Number(r as f64))],
+                        ]);
+                        if let Some(upper) = m.upper_limit_cents {
+                            rows.push(vec![text("Projected misstatement"), Cell::Number(m.projected_cents.unwrap_or_default() / 100.0)]);
+                            rows.push(vec![text("Upper misstatement limit"), Cell::Number(upper / 100.0)]);
+                        }
+                    }
+                    if let Some(evaluation) = &s.evaluation {
+                        rows.push(vec![text("Evaluation"), text(evaluation)]);
+                    }
+                    rows.push(Vec::new());
                     let mut header: Vec<Cell> = ITEM_COLUMNS.iter().map(|h| text(*h)).collect();
                     for a in &c.attributes {
                         header.push(text(format!("{}: {}", a.label, a.question)));
                         header.push(text(format!("{}{NOTE_SUFFIX}", a.label)));
                     }
                     header.push(text(EVIDENCE_COLUMN));
+                    if s.monetary.is_some() {
+                        header.extend([text("Audited amount"), text("Audited note")]);
+                    }
                     header.extend(s.columns.iter().map(text));
                     rows.push(header);
                     for row in grid(&wp, s) {
@@ -80,6 +98,11 @@ fn sheets(file: &EngagementFile) -> Result<Vec<Sheet>> {
                             cells.push(text(note));
                         }
                         cells.push(text(row.evidence.join(", ")));
+                        if let Some(m) = &s.monetary {
+                            let audited = m.audited.iter().find(|a| a.position == row.item.position);
+                            cells.push(audited.map_or_else(|| text(""), |a| Cell::Number(a.audit_cents as f64 / 100.0)));
+                            cells.push(text(audited.and_then(|a| a.note.clone()).unwrap_or_default()));
+                        }
                         cells.extend(row.item.fields.iter().map(text));
                         rows.push(cells);
                     }

@@ -145,6 +145,11 @@ fn grid_missing(wp: &Workpaper, s: &SampleView) -> Vec<String> {
     if !uncovered.is_empty() {
         missing.push(format!("deviations not written up in an exception (items {})", items(&uncovered)));
     }
+    if let Some(m) = s.monetary.as_ref().filter(|m| !m.complete()) {
+        let audited: std::collections::BTreeSet<i64> = m.audited.iter().map(|a| a.position).collect();
+        let unaudited: Vec<i64> = s.items.iter().map(|i| i.position).filter(|p| !audited.contains(p)).collect();
+        missing.push(format!("{} item(s) of sample {} have no audited amount (items {})", unaudited.len(), s.id, items(&unaudited)));
+    }
     let population = wp.population_of(s);
     if !population.findings.outside_period.is_empty() && population.out_of_period_note.is_none() {
         missing.push(format!(

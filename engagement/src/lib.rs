@@ -16,6 +16,7 @@ mod import;
 pub mod output;
 pub mod overview;
 pub mod model;
+pub mod monetary;
 pub mod population;
 pub mod progress;
 pub mod recent;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use rusqlite::{params, OptionalExtension};
 use sampling::{
-    AttributePlan, FrequencyTable, MusBasis, MusVariant, PeriodSlice, SampleSize, Seed, SeedOrigin, Selection, SizeDecision,
+    AttributePlan, FrequencyTable, MusBasis, MusPlan, MusSize, MusVariant, PeriodSlice, SampleSize, Seed, SeedOrigin, Selection, SizeDecision,
 };
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,9 @@ pub enum SizeRequest {
         plan: AttributePlan,
     },
     Fixed { n: u64, reason: String },
+    /// A monetary-unit sample, in hits, from the misstatement the auditor can tolerate and the
+    /// misstatement expected (in cents), at a confidence; the book value is the population's.
+    Monetary { tolerable_cents: u64, expected_cents: u64, confidence: f64 },
 }
 
 /// The size as decided, with its reasoning for the workpaper.
@@ -66,14 +69,17 @@ pub enum SizeBasis {
     FrequencyTable { decision: SizeDecision },
     Attribute { plan: AttributePlan, size: SampleSize },
     Fixed { n: u64, reason: String },
+    Monetary { plan: MusPlan, size: MusSize },
 }
 
 impl SizeBasis {
+    /// Items, or for a monetary-unit sample, hits.
     pub fn n(&self) -> u64 {
         match self {
             SizeBasis::FrequencyTable { decision } => decision.sample_size,
             SizeBasis::Attribute { size, .. } => size.n,
             SizeBasis::Fixed { n, .. } => *n,
+            SizeBasis::Monetary { size, .. } => size.hits,
         }
     }
 
@@ -81,7 +87,8 @@ impl SizeBasis {
         match self {
             SizeBasis::FrequencyTable { decision } => decision.reasoning.clone(),
             SizeBasis::Attribute { size, .. } => size.reasoning.clone(),
-            SizeBasis::Fixed { n, reason } => format!("{n} items, set by the auditor: {reason}"),
+            SizeBasis::Fixed { n, reason } => format!("{n} set by the auditor: {reason}"),
+            SizeBasis::Monetary { size, .. } => size.reasoning.clone(),
         }
     }
 }
@@ -129,7 +136,9 @@ pub struct Sample {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SamplePlan {
+    /// Items, or for a monetary-unit sample, hits (`hits` is then true).
     pub size: u64,
+    pub hits: bool,
     pub population_size: u64,
     pub reasoning: String,
     pub method: String,
@@ -185,6 +194,7 @@ impl EngagementFile {
         let planned = self.planned(request)?;
         Ok(SamplePlan {
             size: planned.size.n(),
+            hits: matches!(request.method, SampleMethod::MonetaryUnit { .. }),
             population_size: planned.population.row_count as u64,
             reasoning: planned.size.reasoning(),
             method: crate::workpaper::describe_method(&request.method),
@@ -248,6 +258,16 @@ impl EngagementFile {
         missing.extend(population.sampling_blocker());
         Error::refuse_unless_empty(format!("drawing a sample for {}", control.reference), missing)?;
         let n_population = population.row_count as u64;
+        let monetary = matches!(request.method, SampleMethod::MonetaryUnit { .. });
+        match (&request.size, monetary) {
+            (SizeRequest::FrequencyTable | SizeRequest::Attribute { .. }, true) => {
+                return Err(Error::invalid("size", "a monetary-unit sample is sized in hits, from the tolerable and expected misstatement (or set by the auditor)"));
+            }
+            (SizeRequest::Monetary { .. }, false) => {
+                return Err(Error::invalid("size", "sizing from misstatement is for monetary-unit selection; choose a monetary-unit method"));
+            }
+            _ => {}
+        }
         let size = match &request.size {
             SizeRequest::FrequencyTable => {
                 SizeBasis::FrequencyTable { decision: FrequencyTable::default().size_for(control.frequency, n_population)? }
@@ -264,6 +284,14 @@ impl EngagementFile {
                     return Err(Error::invalid("size", format!("a sample of {n} items cannot be drawn from {n_population}: choose 1 to {n_population}")));
                 }
                 SizeBasis::Fixed { n: *n, reason: reason.trim().to_owned() }
+            }
+            SizeRequest::Monetary { tolerable_cents, expected_cents, confidence } => {
+                let book_cents = self.amounts(population.id)?.iter().filter(|&&a| a > 0).map(|&a| a as u64).sum();
+                if book_cents == 0 {
+                    return Err(Error::invalid("amount", format!("\"{}\" has no positive amounts: map its amount column when importing it", population.source_name)));
+                }
+                let plan = MusPlan { book_cents, tolerable_cents: *tolerable_cents, expected_cents: *expected_cents, confidence: *confidence };
+                SizeBasis::Monetary { size: sampling::mus_sample_size(&plan)?, plan }
             }
         };
         let seed_reason = request.seed_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
@@ -441,7 +469,7 @@ impl EngagementFile {
         Ok(sampling::period_labels(&year_months, slice)?)
     }
 
-    fn amounts(&self, population_id: i64) -> Result<Vec<i64>> {
+    pub(crate) fn amounts(&self, population_id: i64) -> Result<Vec<i64>> {
         Ok(self.population_column::<i64>(population_id, "amount_cents")?.into_iter().map(Option::unwrap_or_default).collect())
     }
 }

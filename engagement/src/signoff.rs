@@ -64,6 +64,7 @@ const WORK: &[(&str, &str)] = &[
     ("population", "control_id = ?1"),
     ("sample", "control_id = ?1"),
     ("test_result", "sample_id IN (SELECT id FROM sample WHERE control_id = ?1)"),
+    ("audited_amount", "sample_id IN (SELECT id FROM sample WHERE control_id = ?1)"),
     ("exception", "control_id = ?1"),
     ("evidence", "control_id = ?1"),
 ];
@@ -108,7 +109,7 @@ fn changes_after(conn: &Connection, control_id: i64, after_seq: i64) -> Result<V
         let state: Value = after.or(before).map(|j| serde_json::from_str(&j)).transpose()?.unwrap_or(Value::Null);
         let ours = match entity.as_str() {
             "control" => entity_id == control_id,
-            "test_result" => state["sample_id"].as_i64().is_some_and(|s| samples.contains(&s)),
+            "test_result" | "audited_amount" => state["sample_id"].as_i64().is_some_and(|s| samples.contains(&s)),
             _ => state["control_id"].as_i64() == Some(control_id),
         };
         if ours {
@@ -120,6 +121,7 @@ fn changes_after(conn: &Connection, control_id: i64, after_seq: i64) -> Result<V
                         .optional()?;
                     format!("the result of item {}, attribute {}", state["position"].as_i64().unwrap_or_default() + 1, label.unwrap_or_default())
                 }
+                "audited_amount" => format!("the audited amount of item {}", state["position"].as_i64().unwrap_or_default() + 1),
                 "control" => "the control".to_owned(),
                 other => format!("{} {entity_id}", other.replace('_', " ")),
             };

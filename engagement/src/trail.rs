@@ -32,6 +32,7 @@ pub const TRACKED: &[&str] = &[
     "signoff",
     "review_note",
     "grid_view",
+    "audited_amount",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -14,6 +14,7 @@ use crate::control::Control;
 use crate::error::Result;
 use crate::evidence::Evidence;
 use crate::exception::Exception;
+use crate::monetary::MonetaryView;
 use crate::population::Population;
 use crate::review::ReviewNote;
 use crate::sample::{Sample, SampleMethod, SizeBasis, StratifyBy, Voiding};
@@ -31,9 +32,8 @@ pub struct SampleItem {
     pub row: i64,
     pub key: String,
     pub date: Option<NaiveDate>,
-    /// For the sample exports' Amount column. The screens show the listing's own columns, so
-    /// it stays out of their JSON and the UI's generated bindings.
-    #[serde(skip)]
+    /// The item's amount in cents, where an amount column is mapped: the book amount a
+    /// monetary-unit sample's audited amounts are compared with.
     pub amount_cents: Option<i64>,
     pub fields: Vec<String>,
 }
@@ -80,11 +80,14 @@ pub struct SampleView {
     /// Whether that evaluation supports the planned reliance.
     pub supports_reliance: Option<bool>,
     pub voided: Option<Voiding>,
+    /// For a monetary-unit sample: hits, interval, audited amounts and the Stringer bound.
+    pub monetary: Option<MonetaryView>,
 }
 
 impl SampleView {
+    /// Every cell of the grid recorded, and for a monetary-unit sample every audited amount.
     pub fn complete(&self) -> bool {
-        self.results_recorded >= self.results_expected
+        self.results_recorded >= self.results_expected && self.monetary.as_ref().is_none_or(MonetaryView::complete)
     }
 }
 
@@ -246,15 +249,21 @@ impl EngagementFile {
         let deviations = deviating.len() as i64;
         let results_expected = (items.len() * attributes) as i64;
         let complete = results.len() as i64 >= results_expected;
-        let evaluation = match &sample.basis {
-            SizeBasis::Attribute { plan, .. } if complete => Some(sampling::evaluate(&sampling::EvaluationInput {
-                sample_size: items.len() as u64,
-                deviations: deviations as u64,
-                confidence: plan.confidence,
-                tolerable_rate: plan.tolerable_rate,
-                model: plan.model,
-                population: Some(selection.population_size),
-            })?),
+        let amounts: Vec<Option<i64>> = items.iter().map(|i| i.amount_cents).collect();
+        let monetary = crate::monetary::view(self, sample, &amounts)?;
+        let evaluation = match (&sample.basis, &monetary) {
+            (SizeBasis::Attribute { plan, .. }, _) if complete => {
+                let e = sampling::evaluate(&sampling::EvaluationInput {
+                    sample_size: items.len() as u64,
+                    deviations: deviations as u64,
+                    confidence: plan.confidence,
+                    tolerable_rate: plan.tolerable_rate,
+                    model: plan.model,
+                    population: Some(selection.population_size),
+                })?;
+                Some((e.conclusion, e.supports_reliance))
+            }
+            (_, Some((_, Some(stringer)))) if complete => Some(stringer.clone()),
             _ => None,
         };
         Ok(SampleView {
@@ -275,9 +284,10 @@ impl EngagementFile {
             deviations,
             results_recorded: results.len() as i64,
             results_expected,
-            supports_reliance: evaluation.as_ref().map(|e| e.supports_reliance),
-            evaluation: evaluation.map(|e| e.conclusion),
+            supports_reliance: evaluation.as_ref().map(|e| e.1),
+            evaluation: evaluation.map(|e| e.0),
             voided: sample.voided.clone(),
+            monetary: monetary.map(|m| m.0),
         })
     }
 }

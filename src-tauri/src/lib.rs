@@ -79,6 +79,8 @@ pub fn run() {
             workpaper::plan_sample,
             workpaper::draw_sample,
             workpaper::void_sample,
+            workpaper::extend_sample,
+            workpaper::record_audited_amount,
             workpaper::set_grid_columns,
             workpaper::import_results,
             workpaper::record_result,

@@ -164,3 +164,40 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn a_monetary_unit_sample_is_sized_audited_evaluated_and_extended_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = engagement(dir.path());
+    let f = file.to_str().unwrap();
+    let invoices = workspace().join("fixtures/demo/populations/customer_invoices.csv");
+    ok(&["import-population", f, "--control", "CC8.1-01", "--source", invoices.to_str().unwrap(), "--key", "invoice_id", "--date", "invoice_date", "--amount", "amount"], "DW");
+    let population = "2";
+    ok(&["remove-population", f, "--population", "1", "--reason", "The invoices are this control's population"], "DW");
+    let refused_size = run(&["sample", f, "--control", "CC8.1-01", "--population", population, "--method", "mus-fixed"], "DW");
+    assert!(String::from_utf8_lossy(&refused_size.stderr).contains("sized in hits"), "{}", String::from_utf8_lossy(&refused_size.stderr));
+    let drawn = ok(&["sample", f, "--control", "CC8.1-01", "--population", population, "--method", "mus-fixed", "--size", "monetary", "--tolerable-amount", "100000", "--expected-amount", "10000"], "DW");
+    assert!(drawn.contains(" hits from 1978 items"), "{drawn}");
+    let opened = EngagementFile::open(&file, PASSPHRASE).unwrap();
+    let control = opened.control_by_reference("CC8.1-01").unwrap();
+    let sample = opened.workpaper(control.id).unwrap().sample.unwrap();
+    opened.close().unwrap();
+    let mut list = String::from("#,key,attribute,outcome\n");
+    for item in &sample.items {
+        for attribute in ["A", "B"] {
+            list.push_str(&format!("{},{},{attribute},pass\n", item.position + 1, item.key));
+        }
+    }
+    let results = dir.path().join("results.csv");
+    std::fs::write(&results, list).unwrap();
+    ok(&["results", f, "--control", "CC8.1-01", "--from", results.to_str().unwrap()], "DW");
+    for item in &sample.items {
+        let amount = format!("{}.{:02}", item.amount_cents.unwrap() / 100, item.amount_cents.unwrap() % 100);
+        ok(&["audited", f, "--control", "CC8.1-01", "--item", &(item.position + 1).to_string(), "--amount", &amount], "DW");
+    }
+    let evaluated = ok(&["audited", f, "--control", "CC8.1-01", "--item", "1", "--amount", &format!("{}.{:02}", sample.items[0].amount_cents.unwrap() / 100, sample.items[0].amount_cents.unwrap() % 100)], "DW");
+    assert!(evaluated.contains("upper misstatement limit") && evaluated.contains("does not exceed the tolerable misstatement of 100,000.00"), "{evaluated}");
+    let extended = ok(&["extend-sample", f, "--control", "CC8.1-01", "--by", "2", "--reason", "Two more for the year-end cut-off"], "DW");
+    assert!(extended.contains(&format!("now {} items", sample.items.len() + 2)), "{extended}");
+    ok(&["verify", f], "DW");
+}

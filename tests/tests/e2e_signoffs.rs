@@ -191,3 +191,49 @@ fn signatures_refuse_unfinished_work_mark_later_changes_and_completion_lists_wha
     assert!(ui.find("[data-testid=complete]").is_err(), "nothing to press while anything is open");
     shot(ui, "completion-blockers");
 }
+
+#[test]
+fn a_monetary_unit_sample_is_sized_in_hits_audited_and_extended_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("invoices.tickmark");
+    let mut file = EngagementFile::create_from_spec(&path, PASSPHRASE, &engagements::one_control(dir.path())).unwrap();
+    let control = file.control_by_reference("CC8.1-01").unwrap().id;
+    let listing = tickmark_tests::app::workspace().join("fixtures/demo/populations/customer_invoices.csv");
+    let mapping = engagement::population::ColumnMapping { key: "invoice_id".into(), date: Some("invoice_date".into()), amount: Some("amount".into()), stratum: None };
+    let changes = file.populations(Some(control)).unwrap()[0].id;
+    file.remove_population(changes, "The invoices are this control's population").unwrap();
+    file.import_population(control, &listing, &mapping, "Billing export", &mut engagement::progress::silent).unwrap();
+    file.close().unwrap();
+
+    let app = open_workpaper(&path);
+    let ui = app.ui();
+    choose(ui, "method", "mus_fixed");
+    fill(ui, "size-tolerable-amount", "100000");
+    fill(ui, "size-expected-amount", "10000");
+    click(ui, "plan-sample");
+    let plan = ui.wait_text("[data-testid=sample-plan]", WAIT, |t| t.contains("hits from 1,978 items")).unwrap();
+    assert!(plan.contains("tolerable misstatement of 100,000.00"), "{plan}");
+    click(ui, "draw-sample");
+    let summary = ui.wait_text("[data-testid=sample-monetary]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(summary.contains("hits selected") && summary.contains("interval"), "{summary}");
+
+    // An audited amount that differs from the book amount asks for its note.
+    let book = ui.wait_for("[data-testid=audited-0]", WAIT).unwrap();
+    fill(ui, "audited-0", "1.00");
+    ui.wait_for("[data-testid=audited-note-0]", WAIT).unwrap();
+    fill(ui, "audited-note-0", "Credited in full after the period");
+    ui.type_text(&book, keys::ENTER).unwrap();
+    ui.wait_for("[data-testid=test-grid] td.deviation", WAIT).unwrap();
+    shot(ui, "monetary-unit-sample");
+
+    ui.click(&ui.find("[data-testid=extend-sample] summary").unwrap()).unwrap();
+    fill(ui, "extend-n", "2");
+    fill(ui, "extend-reason", "A misstatement found: two more invoices");
+    click(ui, "extend-confirm");
+    ui.wait_text("[data-testid=sample-monetary]", WAIT, |t| t.contains("2 items added by extension")).unwrap();
+    drop(app);
+    let opened = EngagementFile::open(&path, PASSPHRASE).unwrap();
+    let sample = opened.live_sample(control).unwrap().unwrap();
+    assert_eq!(sample.selection.extended_by, 2);
+    assert_eq!(opened.audited_amounts(sample.id).unwrap()[0].note.as_deref(), Some("Credited in full after the period"));
+}

@@ -91,6 +91,9 @@ export const api = {
   planSample: (request: SampleRequest) => invoke<SamplePlan>("plan_sample", { request }),
   drawSample: (request: SampleRequest) => invoke<number>("draw_sample", { request }),
   voidSample: (sampleId: number, reason: string) => invoke<null>("void_sample", { sampleId, reason }),
+  extendSample: (sampleId: number, additional: number, reason: string) => invoke<null>("extend_sample", { sampleId, additional, reason }),
+  recordAuditedAmount: (sampleId: number, position: number, auditCents: number, note: string | null) =>
+    invoke<null>("record_audited_amount", { sampleId, position, auditCents, note }),
   setGridColumns: (controlId: number, columns: string[]) => invoke<null>("set_grid_columns", { controlId, columns }),
   importResults: (controlId: number, path: string) => invoke<ResultsImported>("import_results", { controlId, path }),
   recordResult: (result: TestResult) => invoke<null>("record_result", { result }),

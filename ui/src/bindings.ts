@@ -123,7 +123,7 @@ export type SampleMethod = { "kind": "simple_random" } | { "kind": "systematic" 
 
 export type StratifyBy = "column" | "month" | "quarter" | "half";
 
-export type SizeRequest = { "kind": "frequency_table" } | { "kind": "attribute", plan: { confidence: number, tolerable_rate: number, expected_rate: number, population: number | null, model: "binomial" | "poisson" | "hypergeometric" }, } | { "kind": "fixed", n: number, reason: string, };
+export type SizeRequest = { "kind": "frequency_table" } | { "kind": "attribute", plan: { confidence: number, tolerable_rate: number, expected_rate: number, population: number | null, model: "binomial" | "poisson" | "hypergeometric" }, } | { "kind": "fixed", n: number, reason: string, } | { "kind": "monetary", tolerable_cents: number, expected_cents: number, confidence: number, };
 
 export type SampleRequest = { control_id: number, population_id: number, method: SampleMethod, size: SizeRequest, 
 /**
@@ -135,9 +135,25 @@ seed: string | null,
  */
 seed_reason: string | null, };
 
-export type SamplePlan = { size: number, population_size: number, reasoning: string, method: string, seed: string, seed_derived: boolean, };
+export type SamplePlan = { 
+/**
+ * Items, or for a monetary-unit sample, hits (`hits` is then true).
+ */
+size: number, hits: boolean, population_size: number, reasoning: string, method: string, seed: string, seed_derived: boolean, };
 
 export type Voiding = { at: string, by: string, reason: string, };
+
+export type AuditedAmount = { position: number, audit_cents: number, note: string | null, };
+
+export type MonetaryView = { hits: number, 
+/**
+ * Distinct records the hits selected (a record hit twice is one item).
+ */
+items: number, 
+/**
+ * Items added by extension: simple random, so not projected by the bound.
+ */
+extended: number, book_cents: number, interval_cents: number, random_start: number | null, top_stratum: number, tolerable_cents: number | null, confidence: number | null, audited: Array<AuditedAmount>, projected_cents: number | null, basic_precision_cents: number | null, incremental_allowance_cents: number | null, upper_limit_cents: number | null, understatement_cents: number | null, };
 
 export type Outcome = "pass" | "deviation" | "not_applicable";
 
@@ -199,7 +215,12 @@ export type SampleItem = { position: number, index: number,
 /**
  * The item's row in the client's listing, as a spreadsheet shows it.
  */
-row: number, key: string, date: string | null, fields: Array<string>, };
+row: number, key: string, date: string | null, 
+/**
+ * The item's amount in cents, where an amount column is mapped: the book amount a
+ * monetary-unit sample's audited amounts are compared with.
+ */
+amount_cents: number | null, fields: Array<string>, };
 
 export type MonthCount = { month: string, population: number, sample: number, };
 
@@ -224,7 +245,11 @@ evaluation: string | null,
 /**
  * Whether that evaluation supports the planned reliance.
  */
-supports_reliance: boolean | null, voided: Voiding | null, };
+supports_reliance: boolean | null, voided: Voiding | null, 
+/**
+ * For a monetary-unit sample: hits, interval, audited amounts and the Stringer bound.
+ */
+monetary: MonetaryView | null, };
 
 export type Workpaper = { control: Control, walkthroughs: Array<Walkthrough>, 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ControlProgress } from "./bindings";
-import { describeExamination, formatBytes, stage, testingPercent } from "./format";
+import { describeExamination, formatBytes, formatMoney, parseCents, stage, testingPercent } from "./format";
 
 const base: ControlProgress = {
   id: 1,
@@ -53,5 +53,19 @@ describe("formatBytes", () => {
     expect(formatBytes(52_400_000)).toBe("52.4 MB");
     expect(formatBytes(523_000_000)).toBe("523 MB");
     expect(formatBytes(2_250_000_000)).toBe("2.25 GB");
+  });
+});
+
+describe("amounts", () => {
+  it("reads amounts as typed, in whole cents, and refuses what is not one", () => {
+    expect(parseCents("1234.5")).toBe(123450);
+    expect(parseCents(" -12 ")).toBe(-1200);
+    expect(parseCents("0.07")).toBe(7);
+    for (const bad of ["1,234", "12.345", "$5", "", "1e3"]) expect(parseCents(bad)).toBeUndefined();
+  });
+
+  it("writes cents with thousands separators", () => {
+    expect(formatMoney(203495730)).toBe("2,034,957.30");
+    expect(formatMoney(-5)).toBe("-0.05");
   });
 });

@@ -137,3 +137,18 @@ export function formatBytes(n: number): string {
   }
   return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
 }
+
+/** Cents as the workpaper writes amounts: 1,234,567.89. */
+export function formatMoney(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.round(Math.abs(cents));
+  return `${sign}${COUNT.format(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, "0")}`;
+}
+
+/** An amount typed as 1234.50 (or -12, or 0.5) in whole cents; undefined when it is not one. */
+export function parseCents(text: string): number | undefined {
+  const m = /^\s*(-?)(\d+)(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return undefined;
+  const cents = Number(m[2]) * 100 + Number((m[3] ?? "").padEnd(2, "0"));
+  return m[1] ? -cents : cents;
+}

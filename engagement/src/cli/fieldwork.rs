@@ -26,6 +26,38 @@ pub struct VoidArgs {
 }
 
 #[derive(Args)]
+pub struct ExtendArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    /// How many items to add.
+    #[arg(long)]
+    by: u64,
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
+pub struct AuditedArgs {
+    file: PathBuf,
+    #[arg(long)]
+    control: String,
+    /// The item's number in the live sample.
+    #[arg(long)]
+    item: i64,
+    /// What the item was found to amount to, e.g. 1234.50.
+    #[arg(long)]
+    amount: String,
+    /// What the misstatement is, where the amount differs from the book amount.
+    #[arg(long)]
+    note: Option<String>,
+    #[command(flatten)]
+    who: Who,
+}
+
+#[derive(Args)]
 pub struct ResultsArgs {
     file: PathBuf,
     #[arg(long)]
@@ -202,6 +234,32 @@ pub fn void_sample(a: VoidArgs) -> Result<ExitCode, Error> {
     let live = file.live_sample(control.id)?.ok_or_else(|| Error::Invalid { field: "sample".into(), message: format!("{} has no live sample", control.reference) })?;
     file.void_sample(live.id, &a.reason)?;
     say!("sample {} of {} voided: {}", live.id, control.reference, a.reason.trim());
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn extend_sample(a: ExtendArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    let live = file.live_sample(control.id)?.ok_or_else(|| Error::Invalid { field: "sample".into(), message: format!("{} has no live sample", control.reference) })?;
+    file.extend_sample(live.id, a.by, &a.reason)?;
+    let extended = file.sample(live.id)?;
+    say!("sample {} of {} extended by {}: now {} items", live.id, control.reference, a.by, extended.selection.items.len());
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn audited(a: AuditedArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    let live = file.live_sample(control.id)?.ok_or_else(|| Error::Invalid { field: "sample".into(), message: format!("{} has no live sample", control.reference) })?;
+    let cents = engagement::population::cents("amount", &a.amount)?;
+    file.record_audited_amount(live.id, a.item - 1, cents, a.note.as_deref())?;
+    let wp = file.workpaper(control.id)?;
+    say!("item {}: audited at {}", a.item, sampling::money(cents as f64));
+    if let Some(evaluation) = wp.sample.as_ref().and_then(|s| s.evaluation.as_ref()) {
+        say!("{evaluation}");
+    }
     file.close()?;
     Ok(ExitCode::SUCCESS)
 }

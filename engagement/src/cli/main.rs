@@ -42,6 +42,10 @@ enum Command {
     Sample(setup::SampleArgs),
     /// Void the control's live sample, with a reason; it stays on record and counts nowhere.
     VoidSample(fieldwork::VoidArgs),
+    /// Add items to the control's live sample, keeping every item drawn in its place.
+    ExtendSample(fieldwork::ExtendArgs),
+    /// Record what an item of a monetary-unit sample was found to amount to.
+    Audited(fieldwork::AuditedArgs),
     /// Record test results from a CSV or XLSX: the control's sheet that `export` writes, filled
     /// in, or a list with the columns key, attribute, outcome, note (and optionally evidence).
     Results(fieldwork::ResultsArgs),
@@ -103,6 +107,8 @@ fn main() -> ExitCode {
         Command::Sample(a) => setup::sample(a),
         Command::Blockers(a) => setup::blockers(a),
         Command::VoidSample(a) => fieldwork::void_sample(a),
+        Command::ExtendSample(a) => fieldwork::extend_sample(a),
+        Command::Audited(a) => fieldwork::audited(a),
         Command::Results(a) => fieldwork::results(a),
         Command::Exception(a) => fieldwork::exception(a),
         Command::Response(a) => fieldwork::response(a),

@@ -89,10 +89,18 @@ pub struct SampleArgs {
     population: Option<i64>,
     #[arg(long, value_enum, default_value = "simple-random")]
     method: MethodArg,
-    /// A number of items, or "table" for the firm's frequency table, or "attribute" for
-    /// statistical attribute sampling (with --confidence, --tolerable, --expected).
+    /// A number of items (of hits, for monetary-unit methods), or "table" for the firm's
+    /// frequency table, or "attribute" for statistical attribute sampling (with --confidence,
+    /// --tolerable, --expected), or "monetary" for a monetary-unit sample sized from
+    /// --tolerable-amount and --expected-amount at --confidence.
     #[arg(long, default_value = "table")]
     size: String,
+    /// The misstatement that can be tolerated, for --size monetary (e.g. 50000.00).
+    #[arg(long)]
+    tolerable_amount: Option<String>,
+    /// The misstatement expected, for --size monetary (e.g. 5000.00; 0 by default).
+    #[arg(long, default_value = "0")]
+    expected_amount: String,
     /// Why a number of items was set by hand.
     #[arg(long, default_value = "")]
     reason: String,
@@ -245,6 +253,11 @@ pub fn sample(a: SampleArgs) -> Result<ExitCode, Error> {
                 },
             },
         },
+        "monetary" => SizeRequest::Monetary {
+            tolerable_cents: engagement::population::cents("tolerable-amount", a.tolerable_amount.as_deref().unwrap_or_default())?.max(0) as u64,
+            expected_cents: engagement::population::cents("expected-amount", &a.expected_amount)?.max(0) as u64,
+            confidence: a.confidence,
+        },
         n => SizeRequest::Fixed {
             n: n.parse().map_err(|_| Error::Invalid { field: "size".into(), message: format!("\"{n}\" is not a number of items, \"table\" or \"attribute\"") })?,
             reason: a.reason,
@@ -252,7 +265,7 @@ pub fn sample(a: SampleArgs) -> Result<ExitCode, Error> {
     };
     let request = SampleRequest { control_id: control.id, population_id, method: a.method.method(), size, seed: a.seed, seed_reason: a.seed_reason };
     let plan = file.plan_sample(&request)?;
-    say!("{} of {} items by {}", plan.size, plan.population_size, plan.method);
+    say!("{} {} from {} items by {}", plan.size, if plan.hits { "hits" } else { "items" }, plan.population_size, plan.method);
     say!("  size            {}", plan.reasoning);
     say!("  seed            {} ({})", plan.seed, if plan.seed_derived { "derived" } else { "explicit" });
     if a.plan {

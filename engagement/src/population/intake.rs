@@ -191,6 +191,14 @@ fn parse_date(file: &str, row: u64, column: &str, text: &str) -> Result<Option<(
     Ok(Some((date, stored)))
 }
 
+/// An amount as a person types it ("-1234.50") in cents, or why it is not one.
+pub fn cents(field: &str, text: &str) -> Result<i64> {
+    match parse_amount(field, 0, field, text) {
+        Ok(Some(cents)) => Ok(cents),
+        _ => Err(crate::error::Error::invalid(field, format!("\"{}\" is not an amount; enter a number such as 1234.50", text.trim()))),
+    }
+}
+
 /// Amounts in cents, exactly: floating point would move a cent at scale.
 fn parse_amount(file: &str, row: u64, column: &str, text: &str) -> Result<Option<i64>> {
     let t = text.trim();

@@ -6,6 +6,8 @@
 mod changes;
 mod intake;
 
+pub use intake::cents;
+
 use std::path::Path;
 use std::sync::mpsc::{channel, sync_channel};
 

@@ -55,13 +55,24 @@ pub(crate) fn tests_performed(wp: &Workpaper) -> String {
     }
     let questions: Vec<String> = c.attributes.iter().map(|a| format!("({}) {}", a.label, clause(&a.question))).collect();
     if let Some(s) = &wp.sample {
-        let mut sentence = format!(
-            "For a sample of {} of {} {}, inspected each for: {}.",
-            count(s.items.len()),
-            count(s.population_size as usize),
-            population_noun(wp.population_of(s)),
-            questions.join("; ")
-        );
+        let mut sentence = match &s.monetary {
+            Some(m) => format!(
+                "For a monetary-unit sample of {} hits ({} items) from {} {} with a book value of {}, inspected each for: {}.",
+                count(m.hits as usize),
+                count(m.items as usize),
+                count(s.population_size as usize),
+                population_noun(wp.population_of(s)),
+                sampling::money(m.book_cents as f64),
+                questions.join("; ")
+            ),
+            None => format!(
+                "For a sample of {} of {} {}, inspected each for: {}.",
+                count(s.items.len()),
+                count(s.population_size as usize),
+                population_noun(wp.population_of(s)),
+                questions.join("; ")
+            ),
+        };
         if s.extended_by > 0 {
             sentence.push_str(&format!(" The sample was extended by {} items.", s.extended_by));
         }

@@ -50,6 +50,10 @@ fn sample_section(doc: &mut Document, wp: &Workpaper, s: &SampleView, heading: &
     if let Some(reason) = &s.seed_reason {
         fields.push(("Seed chosen because", reason.clone()));
     }
+    if let Some(m) = &s.monetary {
+        fields.push(("Hits and items", format!("{} hits selected {} items; {} in the top stratum (at or above the interval)", m.hits, m.items, m.top_stratum)));
+        fields.push(("Interval", format!("{} of a book value of {}; random start {}", sampling::money(m.interval_cents), sampling::money(m.book_cents as f64), m.random_start.map_or("none (cell selection)".to_owned(), |r| r.to_string()))));
+    }
     if let Some(evaluation) = &s.evaluation {
         fields.push(("Evaluation", evaluation.clone()));
     }
@@ -76,6 +80,28 @@ fn sample_section(doc: &mut Document, wp: &Workpaper, s: &SampleView, heading: &
         })
         .collect();
     doc.table(&columns, &rows);
+    if let Some(m) = s.monetary.as_ref().filter(|m| !m.audited.is_empty()) {
+        let rows: Vec<Vec<String>> = m
+            .audited
+            .iter()
+            .map(|a| {
+                let item = &s.items[a.position as usize];
+                let book = item.amount_cents.unwrap_or_default();
+                vec![(a.position + 1).to_string(), item.key.clone(), sampling::money(book as f64), sampling::money(a.audit_cents as f64), sampling::money((book - a.audit_cents) as f64), a.note.clone().unwrap_or_default()]
+            })
+            .collect();
+        doc.table(
+            &[
+                Column { title: "#", share: 0.05 },
+                Column { title: "Item", share: 0.15 },
+                Column { title: "Book", share: 0.13 },
+                Column { title: "Audited", share: 0.13 },
+                Column { title: "Misstatement", share: 0.13 },
+                Column { title: "Note", share: 0.41 },
+            ],
+            &rows,
+        );
+    }
 }
 
 pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> {

@@ -48,3 +48,14 @@ CREATE TABLE grid_view (
     id      INTEGER PRIMARY KEY REFERENCES control(id),
     columns TEXT NOT NULL
 );
+
+-- What the auditor found each item of a monetary-unit sample to amount to, and why it differs
+-- from its book amount where it does.
+CREATE TABLE audited_amount (
+    id          INTEGER PRIMARY KEY,
+    sample_id   INTEGER NOT NULL REFERENCES sample(id),
+    position    INTEGER NOT NULL,
+    audit_cents INTEGER NOT NULL,
+    note        TEXT,
+    UNIQUE (sample_id, position)
+);

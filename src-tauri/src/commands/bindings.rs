@@ -38,6 +38,8 @@ pub fn bindings() -> String {
         engagement::sample::SampleRequest::decl(&cfg),
         engagement::sample::SamplePlan::decl(&cfg),
         engagement::sample::Voiding::decl(&cfg),
+        engagement::monetary::AuditedAmount::decl(&cfg),
+        engagement::monetary::MonetaryView::decl(&cfg),
         engagement::testing::Outcome::decl(&cfg),
         engagement::testing::Tickmark::decl(&cfg),
         engagement::testing::TestResult::decl(&cfg),

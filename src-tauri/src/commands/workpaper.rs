@@ -90,6 +90,16 @@ pub async fn void_sample(state: State<'_, OpenFile>, sample_id: i64, reason: Str
 }
 
 #[tauri::command]
+pub async fn extend_sample(state: State<'_, OpenFile>, sample_id: i64, additional: u64, reason: String) -> Reply<()> {
+    state.with(|f| f.extend_sample(sample_id, additional, &reason))
+}
+
+#[tauri::command]
+pub async fn record_audited_amount(state: State<'_, OpenFile>, sample_id: i64, position: i64, audit_cents: i64, note: Option<String>) -> Reply<()> {
+    state.with(|f| f.record_audited_amount(sample_id, position, audit_cents, note.as_deref()))
+}
+
+#[tauri::command]
 pub async fn set_grid_columns(state: State<'_, OpenFile>, control_id: i64, columns: Vec<String>) -> Reply<()> {
     state.with(|f| f.set_grid_columns(control_id, &columns))
 }

@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { SampleMethod, SamplePlan, SampleRequest, SampleView, SizeRequest } from "../bindings";
 import { api } from "../api";
 import { BarChart, ErrorNote, Field, useAction, useFieldErrors } from "../components";
-import { formatCount, shareByMonth } from "../format";
+import { formatCount, formatMoney, parseCents, shareByMonth } from "../format";
 import type { PanelProps } from "../screens/Workpaper";
 import { useUnsaved } from "../unsaved";
 import { countError, errorsOf, percentError, requiredError, seedError } from "../validate";
@@ -72,8 +72,40 @@ function LiveSample({ wp, sample, reload }: PanelProps & { sample: SampleView })
   return (
     <>
       <SampleSummary sample={sample} />
+      {!wp.locked && <ExtendSample wp={wp} sample={sample} reload={reload} />}
       {!wp.locked && <VoidSample wp={wp} sample={sample} reload={reload} label="Void this sample…" />}
     </>
+  );
+}
+
+/** More items, every item already drawn kept in its place (the extension is simple random). */
+function ExtendSample({ sample, reload }: PanelProps & { sample: SampleView }) {
+  const [n, setN] = useState("5");
+  const [reason, setReason] = useState("");
+  useUnsaved("a reason to extend a sample", !!reason.trim());
+  const action = useAction();
+  async function run() {
+    if ((await action.run(() => api.extendSample(sample.id, Number(n), reason))) !== undefined) {
+      setReason("");
+      await reload();
+    }
+  }
+  return (
+    <details data-testid="extend-sample">
+      <summary>Extend this sample…</summary>
+      <div className="row">
+        <Field label="Items to add">
+          <input data-testid="extend-n" value={n} onChange={(e) => setN(e.target.value)} />
+        </Field>
+        <Field label="Why">
+          <input data-testid="extend-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+        </Field>
+        <button data-testid="extend-confirm" onClick={run} disabled={!reason.trim() || !(Number(n) > 0) || action.busy}>
+          Extend
+        </button>
+      </div>
+      <ErrorNote error={action.error} details={action.details} />
+    </details>
   );
 }
 
@@ -119,6 +151,8 @@ function DrawSample({ wp, reload }: PanelProps) {
   const [tolerable, setTolerable] = useState("5");
   const [expected, setExpected] = useState("0");
   const [n, setN] = useState("25");
+  const [tolerableAmount, setTolerableAmount] = useState("");
+  const [expectedAmount, setExpectedAmount] = useState("0");
   const [reason, setReason] = useState("");
   const [seed, setSeed] = useState("");
   const [seedReason, setSeedReason] = useState("");
@@ -127,11 +161,15 @@ function DrawSample({ wp, reload }: PanelProps) {
   const action = useAction();
   const attribute = sizeKind === "attribute";
   const fixed = sizeKind === "fixed";
+  const monetary = sizeKind === "monetary";
+  const amountError = (text: string, what: string) => (parseCents(text) === undefined || parseCents(text)! < 0 ? `Enter ${what} as an amount, such as 50000.00.` : undefined);
   const check = useFieldErrors(
     errorsOf({
       seed: seedError(seed),
       seedReason: seed.trim() ? requiredError(seedReason, "Say why this seed is used instead of the derived one; a reviewer will ask.") : undefined,
-      confidence: attribute ? percentError(confidence, "the confidence level") : undefined,
+      confidence: attribute || monetary ? percentError(confidence, "the confidence level") : undefined,
+      tolerableAmount: monetary ? amountError(tolerableAmount, "the tolerable misstatement") : undefined,
+      expectedAmount: monetary ? amountError(expectedAmount, "the expected misstatement") : undefined,
       tolerable: attribute ? percentError(tolerable, "the tolerable deviation rate") : undefined,
       expected: attribute ? percentError(expected, "the expected deviation rate", { zero: true, below: Number(tolerable) }) : undefined,
       n: fixed ? countError(n, population?.row_count ?? 0) : undefined,
@@ -151,6 +189,8 @@ function DrawSample({ wp, reload }: PanelProps) {
         plan: { confidence: Number(confidence) / 100, tolerable_rate: Number(tolerable) / 100, expected_rate: Number(expected) / 100, population: null, model: "binomial" },
       };
     if (sizeKind === "fixed") return { kind: "fixed", n: Number(n), reason };
+    if (sizeKind === "monetary")
+      return { kind: "monetary", tolerable_cents: parseCents(tolerableAmount) ?? 0, expected_cents: parseCents(expectedAmount) ?? 0, confidence: Number(confidence) / 100 };
     return { kind: "frequency_table" };
   }
   const request = (): SampleRequest => ({
@@ -205,10 +245,21 @@ function DrawSample({ wp, reload }: PanelProps) {
             <option value="frequency_table">Firm's frequency table</option>
             <option value="attribute">Statistical (attribute sampling)</option>
             <option value="fixed">Set by the auditor</option>
+            <option value="monetary">Monetary-unit: from tolerable and expected misstatement</option>
           </select>
         </Field>
         <Field label="Selection method">
-          <select data-testid="method" value={method} onChange={(e) => changed(setMethod)(e.target.value as MethodKind)}>
+          <select
+            data-testid="method"
+            value={method}
+            onChange={(e) => {
+              const kind = e.target.value as MethodKind;
+              changed(setMethod)(kind);
+              // A monetary-unit sample is sized in hits; other selections in items.
+              if (kind.startsWith("mus_") && (sizeKind === "frequency_table" || sizeKind === "attribute")) setSizeKind("monetary");
+              if (!kind.startsWith("mus_") && sizeKind === "monetary") setSizeKind("frequency_table");
+            }}
+          >
             {METHODS.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -238,6 +289,19 @@ function DrawSample({ wp, reload }: PanelProps) {
           </Field>
         </div>
       )}
+      {monetary && (
+        <div className="row">
+          <Field label="Tolerable misstatement" error={check.shown("tolerableAmount")}>
+            <input data-testid="size-tolerable-amount" value={tolerableAmount} onChange={check.change("tolerableAmount", changed(setTolerableAmount))} />
+          </Field>
+          <Field label="Expected misstatement" error={check.shown("expectedAmount")}>
+            <input data-testid="size-expected-amount" value={expectedAmount} onChange={check.change("expectedAmount", changed(setExpectedAmount))} />
+          </Field>
+          <Field label="Confidence %" error={check.shown("confidence")}>
+            <input data-testid="size-confidence" value={confidence} onChange={check.change("confidence", changed(setConfidence))} />
+          </Field>
+        </div>
+      )}
       {sizeKind === "fixed" && (
         <div className="row">
           <Field label="Items" error={check.shown("n")}>
@@ -252,7 +316,7 @@ function DrawSample({ wp, reload }: PanelProps) {
         <div className="plan" data-testid="sample-plan">
           <p>
             <b data-testid="plan-size">
-              {formatCount(plan.size)} of {formatCount(plan.population_size)} items
+              {plan.hits ? `${formatCount(plan.size)} hits from ${formatCount(plan.population_size)} items` : `${formatCount(plan.size)} of ${formatCount(plan.population_size)} items`}
             </b>{" "}
             by {plan.method}. {plan.reasoning}
           </p>
@@ -261,7 +325,7 @@ function DrawSample({ wp, reload }: PanelProps) {
           </p>
           <div className="row">
             <button className="primary" data-testid="draw-sample" onClick={draw} disabled={action.busy}>
-              Draw these {formatCount(plan.size)} items
+              Draw {plan.hits ? `these ${formatCount(plan.size)} hits` : `these ${formatCount(plan.size)} items`}
             </button>
             <button onClick={() => setPlan(null)}>Change</button>
           </div>
@@ -285,6 +349,14 @@ function SampleSummary({ sample: s }: { sample: SampleView }) {
       </strong>{" "}
       by {s.method}, drawn {s.drawn_at.slice(0, 10)}
       <p className="wrap">{s.reasoning}</p>
+      {s.monetary && (
+        <p data-testid="sample-monetary">
+          {formatCount(s.monetary.hits)} hits selected {formatCount(s.monetary.items)} items ({formatCount(s.monetary.top_stratum)} in the top stratum) from a book value of{" "}
+          {formatMoney(s.monetary.book_cents)}; interval {formatMoney(s.monetary.interval_cents)}
+          {s.monetary.random_start !== null && `, random start ${s.monetary.random_start}`}
+          {s.monetary.extended > 0 && `; ${s.monetary.extended} items added by extension, examined but not projected`}.
+        </p>
+      )}
       <div className="mono">
         seed <span data-testid="sample-seed">{s.seed}</span> ({s.seed_derived ? "derived from the engagement, control and population" : `chosen explicitly: ${s.seed_reason ?? ""}`})
         <br />

@@ -1,8 +1,8 @@
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from "react";
-import type { Outcome, SampleView, TestResult } from "../bindings";
+import type { AuditedAmount, Outcome, SampleView, TestResult } from "../bindings";
 import { api, errorMessage } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
-import { formatCount, moveCell, OUTCOME_KEYS, outcomeForKey } from "../format";
+import { formatCount, formatMoney, moveCell, OUTCOME_KEYS, outcomeForKey, parseCents } from "../format";
 import { nextCell, ResultQueue } from "../resultQueue";
 import type { PanelProps } from "../screens/Workpaper";
 import { useUnsaved } from "../unsaved";
@@ -163,6 +163,12 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
               <th title="The item's row in the client's listing">Row</th>
               <th>Item</th>
               <th>Date</th>
+              {sample.monetary && (
+                <>
+                  <th>Book</th>
+                  <th title="What the item was found to amount to; Enter records it">Audited</th>
+                </>
+              )}
               {columns.map((c) => (
                 <th key={c.name}>{c.name}</th>
               ))}
@@ -180,6 +186,19 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
                 <td className="num">{item.row}</td>
                 <td className="ref">{item.key}</td>
                 <td>{item.date ?? ""}</td>
+                {sample.monetary && (
+                  <>
+                    <td className="num">{item.amount_cents === null ? "" : formatMoney(item.amount_cents)}</td>
+                    <AuditedCell
+                      sampleId={sample.id}
+                      position={item.position}
+                      book={item.amount_cents ?? 0}
+                      audited={sample.monetary.audited.find((a) => a.position === item.position) ?? null}
+                      locked={!!wp.locked}
+                      reload={reload}
+                    />
+                  </>
+                )}
                 {columns.map((c) => (
                   <td key={c.name} className="field" title={item.fields[c.index]}>
                     {item.fields[c.index]}
@@ -318,5 +337,51 @@ function ImportResults({ wp, reload }: PanelProps) {
       )}
       <ErrorNote error={action.error} details={action.details} testid="results-error" />
     </details>
+  );
+}
+
+/**
+ * One item's audited amount in a monetary-unit sample: typed and recorded with Enter; an amount
+ * that differs from the book amount asks for the note that says what the misstatement is.
+ */
+function AuditedCell({ sampleId, position, book, audited, locked, reload }: {
+  sampleId: number;
+  position: number;
+  book: number;
+  audited: AuditedAmount | null;
+  locked: boolean;
+  reload: () => Promise<void>;
+}) {
+  const [text, setText] = useState(audited ? (audited.audit_cents / 100).toFixed(2) : "");
+  const [note, setNote] = useState(audited?.note ?? "");
+  const typed = parseCents(text);
+  const differs = typed !== undefined && typed !== book;
+  const dirty = text !== (audited ? (audited.audit_cents / 100).toFixed(2) : "") || note !== (audited?.note ?? "");
+  useUnsaved("an audited amount", dirty);
+  const action = useAction();
+  async function save() {
+    if (typed === undefined || (differs && !note.trim())) return;
+    if ((await action.run(() => api.recordAuditedAmount(sampleId, position, typed, differs ? note : null))) !== undefined) await reload();
+  }
+  const keys = (e: KeyboardEvent) => {
+    e.stopPropagation();
+    if (e.key === "Enter") void save();
+  };
+  return (
+    <td className={differs ? "deviation" : ""} title={action.error ?? audited?.note ?? ""}>
+      <input
+        data-testid={`audited-${position}`}
+        className="amount"
+        value={text}
+        disabled={locked}
+        placeholder={formatMoney(book)}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={keys}
+      />
+      {differs && (
+        <input data-testid={`audited-note-${position}`} className="amount-note" value={note} placeholder="the misstatement" disabled={locked} onChange={(e) => setNote(e.target.value)} onKeyDown={keys} />
+      )}
+      {action.error && <span className="field-error">{action.error}</span>}
+    </td>
   );
 }
