@@ -51,10 +51,13 @@ impl MonetaryView {
     }
 }
 
+/// An evaluation in words, and whether it supports the planned reliance.
+pub(crate) type Verdict = (String, bool);
+
 /// The view of `sample` if it is a monetary-unit sample, with the evaluation in words and
 /// whether it supports reliance (the upper misstatement limit within the tolerable
 /// misstatement), once every item is audited.
-pub(crate) fn view(file: &EngagementFile, sample: &Sample, amounts: &[Option<i64>]) -> Result<Option<(MonetaryView, Option<(String, bool)>)>> {
+pub(crate) fn view(file: &EngagementFile, sample: &Sample, amounts: &[Option<i64>]) -> Result<Option<(MonetaryView, Option<Verdict>)>> {
     let Method::MonetaryUnit { total_cents, interval_numerator, interval_denominator, random_start, hits, top_stratum, .. } = &sample.selection.method else {
         return Ok(None);
     };
