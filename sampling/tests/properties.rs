@@ -288,3 +288,40 @@ fn monetary_units_select_in_proportion_to_amount() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(Config { cases: 48, ..config() })]
+
+    /// Knowing the population's size can only help: the hypergeometric size is never above the
+    /// binomial size for the same confidence, tolerable and expected rates, nor above N.
+    #[test]
+    fn the_hypergeometric_size_never_exceeds_the_binomial_or_the_population(
+        confidence in prop::sample::select(vec![0.90, 0.95, 0.99]),
+        tolerable_permille in 20u64..200,
+        expected_share in 0u64..60,
+        population in 10u64..3000,
+    ) {
+        let tolerable = tolerable_permille as f64 / 1000.0;
+        let expected = (tolerable_permille * expected_share / 100) as f64 / 1000.0;
+        let plan = |model, population| sampling::AttributePlan { confidence, tolerable_rate: tolerable, expected_rate: expected, population, model };
+        let Ok(binomial) = sampling::attribute_sample_size(&plan(sampling::Model::Binomial, None)) else { return Ok(()) };
+        let hyper = sampling::attribute_sample_size(&plan(sampling::Model::Hypergeometric, Some(population))).unwrap();
+        prop_assert!(hyper.n <= population, "{} > N = {population}", hyper.n);
+        prop_assert!(hyper.n <= binomial.n, "hypergeometric {} > binomial {}", hyper.n, binomial.n);
+    }
+
+    /// Whatever was audited (a negative amount, an understatement), an overstatement's tainting
+    /// stays within 0 and 100%, and understatements never lower the bound.
+    #[test]
+    fn stringer_taintings_stay_within_zero_and_one(
+        items in prop::collection::vec((1i64..5_000_000, -3.0f64..2.0), 0..40),
+        interval in 1_000_000f64..20_000_000.0,
+    ) {
+        let examined: Vec<sampling::Misstatement> = items.iter().map(|&(book, share)| sampling::Misstatement { book_cents: book, audit_cents: (book as f64 * share) as i64 }).collect();
+        let bound = sampling::stringer_bound(interval, 0.95, &examined).unwrap();
+        prop_assert!(bound.taintings.iter().all(|t| (0.0..=1.0).contains(t)), "{:?}", bound.taintings);
+        let overstated_only: Vec<sampling::Misstatement> = examined.iter().copied().filter(|m| m.audit_cents <= m.book_cents).collect();
+        let without = sampling::stringer_bound(interval, 0.95, &overstated_only).unwrap();
+        prop_assert!((bound.upper_bound_cents - without.upper_bound_cents).abs() < 1e-6, "understatements are not netted");
+    }
+}

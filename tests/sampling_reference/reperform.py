@@ -11,6 +11,7 @@ Run from the repository root: python3 tests/sampling_reference/reperform.py
 
 import hashlib
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -237,6 +238,88 @@ def reperform(case):
     return problems
 
 
+# --- Monetary-unit sizes and the Stringer bound (SAMPLING.md sections 7 and 8) ---------------
+
+def lower_gamma_regularised(a, x):
+    """P(a, x): the series for x < a + 1, the continued fraction (Lentz) beyond it."""
+    if x <= 0:
+        return 0.0
+    log_prefix = -x + a * math.log(x) - math.lgamma(a)
+    if x < a + 1:
+        term = total = 1.0 / a
+        n = a
+        while abs(term) > abs(total) * 1e-16:
+            n += 1
+            term *= x / n
+            total += term
+        return total * math.exp(log_prefix)
+    tiny = 1e-300
+    b = x + 1 - a
+    c, d = 1 / tiny, 1 / b
+    h = d
+    i = 1
+    while True:
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1) < 1e-16:
+            break
+        i += 1
+    return 1 - math.exp(log_prefix) * h
+
+
+def mus_hits(book, tolerable, expected, confidence):
+    """The smallest n with P(1 + n*EM/B, n*TM/B) > c, by bisection over 1 .. 100 000."""
+    enough = lambda n: lower_gamma_regularised(1 + n * expected / book, n * tolerable / book) > confidence
+    low, high = 1, 100_000
+    while low < high:
+        mid = (low + high) // 2
+        if enough(mid):
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
+
+def poisson_factor(k, confidence):
+    """The mean at which P(X <= k) = 1 - c, that is P(k + 1, mean) = c, by bisection."""
+    low, high = 0.0, k + 1.0
+    while lower_gamma_regularised(k + 1, high) < confidence:
+        high *= 2
+    for _ in range(200):
+        mid = (low + high) / 2
+        if lower_gamma_regularised(k + 1, mid) < confidence:
+            low = mid
+        else:
+            high = mid
+    return high
+
+
+def stringer(interval, confidence, items):
+    taints, top, understated = [], 0.0, 0.0
+    for item in items:
+        over = item["book"] - item["audit"]
+        if over < 0:
+            understated -= over
+        elif item["book"] >= interval:
+            top += over
+        elif over > 0:
+            taints.append(min(1.0, over / item["book"]))
+    taints.sort(reverse=True)
+    factors = [poisson_factor(i, confidence) for i in range(len(taints) + 1)]
+    basic = factors[0] * interval
+    projected = sum(t * interval for t in taints) + top
+    widened = sum(t * interval * (factors[i + 1] - factors[i]) for i, t in enumerate(taints))
+    return {"basic_precision": basic, "projected_misstatement": projected,
+            "incremental_allowance": widened - (projected - top), "upper_limit": basic + widened + top}
+
+
 # --- Driver ---------------------------------------------------------------------------------
 
 def main():
@@ -271,6 +354,15 @@ def main():
         except Exception as error:  # a crash on one vector is reported as its failure
             problems = [f"{type(error).__name__}: {error}"]
         check(f"selection: {case['name']}", problems)
+
+    mus = json.loads((GOLDEN / "mus.json").read_text())
+    for case in mus["planning"]:
+        hits = mus_hits(case["book_value"], case["tolerable"], case["expected"], case["confidence"])
+        check(f"MUS size: {case['source'][:70]}", [] if hits == case["hits"] else [f"{hits} hits != {case['hits']}"])
+    for case in mus["stringer"]:
+        got = stringer(case["interval"], case["confidence"], case["items"])
+        wrong = [f"{k} {got[k]:.4f} != {case[k]}" for k in got if abs(got[k] - case[k]) > 0.01 + abs(case[k]) * 1e-9]
+        check(f"Stringer bound: {case['source'][:70]}", wrong)
 
     passed = sum(results)
     failed = len(results) - passed
