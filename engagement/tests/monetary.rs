@@ -80,6 +80,16 @@ fn a_monetary_unit_sample_is_sized_in_hits_audited_and_evaluated_with_the_string
     assert!(err.missing().iter().any(|m| m.starts_with("no exception is recorded")), "{err}");
     let pdf = file.workpaper_pdf(control).unwrap();
     assert!(pdf.len() > 1000);
+    let report = dir.path().join("draft.pdf");
+    std::fs::write(&report, file.report_pdf().unwrap()).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(&report).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&format!("monetary-unit sample of {} hits ({} items)", m.hits, m.items)), "stated in hits and items: {text}");
+    assert!(text.contains("upper misstatement limit") && text.contains("tolerable misstatement of 100,000.00"), "the bound in the report: {text}");
+    let exported = String::from_utf8(file.samples_csv().unwrap().remove(0).1).unwrap();
+    for row in ["Hits,", "Interval,", "Upper misstatement limit,", "Audited amount"] {
+        assert!(exported.contains(row), "the export states {row}: {exported}");
+    }
     file.extend_sample(sample, 3, "A misstatement found: three more invoices at random").unwrap();
     let m = file.workpaper(control).unwrap().sample.unwrap().monetary.unwrap();
     assert_eq!(m.extended, 3);

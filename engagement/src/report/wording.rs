@@ -95,6 +95,21 @@ pub(crate) fn result(wp: &Workpaper) -> String {
         Some(s) if !s.complete() => format!("Testing not completed: {} of {} results recorded.", count(s.results_recorded as usize), count(s.results_expected as usize)),
         _ => "Testing not completed.".to_owned(),
     };
+    let found = outcome(wp, conclusion, sampled, complete, testing);
+    // A monetary-unit sample's projection stands beside whatever was found, as part of the result.
+    match wp.sample.as_ref().and_then(|s| s.monetary.as_ref()).and_then(|m| m.upper_limit_cents.map(|u| (m, u))) {
+        Some((m, upper)) => format!(
+            "{found}\nProjected misstatement {}; upper misstatement limit {} against a tolerable misstatement of {}.",
+            sampling::money(m.projected_cents.unwrap_or_default()),
+            sampling::money(upper),
+            sampling::money(m.tolerable_cents.unwrap_or_default() as f64)
+        ),
+        None => found,
+    }
+}
+
+/// What the testing found: the exceptions as written up, or the outcome the conclusion states.
+fn outcome(wp: &Workpaper, conclusion: Option<Conclusion>, sampled: usize, complete: bool, testing: String) -> String {
     if !wp.exceptions.is_empty() {
         return wp
             .exceptions
