@@ -265,7 +265,10 @@ pub fn sample(a: SampleArgs) -> Result<ExitCode, Error> {
     };
     let request = SampleRequest { control_id: control.id, population_id, method: a.method.method(), size, seed: a.seed, seed_reason: a.seed_reason };
     let plan = file.plan_sample(&request)?;
-    say!("{} {} from {} items by {}", plan.size, if plan.hits { "hits" } else { "items" }, plan.population_size, plan.method);
+    match plan.hits {
+        true => say!("{} hits from {} items by {}", plan.size, plan.population_size, plan.method),
+        false => say!("{} of {} items by {}", plan.size, plan.population_size, plan.method),
+    }
     say!("  size            {}", plan.reasoning);
     say!("  seed            {} ({})", plan.seed, if plan.seed_derived { "derived" } else { "explicit" });
     if a.plan {
