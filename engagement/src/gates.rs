@@ -21,8 +21,10 @@
 //! than inquiry: at least one walkthrough or observation, or evidence attached to the control;
 //! and no population may wait unsampled.
 //!
-//! The preparer signs once the conclusion agrees with the work and the work is whole: every
-//! item of the live sample has an outcome for every attribute, a "not applicable" has its note,
+//! The preparer signs once the conclusion agrees with the work and the work is whole: at least
+//! one test procedure is performed and none is left planned (a sample-based one is performed by
+//! the live sample's results), every item of the live sample has an outcome for every attribute
+//! (and for a monetary-unit sample an audited amount), a "not applicable" has its note,
 //! every deviating item is written up in an exception, the sampled population lies in the
 //! period or its out-of-period items are explained, and no older sample is left stranded.
 //! The reviewer signs once the preparer has, over the work as it stands (no change since), the
@@ -179,6 +181,13 @@ pub(crate) fn preparer_missing(wp: &Workpaper, examination: &Examination) -> Vec
         }
         None => {}
     }
+    for p in wp.procedures.iter().filter(|p| p.performed.is_none() && !p.input.sample_based) {
+        missing.push(format!("procedure {} (\"{}\") is planned, not performed: record it as performed, or remove it", p.id, shorten(&p.input.text)));
+    }
+    let sample_based_live = wp.sample.is_some() && wp.procedures.iter().any(|p| p.input.sample_based);
+    if wp.procedures.iter().all(|p| p.input.sample_based) && !sample_based_live {
+        missing.push("no test procedure is recorded as performed".to_owned());
+    }
     match &wp.conclusion {
         None => missing.push("no conclusion is recorded".to_owned()),
         Some(c) => missing.extend(conclusion_problems(wp, examination, c).into_iter().map(|p| format!("the conclusion: {p}"))),
@@ -200,4 +209,12 @@ pub(crate) fn reviewer_missing(wp: &Workpaper, user: &str) -> Vec<String> {
         missing.push(format!("review note {} raised by {} is open: \"{}\"", note.id, note.raised_by, note.text));
     }
     missing
+}
+
+/// The first words of a procedure, for a line that names it.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
 }

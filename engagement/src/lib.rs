@@ -18,6 +18,7 @@ pub mod overview;
 pub mod model;
 pub mod monetary;
 pub mod population;
+pub mod procedure;
 pub mod progress;
 pub mod recent;
 mod report;

@@ -235,6 +235,7 @@ impl EngagementFile {
             )?;
             let id = w.tx().last_insert_rowid();
             w.record("draw", "sample", id, None)?;
+            crate::procedure::ensure_sample_procedure(w, &control)?;
             Ok(id)
         })
     }

@@ -61,6 +61,7 @@ const WORK: &[(&str, &str)] = &[
     ("control", "id = ?1"),
     ("attribute", "control_id = ?1"),
     ("walkthrough", "control_id = ?1"),
+    ("procedure", "control_id = ?1"),
     ("population", "control_id = ?1"),
     ("sample", "control_id = ?1"),
     ("test_result", "sample_id IN (SELECT id FROM sample WHERE control_id = ?1)"),

@@ -63,6 +63,9 @@ pub struct PopulationSpec {
     pub amount_column: Option<String>,
     #[serde(default)]
     pub stratum_column: Option<String>,
+    /// What the items are called in the report ("change tickets").
+    #[serde(default)]
+    pub item_type: Option<String>,
 }
 
 impl EngagementSpec {
@@ -125,7 +128,10 @@ impl EngagementFile {
                     amount: p.amount_column.clone(),
                     stratum: p.stratum_column.clone(),
                 };
-                file.import_population(control_id, &base.join(&p.file), &mapping, &p.description, &mut |_| true)?;
+                let population = file.import_population(control_id, &base.join(&p.file), &mapping, &p.description, &mut |_| true)?;
+                if let Some(item_type) = &p.item_type {
+                    file.set_item_type(population, item_type)?;
+                }
             }
             Ok(())
         })();

@@ -33,6 +33,7 @@ pub const TRACKED: &[&str] = &[
     "review_note",
     "grid_view",
     "audited_amount",
+    "procedure",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::conclusion::ConclusionInput;
@@ -16,6 +17,7 @@ use crate::evidence::Evidence;
 use crate::exception::Exception;
 use crate::monetary::MonetaryView;
 use crate::population::Population;
+use crate::procedure::{Performed, Procedure, ProcedureInput};
 use crate::review::ReviewNote;
 use crate::sample::{Sample, SampleMethod, SizeBasis, StratifyBy, Voiding};
 use crate::signoff::{ensure_unlocked, Signoff};
@@ -126,6 +128,10 @@ pub struct Workpaper {
     pub grid_columns: Vec<String>,
     /// Evidence behind the control: attached to it, or referred to by its results.
     pub evidence: Vec<Evidence>,
+    /// The test procedures, performed or planned; only performed ones reach the report.
+    pub procedures: Vec<Procedure>,
+    /// Procedures a firm would typically plan here that the control does not have yet.
+    pub suggested_procedures: Vec<ProcedureInput>,
 }
 
 pub fn describe_method(method: &SampleMethod) -> String {
@@ -191,8 +197,21 @@ impl EngagementFile {
         let (preparer, reviewer) = self.signoffs(control_id)?;
         let referenced: std::collections::BTreeSet<i64> = results.iter().flat_map(|r| r.evidence.iter().copied()).collect();
         let evidence = self.evidence()?.into_iter().filter(|e| e.control_id == Some(control_id) || referenced.contains(&e.id)).collect();
+        let mut procedures = self.procedures(control_id)?;
+        if let Some(live) = sample.as_ref().filter(|s| s.complete()) {
+            let performed = self.last_result(live.id)?;
+            for p in procedures.iter_mut().filter(|p| p.input.sample_based) {
+                p.performed = performed.clone();
+            }
+        }
+        let walkthroughs = self.walkthroughs(control_id)?;
+        let team: Vec<String> = self.info()?.team.into_iter().map(|m| m.name).collect();
+        let suggested_procedures =
+            crate::procedure::suggestions(&control, &walkthroughs, &team).into_iter().filter(|s| !procedures.iter().any(|p| p.input.text == s.text)).collect();
         let mut wp = Workpaper {
-            walkthroughs: self.walkthroughs(control_id)?,
+            procedures,
+            suggested_procedures,
+            walkthroughs,
             review_notes: self.review_notes(Some(control_id))?,
             locked: ensure_unlocked(self.conn(), control_id).err().map(|e| e.to_string()),
             conclusion: self.conclusion(control_id)?,
@@ -215,6 +234,20 @@ impl EngagementFile {
         wp.preparer_missing = crate::gates::preparer_missing(&wp, &self.info()?.examination);
         wp.reviewer_missing = crate::gates::reviewer_missing(&wp, self.user().unwrap_or_default());
         Ok(wp)
+    }
+
+    /// Who recorded the sample's last result or audited amount, and when: a sample-based
+    /// procedure is performed then.
+    fn last_result(&self, sample_id: i64) -> Result<Option<Performed>> {
+        let last: Option<(String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT actor, at FROM trail WHERE entity IN ('test_result', 'audited_amount') AND json_extract(after, '$.sample_id') = ?1 ORDER BY seq DESC LIMIT 1",
+                [sample_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(last.and_then(|(by, at)| at.get(..10).and_then(|d| d.parse().ok()).map(|on| Performed { by, on })))
     }
 
     fn sample_view(&self, sample: &Sample, population: &Population, results: &[TestResult], attributes: usize) -> Result<SampleView> {

@@ -9,6 +9,7 @@ use common::workflow::{demo_population, test_a_control};
 use common::*;
 use engagement::conclusion::{Conclusion, ConclusionInput};
 use engagement::population::ColumnMapping;
+use engagement::procedure::{ProcedureInput, ProcedureNature};
 use engagement::progress::silent;
 use engagement::request::{RequestInput, RequestStatus};
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
@@ -282,10 +283,20 @@ fn a_type2_control_that_did_not_operate_is_concluded_so_with_its_basis() {
     let (mut file, _) = create(dir.path());
     let control = file.add_control(&change_control()).unwrap();
     let missing = refusal(file.sign(control, SignoffRole::Preparer).unwrap_err());
-    assert_eq!(missing, ["no conclusion is recorded"]);
+    assert_eq!(missing, ["no test procedure is recorded as performed", "no conclusion is recorded"]);
     let missing = refusal(file.set_conclusion(control, &ConclusionInput::new(Conclusion::NoExceptions, "Asked the owner")).unwrap_err());
     assert_eq!(missing, ["no sample, walkthrough or evidence is recorded: inquiry alone does not support a conclusion that the control operated effectively"]);
     file.set_conclusion(control, &ConclusionInput::new(Conclusion::DidNotOperate, "The change report for the period lists no changes to the payroll database.")).unwrap();
+    let inspection = ProcedureInput {
+        nature: ProcedureNature::Inspection,
+        text: "Inspected the change report for the period to determine whether any change to the payroll database was made.".into(),
+        sample_based: false,
+    };
+    let procedure = file.add_procedure(control, &inspection).unwrap();
+    let missing = refusal(file.sign(control, SignoffRole::Preparer).unwrap_err());
+    assert_eq!(missing.len(), 1);
+    assert!(missing[0].starts_with(&format!("procedure {procedure} (\"Inspected the change report")) && missing[0].ends_with("is planned, not performed: record it as performed, or remove it"), "{missing:?}");
+    file.mark_performed(procedure, date("2026-10-15")).unwrap();
     file.sign(control, SignoffRole::Preparer).unwrap();
     assert!(file.overview().unwrap().open_items[0].text.contains("awaiting review"), "no population or sample is asked of it");
 }

@@ -204,3 +204,49 @@ fn a_draft_over_open_work_says_incomplete_and_lists_what_is_open() {
     assert!(workpaper.contains("Changed since DW signed as preparer"), "{workpaper}");
     assert!(workpaper.contains("Evidence No. File Received SHA-256 EV-1 cab-minutes.txt 2026-10-02"), "the workpaper lists the evidence behind the control: {workpaper}");
 }
+
+/// Every procedure verb the Section IV sentences use.
+const PROCEDURE_VERBS: [&str; 6] = ["Inquired", "Observed", "Inspected", "inspected", "Re-performed", "Recalculated"];
+
+#[test]
+fn a_draft_where_nothing_was_tested_claims_no_procedure_and_no_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(dir.path());
+    let control = file.add_control(&change_control()).unwrap();
+    file.import_population(control, &demo_population(), &ColumnMapping { key: "change_id".into(), date: Some("deployed_on".into()), amount: None, stratum: None }, "ServiceNow export", &mut engagement::progress::silent).unwrap();
+    let walkthrough = engagement::walkthrough::WalkthroughInput {
+        control_id: control,
+        kind: engagement::walkthrough::WalkthroughKind::Walkthrough,
+        held_on: date("2026-02-25"),
+        attendees: vec!["Dana Whitfield".into(), "Hyun-woo Seo (CTO)".into()],
+        narrative: "Followed change CHG0041575.".into(),
+        evidence: vec![],
+    };
+    file.add_walkthrough(&walkthrough).unwrap();
+    let text = flat(&pdf_text(&file.report_pdf().unwrap(), dir.path(), "empty.pdf", None));
+    assert!(text.contains("INCOMPLETE"), "{text}");
+    assert!(!text.contains("No exceptions noted."), "no result is claimed: {text}");
+    let section = &text[text.find("Section IV").unwrap()..];
+    for verb in PROCEDURE_VERBS {
+        assert!(!section.contains(verb), "no procedure is claimed ({verb}): {section}");
+    }
+    assert!(section.contains("No tests have been performed yet.") && section.contains("Testing not completed."), "{section}");
+
+    // The suggestions name roles, never the audit team: offered, not reported.
+    let wp = file.workpaper(control).unwrap();
+    let suggested: Vec<&str> = wp.suggested_procedures.iter().map(|p| p.text.as_str()).collect();
+    assert!(suggested.contains(&"Inquired of the Head of Engineering about how the control operates."), "{suggested:?}");
+    assert!(suggested.contains(&"Observed one instance of the control operating with the CTO on February 25, 2026."), "{suggested:?}");
+
+    // One inquiry, performed: the report prints that inquiry and nothing else.
+    let inquiry = engagement::procedure::ProcedureInput { nature: engagement::procedure::ProcedureNature::Inquiry, text: suggested[0].to_owned(), sample_based: false };
+    let id = file.add_procedure(control, &inquiry).unwrap();
+    file.mark_performed(id, date("2026-10-02")).unwrap();
+    let text = flat(&pdf_text(&file.report_pdf().unwrap(), dir.path(), "inquiry.pdf", None));
+    let section = &text[text.find("Section IV").unwrap()..];
+    assert!(section.contains("Inquired of the Head of Engineering about how the control operates."), "{section}");
+    for verb in ["Observed", "Inspected", "inspected", "Re-performed", "Recalculated"] {
+        assert!(!section.contains(verb), "only the inquiry: {section}");
+    }
+    assert!(!section.contains("No exceptions noted."), "{section}");
+}

@@ -50,6 +50,9 @@ pub struct ImportArgs {
     /// Where the listing came from: system, query, who ran it and when.
     #[arg(long, default_value = "")]
     description: String,
+    /// What the items are called in the report, e.g. "change tickets".
+    #[arg(long)]
+    item_type: Option<String>,
     #[command(flatten)]
     who: Who,
 }
@@ -200,6 +203,9 @@ pub fn import_population(a: ImportArgs) -> Result<ExitCode, Error> {
         true
     })?;
     eprintln!();
+    if let Some(item_type) = &a.item_type {
+        file.set_item_type(id, item_type)?;
+    }
     let p = file.population(id)?;
     say!("imported population {id}: {} rows from {}", p.row_count, p.source_name);
     say!("  source SHA-256  {}", p.source_sha256);

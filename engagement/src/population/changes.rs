@@ -9,6 +9,21 @@ use crate::signoff::ensure_unlocked;
 use crate::store::EngagementFile;
 
 impl EngagementFile {
+    /// Names what the population's items are, as the report will ("change tickets", plural).
+    pub fn set_item_type(&mut self, population_id: i64, item_type: &str) -> Result<()> {
+        let item_type = item_type.trim();
+        if item_type.is_empty() {
+            return Err(Error::invalid("item_type", "say what the items are, as the report will: change tickets, invoices, new hires"));
+        }
+        let population = self.population(population_id)?;
+        self.write(|w| {
+            ensure_unlocked(w.tx(), population.control_id)?;
+            let before = w.snapshot("population", population_id)?;
+            w.tx().execute("UPDATE population SET item_type = ?2 WHERE id = ?1", params![population_id, item_type])?;
+            w.record("name items", "population", population_id, before)
+        })
+    }
+
     /// Records why items dated outside the period are in the listing (items posted late, a
     /// report run on a wider range, …); a population with such items is sampled only then.
     pub fn explain_out_of_period(&mut self, population_id: i64, explanation: &str) -> Result<()> {

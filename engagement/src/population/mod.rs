@@ -77,9 +77,16 @@ pub struct Population {
     pub out_of_period_note: Option<String>,
     /// Set once the population was removed: it stays on record but is no longer sampled.
     pub removed: Option<Removal>,
+    /// What its items are called in the report ("change tickets"); "items" when not set.
+    pub item_type: Option<String>,
 }
 
 impl Population {
+    /// What the report calls its items: "change tickets", or "items".
+    pub fn noun(&self) -> &str {
+        self.item_type.as_deref().unwrap_or("items")
+    }
+
     /// Why this population cannot be sampled now, if it cannot: removed, no item in the period,
     /// or items outside the period not yet explained. Rows are spreadsheet rows.
     pub fn sampling_blocker(&self) -> Option<String> {
@@ -251,7 +258,7 @@ impl EngagementFile {
     pub fn populations(&self, control_id: Option<i64>) -> Result<Vec<Population>> {
         let mut stmt = self.conn().prepare(
             "SELECT id, control_id, description, source_name, source_sha256, columns, mapping, row_count, date_min, date_max, findings, rows_sha256, imported_at,
-                    out_of_period_note, removed_at, removed_by, removed_reason
+                    out_of_period_note, removed_at, removed_by, removed_reason, item_type
              FROM population WHERE ?1 IS NULL OR control_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([control_id], |r| {
@@ -259,7 +266,7 @@ impl EngagementFile {
                 (r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?),
                 (r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, i64>(7)?, r.get::<_, Option<String>>(8)?, r.get::<_, Option<String>>(9)?),
                 (r.get::<_, String>(10)?, r.get::<_, String>(11)?, r.get::<_, String>(12)?),
-                (r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(14)?, r.get::<_, Option<String>>(15)?, r.get::<_, Option<String>>(16)?),
+                (r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(14)?, r.get::<_, Option<String>>(15)?, r.get::<_, Option<String>>(16)?, r.get::<_, Option<String>>(17)?),
             ))
         })?;
         rows.map(|row| {
@@ -267,7 +274,7 @@ impl EngagementFile {
                 (id, control_id, description, source_name, source_sha256),
                 (columns, mapping, row_count, date_min, date_max),
                 (findings, fingerprint, imported_at),
-                (out_of_period_note, removed_at, removed_by, removed_reason),
+                (out_of_period_note, removed_at, removed_by, removed_reason, item_type),
             ) = row?;
             let mapping: ColumnMapping = serde_json::from_str(&mapping)?;
             let findings: Findings = serde_json::from_str(&findings)?;
@@ -289,6 +296,7 @@ impl EngagementFile {
                 in_period,
                 out_of_period_note,
                 removed: removed_at.map(|at| Removal { at, by: removed_by.unwrap_or_default(), reason: removed_reason.unwrap_or_default() }),
+                item_type,
             })
         })
         .collect()

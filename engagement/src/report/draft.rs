@@ -104,59 +104,69 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
     );
 
     doc.new_page();
-    doc.heading("Section IV — Criteria, controls, tests and results", H1);
+    let type1 = matches!(info.examination, Examination::Type1 { .. });
+    doc.heading("Section IV — Trust Services Criteria, controls, tests and results", H1);
     doc.paragraph(
-        "Tests of operating effectiveness combined inquiry of the personnel responsible, observation of the control \
-         in operation, inspection of documents and records, and re-performance. Where a sample was tested, the sample \
-         size and the size of the population it was drawn from are stated with the test.",
+        if type1 {
+            "For each criterion in scope: the controls that address it, the tests of their design and implementation that were performed, and the results of those tests."
+        } else {
+            "For each criterion in scope: the controls that address it, the tests of their operating effectiveness that were performed, and the results of those tests. A control that addresses several criteria is shown under each."
+        },
         BODY,
     );
     let columns = [
-        Column { title: "Control", share: 0.10 },
-        Column { title: "Control activity", share: 0.25 },
-        Column { title: "Criteria", share: 0.09 },
-        Column { title: "Tests performed", share: 0.33 },
-        Column { title: "Results", share: 0.23 },
+        Column { title: "Control", share: 0.11 },
+        Column { title: "Control activity", share: 0.27 },
+        Column { title: if type1 { "Tests of design and implementation" } else { "Tests performed" }, share: 0.37 },
+        Column { title: "Results", share: 0.25 },
     ];
-    for (group, title) in GROUPS {
-        let rows: Vec<Vec<String>> = workpapers
-            .iter()
-            .filter(|wp| wp.control.criteria.first().map(|c| group_of(c)) == Some(*group))
-            .map(|wp| {
-                vec![
-                    wp.control.reference.clone(),
-                    wp.control.description.clone(),
-                    wp.control.criteria.join(", "),
-                    wording::tests_performed(wp),
-                    wording::result(wp),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            doc.heading(&format!("{group} — {title}"), H2);
+    let rows_of = |wp: &crate::workpaper::Workpaper| {
+        vec![wp.control.reference.clone(), wp.control.description.clone(), wording::tests_performed(wp, &info.examination), wording::result(wp)]
+    };
+    let mut group = "";
+    for criterion in &in_scope {
+        let heading_group = group_of(criterion.id);
+        if heading_group != group {
+            group = heading_group;
+            if let Some((_, title)) = GROUPS.iter().find(|(g, _)| *g == group) {
+                doc.heading(&format!("{group} — {title}"), H2);
+            }
+        }
+        let addressing: Vec<&crate::workpaper::Workpaper> = workpapers.iter().filter(|wp| wp.control.criteria.iter().any(|c| c == criterion.id)).collect();
+        doc.heading(&format!("{} — {}", criterion.id, criterion.title), STRONG);
+        if addressing.is_empty() {
+            doc.paragraph("No control is mapped to this criterion.", BODY);
+        } else {
+            let rows: Vec<Vec<String>> = addressing.into_iter().map(rows_of).collect();
             doc.table(&columns, &rows);
         }
     }
 
-    doc.heading("Exceptions and management's responses", H1);
+    doc.new_page();
+    doc.heading(&format!("Other information provided by {}", info.client), H1);
+    doc.paragraph(
+        &format!(
+            "The information in this section is presented by the management of {} to provide additional information. It is not part of the description of the system, \
+             it has not been subjected to the procedures applied in the examination, and accordingly no opinion is expressed on it.",
+            info.client
+        ),
+        BODY,
+    );
     let exception_rows: Vec<Vec<String>> = workpapers
         .iter()
         .flat_map(|wp| {
             wp.exceptions.iter().map(|e| {
-                let response = match (&e.management_response, &e.response_by, e.response_on) {
-                    (Some(text), by, on) => {
-                        let by = by.as_deref().map(|b| format!(" — {b}")).unwrap_or_default();
-                        let on = on.map(|d| format!(", {d}")).unwrap_or_default();
-                        format!("{text}{by}{on}")
-                    }
-                    (None, ..) => "No response from management recorded yet.".to_owned(),
+                let response = match (&e.management_response, e.response_declined) {
+                    (Some(_), true) => "Management declined to respond.".to_owned(),
+                    (Some(text), false) => text.clone(),
+                    (None, _) => "No response from management recorded yet.".to_owned(),
                 };
                 vec![wp.control.reference.clone(), e.description.clone(), response]
             })
         })
         .collect();
     if exception_rows.is_empty() {
-        doc.paragraph("No exceptions were noted in the tests of controls.", STRONG);
+        doc.paragraph("No exceptions were noted, so management has no responses to present.", BODY);
     } else {
         doc.table(
             &[Column { title: "Control", share: 0.12 }, Column { title: "Exception noted", share: 0.44 }, Column { title: "Management's response", share: 0.44 }],

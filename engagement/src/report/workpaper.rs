@@ -134,7 +134,25 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     ]);
 
     doc.heading("Procedures", H2);
-    doc.paragraph(&wording::tests_performed(&wp), BODY);
+    if wp.procedures.is_empty() {
+        doc.paragraph("No procedure is recorded.", BODY);
+    } else {
+        let rows: Vec<Vec<String>> = wp
+            .procedures
+            .iter()
+            .map(|p| {
+                let text = if p.input.sample_based { format!("For each item of the live sample, {}", p.input.text) } else { p.input.text.clone() };
+                let status = match &p.performed {
+                    Some(done) => format!("Performed by {} on {}", done.by, done.on.format("%B %-d, %Y")),
+                    None if p.input.sample_based => "Planned: performed once every result is recorded".to_owned(),
+                    None => "Planned".to_owned(),
+                };
+                vec![serde_text(&p.input.nature), text, status]
+            })
+            .collect();
+        doc.table(&[Column { title: "Nature", share: 0.14 }, Column { title: "Procedure", share: 0.6 }, Column { title: "Performed", share: 0.26 }], &rows);
+    }
+    doc.paragraph(&format!("As the report states them: {}", wording::tests_performed(&wp, &info.examination)), TABLE);
     if !c.attributes.is_empty() {
         let rows: Vec<Vec<String>> = c.attributes.iter().map(|a| vec![a.label.clone(), a.question.clone()]).collect();
         doc.table(&[Column { title: "Attribute", share: 0.12 }, Column { title: "Question asked of each item", share: 0.88 }], &rows);

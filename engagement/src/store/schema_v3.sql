@@ -59,3 +59,18 @@ CREATE TABLE audited_amount (
     note        TEXT,
     UNIQUE (sample_id, position)
 );
+
+-- The tests of a control as they will read in the report: planned until performed, and only
+-- performed ones are reported. A sample-based procedure is performed with its sample's results.
+CREATE TABLE procedure (
+    id           INTEGER PRIMARY KEY,
+    control_id   INTEGER NOT NULL REFERENCES control(id),
+    nature       TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    sample_based INTEGER NOT NULL,
+    performed_by TEXT,
+    performed_on TEXT
+);
+
+-- What a population's items are called in the report ("change tickets"); NULL reads "items".
+ALTER TABLE population ADD COLUMN item_type TEXT;
