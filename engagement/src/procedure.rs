@@ -69,6 +69,22 @@ pub fn role_of(person: &str) -> String {
     person.to_owned()
 }
 
+/// Words that make an owner a role ("Head of Engineering") rather than a person's name.
+const ROLE_WORDS: &[&str] = &[
+    "head", "manager", "director", "officer", "lead", "vp", "chief", "team", "administrator", "engineer", "analyst", "controller", "committee",
+    "department", "owner", "president", "cto", "cfo", "ciso", "ceo", "coo", "board", "desk", "operations", "security",
+];
+
+/// The control owner as an inquiry names them: "the Head of Engineering" for a role, the role of
+/// "Name, Role", and a name alone as given.
+fn owner_role(owner: &str) -> String {
+    let owner = owner.trim();
+    match role_of(owner) {
+        same if same == owner && owner.split_whitespace().any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str())) => format!("the {owner}"),
+        role => role,
+    }
+}
+
 /// "Approved before deployment?" as the clause "approved before deployment".
 pub(crate) fn clause(question: &str) -> String {
     let text = question.trim().trim_end_matches(['?', '.']).trim();
@@ -85,11 +101,7 @@ pub(crate) fn clause(question: &str) -> String {
 pub fn suggestions(control: &Control, walkthroughs: &[Walkthrough], team: &[String]) -> Vec<ProcedureInput> {
     let mut suggested = vec![ProcedureInput {
         nature: ProcedureNature::Inquiry,
-        // The owner field holds a role ("Head of Engineering"), or a person with their role.
-        text: format!("Inquired of {} about how the control operates.", match role_of(&control.owner) {
-            same if same == control.owner.trim() => format!("the {same}"),
-            role => role,
-        }),
+        text: format!("Inquired of {} about how the control operates.", owner_role(&control.owner)),
         sample_based: false,
     }];
     for w in walkthroughs {

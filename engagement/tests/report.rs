@@ -58,7 +58,7 @@ fn clean_control(file: &mut EngagementFile) -> i64 {
             criteria: vec!["CC6.1".into()],
             frequency: sampling::Frequency::MultipleTimesPerDay,
             nature: Nature::Manual,
-            owner: "Señor Núñez".into(),
+            owner: "Señor Núñez, Platform Lead".into(),
             attributes: vec![AttributeInput { label: "A".into(), question: "Peer review recorded?".into() }],
         })
         .unwrap();
@@ -78,6 +78,10 @@ fn clean_control(file: &mut EngagementFile) -> i64 {
     for position in 0..25 {
         file.record_result(&TestResult { sample_id: sample, position, attribute_id: attribute, outcome: Outcome::Pass, tickmark: None, note: None, evidence: vec![] }).unwrap();
     }
+    file.set_item_type(population, "change tickets").unwrap();
+    let inquiry = file.workpaper(control).unwrap().suggested_procedures.into_iter().find(|p| p.text.starts_with("Inquired")).unwrap();
+    let id = file.add_procedure(control, &inquiry).unwrap();
+    file.mark_performed(id, date("2026-10-05")).unwrap();
     file.set_conclusion(control, &ConclusionInput::new(Conclusion::NoExceptions, "")).unwrap();
     control
 }
@@ -86,7 +90,9 @@ fn clean_control(file: &mut EngagementFile) -> i64 {
 fn the_report_prints_every_control_exception_and_response_with_names_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, _) = create(dir.path());
-    test_a_control(&mut file);
+    let tested = test_a_control(&mut file);
+    file.set_item_type(tested.population, "change tickets").unwrap();
+    file.set_conclusion(tested.control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One urgent fix.")).unwrap();
     clean_control(&mut file);
 
     let pdf = file.report_pdf().unwrap();
@@ -98,19 +104,22 @@ fn the_report_prints_every_control_exception_and_response_with_names_as_written(
         "October 1, 2025 to September 30, 2026",
         "CC8.1-01",
         "CC6.1-02",
-        "Inquired of the Señor Núñez",
+        "Inquired of the Platform Lead about how the control operates.",
         "“two-person rule” — no exceptions",
         "For a sample of 40 of 1,465 change tickets, inspected each for: (A) approved before deployment; (B) approver is not the developer.",
         "For a sample of 25 of 1,465 change tickets",
-        "Exception noted (1 of 40 sampled): For 1 of the changes sampled, deployment preceded approval.",
+        "Exception noted: For 1 of the changes sampled, deployment preceded approval.",
         "No exceptions noted.",
-        "Exceptions and management's responses",
-        "The change was an urgent fix; the approval step is now enforced by the pipeline. — Head of Engineering, 2026-10-20",
+        "Other information provided by Northwind Payroll, Inc.",
+        "it has not been subjected to the procedures applied in the examination",
+        "The change was an urgent fix; the approval step is now enforced by the pipeline.",
         "CC8 — Change management",
         "Page 1 of",
     ] {
         assert!(text.contains(expected), "the report lacks {expected:?}:\n{text}");
     }
+    assert!(!text.contains("Señor Núñez"), "the report names roles, not people");
+    assert!(!text.contains("One urgent fix."), "internal notes (the conclusion's basis) stay in the workpaper");
     assert!(pdf.len() < 150_000, "fonts are subset: the draft is {} bytes", pdf.len());
 }
 

@@ -172,7 +172,14 @@ fn signatures_refuse_unfinished_work_mark_later_changes_and_completion_lists_wha
     assert!(voided.contains("voided by DW") && voided.contains("missed the emergency changes"), "{voided}");
     shot(ui, "voided-and-redrawn");
 
-    // The report counts the live sample only.
+    // Its sixteen results, then the report counts the live sample only.
+    let grid = ui.find("[data-testid=test-grid]").unwrap();
+    ui.click(&ui.find("[data-testid=cell-0-0]").unwrap()).unwrap();
+    ui.type_text(&grid, &"p".repeat(16)).unwrap();
+    ui.wait_text("[data-testid=grid-progress]", WAIT, |t| t.starts_with("16 of 16")).unwrap();
+    while ui.find("[data-testid=grid-pending]").is_ok() {
+        std::thread::sleep(Duration::from_millis(100));
+    }
     click(ui, "tab-deliverables");
     let report = dir.path().join("draft.pdf");
     fill(ui, "report-path", report.to_str().unwrap());

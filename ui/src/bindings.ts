@@ -109,7 +109,11 @@ out_of_period_note: string | null,
 /**
  * Set once the population was removed: it stays on record but is no longer sampled.
  */
-removed: Removal | null, };
+removed: Removal | null, 
+/**
+ * What its items are called in the report ("change tickets"); "items" when not set.
+ */
+item_type: string | null, };
 
 export type PopulationItem = { index: number, 
 /**
@@ -193,6 +197,37 @@ items: Array<number>,
 management_response: string | null, response_by: string | null, response_on: string | null, response_declined: boolean, };
 
 export type ResultsImported = { new: number, changed: number, unchanged: number, };
+
+export type ProcedureNature = "inquiry" | "observation" | "inspection" | "reperformance" | "recalculation";
+
+export type ProcedureInput = { nature: ProcedureNature, 
+/**
+ * As it will read in the report. A sample-based procedure's text follows "For a sample of
+ * n of N items, " ("inspected each ticket for approval before deployment").
+ */
+text: string, 
+/**
+ * Performed on each item of the live sample: performed once every result is recorded.
+ */
+sample_based: boolean, };
+
+export type Performed = { by: string, on: string, };
+
+export type Procedure = { id: number, control_id: number, 
+/**
+ * None while planned. For a sample-based procedure, set by the workpaper once the live
+ * sample's results are all recorded.
+ */
+performed: Performed | null, nature: ProcedureNature, 
+/**
+ * As it will read in the report. A sample-based procedure's text follows "For a sample of
+ * n of N items, " ("inspected each ticket for approval before deployment").
+ */
+text: string, 
+/**
+ * Performed on each item of the live sample: performed once every result is recorded.
+ */
+sample_based: boolean, };
 
 export type SignoffRole = "preparer" | "reviewer";
 
@@ -300,7 +335,15 @@ grid_columns: Array<string>,
 /**
  * Evidence behind the control: attached to it, or referred to by its results.
  */
-evidence: Array<Evidence>, };
+evidence: Array<Evidence>, 
+/**
+ * The test procedures, performed or planned; only performed ones reach the report.
+ */
+procedures: Array<Procedure>, 
+/**
+ * Procedures a firm would typically plan here that the control does not have yet.
+ */
+suggested_procedures: Array<ProcedureInput>, };
 
 export type RequestStatus = "open" | "received" | "closed" | "not_needed";
 

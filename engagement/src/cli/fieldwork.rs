@@ -206,6 +206,51 @@ pub enum NoteCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+pub enum NatureArg {
+    Inquiry,
+    Observation,
+    Inspection,
+    Reperformance,
+    Recalculation,
+}
+
+#[derive(Subcommand)]
+pub enum ProcedureCommand {
+    /// List the control's procedures (performed or planned) and the suggested ones.
+    List {
+        file: PathBuf,
+        #[arg(long)]
+        control: String,
+    },
+    /// Add a procedure as planned; with --performed-on, record it performed (by --as) too.
+    Add {
+        file: PathBuf,
+        #[arg(long)]
+        control: String,
+        #[arg(long, value_enum)]
+        nature: NatureArg,
+        /// The procedure as the report will state it.
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        performed_on: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Record a planned procedure as performed by --as on a date.
+    Perform {
+        file: PathBuf,
+        /// Procedure number, as `procedure list` shows it.
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        on: chrono::NaiveDate,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum StatusArg {
     Open,
     Received,
@@ -387,5 +432,50 @@ pub fn request(a: RequestArgs) -> Result<ExitCode, Error> {
     file.set_request_status(request.id, status, a.reason.as_deref())?;
     say!("request {} is {}", request.input.number, status.word().replace('_', " "));
     file.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn procedure(command: ProcedureCommand) -> Result<ExitCode, Error> {
+    use engagement::procedure::{ProcedureInput, ProcedureNature};
+    match command {
+        ProcedureCommand::List { file, control } => {
+            let opened = crate::open(&file)?;
+            let wp = opened.workpaper(opened.control_by_reference(&control)?.id)?;
+            for p in &wp.procedures {
+                let status = match &p.performed {
+                    Some(done) => format!("performed by {} on {}", done.by, done.on),
+                    None => "planned".to_owned(),
+                };
+                say!("{:>4}  {:<9} {}  [{status}]", p.id, format!("{:?}", p.input.nature).to_lowercase(), p.input.text);
+            }
+            for s in &wp.suggested_procedures {
+                say!("   -  suggested: {}", s.text);
+            }
+            opened.close()?;
+        }
+        ProcedureCommand::Add { file, control, nature, text, performed_on, who } => {
+            let mut opened = open_as(&file, &who)?;
+            let control = opened.control_by_reference(&control)?;
+            let nature = match nature {
+                NatureArg::Inquiry => ProcedureNature::Inquiry,
+                NatureArg::Observation => ProcedureNature::Observation,
+                NatureArg::Inspection => ProcedureNature::Inspection,
+                NatureArg::Reperformance => ProcedureNature::Reperformance,
+                NatureArg::Recalculation => ProcedureNature::Recalculation,
+            };
+            let id = opened.add_procedure(control.id, &ProcedureInput { nature, text, sample_based: false })?;
+            if let Some(on) = performed_on {
+                opened.mark_performed(id, on)?;
+            }
+            say!("procedure {id} on {} ({})", control.reference, if performed_on.is_some() { "performed" } else { "planned" });
+            opened.close()?;
+        }
+        ProcedureCommand::Perform { file, id, on, who } => {
+            let mut opened = open_as(&file, &who)?;
+            opened.mark_performed(id, on)?;
+            say!("procedure {id} performed on {on}");
+            opened.close()?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -62,6 +62,10 @@ enum Command {
     /// Review notes: raise, respond, clear.
     #[command(subcommand)]
     Note(fieldwork::NoteCommand),
+    /// A control's test procedures: list (with suggestions), add, perform. Only performed ones
+    /// reach the report.
+    #[command(subcommand)]
+    Procedure(fieldwork::ProcedureCommand),
     /// Set a request's status (open, received, closed, not-needed with a reason).
     Request(fieldwork::RequestArgs),
     /// List what stands between the file and completion, and what each workpaper still needs.
@@ -116,6 +120,7 @@ fn main() -> ExitCode {
         Command::Sign(a) => fieldwork::sign(a),
         Command::Unsign(a) => fieldwork::unsign(a),
         Command::Note(a) => fieldwork::note(a),
+        Command::Procedure(a) => fieldwork::procedure(a),
         Command::Request(a) => fieldwork::request(a),
         Command::Verify(a) => outputs::verify(a),
         Command::Passwd(a) => outputs::passwd(a),

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use engagement::conclusion::ConclusionInput;
 use engagement::grid_import::ResultsImported;
 use engagement::population::{preview_listing, ColumnMapping, ListingPreview, Population, PopulationItem};
+use engagement::procedure::ProcedureInput;
 use engagement::sample::{SamplePlan, SampleRequest};
 use engagement::signoff::SignoffRole;
 use engagement::testing::TestResult;
@@ -158,4 +159,29 @@ pub async fn respond_to_review_note(state: State<'_, OpenFile>, id: i64, respons
 #[tauri::command]
 pub async fn clear_review_note(state: State<'_, OpenFile>, id: i64) -> Reply<()> {
     state.with(|f| f.clear_review_note(id))
+}
+
+#[tauri::command]
+pub async fn add_procedure(state: State<'_, OpenFile>, control_id: i64, input: ProcedureInput) -> Reply<i64> {
+    state.with(|f| f.add_procedure(control_id, &input))
+}
+
+#[tauri::command]
+pub async fn edit_procedure(state: State<'_, OpenFile>, id: i64, input: ProcedureInput) -> Reply<()> {
+    state.with(|f| f.edit_procedure(id, &input))
+}
+
+#[tauri::command]
+pub async fn mark_performed(state: State<'_, OpenFile>, id: i64, on: NaiveDate) -> Reply<()> {
+    state.with(|f| f.mark_performed(id, on))
+}
+
+#[tauri::command]
+pub async fn remove_procedure(state: State<'_, OpenFile>, id: i64) -> Reply<()> {
+    state.with(|f| f.remove_procedure(id))
+}
+
+#[tauri::command]
+pub async fn set_item_type(state: State<'_, OpenFile>, population_id: i64, item_type: String) -> Reply<()> {
+    state.with(|f| f.set_item_type(population_id, &item_type))
 }

@@ -4,6 +4,7 @@ import { api } from "../api";
 import { ErrorNote, Field, SignedBy, useAction, useFieldErrors } from "../components";
 import { describeExamination, frequencyTitle } from "../format";
 import { Walkthroughs } from "../workpaper/Walkthroughs";
+import { Procedures } from "../workpaper/Procedures";
 import { PopulationPanel } from "../workpaper/PopulationPanel";
 import { SamplePanel } from "../workpaper/SamplePanel";
 import { TestGrid } from "../workpaper/TestGrid";
@@ -84,6 +85,7 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
       )}
       <ErrorNote error={action.error} />
       <Walkthroughs wp={wp} reload={reload} />
+      <Procedures wp={wp} reload={reload} />
       <PopulationPanel wp={wp} reload={reload} />
       <SamplePanel wp={wp} reload={reload} />
       {wp.sample && <TestGrid key={wp.sample.id} wp={wp} sample={wp.sample} reload={reload} />}

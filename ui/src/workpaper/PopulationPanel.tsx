@@ -154,6 +154,19 @@ function PopulationSummary({ population: p, wp, reload }: PanelProps & { populat
         </b>
       )}
       <div className="muted">{p.description}</div>
+      <div>
+        Items are called <b data-testid="item-type">{p.item_type ?? "items"}</b> in the report
+        {!p.removed && !wp.locked && (
+          <PopulationAction
+            testid="item-type-edit"
+            summary="Name the items…"
+            label="What the items are, as the report will say (plural): change tickets, invoices"
+            button="Save"
+            run={(text) => api.setItemType(p.id, text)}
+            reload={reload}
+          />
+        )}
+      </div>
       <div className="mono">
         source SHA-256 {p.source_sha256}
         <br />
