@@ -259,3 +259,35 @@ fn a_draft_where_nothing_was_tested_claims_no_procedure_and_no_result() {
     }
     assert!(!section.contains("No exceptions noted."), "{section}");
 }
+
+#[test]
+fn the_pdf_says_who_made_it_and_when_claims_no_pdf_x_tags_its_subsets_and_splits_a_row_taller_than_a_page_where_it_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(dir.path());
+    let mut short = change_control();
+    short.reference = "CC7.1-00".into();
+    short.criteria = vec!["CC7.1".into()];
+    file.add_control(&short).unwrap();
+    let mut huge = change_control();
+    huge.reference = "CC7.1-01".into();
+    huge.criteria = vec!["CC7.1".into()];
+    huge.description = format!("HUGESTART {} HUGEEND", "The owner reviews every alert and records the outcome in the ticket. ".repeat(90));
+    file.add_control(&huge).unwrap();
+    let pdf = file.report_pdf().unwrap();
+    qpdf_check(&pdf, dir.path(), "meta.pdf");
+    let path = dir.path().join("meta.pdf");
+    let info = String::from_utf8(Command::new("pdfinfo").arg(&path).output().unwrap().stdout).unwrap();
+    assert!(info.contains(&format!("Producer:        Tickmark {}", env!("CARGO_PKG_VERSION"))), "{info}");
+    assert!(info.contains("Creator:         Tickmark"), "{info}");
+    assert!(!info.contains("1970"), "a real creation date: {info}");
+    assert!(info.contains(&chrono::Utc::now().format("%Y").to_string()), "{info}");
+    assert!(!info.contains("PDF/X") && !String::from_utf8_lossy(&pdf).contains("GTS_PDFXVersion"), "no PDF/X claim: {info}");
+    let fonts = String::from_utf8(Command::new("pdffonts").arg(&path).output().unwrap().stdout).unwrap();
+    let names: Vec<&str> = fonts.lines().skip(2).filter_map(|l| l.split_whitespace().next()).collect();
+    assert!(!names.is_empty() && names.iter().all(|n| n.len() > 7 && n.as_bytes()[6] == b'+' && n[..6].chars().all(|c| c.is_ascii_uppercase())), "subset fonts carry their tag: {fonts}");
+
+    let pages = page_count(&pdf, dir.path());
+    let starting = (1..=pages).find(|&p| pdf_text(&pdf, dir.path(), "meta.pdf", Some((p, p))).contains("HUGESTART")).unwrap();
+    let page = flat(&pdf_text(&pdf, dir.path(), "meta.pdf", Some((starting, starting))));
+    assert!(page.contains("CC7.1-00"), "the tall row starts on the page of the row before it: {page}");
+}

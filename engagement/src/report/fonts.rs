@@ -72,8 +72,19 @@ impl Face {
             .ok()
             .and_then(|font| font.table_provider(0).ok())
             .and_then(|provider| subset(&provider, &glyphs, &SubsetProfile::Pdf, CmapTarget::Unicode).ok());
-        subset_bytes
-            .and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()))
-            .unwrap_or_else(|| self.parsed.clone())
+        match subset_bytes.and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())) {
+            Some(mut subset) => {
+                // A subset is named with a tag of six capitals (ISO 32000-1, 9.6.4), here drawn
+                // from the glyphs it holds, so readers know the font is not whole.
+                let mut hasher = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(&glyphs, &mut hasher);
+                let mut n = std::hash::Hasher::finish(&hasher);
+                let tag: String = (0..6).map(|_| { let c = (b'A' + (n % 26) as u8) as char; n /= 26; c }).collect();
+                let name = self.parsed.font_name.clone().unwrap_or_else(|| "DejaVuSans".to_owned());
+                subset.font_name = Some(format!("{tag}+{name}"));
+                subset
+            }
+            None => self.parsed.clone(),
+        }
     }
 }

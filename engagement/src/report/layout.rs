@@ -138,18 +138,22 @@ impl Document {
 
         self.need(block_height(head_lines, leading) + block_height(2, leading));
         self.table_row(&edges, &head, 0, head_lines, TABLE_HEAD, true);
+        // The most lines of one row a page holds under the header row.
+        let page_lines = ((BODY_BOTTOM - BODY_TOP - block_height(head_lines, leading) - 2.0 * CELL_PAD) / leading).floor().max(1.0) as usize;
         for row in rows {
             let cells = wrapped_cells(row, TABLE);
             let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
             let mut start = 0;
             loop {
                 let room = ((BODY_BOTTOM - self.y - 2.0 * CELL_PAD) / leading).floor().max(0.0) as usize;
-                let fresh_page = self.y <= BODY_TOP + block_height(head_lines, leading) + 0.01;
                 if lines - start <= room {
                     self.table_row(&edges, &cells, start, lines, TABLE, false);
                     break;
                 }
-                if fresh_page && room > 0 {
+                // A row taller than a page is continued from where it is, not moved to a page
+                // of its own first (which would leave this one nearly empty); a shorter one
+                // moves whole to the next page.
+                if lines - start > page_lines && room >= 3 {
                     self.table_row(&edges, &cells, start, start + room, TABLE, false);
                     start += room;
                 }
@@ -203,13 +207,45 @@ impl Document {
             marks.push(Mark::Text { x: (PAGE_W - width) / 2.0, baseline: PAGE_H - 32.0, style: RUNNING, text: page_label });
         }
         let mut pdf = PdfDocument::new(&self.title);
+        let now = printpdf::OffsetDateTime::now_utc();
+        let info = &mut pdf.metadata.info;
+        (info.creation_date, info.modification_date, info.metadata_date) = (now, now, now);
+        info.producer = format!("Tickmark {}", env!("CARGO_PKG_VERSION"));
+        info.creator = "Tickmark".to_owned();
+        info.subject = self.running_header.clone();
         let fonts: Vec<_> = Weight::ALL.iter().map(|w| pdf.add_font(&w.face().subset(&self.used[*w as usize]))).collect();
         let pages = self
             .pages
             .into_iter()
             .map(|marks| PdfPage::new(Mm::from(Pt(PAGE_W)), Mm::from(Pt(PAGE_H)), marks.into_iter().flat_map(|m| ops(m, &fonts)).collect()))
             .collect();
-        pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
+        without_empty_info(pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
+    }
+}
+
+/// The PDF with the document information's empty entries dropped: printpdf writes every key,
+/// and an empty `GTS_PDFXVersion` makes readers take the file for PDF/X. Unchanged should the
+/// file not parse back, which would be printpdf's fault, not the auditor's.
+fn without_empty_info(bytes: Vec<u8>) -> Vec<u8> {
+    let Ok(mut doc) = lopdf::Document::load_mem(&bytes) else { return bytes };
+    let Ok(info) = doc.trailer.get(b"Info").and_then(lopdf::Object::as_reference) else { return bytes };
+    if let Ok(dict) = doc.get_object_mut(info).and_then(lopdf::Object::as_dict_mut) {
+        let empty: Vec<Vec<u8>> = dict
+            .iter()
+            .filter(|(_, v)| match v {
+                lopdf::Object::String(s, _) => s.is_empty() || s == b"\xfe\xff",
+                _ => false,
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in empty.iter().map(Vec::as_slice).chain([b"GTS_PDFXVersion".as_slice()]) {
+            dict.remove(key);
+        }
+    }
+    let mut out = Vec::new();
+    match doc.save_to(&mut out) {
+        Ok(_) => out,
+        Err(_) => bytes,
     }
 }
 
