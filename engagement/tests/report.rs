@@ -291,3 +291,23 @@ fn the_pdf_says_who_made_it_and_when_claims_no_pdf_x_tags_its_subsets_and_splits
     let page = flat(&pdf_text(&pdf, dir.path(), "meta.pdf", Some((starting, starting))));
     assert!(page.contains("CC7.1-00"), "the tall row starts on the page of the row before it: {page}");
 }
+
+#[test]
+fn names_in_every_script_a_client_may_type_print_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut new = new_engagement();
+    new.client = "山田テック株式会社".into();
+    new.system = "Платформа «Ωμέγα» ٠١٢٣٤٥٦٧٨٩".into();
+    let mut file = EngagementFile::create(&dir.path().join("scripts.tickmark"), PASSPHRASE, &new).unwrap();
+    let mut control = change_control();
+    control.description = "变更在部署前获得批准 — Änderungen werden genehmigt; 変更は承認される".into();
+    file.add_control(&control).unwrap();
+    let pdf = file.report_pdf().unwrap();
+    qpdf_check(&pdf, dir.path(), "scripts.pdf");
+    let text = flat(&pdf_text(&pdf, dir.path(), "scripts.pdf", None));
+    for written in ["山田テック株式会社", "Платформа «Ωμέγα» ٠١٢٣٤٥٦٧٨٩", "变更在部署前获得批准 — Änderungen werden genehmigt; 変更は承認される"] {
+        assert!(text.contains(written), "{written:?} as written: {text}");
+    }
+    assert!(!text.contains('\u{FFFD}'), "nothing replaced");
+    assert!(pdf.len() < 250_000, "the fallback font is subset too: {} bytes", pdf.len());
+}

@@ -11,7 +11,7 @@ use printpdf::{
     TextItem,
 };
 
-use super::fonts::{Weight, MISSING};
+use super::fonts::{FaceId, Weight, MISSING};
 
 /// US Letter, the paper SOC 2 reports are issued on.
 const PAGE_W: f32 = 612.0;
@@ -51,7 +51,8 @@ pub(crate) struct Column<'a> {
 }
 
 enum Mark {
-    Text { x: f32, baseline: f32, style: Style, text: String },
+    /// A run of text all in one face.
+    Text { x: f32, baseline: f32, style: Style, face: FaceId, text: String },
     Rule { from: (f32, f32), to: (f32, f32) },
     Shade { x: f32, top: f32, w: f32, h: f32 },
 }
@@ -62,7 +63,8 @@ pub(crate) struct Document {
     pages: Vec<Vec<Mark>>,
     /// Distance of the next line's top from the top of the page.
     y: f32,
-    used: [BTreeSet<char>; 2],
+    /// The characters printed in each face of `FaceId::ALL`, to subset it to.
+    used: [BTreeSet<char>; 3],
 }
 
 impl Document {
@@ -189,22 +191,45 @@ impl Document {
     }
 
     fn text(&mut self, x: f32, baseline: f32, style: Style, text: String) {
-        self.used[style.weight as usize].extend(text.chars());
-        self.pages.last_mut().expect("a document has a page").push(Mark::Text { x, baseline, style, text });
+        let page = self.pages.len() - 1;
+        self.text_on(page, x, baseline, style, &text);
+    }
+
+    /// Places `text` on `page` as runs of one face each: the style's own, or the fallback for
+    /// the characters it lacks (`wrap` has already replaced what neither prints).
+    fn text_on(&mut self, page: usize, mut x: f32, baseline: f32, style: Style, text: &str) {
+        let face_of = |c: char| FaceId::for_char(style.weight, c).unwrap_or(FaceId::from(style.weight));
+        let mut run = String::new();
+        let mut run_face = None;
+        let flush = |run: &mut String, face: Option<FaceId>, x: &mut f32, this: &mut Self| {
+            if let (false, Some(face)) = (run.is_empty(), face) {
+                this.used[face as usize].extend(run.chars());
+                let width = FaceId::width(style.weight, run, style.size);
+                this.pages[page].push(Mark::Text { x: *x, baseline, style, face, text: std::mem::take(run) });
+                *x += width;
+            }
+        };
+        for c in text.chars() {
+            let face = face_of(c);
+            if run_face != Some(face) {
+                flush(&mut run, run_face, &mut x, self);
+                run_face = Some(face);
+            }
+            run.push(c);
+        }
+        flush(&mut run, run_face, &mut x, self);
     }
 
     /// The finished PDF, with running headers and page numbers.
     pub fn finish(mut self) -> Vec<u8> {
         let count = self.pages.len();
         for n in 0..count {
-            let header = self.running_header.clone();
+            let header = wrap(&self.running_header.clone(), RUNNING, CONTENT_W).swap_remove(0);
             let page_label = format!("Page {} of {count}", n + 1);
-            self.used[RUNNING.weight as usize].extend(header.chars().chain(page_label.chars()));
-            let width = RUNNING.weight.face().width(&page_label, RUNNING.size);
-            let marks = &mut self.pages[n];
-            marks.push(Mark::Text { x: MARGIN, baseline: 40.0, style: RUNNING, text: header });
-            marks.push(Mark::Rule { from: (MARGIN, 46.0), to: (PAGE_W - MARGIN, 46.0) });
-            marks.push(Mark::Text { x: (PAGE_W - width) / 2.0, baseline: PAGE_H - 32.0, style: RUNNING, text: page_label });
+            let width = FaceId::width(RUNNING.weight, &page_label, RUNNING.size);
+            self.text_on(n, MARGIN, 40.0, RUNNING, &header);
+            self.pages[n].push(Mark::Rule { from: (MARGIN, 46.0), to: (PAGE_W - MARGIN, 46.0) });
+            self.text_on(n, (PAGE_W - width) / 2.0, PAGE_H - 32.0, RUNNING, &page_label);
         }
         let mut pdf = PdfDocument::new(&self.title);
         let now = printpdf::OffsetDateTime::now_utc();
@@ -213,7 +238,7 @@ impl Document {
         info.producer = format!("Tickmark {}", env!("CARGO_PKG_VERSION"));
         info.creator = "Tickmark".to_owned();
         info.subject = self.running_header.clone();
-        let fonts: Vec<_> = Weight::ALL.iter().map(|w| pdf.add_font(&w.face().subset(&self.used[*w as usize]))).collect();
+        let fonts: Vec<_> = FaceId::ALL.iter().map(|f| pdf.add_font(&f.face().subset(&self.used[*f as usize]))).collect();
         let pages = self
             .pages
             .into_iter()
@@ -259,9 +284,9 @@ fn point(x: f32, y_from_top: f32) -> Point {
 
 fn ops(mark: Mark, fonts: &[printpdf::FontId]) -> Vec<Op> {
     match mark {
-        Mark::Text { x, baseline, style, text } => vec![
+        Mark::Text { x, baseline, style, face, text } => vec![
             Op::StartTextSection,
-            Op::SetFont { font: PdfFontHandle::External(fonts[style.weight as usize].clone()), size: Pt(style.size) },
+            Op::SetFont { font: PdfFontHandle::External(fonts[face as usize].clone()), size: Pt(style.size) },
             Op::SetTextCursor { pos: point(x, baseline) },
             Op::ShowText { items: vec![TextItem::Text(text)] },
             Op::EndTextSection,
@@ -289,15 +314,14 @@ fn ops(mark: Mark, fonts: &[printpdf::FontId]) -> Vec<Op> {
 /// when the word alone is too wide. Line breaks in the text are kept; characters the font
 /// cannot print become U+FFFD.
 pub(crate) fn wrap(text: &str, style: Style, width: f32) -> Vec<String> {
-    let face = style.weight.face();
-    let fits = |s: &str| face.width(s, style.size) <= width;
+    let fits = |s: &str| FaceId::width(style.weight, s, style.size) <= width;
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let printable: String = paragraph
             .chars()
             .map(|c| match c {
                 '\t' => ' ',
-                c if c.is_control() || !face.has(c) => MISSING,
+                c if c.is_control() || FaceId::for_char(style.weight, c).is_none() => MISSING,
                 c => c,
             })
             .collect();
