@@ -311,3 +311,25 @@ fn names_in_every_script_a_client_may_type_print_as_written() {
     assert!(!text.contains('\u{FFFD}'), "nothing replaced");
     assert!(pdf.len() < 250_000, "the fallback font is subset too: {} bytes", pdf.len());
 }
+
+#[test]
+fn a_type1_draft_speaks_of_design_and_implementation_without_sampling() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut new = new_engagement();
+    new.examination = engagement::model::Examination::Type1 { as_of: date("2026-06-30") };
+    let mut file = EngagementFile::create(&dir.path().join("type1.tickmark"), PASSPHRASE, &new).unwrap();
+    let control = file.add_control(&change_control()).unwrap();
+    let observed = engagement::procedure::ProcedureInput {
+        nature: engagement::procedure::ProcedureNature::Observation,
+        text: "Observed one change move from approval to deployment with the CTO.".into(),
+        sample_based: false,
+    };
+    let id = file.add_procedure(control, &observed).unwrap();
+    file.mark_performed(id, date("2026-06-30")).unwrap();
+    let text = flat(&pdf_text(&file.report_pdf().unwrap(), dir.path(), "type1.pdf", None));
+    let section = &text[text.find("Section IV").unwrap()..text.find("Other information").unwrap()];
+    assert!(section.contains("Tests of design and implementation") && section.contains("Observed one change move from approval to deployment with the CTO."), "{section}");
+    for word in ["sample", "operating effectiveness"] {
+        assert!(!section.contains(word), "no {word:?} in a Type 1: {section}");
+    }
+}

@@ -76,7 +76,8 @@ enum Command {
     Passwd(setup::FileArg),
     /// Write an evidence file, as attached, to a path you choose.
     ExportEvidence(outputs::ExportEvidenceArgs),
-    /// Write the draft report (PDF): cover, scope, controls, tests and results, exceptions.
+    /// Write the draft report: cover, scope, Section IV by criterion, other information; as Word
+    /// when --out ends in .docx, PDF otherwise.
     Report(outputs::OutArgs),
     /// Write one control's workpaper (PDF).
     Workpaper(outputs::WorkpaperArgs),

@@ -99,7 +99,7 @@ pub fn export_evidence(a: ExportEvidenceArgs) -> Result<ExitCode, Error> {
 
 pub fn report(a: OutArgs) -> Result<ExitCode, Error> {
     let file = open(&a.file)?;
-    write_new(&a.out, &file.report_pdf()?)?;
+    write_new(&a.out, &file.report_for(&a.out)?)?;
     file.close()?;
     say!("wrote {}", a.out.display());
     Ok(ExitCode::SUCCESS)

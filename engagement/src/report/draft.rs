@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::model::{criteria_in_scope, Examination};
 use crate::store::EngagementFile;
-use super::layout::{Column, Document, BANNER, BODY, H1, H2, STRONG, TITLE};
+use super::layout::{Column, Document, Sink, BANNER, BODY, H1, H2, STRONG, TITLE};
 use super::{period, wording};
 
 /// Our own short names of the criterion groups; the AICPA's wording is not reproduced.
@@ -35,18 +35,35 @@ fn group_of(criterion: &str) -> &str {
     criterion.split_once('.').map_or(criterion, |(group, _)| group)
 }
 
-pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
-    let info = file.info()?;
-    let workpapers = file.workpapers()?;
-    let kind = match info.examination {
+fn kind(examination: &Examination) -> &'static str {
+    match examination {
         Examination::Type1 { .. } => "SOC 2 Type 1",
         Examination::Type2 { .. } => "SOC 2 Type 2",
-    };
+    }
+}
+
+/// The draft as PDF: every page headed DRAFT with the client and period.
+pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
+    let info = file.info()?;
+    let kind = kind(&info.examination);
+    let mut doc = Document::new(&format!("{} — {kind} report (draft)", info.client), &format!("DRAFT — {} — {kind} — {}", info.client, period(&info)));
+    compose(file, &mut doc)?;
+    Ok(doc.finish())
+}
+
+/// The draft as a Word document, the same content in Word's styles.
+pub(super) fn render_docx(file: &EngagementFile) -> Result<Vec<u8>> {
+    let mut word = super::docx::Word::new();
+    compose(file, &mut word)?;
+    word.finish()
+}
+
+/// The draft's content, once, for either format.
+fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
+    let info = file.info()?;
+    let workpapers = file.workpapers()?;
+    let kind = kind(&info.examination);
     let period = period(&info);
-    let mut doc = Document::new(
-        &format!("{} — {kind} report (draft)", info.client),
-        &format!("DRAFT — {} — {kind} — {period}", info.client),
-    );
 
     doc.gap(90.0);
     doc.paragraph("DRAFT", BANNER);
@@ -173,5 +190,5 @@ pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
             &exception_rows,
         );
     }
-    Ok(doc.finish())
+    Ok(())
 }

@@ -22,7 +22,7 @@ const BODY_BOTTOM: f32 = PAGE_H - 58.0;
 const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
 const CELL_PAD: f32 = 3.0;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Style {
     pub size: f32,
     pub weight: Weight,
@@ -55,6 +55,38 @@ enum Mark {
     Text { x: f32, baseline: f32, style: Style, face: FaceId, text: String },
     Rule { from: (f32, f32), to: (f32, f32) },
     Shade { x: f32, top: f32, w: f32, h: f32 },
+}
+
+/// Where a report's content goes: the PDF layout here, or a Word document (`docx.rs`). The
+/// draft is composed once against this, so both formats say exactly the same.
+pub(crate) trait Sink {
+    fn gap(&mut self, points: f32);
+    fn new_page(&mut self);
+    fn heading(&mut self, text: &str, style: Style);
+    fn paragraph(&mut self, text: &str, style: Style);
+    fn fields(&mut self, pairs: &[(&str, String)]);
+    fn table(&mut self, columns: &[Column], rows: &[Vec<String>]);
+}
+
+impl Sink for Document {
+    fn gap(&mut self, points: f32) {
+        Document::gap(self, points);
+    }
+    fn new_page(&mut self) {
+        Document::new_page(self);
+    }
+    fn heading(&mut self, text: &str, style: Style) {
+        Document::heading(self, text, style);
+    }
+    fn paragraph(&mut self, text: &str, style: Style) {
+        Document::paragraph(self, text, style);
+    }
+    fn fields(&mut self, pairs: &[(&str, String)]) {
+        Document::fields(self, pairs);
+    }
+    fn table(&mut self, columns: &[Column], rows: &[Vec<String>]) {
+        Document::table(self, columns, rows);
+    }
 }
 
 pub(crate) struct Document {

@@ -1,6 +1,7 @@
 //! Paper an auditor signs and a reader without Tickmark can open: the draft of the report's
 //! testing section and a workpaper per control, as PDF with an embedded Unicode font.
 
+mod docx;
 mod draft;
 mod fonts;
 pub(crate) mod grid;
@@ -17,6 +18,19 @@ impl EngagementFile {
     /// criterion group) and the exceptions with management's responses.
     pub fn report_pdf(&self) -> Result<Vec<u8>> {
         draft::render(self)
+    }
+
+    /// The same draft as a Word document, for the firm's template and edits before issue.
+    pub fn report_docx(&self) -> Result<Vec<u8>> {
+        draft::render_docx(self)
+    }
+
+    /// The draft in the format `path` names: Word for `.docx`, PDF otherwise.
+    pub fn report_for(&self, path: &std::path::Path) -> Result<Vec<u8>> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() {
+            Some("docx") => self.report_docx(),
+            _ => self.report_pdf(),
+        }
     }
 
     /// The workpaper of one control: header, procedures, sample, test grid, conclusion.

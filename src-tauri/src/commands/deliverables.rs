@@ -13,8 +13,10 @@ use super::Reply;
 use crate::state::{Cancel, OpenFile};
 
 #[tauri::command]
+/// The draft report: Word when the path ends in .docx, PDF otherwise.
 pub async fn write_report(state: State<'_, OpenFile>, path: String) -> Reply<()> {
-    state.with(|f| write_new(&PathBuf::from(path), &f.report_pdf()?))
+    let path = PathBuf::from(path);
+    state.with(|f| write_new(&path, &f.report_for(&path)?))
 }
 
 #[tauri::command]

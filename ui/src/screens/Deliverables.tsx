@@ -81,6 +81,7 @@ export function Deliverables({ overview, onOverview }: { overview: Overview; onO
         <h3>Report draft and exports</h3>
         <p className="muted">These are plaintext copies written only where you choose; the engagement file stays encrypted.</p>
         <Output label="Draft report, section 4 (PDF)" fileName={`${slug}-soc2-draft.pdf`} extension="pdf" write={api.writeReport} testid="report" />
+        <Output label="Draft report, section 4 (Word)" fileName={`${slug}-soc2-draft.docx`} extension="docx" write={api.writeReport} testid="report-docx" />
         <Output label="Samples and test grids (XLSX)" fileName={`${slug}-samples.xlsx`} extension="xlsx" write={api.writeSamplesXlsx} testid="samples" />
       </section>
       <section className="card">
