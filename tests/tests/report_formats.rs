@@ -144,3 +144,79 @@ fn section_iv_in_pdf_and_word_holds_what_was_recorded_row_for_row() {
     }
     assert!(word["header_rows_repeat"].as_array().unwrap().iter().all(|r| r == true), "header rows repeat on every page");
 }
+
+/// The cells of the first row whose first cell is the text `first`.
+fn row_of<'a>(sheet: &'a serde_json::Value, first: &str) -> &'a Vec<serde_json::Value> {
+    sheet["rows"].as_array().unwrap().iter().map(|r| r.as_array().unwrap()).find(|r| r.first().and_then(|c| c["text"].as_str()) == Some(first)).unwrap_or_else(|| panic!("a row starting {first:?} in {}", sheet["name"]))
+}
+
+#[test]
+fn the_workbook_holds_dates_as_dates_and_numbers_as_numbers_with_headers_frozen_and_filtered() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = golden(dir.path());
+    let xlsx = dir.path().join("samples.xlsx");
+    std::fs::write(&xlsx, file.samples_xlsx().unwrap()).unwrap();
+    let out = Command::new("python3").arg(workspace().join("tests/xlsx/read_export.py")).arg(&xlsx).output().unwrap();
+    assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
+    let book: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sheets = book.as_array().unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(&names[..2], ["Summary", "Exceptions"]);
+    let sheet = |name: &str| sheets.iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("sheet {name} in {names:?}"));
+
+    let summary = sheet("Summary");
+    assert_eq!((summary["freeze"].as_str(), summary["filter"].as_str()), (Some("A2"), Some(format!("A1:I{}", names.len() - 2 + 1).as_str())), "header frozen, every control filterable");
+    let sampled = row_of(summary, "CC8.1-01");
+    assert_eq!([&sampled[3]["number"], &sampled[4]["number"], &sampled[5]["number"]], [1465, 5, 1], "population, sample and deviations are numbers");
+    assert!(sampled[6]["text"].as_str().unwrap().starts_with("Exceptions noted"), "{:?}", sampled[6]);
+    assert!(sampled[7]["text"].as_str().unwrap().len() > 3, "the preparer's sign-off is shown");
+    assert_eq!(sampled[8], serde_json::Value::Null, "no reviewer yet, and none claimed");
+    assert_eq!(row_of(summary, "CC2.1-01")[6], serde_json::Value::Null, "no conclusion is shown where none was reached");
+
+    let exceptions = sheet("Exceptions");
+    let exception = row_of(exceptions, "CC8.1-01");
+    assert_eq!(exception[1]["text"], "For 1 of 5 changes sampled, approval was recorded the day after deployment.");
+    assert_eq!(exception[2]["text"], "2", "the item as numbered in the grid");
+    assert_eq!(exception[3]["text"], "The approval workflow now blocks deployment.");
+    assert_eq!((exception[5]["date"].as_str(), exception[5]["format"].as_str()), (Some("2026-10-20"), Some("yyyy-mm-dd")), "the response date is a date");
+
+    let grid = sheet("CC8.1-01");
+    let header_at = grid["rows"].as_array().unwrap().iter().position(|r| r[0]["text"] == "#").expect("the grid's header row");
+    assert_eq!(grid["freeze"].as_str().unwrap(), format!("A{}", header_at + 2), "the grid's header stays in view");
+    assert_eq!(grid["filter"].as_str().unwrap().split(':').next().unwrap(), format!("A{}", header_at + 1));
+    let items: Vec<&Vec<serde_json::Value>> = grid["rows"].as_array().unwrap()[header_at + 1..].iter().map(|r| r.as_array().unwrap()).collect();
+    assert_eq!(items.len(), 5);
+    for (i, item) in items.iter().enumerate() {
+        assert_eq!(item[0]["number"], i as i64 + 1);
+        assert!(item[2]["text"].as_str().unwrap().starts_with("CHG"), "the key is text: {:?}", item[2]);
+        assert_eq!(item[3]["format"], "yyyy-mm-dd", "the deployment date is a date: {:?}", item[3]);
+        assert!(item[3]["date"].as_str().unwrap().starts_with("2026-") || item[3]["date"].as_str().unwrap().starts_with("2025-"));
+    }
+    assert_eq!(items[1][6]["text"], "Approved after deployment", "the deviation's note beside its mark");
+    assert!(sheets.iter().flat_map(|s| s["rows"].as_array().unwrap()).flat_map(|r| r.as_array().unwrap()).all(|c| c["formula"] != true), "no cell is a formula");
+}
+
+#[test]
+fn csv_files_are_one_table_each_and_formula_like_client_text_is_defused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = golden(dir.path());
+    let sampled = file.control_by_reference("CC8.1-01").unwrap().id;
+    let exception = file.add_exception(sampled, "=HYPERLINK(\"http://evil\",\"click\")", &[2]).unwrap();
+    assert!(exception > 0);
+    let files = file.samples_csv().unwrap();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for expected in ["summary.csv", "exceptions.csv", "CC8.1-01.csv", "CC8.1-01-about.csv"] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+    let read = |name: &str| -> Vec<csv::StringRecord> {
+        let bytes = &files.iter().find(|(n, _)| n == name).unwrap().1;
+        assert!(bytes.starts_with("\u{feff}".as_bytes()), "{name} opens as UTF-8 in Excel");
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[3..]).records().map(|r| r.unwrap()).collect()
+    };
+    let grid = read("CC8.1-01.csv");
+    assert_eq!(&grid[0][0], "#", "the table starts at the first line, its description is in the -about file");
+    assert_eq!(grid.len(), 6);
+    let exceptions = read("exceptions.csv");
+    assert!(exceptions.iter().any(|r| &r[1] == "'=HYPERLINK(\"http://evil\",\"click\")"), "client text cannot run as a formula: {exceptions:?}");
+    assert!(read("CC8.1-01-about.csv").iter().any(|r| &r[0] == "Population fingerprint"));
+}
