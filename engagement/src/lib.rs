@@ -3,6 +3,7 @@
 
 pub mod archive;
 mod completion;
+pub mod complementary;
 pub mod conclusion;
 pub mod control;
 mod engagement_info;

@@ -30,6 +30,11 @@ pub struct EngagementSpec {
     pub walkthroughs: Vec<WalkthroughSpec>,
     #[serde(default)]
     pub populations: Vec<PopulationSpec>,
+    /// Complementary user entity controls, numbered CUEC-1, … in this order.
+    #[serde(default)]
+    pub user_entity_controls: Vec<crate::complementary::UserEntityControlInput>,
+    #[serde(default)]
+    pub subservice_organizations: Vec<crate::complementary::SubserviceInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +124,12 @@ impl EngagementFile {
                     narrative: wt.narrative.clone(),
                     evidence: Vec::new(),
                 })?;
+            }
+            for c in &spec.user_entity_controls {
+                file.add_user_entity_control(c)?;
+            }
+            for s in &spec.subservice_organizations {
+                file.add_subservice(s)?;
             }
             for p in &spec.populations {
                 let control_id = file.control_by_reference(&p.control)?.id;

@@ -34,6 +34,8 @@ pub const TRACKED: &[&str] = &[
     "grid_view",
     "audited_amount",
     "procedure",
+    "user_entity_control",
+    "subservice_organization",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

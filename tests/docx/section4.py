@@ -1,6 +1,6 @@
 """Reads a Tickmark draft report in Word with python-docx (a reader outside the project) and
 prints, as JSON, the headings with their styles and every table row after "Section IV", and
-whether the tables' header rows are marked to repeat on each page."""
+whether the tables' header rows are marked to repeat on each page, and all its text."""
 import json
 import sys
 
@@ -25,4 +25,5 @@ for child in body.iterchildren():
         repeated.append(first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None)
         for row in table.rows[1:]:
             rows.append([cell.text for cell in row.cells])
-print(json.dumps({"headings": headings, "rows": rows, "header_rows_repeat": repeated}, ensure_ascii=False))
+everything = [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+print(json.dumps({"headings": headings, "rows": rows, "header_rows_repeat": repeated, "text": " ".join(everything)}, ensure_ascii=False))

@@ -201,3 +201,27 @@ fn a_monetary_unit_sample_is_sized_audited_evaluated_and_extended_from_the_comma
     assert!(extended.contains(&format!("now {} items", sample.items.len() + 2)), "{extended}");
     ok(&["verify", f], "DW");
 }
+
+#[test]
+fn complementary_controls_are_added_listed_removed_and_printed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = engagement(dir.path());
+    let f = file.to_str().unwrap();
+    ok(&["complementary", "add-cuec", f, "--text", "User entities review their payroll registers.", "--criteria", "CC7.2"], "DW");
+    ok(&["complementary", "add-cuec", f, "--text", "User entities request leavers' removal.", "--criteria", "CC6.2,CC6.3"], "DW");
+    let out = run(&["complementary", "add-subservice", f, "--name", "Hetzner Online GmbH", "--services", "hosting", "--method", "carved-out", "--criteria", "CC6.4"], "DW");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("controls"), "a carved-out organisation needs its complementary controls: {}", String::from_utf8_lossy(&out.stderr));
+    ok(&["complementary", "add-subservice", f, "--name", "Hetzner Online GmbH", "--services", "hosting", "--method", "carved-out", "--control", "Physical access is restricted.", "--criteria", "CC6.4"], "DW");
+    ok(&["complementary", "remove-cuec", f, "CUEC-1"], "DW");
+    let listed = ok(&["complementary", "list", f], "DW");
+    assert!(listed.contains("CUEC-1  [CC6.2, CC6.3]  User entities request leavers' removal."), "numbers move up after a removal: {listed}");
+    assert!(!listed.contains("payroll registers"));
+    assert!(listed.contains("Hetzner Online GmbH (carved out), hosting  [CC6.4]") && listed.contains("   - Physical access is restricted."), "{listed}");
+    let report = dir.path().join("draft.docx");
+    ok(&["report", f, "--out", report.to_str().unwrap()], "DW");
+    let out = Command::new("python3").arg(workspace().join("tests/docx/section4.py")).arg(&report).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("User entities request leavers' removal.") && text.contains("Physical access is restricted."), "{text}");
+    assert!(ok(&["verify", f], "DW").contains("trail entries"), "the changes are on the trail");
+}

@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use engagement::complementary::{SubserviceInput, SubserviceMethod, UserEntityControlInput};
 use engagement::conclusion::{Conclusion, ConclusionInput};
 use engagement::procedure::{ProcedureInput, ProcedureNature};
 use engagement::signoff::SignoffRole;
@@ -100,6 +101,15 @@ fn golden(dir: &Path) -> EngagementFile {
     let asked = control(&mut file, "CC1.1-01", "CC1.1", "Personnel acknowledge the code of conduct.");
     procedure(&mut file, asked, ProcedureNature::Inquiry, "Inquired of the VP of People about the acknowledgement process.");
     control(&mut file, "CC2.1-01", "CC2.1", "The security policy is reviewed each year.");
+    file.add_user_entity_control(&UserEntityControlInput { text: "User entities request the removal of leavers' access.".into(), criteria: vec!["CC6.2".into()] }).unwrap();
+    file.add_subservice(&SubserviceInput {
+        name: "Hetzner Online GmbH".into(),
+        services: "hosting of the production servers".into(),
+        method: SubserviceMethod::CarvedOut,
+        controls: vec!["Physical access to the data centre is restricted.".into()],
+        criteria: vec!["CC6.4".into()],
+    })
+    .unwrap();
     file.sign(sampled, SignoffRole::Preparer).unwrap();
     file
 }
@@ -141,6 +151,18 @@ fn section_iv_in_pdf_and_word_holds_what_was_recorded_row_for_row() {
     let headings: Vec<String> = word["headings"].as_array().unwrap().iter().map(|h| format!("{}: {}", h[0].as_str().unwrap(), h[1].as_str().unwrap())).collect();
     for h in ["Heading 1: Section IV — Trust Services Criteria, controls, tests and results", "Heading 2: CC8 — Change management", "Heading 3: CC8.1 — Change management", "Heading 1: Other information provided by Northwind Payroll, Inc."] {
         assert!(headings.contains(&h.to_owned()), "Word's own heading styles: {h:?} in {headings:?}");
+    }
+    let word_text = flat(word["text"].as_str().unwrap());
+    for printed in [
+        "CUEC-1 User entities request the removal of leavers' access. CC6.2",
+        "uses Hetzner Online GmbH for hosting of the production servers",
+        "excludes the controls of Hetzner Online GmbH",
+        "Physical access to the data centre is restricted.",
+        "This criterion also relies on the complementary user entity controls CUEC-1.",
+        "This criterion also relies on the complementary subservice organization controls at Hetzner Online GmbH (carved out).",
+    ] {
+        assert!(pdf_text.contains(printed), "the PDF prints {printed:?}");
+        assert!(word_text.contains(printed), "the Word draft prints {printed:?}");
     }
     assert!(word["header_rows_repeat"].as_array().unwrap().iter().all(|r| r == true), "header rows repeat on every page");
 }

@@ -229,6 +229,50 @@ text: string,
  */
 sample_based: boolean, };
 
+export type UserEntityControlInput = { 
+/**
+ * As the report will state it ("User entities are responsible for removing their
+ * employees' access when they leave").
+ */
+text: string, criteria: Array<string>, };
+
+export type UserEntityControl = { id: number, 
+/**
+ * Its number in the report: CUEC-1, CUEC-2, … in the order recorded.
+ */
+number: number, 
+/**
+ * As the report will state it ("User entities are responsible for removing their
+ * employees' access when they leave").
+ */
+text: string, criteria: Array<string>, };
+
+export type SubserviceMethod = "carved_out" | "inclusive";
+
+export type SubserviceInput = { name: string, 
+/**
+ * What it provides ("hosting of the production environment").
+ */
+services: string, method: SubserviceMethod, 
+/**
+ * For a carved-out organisation, the complementary subservice organisation controls the
+ * service organisation's controls assume, as the report will state them.
+ */
+controls: Array<string>, criteria: Array<string>, };
+
+export type Subservice = { id: number, name: string, 
+/**
+ * What it provides ("hosting of the production environment").
+ */
+services: string, method: SubserviceMethod, 
+/**
+ * For a carved-out organisation, the complementary subservice organisation controls the
+ * service organisation's controls assume, as the report will state them.
+ */
+controls: Array<string>, criteria: Array<string>, };
+
+export type Complementary = { user_entity_controls: Array<UserEntityControl>, subservices: Array<Subservice>, };
+
 export type SignoffRole = "preparer" | "reviewer";
 
 export type Signoff = { id: number, role: SignoffRole, initials: string, signed_at: string, 

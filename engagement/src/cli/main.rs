@@ -66,6 +66,10 @@ enum Command {
     /// reach the report.
     #[command(subcommand)]
     Procedure(fieldwork::ProcedureCommand),
+    /// Complementary user entity controls and subservice organisations (carved out or
+    /// inclusive): list, add, remove. The report prints them with the criteria they bear on.
+    #[command(subcommand)]
+    Complementary(setup::ComplementaryCommand),
     /// Set a request's status (open, received, closed, not-needed with a reason).
     Request(fieldwork::RequestArgs),
     /// List what stands between the file and completion, and what each workpaper still needs.
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
         Command::Note(a) => fieldwork::note(a),
         Command::Procedure(a) => fieldwork::procedure(a),
         Command::Request(a) => fieldwork::request(a),
+        Command::Complementary(a) => setup::complementary(a),
         Command::Verify(a) => outputs::verify(a),
         Command::Passwd(a) => outputs::passwd(a),
         Command::ExportEvidence(a) => outputs::export_evidence(a),

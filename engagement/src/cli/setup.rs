@@ -335,3 +335,115 @@ fn print_findings(f: &Findings) {
         say!("  no date         {} (rows {})", f.undated.len(), row_list(&f.undated));
     }
 }
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PresentedArg {
+    CarvedOut,
+    Inclusive,
+}
+
+#[derive(clap::Subcommand)]
+pub enum ComplementaryCommand {
+    /// List the complementary user entity controls (CUEC-n) and subservice organisations.
+    List { file: PathBuf },
+    /// Add a control user entities are expected to have, as the report will state it.
+    AddCuec {
+        file: PathBuf,
+        #[arg(long)]
+        text: String,
+        /// The criteria it bears on, comma-separated (CC6.2,CC6.3).
+        #[arg(long, value_delimiter = ',', required = true)]
+        criteria: Vec<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Add a subservice organisation; a carved-out one needs each complementary control assumed
+    /// of it (--control, repeated).
+    AddSubservice {
+        file: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// What it provides ("hosting of the production environment").
+        #[arg(long)]
+        services: String,
+        #[arg(long, value_enum)]
+        method: PresentedArg,
+        #[arg(long = "control")]
+        controls: Vec<String>,
+        #[arg(long, value_delimiter = ',', required = true)]
+        criteria: Vec<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Remove a complementary user entity control by its number (CUEC-n or n).
+    RemoveCuec {
+        file: PathBuf,
+        #[arg(value_parser = cuec_number)]
+        number: usize,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Remove a subservice organisation by name.
+    RemoveSubservice {
+        file: PathBuf,
+        name: String,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+/// "CUEC-3" or "3".
+fn cuec_number(s: &str) -> Result<usize, String> {
+    s.trim_start_matches("CUEC-").parse().map_err(|_| format!("{s} is not a CUEC number (CUEC-3, or 3)"))
+}
+
+pub fn complementary(command: ComplementaryCommand) -> Result<ExitCode, Error> {
+    use engagement::complementary::{SubserviceInput, SubserviceMethod, UserEntityControlInput};
+    match command {
+        ComplementaryCommand::List { file } => {
+            let opened = open(&file)?;
+            for c in opened.user_entity_controls()? {
+                say!("CUEC-{}  [{}]  {}", c.number, c.input.criteria.join(", "), c.input.text);
+            }
+            for s in opened.subservices()? {
+                say!("{} ({}), {}  [{}]", s.input.name, s.input.method.title().to_lowercase(), s.input.services, s.input.criteria.join(", "));
+                for c in &s.input.controls {
+                    say!("   - {c}");
+                }
+            }
+            opened.close()?;
+        }
+        ComplementaryCommand::AddCuec { file, text, criteria, who } => {
+            let mut opened = open_as(&file, &who)?;
+            opened.add_user_entity_control(&UserEntityControlInput { text, criteria })?;
+            let number = opened.user_entity_controls()?.len();
+            say!("CUEC-{number} added");
+            opened.close()?;
+        }
+        ComplementaryCommand::AddSubservice { file, name, services, method, controls, criteria, who } => {
+            let mut opened = open_as(&file, &who)?;
+            let method = match method {
+                PresentedArg::CarvedOut => SubserviceMethod::CarvedOut,
+                PresentedArg::Inclusive => SubserviceMethod::Inclusive,
+            };
+            opened.add_subservice(&SubserviceInput { name: name.clone(), services, method, controls, criteria })?;
+            say!("{name} added ({})", method.title().to_lowercase());
+            opened.close()?;
+        }
+        ComplementaryCommand::RemoveCuec { file, number, who } => {
+            let mut opened = open_as(&file, &who)?;
+            let found = opened.user_entity_controls()?.into_iter().find(|c| c.number == number).ok_or_else(|| Error::NotFound(format!("CUEC-{number}")))?;
+            opened.remove_user_entity_control(found.id)?;
+            say!("CUEC-{number} removed");
+            opened.close()?;
+        }
+        ComplementaryCommand::RemoveSubservice { file, name, who } => {
+            let mut opened = open_as(&file, &who)?;
+            let found = opened.subservices()?.into_iter().find(|s| s.input.name == name).ok_or_else(|| Error::NotFound(format!("subservice organization {name}")))?;
+            opened.remove_subservice(found.id)?;
+            say!("{name} removed");
+            opened.close()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

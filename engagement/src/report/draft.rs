@@ -1,6 +1,7 @@
 //! The draft report as a reader expects a SOC 2 report's testing section: a cover marked DRAFT,
 //! the scope, Section IV by criterion group, and the exceptions with management's responses.
 
+use crate::complementary::{Subservice, SubserviceMethod, UserEntityControl};
 use crate::error::Result;
 use crate::model::{criteria_in_scope, Examination};
 use crate::store::EngagementFile;
@@ -40,6 +41,66 @@ fn kind(examination: &Examination) -> &'static str {
         Examination::Type1 { .. } => "SOC 2 Type 1",
         Examination::Type2 { .. } => "SOC 2 Type 2",
     }
+}
+
+/// Where the criteria rely on others: the subservice organisations (a carved-out one with the
+/// complementary controls assumed of it) and the complementary user entity controls, as the
+/// description of a SOC 2 report presents them.
+fn complementary(doc: &mut impl Sink, client: &str, user_controls: &[UserEntityControl], subservices: &[Subservice]) {
+    doc.heading("Subservice organizations", H2);
+    if subservices.is_empty() {
+        doc.paragraph(&format!("No subservice organization is recorded: {client}'s controls alone are presented as addressing the criteria."), BODY);
+    }
+    for s in subservices {
+        let i = &s.input;
+        let criteria = i.criteria.join(", ");
+        match i.method {
+            SubserviceMethod::CarvedOut => {
+                doc.paragraph(
+                    &format!(
+                        "{client} uses {} for {}. The description includes only the controls of {client} and excludes the controls of {},                          which are not tested (the carve-out method). Criteria {criteria} can be met only if the following complementary                          subservice organization controls, assumed in the design of {client}'s controls, are suitably designed and operating effectively:",
+                        i.name, i.services, i.name
+                    ),
+                    BODY,
+                );
+                let rows: Vec<Vec<String>> = i.controls.iter().map(|c| vec![c.clone()]).collect();
+                doc.table(&[Column { title: &format!("Complementary subservice organization controls at {}", i.name), share: 1.0 }], &rows);
+            }
+            SubserviceMethod::Inclusive => doc.paragraph(
+                &format!(
+                    "{client} uses {} for {}. Its relevant controls are included in the description and in the tests of controls (the inclusive method); criteria: {criteria}.",
+                    i.name, i.services
+                ),
+                BODY,
+            ),
+        }
+    }
+    doc.heading("Complementary user entity controls", H2);
+    if user_controls.is_empty() {
+        doc.paragraph("No complementary user entity control is recorded: the criteria are presented as met without controls at user entities.", BODY);
+        return;
+    }
+    doc.paragraph(
+        &format!("{client}'s controls were designed with the assumption that user entities implement the controls below; the criteria named can be met only if they do."),
+        BODY,
+    );
+    let rows: Vec<Vec<String>> = user_controls.iter().map(|c| vec![format!("CUEC-{}", c.number), c.input.text.clone(), c.input.criteria.join(", ")]).collect();
+    doc.table(&[Column { title: "#", share: 0.12 }, Column { title: "Complementary user entity control", share: 0.66 }, Column { title: "Criteria", share: 0.22 }], &rows);
+}
+
+/// The line under a criterion in Section IV naming what else it relies on, if anything.
+fn relied_on(criterion: &str, user_controls: &[UserEntityControl], subservices: &[Subservice]) -> Option<String> {
+    let cuecs: Vec<String> = user_controls.iter().filter(|c| c.input.criteria.iter().any(|x| x == criterion)).map(|c| format!("CUEC-{}", c.number)).collect();
+    let carved: Vec<&str> =
+        subservices.iter().filter(|s| s.input.method == SubserviceMethod::CarvedOut && s.input.criteria.iter().any(|x| x == criterion)).map(|s| s.input.name.as_str()).collect();
+    let mut parts = Vec::new();
+    if !cuecs.is_empty() {
+        parts.push(format!("the complementary user entity controls {}", cuecs.join(", ")));
+    }
+    if !carved.is_empty() {
+        parts.push(format!("the complementary subservice organization controls at {} (carved out)", carved.join(", ")));
+    }
+    (!parts.is_empty()).then(|| format!("This criterion also relies on {}.", parts.join(" and on ")))
 }
 
 /// The draft as PDF: every page headed DRAFT with the client and period.
@@ -120,6 +181,10 @@ fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
         &scope_rows,
     );
 
+    let user_controls = file.user_entity_controls()?;
+    let subservices = file.subservices()?;
+    complementary(doc, &info.client, &user_controls, &subservices);
+
     doc.new_page();
     let type1 = matches!(info.examination, Examination::Type1 { .. });
     doc.heading("Section IV — Trust Services Criteria, controls, tests and results", H1);
@@ -156,6 +221,9 @@ fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
         } else {
             let rows: Vec<Vec<String>> = addressing.into_iter().map(rows_of).collect();
             doc.table(&columns, &rows);
+        }
+        if let Some(note) = relied_on(criterion.id, &user_controls, &subservices) {
+            doc.paragraph(&note, BODY);
         }
     }
 

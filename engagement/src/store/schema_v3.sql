@@ -74,3 +74,21 @@ CREATE TABLE procedure (
 
 -- What a population's items are called in the report ("change tickets"); NULL reads "items".
 ALTER TABLE population ADD COLUMN item_type TEXT;
+
+-- Controls the report says user entities must have for the criteria to be met (CUEC-n).
+CREATE TABLE user_entity_control (
+    id       INTEGER PRIMARY KEY,
+    text     TEXT NOT NULL,
+    criteria TEXT NOT NULL
+);
+
+-- Organisations the service organisation relies on, presented carved out (their controls
+-- excluded, with the complementary controls they are assumed to have) or inclusive.
+CREATE TABLE subservice_organization (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    services TEXT NOT NULL,
+    method   TEXT NOT NULL,
+    controls TEXT NOT NULL,
+    criteria TEXT NOT NULL
+);

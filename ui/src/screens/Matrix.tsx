@@ -5,6 +5,7 @@ import { ErrorNote, Field, SignedBy, useAction } from "../components";
 import { blankControl, formFromControl, nextLabel, toControlInput, validateControl, type ControlForm } from "../controlForm";
 import { categoryTitle, FREQUENCY_OPTIONS, frequencyTitle } from "../format";
 import { useLeave, useUnsaved } from "../unsaved";
+import { ComplementaryControls } from "./Complementary";
 
 interface Props {
   overview: Overview;
@@ -112,6 +113,7 @@ export function Matrix({ overview, onOpenControl }: Props) {
         </tbody>
       </table>
       {shown.length === 0 && <p className="muted">No controls match.</p>}
+      <ComplementaryControls />
     </div>
   );
 }
