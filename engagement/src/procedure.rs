@@ -113,7 +113,7 @@ pub fn suggestions(control: &Control, walkthroughs: &[Walkthrough], team: &[Stri
             .map(|a| role_of(a))
             .collect();
         let with = if client.is_empty() { String::new() } else { format!(" with {}", client.join(", ")) };
-        let on = w.input.held_on.format("%B %-d, %Y");
+        let on = crate::model::long_date(w.input.held_on);
         suggested.push(match w.input.kind {
             WalkthroughKind::Walkthrough => ProcedureInput { nature: ProcedureNature::Observation, text: format!("Observed one instance of the control operating{with} on {on}."), sample_based: false },
             WalkthroughKind::Interview => ProcedureInput { nature: ProcedureNature::Inquiry, text: format!("Inquired{with} on {on}."), sample_based: false },

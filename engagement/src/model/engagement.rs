@@ -55,14 +55,15 @@ impl Examination {
 
     pub fn describe(&self) -> String {
         match self {
-            Examination::Type1 { as_of } => format!("SOC 2 Type 1 as of {}", as_of.format("%B %-d, %Y")),
-            Examination::Type2 { period_start, period_end } => format!(
-                "SOC 2 Type 2 for the period {} to {}",
-                period_start.format("%B %-d, %Y"),
-                period_end.format("%B %-d, %Y")
-            ),
+            Examination::Type1 { as_of } => format!("SOC 2 Type 1 as of {}", long_date(*as_of)),
+            Examination::Type2 { period_start, period_end } => format!("SOC 2 Type 2 for the period {} to {}", long_date(*period_start), long_date(*period_end)),
         }
     }
+}
+
+/// A date as a report writes it: "March 4, 2026".
+pub fn long_date(d: NaiveDate) -> String {
+    d.format("%B %-d, %Y").to_string()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,4 +4,4 @@ mod criteria;
 mod engagement;
 
 pub use criteria::{criteria_in_scope, criterion, Criterion, CRITERIA};
-pub use engagement::{Category, EngagementInfo, Examination, NewEngagement, Role, TeamMember};
+pub use engagement::{long_date, Category, EngagementInfo, Examination, NewEngagement, Role, TeamMember};

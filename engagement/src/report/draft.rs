@@ -137,7 +137,7 @@ fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
         ("Examination", info.examination.describe()),
         ("Period", period.clone()),
         ("Categories", info.categories.iter().map(|c| c.title()).collect::<Vec<_>>().join(", ")),
-        ("Draft generated", chrono::Local::now().date_naive().format("%B %-d, %Y").to_string()),
+        ("Draft generated", crate::model::long_date(chrono::Local::now().date_naive())),
         ("Engagement identity", info.identity()),
     ]);
     doc.gap(12.0);

@@ -141,12 +141,17 @@ impl Document {
         }
     }
 
-    /// Label and value pairs, the labels in bold in a column of their own.
+    /// Label and value pairs, the labels in bold in a column of their own. A pair moves whole
+    /// to the next page rather than leave its label above a value printed overleaf; only a
+    /// value longer than a page is continued, from at least its first three lines.
     pub fn fields(&mut self, pairs: &[(&str, String)]) {
         let label_w = 120.0;
+        let page_lines = ((BODY_BOTTOM - BODY_TOP) / BODY.leading()).floor() as usize;
         for (label, value) in pairs {
             let value = if value.trim().is_empty() { "—" } else { value.as_str() };
-            self.need(BODY.leading());
+            let lines = wrap(value, BODY, CONTENT_W - label_w).len().max(1);
+            let keep = if lines > page_lines { 3 } else { lines };
+            self.need(BODY.leading() * keep as f32);
             let label = wrap(label, STRONG, label_w - 6.0).swap_remove(0);
             self.text(MARGIN, self.y + BODY.size, STRONG, label);
             self.paragraph_at(MARGIN + label_w, CONTENT_W - label_w, value, BODY);
@@ -378,4 +383,31 @@ pub(crate) fn wrap(text: &str, style: Style, width: f32) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page each text run containing `needle` is on.
+    fn pages_of(doc: &Document, needle: &str) -> Vec<usize> {
+        doc.pages.iter().enumerate().flat_map(|(i, page)| page.iter().filter(move |m| matches!(m, Mark::Text { text, .. } if text.contains(needle))).map(move |_| i)).collect()
+    }
+
+    #[test]
+    fn a_label_is_never_left_above_a_value_printed_overleaf() {
+        for filler in 0..60 {
+            let mut doc = Document::new("t", "h");
+            for _ in 0..filler {
+                doc.paragraph("filler line", BODY);
+            }
+            let value = (0..8).map(|i| format!("line{i} of a value long enough to wrap over several lines of the page.")).collect::<Vec<_>>().join(" ");
+            doc.fields(&[("Label", value)]);
+            let label = pages_of(&doc, "Label");
+            let first = pages_of(&doc, "line0");
+            let last = pages_of(&doc, "line7");
+            assert_eq!((label.len(), first.len(), last.len()), (1, 1, 1));
+            assert_eq!((label[0], last[0]), (first[0], first[0]), "after {filler} lines: the label and its whole value on one page");
+        }
+    }
 }

@@ -10,7 +10,7 @@ mod wording;
 mod workpaper;
 
 use crate::error::Result;
-use crate::model::{EngagementInfo, Examination};
+use crate::model::{long_date, EngagementInfo, Examination};
 use crate::store::EngagementFile;
 
 impl EngagementFile {
@@ -42,9 +42,9 @@ impl EngagementFile {
 /// "October 1, 2025 to September 30, 2026", or the as-of date of a Type 1.
 fn period(info: &EngagementInfo) -> String {
     match &info.examination {
-        Examination::Type1 { as_of } => format!("as of {}", as_of.format("%B %-d, %Y")),
+        Examination::Type1 { as_of } => format!("as of {}", long_date(*as_of)),
         Examination::Type2 { period_start, period_end } => {
-            format!("{} to {}", period_start.format("%B %-d, %Y"), period_end.format("%B %-d, %Y"))
+            format!("{} to {}", long_date(*period_start), long_date(*period_end))
         }
     }
 }

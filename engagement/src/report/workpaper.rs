@@ -3,6 +3,8 @@
 //! population fingerprint); the test grid with its tickmark legend; exceptions; conclusion.
 
 use crate::error::Result;
+use crate::model::long_date;
+use crate::request::Request;
 use crate::signoff::Signoff;
 use crate::store::EngagementFile;
 use crate::workpaper::{SampleView, Workpaper};
@@ -44,8 +46,8 @@ fn sample_section(doc: &mut Document, wp: &Workpaper, s: &SampleView, heading: &
         ("Size", s.reasoning.clone()),
         ("Seed", format!("{} ({})", s.seed, seed_origin(s))),
         ("Drawn", s.drawn_at.clone()),
-        ("Extended by", if s.extended_by > 0 { format!("{} items", s.extended_by) } else { "not extended".into() }),
-        ("Results", format!("{} of {} recorded", s.results_recorded, s.results_expected)),
+        ("Extended by", if s.extended_by > 0 { format!("{} items", wording::count(s.extended_by as usize)) } else { "not extended".into() }),
+        ("Results", format!("{} of {} recorded", wording::count(s.results_recorded as usize), wording::count(s.results_expected as usize))),
     ];
     if let Some(reason) = &s.seed_reason {
         fields.push(("Seed chosen because", reason.clone()));
@@ -62,14 +64,28 @@ fn sample_section(doc: &mut Document, wp: &Workpaper, s: &SampleView, heading: &
     }
     doc.fields(&fields);
     let labels: Vec<String> = c.attributes.iter().map(|a| a.label.clone()).collect();
-    let mut columns = vec![Column { title: "#", share: 0.05 }, Column { title: "Row", share: 0.06 }, Column { title: "Item", share: 0.15 }, Column { title: "Date", share: 0.1 }];
-    let share = 0.25 / labels.len().max(1) as f32;
+    // The population columns the auditor chose to see beside the attributes, as in the window.
+    let chosen: Vec<(usize, &str)> = wp.grid_columns.iter().filter_map(|name| s.columns.iter().position(|c| c == name).map(|i| (i, name.as_str()))).collect();
+    let amounts = s.items.iter().any(|i| i.amount_cents.is_some());
+    // Shares of the page's width: the item's own columns keep theirs, the notes take what is
+    // left (at least a sixth).
+    let mut columns = vec![Column { title: "#", share: 0.04 }, Column { title: "Row", share: 0.06 }, Column { title: "Item", share: 0.13 }, Column { title: "Date", share: 0.11 }];
+    if amounts {
+        columns.push(Column { title: "Amount", share: 0.11 });
+    }
+    columns.extend(chosen.iter().map(|(_, name)| Column { title: name, share: 0.16 }));
+    let share = 0.2 / labels.len().max(1) as f32;
     columns.extend(labels.iter().map(|l| Column { title: l, share }));
-    columns.push(Column { title: "Notes", share: 0.39 });
+    let used: f32 = columns.iter().map(|c| c.share).sum();
+    columns.push(Column { title: "Notes", share: (1.0 - used).max(0.17) });
     let rows: Vec<Vec<String>> = grid(wp, s)
         .into_iter()
         .map(|row| {
-            let mut cells = vec![row.number.to_string(), row.item.row.to_string(), row.item.key.clone(), row.item.date.map(|d| d.to_string()).unwrap_or_default()];
+            let mut cells = vec![wording::count(row.number), wording::count(row.item.row as usize), row.item.key.clone(), row.item.date.map(|d| d.to_string()).unwrap_or_default()];
+            if amounts {
+                cells.push(row.item.amount_cents.map(|a| sampling::money(a as f64)).unwrap_or_default());
+            }
+            cells.extend(chosen.iter().map(|(i, _)| row.item.fields.get(*i).cloned().unwrap_or_default()));
             let notes = row.notes_line(wp);
             cells.extend(row.marks);
             cells.push(match row.evidence.is_empty() {
@@ -143,7 +159,7 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
             .map(|p| {
                 let text = if p.input.sample_based { format!("For each item of the live sample, {}", p.input.text) } else { p.input.text.clone() };
                 let status = match &p.performed {
-                    Some(done) => format!("Performed by {} on {}", done.by, done.on.format("%B %-d, %Y")),
+                    Some(done) => format!("Performed by {} on {}", done.by, long_date(done.on)),
                     None if p.input.sample_based => "Planned: performed once every result is recorded".to_owned(),
                     None => "Planned".to_owned(),
                 };
@@ -159,7 +175,7 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     }
     for w in &wp.walkthroughs {
         doc.fields(&[
-            ("Walkthrough", format!("{} with {}", w.input.held_on, w.input.attendees.join(", "))),
+            ("Walkthrough", format!("{} with {}", long_date(w.input.held_on), w.input.attendees.join(", "))),
             ("Narrative", w.input.narrative.clone()),
         ]);
     }
@@ -176,12 +192,45 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
         sample_section(&mut doc, &wp, s, &format!("Sample {} ({state})", s.id));
     }
 
+    // The requests behind the control: made for it, or answered by evidence it relies on.
+    let requests: Vec<Request> = file
+        .requests()?
+        .into_iter()
+        .filter(|r| r.input.control_id == Some(c.id) || wp.evidence.iter().any(|e| e.request_id == Some(r.id)))
+        .collect();
+    doc.heading("Requests", H2);
+    if requests.is_empty() {
+        doc.paragraph("No request is recorded for this control.", BODY);
+    } else {
+        let rows: Vec<Vec<String>> = requests
+            .iter()
+            .map(|r| {
+                let status = match &r.status_reason {
+                    Some(reason) => format!("{}: {reason}", serde_text(&r.input.status)),
+                    None => serde_text(&r.input.status),
+                };
+                vec![r.input.number.clone(), r.input.title.clone(), long_date(r.input.requested_on), r.input.due_on.map(long_date).unwrap_or_default(), status]
+            })
+            .collect();
+        doc.table(
+            &[Column { title: "No.", share: 0.1 }, Column { title: "Request", share: 0.44 }, Column { title: "Requested", share: 0.15 }, Column { title: "Due", share: 0.15 }, Column { title: "Status", share: 0.16 }],
+            &rows,
+        );
+    }
+
     if !wp.evidence.is_empty() {
         doc.heading("Evidence", H2);
+        let request_of = |id: Option<i64>| id.and_then(|id| requests.iter().find(|r| r.id == id)).map(|r| r.input.number.clone()).unwrap_or_default();
         let rows: Vec<Vec<String>> =
-            wp.evidence.iter().map(|e| vec![e.reference(), e.name.clone(), e.received_on.to_string(), e.sha256.clone()]).collect();
+            wp.evidence.iter().map(|e| vec![e.reference(), e.name.clone(), request_of(e.request_id), long_date(e.received_on), e.sha256.clone()]).collect();
         doc.table(
-            &[Column { title: "No.", share: 0.08 }, Column { title: "File", share: 0.34 }, Column { title: "Received", share: 0.13 }, Column { title: "SHA-256", share: 0.45 }],
+            &[
+                Column { title: "No.", share: 0.08 },
+                Column { title: "File", share: 0.27 },
+                Column { title: "Request", share: 0.09 },
+                Column { title: "Received", share: 0.15 },
+                Column { title: "SHA-256", share: 0.41 },
+            ],
             &rows,
         );
     }
