@@ -175,7 +175,7 @@ impl Workpaper {
 impl EngagementFile {
     /// Every control's workpaper in the control matrix's order: what the report, the
     /// workpaper PDFs and the sample exports all print from, so they never disagree.
-    pub(crate) fn workpapers(&self) -> Result<Vec<Workpaper>> {
+    pub fn workpapers(&self) -> Result<Vec<Workpaper>> {
         self.controls()?.iter().map(|c| self.workpaper(c.id)).collect()
     }
 
@@ -242,7 +242,12 @@ impl EngagementFile {
         let last: Option<(String, String)> = self
             .conn()
             .query_row(
-                "SELECT actor, at FROM trail WHERE entity IN ('test_result', 'audited_amount') AND json_extract(after, '$.sample_id') = ?1 ORDER BY seq DESC LIMIT 1",
+                // Through the trail's (entity, entity_id) index: a scan of the whole trail per
+                // workpaper made a 150-control report take seconds.
+                "SELECT actor, at FROM trail
+                 WHERE (entity = 'test_result' AND entity_id IN (SELECT id FROM test_result WHERE sample_id = ?1))
+                    OR (entity = 'audited_amount' AND entity_id IN (SELECT id FROM audited_amount WHERE sample_id = ?1))
+                 ORDER BY seq DESC LIMIT 1",
                 [sample_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
