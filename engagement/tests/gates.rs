@@ -138,6 +138,15 @@ fn a_change_after_signing_shows_who_changed_what_until_signed_again() {
     file.set_user("JI").unwrap();
     file.sign(t.control, SignoffRole::Reviewer).unwrap();
     assert!(file.verify().unwrap().is_intact());
+
+    // Each signature names the trail as it stood: the hash of the entry just before its own.
+    let trail = file.trail(None).unwrap();
+    let (preparer, reviewer) = file.signoffs(t.control).unwrap();
+    for signoff in [preparer.unwrap(), reviewer.unwrap()] {
+        let signed = trail.iter().position(|e| e.entity == "signoff" && e.entity_id == signoff.id && e.action == "sign").unwrap();
+        assert_eq!(signoff.chain_head, trail[signed - 1].hash, "{} signed over the trail's head at the time", signoff.initials);
+        assert_eq!(trail[signed].prev_hash, signoff.chain_head);
+    }
 }
 
 #[test]

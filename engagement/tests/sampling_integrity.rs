@@ -133,7 +133,9 @@ fn a_seed_replaced_behind_tickmarks_back_is_named_by_verify_even_with_the_trail_
     drop(conn);
 
     let file = EngagementFile::open(&path, PASSPHRASE).unwrap();
-    let problems = file.verify().unwrap().problems;
+    let verification = file.verify().unwrap();
+    assert!(!verification.is_intact(), "a forged seed leaves the file not intact");
+    let problems = verification.problems;
     assert_eq!(problems.len(), 1, "the trail, the rows and the re-performance all agree with the forgery; only the seed does not: {problems:?}");
     assert!(problems[0].starts_with(&format!("sample {} has seed {chosen}, not the seed derived from its engagement, control and population", sample.id)), "{problems:?}");
 }
