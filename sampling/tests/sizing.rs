@@ -101,6 +101,16 @@ fn a_firm_can_store_and_change_its_table() {
         broken.size_for(Frequency::Annual, 1),
         Err(Error::InvalidTable(_))
     ));
+    // Below its own minimum, or zero, is as wrong as above its maximum.
+    for size in [4, 0] {
+        let mut low = table.clone();
+        let weekly = low.rows.iter_mut().find(|row| row.frequency == Frequency::Weekly).unwrap();
+        weekly.size = size;
+        assert!(
+            matches!(low.size_for(Frequency::Weekly, 52), Err(Error::InvalidTable(_))),
+            "a weekly row proposing {size} below its minimum of 5"
+        );
+    }
     let mut unbounded = table.clone();
     unbounded.as_needed.pop();
     assert!(matches!(
@@ -416,6 +426,25 @@ fn user_input_is_rejected_with_an_error_not_a_panic() {
         extend(&drawn, Population::Size(11), 1),
         Err(Error::PopulationMismatch(_))
     ));
+    // A record whose items repeat, or name a row the population lacks, is not extended.
+    let mut repeated = drawn.clone();
+    repeated.items[1] = repeated.items[0];
+    assert!(matches!(
+        extend(&repeated, Population::Size(10), 1),
+        Err(Error::PopulationMismatch(_))
+    ));
+    let mut outside = drawn.clone();
+    outside.items[0] = 10;
+    assert!(matches!(
+        extend(&outside, Population::Size(10), 1),
+        Err(Error::PopulationMismatch(_))
+    ));
+    // A monetary-unit sample is extended from the amounts, never by a plain draw.
+    let amounts = [500, 1_200, 80, 3_000, 45, 610, 99, 2_500];
+    let mus = monetary_unit(seed, origin, &amounts, MusBasis::SampleSize(3), MusVariant::Fixed).unwrap();
+    assert!(extend(&mus, Population::Size(8), 1).is_err());
+    let extended = extend(&mus, Population::Amounts(&amounts), 1).unwrap();
+    assert_eq!(extended.items[..mus.items.len()], mus.items[..], "every item drawn keeps its place");
     assert!("not hex".parse::<Seed>().is_err());
 
     let plan = |confidence, tolerable_rate, expected_rate, model| AttributePlan {
@@ -487,4 +516,95 @@ fn records_round_trip_through_json_in_snake_case() {
         selection
     );
     assert_eq!(seed.to_string().parse::<Seed>().unwrap(), seed);
+}
+
+/// The workpaper's size reasoning names the model it was computed under, so a reviewer can
+/// re-perform it with the right distribution; both the sampled and the test-everything wording.
+#[test]
+fn the_size_reasoning_names_its_model() {
+    for (model, population, name) in [
+        (Model::Binomial, None, "the binomial model"),
+        (Model::Poisson, None, "the Poisson model"),
+        (Model::Hypergeometric, Some(500), "the hypergeometric model"),
+        (Model::Hypergeometric, Some(12), "under the hypergeometric model: test all 12 items"),
+    ] {
+        let plan = AttributePlan {
+            confidence: 0.95,
+            tolerable_rate: 0.05,
+            expected_rate: 0.0,
+            population,
+            model,
+        };
+        let size = attribute_sample_size(&plan).unwrap();
+        assert!(size.reasoning.contains(name), "{model:?}: {}", size.reasoning);
+    }
+}
+
+/// Evaluation at its edges: the largest sample the crate evaluates and one more, every item
+/// deviating and one deviation more than items, and a hypergeometric limit at the top of its
+/// range (k = 4 of n = 5 from N = 10: D = 9 still leaves P(X <= 4) = 126/252 = 0.5 > 5%).
+#[test]
+fn evaluation_edges_are_exact() {
+    let input = |n, k, population| EvaluationInput {
+        sample_size: n,
+        deviations: k,
+        confidence: 0.95,
+        tolerable_rate: 0.05,
+        model: Model::Hypergeometric,
+        population,
+    };
+    let binomial = |n, k| EvaluationInput { model: Model::Binomial, ..input(n, k, None) };
+    assert!(evaluate(&binomial(10_000, 0)).is_ok(), "10,000 items is within range");
+    assert!(matches!(evaluate(&binomial(10_001, 0)), Err(Error::OutOfRange { .. })));
+    let all = evaluate(&binomial(25, 25)).unwrap();
+    assert_eq!((all.upper_limit, all.deviation_rate, all.supports_reliance), (1.0, 1.0, false), "every item deviating");
+    assert!(matches!(evaluate(&binomial(25, 26)), Err(Error::OutOfRange { .. })));
+
+    let top = evaluate(&input(5, 4, Some(10))).unwrap();
+    assert_eq!(top.upper_limit, 0.9, "{}", top.conclusion);
+    assert!((top.deviation_rate - 0.8).abs() < 1e-15);
+
+    // A hypergeometric limit lands on the tolerable rate exactly (scipy: D = 5 of N = 100 is the
+    // largest with P(X <= 0 | n = 44) > 5%): it "reaches" it, and reliance is not supported.
+    let reaches = evaluate(&input(44, 0, Some(100))).unwrap();
+    assert_eq!(reaches.upper_limit, 0.05);
+    assert!(reaches.conclusion.contains("The upper deviation limit of 5.0% reaches the tolerable rate of 5.0%"), "{}", reaches.conclusion);
+    let exceeds = evaluate(&input(25, 1, Some(52))).unwrap();
+    assert!(exceeds.conclusion.contains("exceeds the tolerable rate"), "{}", exceeds.conclusion);
+}
+
+/// Understatements are counted and totalled beside the Stringer bound; an item audited at its
+/// book amount is neither an overstatement nor an understatement.
+#[test]
+fn stringer_counts_understatements_and_only_them() {
+    let examined = [
+        Misstatement { book_cents: 10_000, audit_cents: 10_000 },
+        Misstatement { book_cents: 20_000, audit_cents: 23_000 },
+        Misstatement { book_cents: 5_000, audit_cents: 5_250 },
+        Misstatement { book_cents: 8_000, audit_cents: 6_000 },
+    ];
+    let bound = stringer_bound(100_000.0, 0.95, &examined).unwrap();
+    assert_eq!(bound.understatements_excluded, 2);
+    assert_eq!(bound.understatement_cents, 3_250.0, "30.00 + 2.50");
+    assert_eq!(bound.taintings, vec![0.25]);
+    let clean = stringer_bound(100_000.0, 0.95, &examined[..1]).unwrap();
+    assert_eq!((clean.understatements_excluded, clean.understatement_cents), (0, 0.0));
+}
+
+/// Amounts as the workpaper and the report print them: cents rounded, thousands grouped, the
+/// sign kept.
+#[test]
+fn money_reads_as_a_workpaper_writes_it() {
+    for (cents, text) in [
+        (0.0, "0.00"),
+        (5.0, "0.05"),
+        (12_345.0, "123.45"),
+        (99_999.6, "1,000.00"),
+        (100_000_000.0, "1,000,000.00"),
+        (123_456_789.0, "1,234,567.89"),
+        (-100_050.0, "-1,000.50"),
+        (-7.0, "-0.07"),
+    ] {
+        assert_eq!(sampling::money(cents), text, "{cents} cents");
+    }
 }

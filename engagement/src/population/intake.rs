@@ -257,7 +257,7 @@ mod tests {
         assert_eq!(cents("0.07"), Some(7));
         assert_eq!(cents("12"), Some(1200));
         assert_eq!(parse_amount("f.csv", 2, "amount", " ").unwrap(), None, "a blank amount is no amount");
-        for bad in ["1,234.00", "$12", "1.234", "92233720368547758.08", ".5", "1e3"] {
+        for bad in ["1,234.00", "$12", "1.234", "92233720368547758.08", ".5", "1e3", "+12.00", "-", "--5", "12.3.4", "1 2"] {
             assert!(cents(bad).is_none(), "{bad}");
         }
     }
