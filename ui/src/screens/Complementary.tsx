@@ -2,14 +2,8 @@ import { useEffect, useState } from "react";
 import type { Complementary as Held, SubserviceMethod } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
+import { parseCriteria } from "../controlForm";
 import { useUnsaved } from "../unsaved";
-
-/** "CC6.2, cc6.3" as ["CC6.2", "CC6.3"]. */
-const criteriaOf = (text: string) =>
-  text
-    .split(/[,\s]+/)
-    .map((c) => c.trim().toUpperCase())
-    .filter(Boolean);
 
 const blankUser = { text: "", criteria: "" };
 const blankSubservice = { name: "", services: "", method: "carved_out" as SubserviceMethod, controls: "", criteria: "" };
@@ -65,7 +59,7 @@ export function ComplementaryControls() {
         <button
           data-testid="add-cuec"
           disabled={action.busy}
-          onClick={() => change(() => api.addUserEntityControl({ text: user.text, criteria: criteriaOf(user.criteria) }), () => setUser(blankUser))}
+          onClick={() => change(() => api.addUserEntityControl({ text: user.text, criteria: parseCriteria(user.criteria) }), () => setUser(blankUser))}
         >
           Add
         </button>
@@ -121,7 +115,7 @@ export function ComplementaryControls() {
                 services: sub.services,
                 method: sub.method,
                 controls: sub.method === "carved_out" ? sub.controls.split("\n").map((c) => c.trim()).filter(Boolean) : [],
-                criteria: criteriaOf(sub.criteria),
+                criteria: parseCriteria(sub.criteria),
               }),
             () => setSub(blankSubservice),
           )
