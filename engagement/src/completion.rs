@@ -33,8 +33,9 @@ impl EngagementFile {
 
     /// What stands between the file and completion, one line each: every control not
     /// concluded, or not signed by its preparer and its reviewer over the work as it stands;
-    /// every exception without management's response (or its recorded refusal); every request
-    /// neither closed nor marked not needed; every review note not yet cleared.
+    /// every exception without management's response (or its recorded refusal); an opinion not
+    /// decided, or no longer standing (the report is dated before the documentation is
+    /// completed); every request not settled; every review note not yet cleared.
     pub fn completion_blockers(&self) -> Result<Vec<String>> {
         let mut blockers = Vec::new();
         for wp in self.workpapers()? {
@@ -57,6 +58,11 @@ impl EngagementFile {
             for n in wp.review_notes.iter().filter(|n| n.cleared_at.is_none()) {
                 blockers.push(format!("{reference}: review note {} raised by {} is open: \"{}\"", n.id, n.raised_by, n.text));
             }
+        }
+        match self.opinion()?.decision {
+            None => blockers.push("the opinion is not decided by the engagement partner".to_owned()),
+            Some(d) if !d.stands() => blockers.push(format!("the opinion {} decided no longer stands: what it rests on changed since; it must be decided again", d.initials)),
+            Some(_) => {}
         }
         for r in self.requests()?.iter().filter(|r| !r.settled()) {
             blockers.push(format!("request {} (\"{}\") is {}: close it, or mark it not needed with a reason", r.input.number, r.input.title, r.input.status.word()));

@@ -16,6 +16,9 @@ pub enum RequestStatus {
     Closed,
     /// No longer needed: settled like a closed request, with the reason on record.
     NotNeeded,
+    /// Closed without the evidence: the client did not provide it, as the reason records. A
+    /// test it prevented is a scope limitation (`scope_limitation`).
+    NotProvided,
 }
 
 impl RequestStatus {
@@ -26,6 +29,7 @@ impl RequestStatus {
             RequestStatus::Received => "received",
             RequestStatus::Closed => "closed",
             RequestStatus::NotNeeded => "not_needed",
+            RequestStatus::NotProvided => "not_provided",
         }
     }
 }
@@ -53,9 +57,9 @@ pub struct Request {
 }
 
 impl Request {
-    /// Closed, or not needed: nothing more is awaited from the client.
+    /// Closed (with or without the evidence), or not needed: nothing more is awaited.
     pub fn settled(&self) -> bool {
-        matches!(self.input.status, RequestStatus::Closed | RequestStatus::NotNeeded)
+        matches!(self.input.status, RequestStatus::Closed | RequestStatus::NotNeeded | RequestStatus::NotProvided)
     }
 }
 
@@ -89,11 +93,16 @@ impl EngagementFile {
         })
     }
 
-    /// Moves a request to `status`; "not needed" takes a reason, which stays on record.
+    /// Moves a request to `status`; "not needed" and "not provided" take a reason, which
+    /// stays on record.
     pub fn set_request_status(&mut self, id: i64, status: RequestStatus, reason: Option<&str>) -> Result<()> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if status == RequestStatus::NotNeeded && reason.is_none() {
-            return Err(Error::invalid("reason", "say why the request is no longer needed"));
+        match status {
+            RequestStatus::NotNeeded if reason.is_none() => return Err(Error::invalid("reason", "say why the request is no longer needed")),
+            RequestStatus::NotProvided if reason.is_none() => {
+                return Err(Error::invalid("reason", "record what the client said when it did not provide the evidence"))
+            }
+            _ => {}
         }
         self.write(|w| {
             let before = w.snapshot("request", id)?.ok_or_else(|| Error::NotFound(format!("request {id}")))?;

@@ -67,6 +67,7 @@ const WORK: &[(&str, &str)] = &[
     ("test_result", "sample_id IN (SELECT id FROM sample WHERE control_id = ?1)"),
     ("audited_amount", "sample_id IN (SELECT id FROM sample WHERE control_id = ?1)"),
     ("exception", "control_id = ?1"),
+    ("exception_evaluation", "control_id = ?1"),
     ("evidence", "control_id = ?1"),
 ];
 

@@ -36,6 +36,11 @@ pub const TRACKED: &[&str] = &[
     "procedure",
     "user_entity_control",
     "subservice_organization",
+    "exception_evaluation",
+    "criterion_conclusion",
+    "scope_limitation",
+    "opinion",
+    "report_document",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -64,6 +64,7 @@ fn completion_lists_every_blocker_then_locks_the_file_and_addenda_are_kept_in_th
 
     file.set_user("DW").unwrap();
     file.set_conclusion(t.control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One deviation; the rest approved before deployment.")).unwrap();
+    common::workflow::decide_opinion(&mut file);
     file.sign(t.control, SignoffRole::Preparer).unwrap();
     file.set_user("JI").unwrap();
     let err = file.sign(t.control, SignoffRole::Reviewer).unwrap_err();

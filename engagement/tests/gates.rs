@@ -6,6 +6,7 @@
 mod common;
 
 use common::workflow::{demo_population, test_a_control};
+
 use common::*;
 use engagement::conclusion::{Conclusion, ConclusionInput};
 use engagement::population::ColumnMapping;
@@ -338,6 +339,7 @@ fn completion_waits_for_responses_requests_and_sign_offs_and_lists_each() {
         missing,
         [
             format!("CC8.1-01: exception {exception} has no management response (or recorded refusal to respond)"),
+            "the opinion is not decided by the engagement partner".to_owned(),
             "request PBC-1 (\"Management representation letter\") is open: close it, or mark it not needed with a reason".to_owned(),
         ]
     );
@@ -345,6 +347,7 @@ fn completion_waits_for_responses_requests_and_sign_offs_and_lists_each() {
     file.set_request_status(rep, RequestStatus::Closed, None).unwrap();
     file.withdraw_signoff(control, SignoffRole::Reviewer, "to record management's refusal").unwrap();
     file.record_response_declined(exception, "The Head of Engineering declined to comment when asked on 2026-11-02.", date("2026-11-02")).unwrap();
+    common::workflow::decide_opinion(&mut file);
     file.sign(control, SignoffRole::Reviewer).unwrap_err();
     file.set_user("DW").unwrap();
     file.sign(control, SignoffRole::Preparer).unwrap();

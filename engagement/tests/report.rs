@@ -265,7 +265,7 @@ fn a_draft_where_nothing_was_tested_claims_no_procedure_and_no_result() {
     let text = flat(&pdf_text(&file.report_pdf().unwrap(), dir.path(), "empty.pdf", None));
     assert!(text.contains("INCOMPLETE"), "{text}");
     assert!(!text.contains("No exceptions noted."), "no result is claimed: {text}");
-    let section = &text[text.find("Section IV").unwrap()..];
+    let section = &text[text.find("Section IV —").unwrap()..];
     for verb in PROCEDURE_VERBS {
         assert!(!section.contains(verb), "no procedure is claimed ({verb}): {section}");
     }
@@ -282,7 +282,7 @@ fn a_draft_where_nothing_was_tested_claims_no_procedure_and_no_result() {
     let id = file.add_procedure(control, &inquiry).unwrap();
     file.mark_performed(id, date("2026-10-02")).unwrap();
     let text = flat(&pdf_text(&file.report_pdf().unwrap(), dir.path(), "inquiry.pdf", None));
-    let section = &text[text.find("Section IV").unwrap()..];
+    let section = &text[text.find("Section IV —").unwrap()..];
     assert!(section.contains("Inquired of the Head of Engineering about how the control operates."), "{section}");
     for verb in ["Observed", "Inspected", "inspected", "Re-performed", "Recalculated"] {
         assert!(!section.contains(verb), "only the inquiry: {section}");
@@ -357,7 +357,7 @@ fn a_type1_draft_speaks_of_design_and_implementation_without_sampling() {
     let id = file.add_procedure(control, &observed).unwrap();
     file.mark_performed(id, date("2026-06-30")).unwrap();
     let text = flat(&pdf_text(&file.report_pdf().unwrap(), dir.path(), "type1.pdf", None));
-    let section = &text[text.find("Section IV").unwrap()..text.find("Other information").unwrap()];
+    let section = &text[text.find("Section IV —").unwrap()..text.rfind("Other information").unwrap()];
     assert!(section.contains("Tests of design and implementation") && section.contains("Observed one change move from approval to deployment with the CTO."), "{section}");
     for word in ["sample", "operating effectiveness"] {
         assert!(!section.contains(word), "no {word:?} in a Type 1: {section}");

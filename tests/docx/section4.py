@@ -1,6 +1,7 @@
 """Reads a Tickmark draft report in Word with python-docx (a reader outside the project) and
 prints, as JSON, the headings with their styles and every table row after "Section IV", and
-whether the tables' header rows are marked to repeat on each page, and all its text."""
+whether the tables' header rows are marked to repeat on each page, all its text, and the text
+of its page headers."""
 import json
 import sys
 
@@ -26,4 +27,5 @@ for child in body.iterchildren():
         for row in table.rows[1:]:
             rows.append([cell.text for cell in row.cells])
 everything = [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
-print(json.dumps({"headings": headings, "rows": rows, "header_rows_repeat": repeated, "text": " ".join(everything)}, ensure_ascii=False))
+headers = [p.text for section in document.sections for p in section.header.paragraphs if p.text]
+print(json.dumps({"headings": headings, "rows": rows, "header_rows_repeat": repeated, "text": " ".join(everything), "headers": headers}, ensure_ascii=False))

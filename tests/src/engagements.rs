@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use crate::app::workspace;
 
 /// A Type 2 year with one weekly change control (two attributes) over the demo's 1,465 change
-/// tickets, Dana Whitfield (DW) preparing and Joaquín Ibáñez (JI) reviewing, and the management
+/// tickets, Dana Whitfield (DW) preparing, Joaquín Ibáñez (JI) reviewing, Priya Raghunathan (PR)
+/// the partner, and the management
 /// representation letter requested. Writes the description into `dir` and returns its path.
 pub fn one_control(dir: &Path) -> PathBuf {
     let spec = serde_json::json!({
@@ -13,7 +14,11 @@ pub fn one_control(dir: &Path) -> PathBuf {
         "system": "Payroll platform",
         "examination": {"kind": "type2", "period_start": "2025-10-01", "period_end": "2026-09-30"},
         "categories": ["security"],
-        "team": [{"name": "Dana Whitfield", "initials": "DW", "role": "senior"}, {"name": "Joaquín Ibáñez", "initials": "JI", "role": "manager"}],
+        "team": [
+            {"name": "Dana Whitfield", "initials": "DW", "role": "senior"},
+            {"name": "Joaquín Ibáñez", "initials": "JI", "role": "manager"},
+            {"name": "Priya Raghunathan", "initials": "PR", "role": "partner"}
+        ],
         "controls": [{
             "reference": "CC8.1-01", "description": "Changes are approved before deployment by someone other than the developer.",
             "criteria": ["CC8.1"], "frequency": "weekly", "nature": "manual", "owner": "Head of Engineering",

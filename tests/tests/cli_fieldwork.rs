@@ -117,6 +117,17 @@ fn a_control_is_tested_in_excel_concluded_and_signed_from_the_command_line() {
     let wrong = refused(&["conclude", f, "--control", "CC8.1-01", "--conclusion", "no-exceptions"], "DW");
     assert!(wrong.contains("deviate: the conclusion cannot be \"no exceptions noted\""), "{wrong}");
     ok(&["conclude", f, "--control", "CC8.1-01", "--conclusion", "exceptions-noted", "--basis", "One urgent fix; otherwise approved."], "DW");
+    // The exception evaluated, every criterion concluded (CC8.1 met; no control addresses the
+    // others), and the opinion decided by the partner: completion needs it.
+    ok(&["evaluate", f, "--exception", id, "--kind", "operating", "--cause", "An urgent fix", "--effect", "CC8.1=no-effect", "--rationale", "One isolated item of five."], "DW");
+    ok(&["criteria", "conclude", f, "CC8.1", "met"], "DW");
+    let others: Vec<&str> = engagement::model::criteria_in_scope(&[engagement::model::Category::Security]).map(|c| c.id).filter(|id| *id != "CC8.1").collect();
+    let not_decided = refused(&["opinion", "decide", f, "adverse", "--reason", "x"], "PR");
+    assert!(not_decided.contains("CC1.1: no control is mapped to it"), "{not_decided}");
+    ok(&["criteria", "conclude", f, &others.join(","), "not-met", "--reason", "No control addresses it in this engagement."], "DW");
+    let not_partner = run(&["opinion", "decide", f, "adverse"], "JI");
+    assert!(String::from_utf8_lossy(&not_partner.stderr).contains("only the engagement partner decides the opinion"));
+    ok(&["opinion", "decide", f, "adverse"], "PR");
     ok(&["sign", f, "--control", "CC8.1-01", "--role", "preparer"], "DW");
     let note = ok(&["note", "raise", f, "--control", "CC8.1-01", "--text", "Agree item 2 to the CAB minutes."], "JI");
     let note_id = note.split_whitespace().nth(2).unwrap();

@@ -256,6 +256,8 @@ enum StatusArg {
     Received,
     Closed,
     NotNeeded,
+    /// Closed without the evidence: the client did not provide it.
+    NotProvided,
 }
 
 #[derive(Args)]
@@ -266,7 +268,8 @@ pub struct RequestArgs {
     reference: String,
     #[arg(long, value_enum)]
     status: StatusArg,
-    /// Why the request is no longer needed (required with not-needed).
+    /// Why the request is no longer needed (required with not-needed), or what the client said
+    /// when it did not provide the evidence (required with not-provided).
     #[arg(long)]
     reason: Option<String>,
     #[command(flatten)]
@@ -428,6 +431,7 @@ pub fn request(a: RequestArgs) -> Result<ExitCode, Error> {
         StatusArg::Received => RequestStatus::Received,
         StatusArg::Closed => RequestStatus::Closed,
         StatusArg::NotNeeded => RequestStatus::NotNeeded,
+        StatusArg::NotProvided => RequestStatus::NotProvided,
     };
     file.set_request_status(request.id, status, a.reason.as_deref())?;
     say!("request {} is {}", request.input.number, status.word().replace('_', " "));

@@ -7,6 +7,7 @@
 //! named); 2 anything else (a file that cannot be read, a wrong passphrase, bad input).
 
 mod fieldwork;
+mod opinion;
 mod outputs;
 mod setup;
 
@@ -70,7 +71,23 @@ enum Command {
     /// inclusive): list, add, remove. The report prints them with the criteria they bear on.
     #[command(subcommand)]
     Complementary(setup::ComplementaryCommand),
-    /// Set a request's status (open, received, closed, not-needed with a reason).
+    /// Evaluate an exception: design or operating deviation, cause, compensating controls, and
+    /// the effect on each criterion the control addresses.
+    Evaluate(opinion::EvaluateArgs),
+    /// The criteria in scope: list them with Tickmark's proposals, or conclude on one.
+    #[command(subcommand)]
+    Criteria(opinion::CriteriaCommand),
+    /// Scope limitations: evidence the client did not provide that kept a control from being
+    /// tested (list, add, remove).
+    #[command(subcommand)]
+    ScopeLimitation(opinion::LimitationCommand),
+    /// The opinion: show the proposal and what is missing, or decide it (the engagement partner).
+    #[command(subcommand)]
+    Opinion(opinion::OpinionCommand),
+    /// Designate evidence as management's assertion (Section II) or the system description
+    /// (Section III) of the report.
+    ReportDocument(opinion::DocumentArgs),
+    /// Set a request's status (open, received, closed, not-needed or not-provided with a reason).
     Request(fieldwork::RequestArgs),
     /// List what stands between the file and completion, and what each workpaper still needs.
     Blockers(setup::FileArg),
@@ -128,6 +145,11 @@ fn main() -> ExitCode {
         Command::Procedure(a) => fieldwork::procedure(a),
         Command::Request(a) => fieldwork::request(a),
         Command::Complementary(a) => setup::complementary(a),
+        Command::Evaluate(a) => opinion::evaluate(a),
+        Command::Criteria(a) => opinion::criteria(a),
+        Command::ScopeLimitation(a) => opinion::limitation(a),
+        Command::Opinion(a) => opinion::opinion(a),
+        Command::ReportDocument(a) => opinion::document(a),
         Command::Verify(a) => outputs::verify(a),
         Command::Passwd(a) => outputs::passwd(a),
         Command::ExportEvidence(a) => outputs::export_evidence(a),
@@ -195,4 +217,16 @@ pub fn new_passphrase(var: &str) -> Result<String, Error> {
         return Err(Error::Invalid { field: "passphrase".into(), message: "the two passphrases differ".into() });
     }
     Ok(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Clap's own checks of the command definitions (argument order, conflicts, names), which
+    /// otherwise fail only when the faulty command is run.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Paragraph, Run, Style, StyleType, Table, TableBorders, TableCell, TableProperty, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, Header, Paragraph, Run, Style, StyleType, Table, TableBorders, TableCell, TableProperty, TableRow, WidthType,
 };
 
 use super::layout::{Column, Sink, Style as Look, BANNER, H1, H2, STRONG, TITLE};
@@ -27,7 +27,8 @@ fn paragraph_style(id: &str, name: &str, half_points: usize, outline: Option<usi
 }
 
 impl Word {
-    pub fn new() -> Self {
+    /// A document whose every page is headed `header` (the DRAFT mark) when there is one.
+    pub fn new(header: Option<&str>) -> Self {
         let docx = Docx::new()
             .add_style(Style::new("Normal", StyleType::Paragraph).name("Normal").q_format(true).size(20))
             .add_style(paragraph_style("Title", "Title", 44, None))
@@ -35,6 +36,10 @@ impl Word {
             .add_style(paragraph_style("Heading2", "heading 2", 26, Some(1)))
             .add_style(paragraph_style("Heading3", "heading 3", 22, Some(2)))
             .add_style(Style::new("TableGrid", StyleType::Table).name("Table Grid").table_property(TableProperty::new().set_borders(TableBorders::new())));
+        let docx = match header {
+            Some(text) => docx.header(Header::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(text).bold()))),
+            None => docx,
+        };
         Word { docx }
     }
 

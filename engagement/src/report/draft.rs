@@ -1,12 +1,14 @@
-//! The draft report as a reader expects a SOC 2 report's testing section: a cover marked DRAFT,
-//! the scope, Section IV by criterion group, and the exceptions with management's responses.
+//! The report as a reader expects a SOC 2 report: a cover, Sections I to III (`sections`), the
+//! scope, Section IV by criterion group, and the exceptions with management's responses. Every
+//! page says DRAFT until the partner's decision on the opinion stands and the documentation is
+//! complete.
 
 use crate::complementary::{Subservice, SubserviceMethod, UserEntityControl};
 use crate::error::Result;
-use crate::model::{criteria_in_scope, Examination};
+use crate::model::{criteria_in_scope, EngagementInfo, Examination};
 use crate::store::EngagementFile;
 use super::layout::{Column, Document, Sink, BANNER, BODY, H1, H2, STRONG, TITLE};
-use super::{period, wording};
+use super::{period, sections, wording};
 
 /// Our own short names of the criterion groups; the AICPA's wording is not reproduced.
 const GROUPS: &[(&str, &str)] = &[
@@ -58,7 +60,9 @@ fn complementary(doc: &mut impl Sink, client: &str, user_controls: &[UserEntityC
             SubserviceMethod::CarvedOut => {
                 doc.paragraph(
                     &format!(
-                        "{client} uses {} for {}. The description includes only the controls of {client} and excludes the controls of {},                          which are not tested (the carve-out method). Criteria {criteria} can be met only if the following complementary                          subservice organization controls, assumed in the design of {client}'s controls, are suitably designed and operating effectively:",
+                        "{client} uses {} for {}. The description includes only the controls of {client} and excludes the controls of {}, \
+                         which are not tested (the carve-out method). Criteria {criteria} can be met only if the following complementary \
+                         subservice organization controls, assumed in the design of {client}'s controls, are suitably designed and operating effectively:",
                         i.name, i.services, i.name
                     ),
                     BODY,
@@ -103,31 +107,48 @@ fn relied_on(criterion: &str, user_controls: &[UserEntityControl], subservices: 
     (!parts.is_empty()).then(|| format!("This criterion also relies on {}.", parts.join(" and on ")))
 }
 
-/// The draft as PDF: every page headed DRAFT with the client and period.
+/// The page header: DRAFT until the opinion's decision stands and the documentation is complete.
+fn header(file: &EngagementFile, info: &EngagementInfo) -> Result<String> {
+    let kind = kind(&info.examination);
+    let header = format!("{} — {kind} — {}", info.client, period(info));
+    Ok(if is_final(file)? { header } else { format!("DRAFT — {header}") })
+}
+
+fn is_final(file: &EngagementFile) -> Result<bool> {
+    Ok(file.completed_on()?.is_some() && file.opinion()?.decision.is_some_and(|d| d.stands()))
+}
+
+/// The report as PDF, every page headed with the client and period (and DRAFT while it is one).
 pub(super) fn render(file: &EngagementFile) -> Result<Vec<u8>> {
     let info = file.info()?;
     let kind = kind(&info.examination);
-    let mut doc = Document::new(&format!("{} — {kind} report (draft)", info.client), &format!("DRAFT — {} — {kind} — {}", info.client, period(&info)));
+    let mut doc = Document::new(&format!("{} — {kind} report", info.client), &header(file, &info)?);
     compose(file, &mut doc)?;
     Ok(doc.finish())
 }
 
-/// The draft as a Word document, the same content in Word's styles.
+/// The report as a Word document, the same content in Word's styles, DRAFT in its page header
+/// while it is one.
 pub(super) fn render_docx(file: &EngagementFile) -> Result<Vec<u8>> {
-    let mut word = super::docx::Word::new();
+    let info = file.info()?;
+    let final_report = is_final(file)?;
+    let mut word = super::docx::Word::new((!final_report).then(|| header(file, &info)).transpose()?.as_deref());
     compose(file, &mut word)?;
     word.finish()
 }
 
-/// The draft's content, once, for either format.
+/// The report's content, once, for either format.
 fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
     let info = file.info()?;
     let workpapers = file.workpapers()?;
     let kind = kind(&info.examination);
     let period = period(&info);
+    let final_report = is_final(file)?;
 
     doc.gap(90.0);
-    doc.paragraph("DRAFT", BANNER);
+    if !final_report {
+        doc.paragraph("DRAFT", BANNER);
+    }
     doc.gap(20.0);
     doc.paragraph(&format!("{kind} Report"), TITLE);
     doc.paragraph(&info.client, H1);
@@ -137,15 +158,22 @@ fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
         ("Examination", info.examination.describe()),
         ("Period", period.clone()),
         ("Categories", info.categories.iter().map(|c| c.title()).collect::<Vec<_>>().join(", ")),
-        ("Draft generated", crate::model::long_date(chrono::Local::now().date_naive())),
+        (if final_report { "Generated" } else { "Draft generated" }, crate::model::long_date(chrono::Local::now().date_naive())),
         ("Engagement identity", info.identity()),
     ]);
     doc.gap(12.0);
     doc.paragraph(
-        "Section IV: Trust Services Criteria, related controls, tests of controls and results of tests. \
-         This draft is for discussion with management and the engagement team; it is not the issued report.",
+        "Section I: Independent service auditor's report. Section II: Management's assertion. Section III: Description of the system. \
+         Section IV: Trust Services Criteria, related controls, tests of controls and results of tests. Other information provided by the service organization.",
         BODY,
     );
+    if !final_report {
+        doc.paragraph(
+            "This draft is for discussion with management and the engagement team; it is not the issued report. It stays a draft until the engagement partner's decision on \
+             the opinion stands and the documentation is complete.",
+            BODY,
+        );
+    }
     let blockers = file.completion_blockers()?;
     if !blockers.is_empty() {
         doc.gap(8.0);
@@ -155,8 +183,17 @@ fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
         doc.table(&[Column { title: "Open before the documentation can be completed", share: 1.0 }], &rows);
     }
 
+    let user_controls = file.user_entity_controls()?;
+    let subservices = file.subservices()?;
+    let opinion = file.opinion()?;
+    let documents = file.report_documents()?;
+    let facts = sections::Facts { info: &info, opinion: &opinion, user_controls: &user_controls, subservices: &subservices };
+    sections::section_one(doc, &facts);
+    sections::section_two(doc, file, &facts, documents.assertion.as_ref())?;
+    sections::section_three(doc, &facts, documents.description.as_ref());
+
     doc.new_page();
-    doc.heading("Scope", H1);
+    doc.heading("Criteria in scope and the controls addressing them", H1);
     let in_scope: Vec<_> = criteria_in_scope(&info.categories).collect();
     doc.paragraph(
         &format!(
@@ -181,8 +218,6 @@ fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
         &scope_rows,
     );
 
-    let user_controls = file.user_entity_controls()?;
-    let subservices = file.subservices()?;
     complementary(doc, &info.client, &user_controls, &subservices);
 
     doc.new_page();

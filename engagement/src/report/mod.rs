@@ -6,6 +6,7 @@ mod draft;
 mod fonts;
 pub(crate) mod grid;
 mod layout;
+mod sections;
 mod wording;
 mod workpaper;
 

@@ -11,7 +11,7 @@ use crate::workpaper::{SampleView, Workpaper};
 
 use super::grid::{grid, seed_origin};
 use crate::testing::TICKMARKS;
-use super::layout::{Column, Document, BODY, H1, H2, TABLE};
+use super::layout::{Column, Document, BODY, H1, H2, STRONG, TABLE};
 use super::{period, wording};
 
 /// A unit enum's stored name, spaced for reading ("it_dependent_manual" reads "it dependent manual").
@@ -269,6 +269,7 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
             .collect();
         doc.table(&[Column { title: "Exception", share: 0.45 }, Column { title: "Items", share: 0.1 }, Column { title: "Management's response", share: 0.45 }], &rows);
     }
+    evaluations(&mut doc, &file.evaluations_of(&wp)?);
 
     if !wp.review_notes.is_empty() {
         doc.heading("Review notes", H2);
@@ -315,4 +316,37 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     }
     doc.paragraph(&format!("Result as it reads in the report: {}", wording::result(&wp)), TABLE);
     Ok(doc.finish())
+}
+
+/// Each exception's evaluation: kind, cause, extent, compensating controls with their own
+/// results, and the effect on each criterion, as the criteria conclusions rest on them.
+fn evaluations(doc: &mut Document, evaluations: &[crate::evaluation::ExceptionEvaluation]) {
+    if evaluations.is_empty() {
+        return;
+    }
+    doc.heading("Evaluation of exceptions", H2);
+    for e in evaluations {
+        doc.heading(&format!("Exception {}", e.exception.id), STRONG);
+        let Some(evaluation) = &e.evaluation else {
+            doc.paragraph(&format!("Not evaluated yet. Extent: {}", e.extent), BODY);
+            continue;
+        };
+        let i = &evaluation.input;
+        let compensating = if e.compensating.is_empty() { "None".to_owned() } else { e.compensating.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ") };
+        let effects = i.effects.iter().map(|x| format!("{}: {}", x.criterion, x.effect.title())).collect::<Vec<_>>().join("; ");
+        doc.fields(&[
+            ("Deviation", capitalise(i.kind.title())),
+            ("Cause", i.cause.clone()),
+            ("Extent", e.extent.clone()),
+            ("Compensating controls", compensating),
+            ("Effect on criteria", effects),
+            ("Rationale", i.rationale.clone()),
+            ("Evaluated by", format!("{} at {}", evaluation.evaluated_by, evaluation.evaluated_at.get(..16).unwrap_or(&evaluation.evaluated_at).replace('T', " "))),
+        ]);
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

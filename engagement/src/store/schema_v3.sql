@@ -92,3 +92,64 @@ CREATE TABLE subservice_organization (
     controls TEXT NOT NULL,
     criteria TEXT NOT NULL
 );
+
+-- How an exception bears on the criteria: a design or an operating deviation, its cause as
+-- learned, the controls in the matrix that compensate for it (a JSON array of control ids), the
+-- effect on each criterion the control addresses (a JSON object, criterion to effect), and the
+-- auditor's reasoning. One evaluation per exception, replaced when evaluated again.
+CREATE TABLE exception_evaluation (
+    id           INTEGER PRIMARY KEY REFERENCES exception(id),
+    control_id   INTEGER NOT NULL REFERENCES control(id),
+    kind         TEXT NOT NULL,
+    cause        TEXT NOT NULL,
+    compensating TEXT NOT NULL,
+    effects      TEXT NOT NULL,
+    rationale    TEXT NOT NULL,
+    evaluated_by TEXT NOT NULL,
+    evaluated_at TEXT NOT NULL
+);
+
+-- The auditor's conclusion on each criterion in scope: met, or not met with the reason, and
+-- what Tickmark proposed when it was decided (so a later change to the evaluations shows).
+CREATE TABLE criterion_conclusion (
+    id         INTEGER PRIMARY KEY,
+    criterion  TEXT NOT NULL UNIQUE,
+    met        INTEGER NOT NULL,
+    reason     TEXT,
+    proposed   TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+
+-- Evidence the client did not provide (a request closed as not provided) that prevented a test
+-- of a control.
+CREATE TABLE scope_limitation (
+    id          INTEGER PRIMARY KEY,
+    request_id  INTEGER NOT NULL REFERENCES request(id),
+    control_id  INTEGER NOT NULL REFERENCES control(id),
+    description TEXT NOT NULL
+);
+
+-- The engagement partner's decision on the opinion, signed as a sign-off is: who, when, the
+-- trail's head, and the hash of what it rests on (criteria conclusions, evaluations, scope
+-- limitations), so a later change shows it no longer stands. A new decision withdraws the last.
+CREATE TABLE opinion (
+    id               INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL,
+    proposed         TEXT NOT NULL,
+    criteria         TEXT NOT NULL,
+    reason           TEXT,
+    initials         TEXT NOT NULL,
+    decided_at       TEXT NOT NULL,
+    chain_head       TEXT NOT NULL,
+    content_hash     TEXT NOT NULL,
+    withdrawn_at     TEXT
+);
+
+-- The client's documents the report presents as theirs: management's assertion (Section II)
+-- and the description of the system (Section III), each an evidence file.
+CREATE TABLE report_document (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL UNIQUE,
+    evidence_id INTEGER NOT NULL REFERENCES evidence(id)
+);

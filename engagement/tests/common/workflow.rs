@@ -52,12 +52,40 @@ pub fn test_a_control(file: &mut EngagementFile) -> Tested {
     Tested { control, population, sample }
 }
 
-/// Concludes the control and signs it as preparer (the creator) and reviewer (JI), so the
-/// engagement can be completed.
+/// Concludes the control, has the opinion decided, and signs the control as preparer (the
+/// creator) and reviewer (JI), so the engagement can be completed.
 #[allow(dead_code)] // not every test binary that includes `common` signs
 pub fn conclude_and_sign(file: &mut EngagementFile, control: i64) {
     file.set_conclusion(control, &engagement::conclusion::ConclusionInput::new(engagement::conclusion::Conclusion::ExceptionsNoted, "One deviation.")).unwrap();
+    decide_opinion(file);
     file.sign(control, engagement::signoff::SignoffRole::Preparer).unwrap();
     file.set_user("JI").unwrap();
     file.sign(control, engagement::signoff::SignoffRole::Reviewer).unwrap();
+}
+
+/// Has the opinion decided as Tickmark proposes it, as completion requires: every exception not
+/// yet evaluated is judged not to affect its criteria, every criterion concluded as proposed
+/// (not met where no control addresses it), and partner PR (added to the team if need be)
+/// decides. The current user is kept.
+#[allow(dead_code)]
+pub fn decide_opinion(file: &mut EngagementFile) {
+    use engagement::evaluation::{CriterionEffect, DeviationKind, EffectOn, EvaluationInput};
+    use engagement::model::{Role, TeamMember};
+    let me = file.user().expect("a user is set").to_owned();
+    if !file.info().unwrap().team.iter().any(|m| m.role == Role::Partner) {
+        file.add_team_member(&TeamMember { name: "Priya Raghunathan".into(), initials: "PR".into(), role: Role::Partner }).unwrap();
+    }
+    for e in file.exception_evaluations().unwrap().into_iter().filter(|e| e.evaluation.is_none()) {
+        let effects = e.criteria.iter().map(|c| EffectOn { criterion: c.clone(), effect: CriterionEffect::NoEffect }).collect();
+        let input = EvaluationInput { kind: DeviationKind::Operating, cause: "An urgent fix.".into(), compensating: vec![], effects, rationale: "Isolated.".into() };
+        file.evaluate_exception(e.exception.id, &input).unwrap();
+    }
+    for c in file.criteria_status().unwrap() {
+        let met = c.proposal.unwrap_or(false);
+        file.conclude_criterion(&c.id, met, (!met).then_some("No control addresses it in this engagement.")).unwrap();
+    }
+    let kind = file.opinion().unwrap().proposal.kind.expect("an opinion is proposed");
+    file.set_user("PR").unwrap();
+    file.decide_opinion(kind, None).unwrap();
+    file.set_user(&me).unwrap();
 }
