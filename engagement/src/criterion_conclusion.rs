@@ -39,18 +39,11 @@ pub struct CriterionStatus {
     /// Why: the basis of the proposal, or what is missing before one can be made.
     pub reasons: Vec<String>,
     pub decided: Option<CriterionDecision>,
-}
-
-impl CriterionStatus {
-    pub fn unmapped(&self) -> bool {
-        self.controls.is_empty()
-    }
-
-    /// A decision taken when the proposal was different from what it is now: what it rests on
-    /// has changed, and it must be decided again.
-    pub fn stale(&self) -> bool {
-        self.decided.as_ref().is_some_and(|d| d.proposed != self.proposal)
-    }
+    /// No control addresses it: flagged, and it can only be concluded not met.
+    pub unmapped: bool,
+    /// Decided when the proposal was different from what it is now: what the decision rests
+    /// on has changed, and it must be decided again.
+    pub stale: bool,
 }
 
 /// A control as the proposals need it.
@@ -81,11 +74,11 @@ fn proposal(criterion: &str, controls: &[&Addressing], evaluations: &[ExceptionE
                 None => missing.push(format!("exception {n} on {} is not evaluated", control.reference)),
                 Some(CriterionEffect::NotMet) => not_met.push(format!("exception {n} on {}: {}", control.reference, e.exception.description)),
                 Some(CriterionEffect::Compensated) => match e.compensating.iter().find(|c| !c.operated()) {
-                    Some(weak) => not_met.push(format!("exception {n} on {} rests on compensating control {}", control.reference, weak.describe())),
+                    Some(weak) => not_met.push(format!("exception {n} on {} rests on compensating control {}", control.reference, weak.summary)),
                     None => met.push(format!(
                         "exception {n} on {} is compensated by {}",
                         control.reference,
-                        e.compensating.iter().map(|c| c.describe()).collect::<Vec<_>>().join(", ")
+                        e.compensating.iter().map(|c| c.summary.clone()).collect::<Vec<_>>().join(", ")
                     )),
                 },
                 Some(CriterionEffect::NoEffect) => met.push(format!("exception {n} on {} does not affect it", control.reference)),
@@ -126,14 +119,17 @@ impl EngagementFile {
                     .map(|l| format!("request {} was not provided, so {} could not be tested", l.request_number, l.control_reference))
                     .collect();
                 let (proposal, reasons) = if limited_by.is_empty() { proposal(criterion.id, &addressing, &evaluations) } else { (None, limited_by.clone()) };
+                let decided = decisions.iter().find(|(id, _)| id == criterion.id).map(|(_, d)| d.clone());
                 CriterionStatus {
                     id: criterion.id.to_owned(),
                     title: criterion.title.to_owned(),
                     controls: addressing.iter().map(|c| c.reference.clone()).collect(),
                     limited_by,
+                    unmapped: addressing.is_empty(),
+                    stale: decided.as_ref().is_some_and(|d| d.proposed != proposal),
                     proposal,
                     reasons,
-                    decided: decisions.iter().find(|(id, _)| id == criterion.id).map(|(_, d)| d.clone()),
+                    decided,
                 }
             })
             .collect())

@@ -89,6 +89,8 @@ pub struct Compensating {
     pub conclusion: Option<Conclusion>,
     /// Its own exceptions (on no voided sample).
     pub exceptions: usize,
+    /// As the evaluation prints it: "CC7.2-01 (no exceptions noted)", with its own exceptions.
+    pub summary: String,
 }
 
 impl Compensating {
@@ -97,16 +99,17 @@ impl Compensating {
         self.conclusion.is_some_and(Conclusion::is_effective)
     }
 
-    /// "CC7.2-01 (no exceptions noted)", "CC7.2-01 (not concluded)", with its own exceptions.
-    pub fn describe(&self) -> String {
-        let conclusion = self.conclusion.map_or("not concluded".to_owned(), |c| c.title().to_lowercase());
-        let own = match self.exceptions {
-            0 => String::new(),
-            1 => "; 1 exception of its own".to_owned(),
-            n => format!("; {n} exceptions of its own"),
-        };
-        format!("{} ({conclusion}{own})", self.reference)
-    }
+}
+
+/// "CC7.2-01 (no exceptions noted)", "CC7.2-01 (not concluded; 1 exception of its own)".
+fn summary(reference: &str, conclusion: Option<Conclusion>, exceptions: usize) -> String {
+    let conclusion = conclusion.map_or("not concluded".to_owned(), |c| c.title().to_lowercase());
+    let own = match exceptions {
+        0 => String::new(),
+        1 => "; 1 exception of its own".to_owned(),
+        n => format!("; {n} exceptions of its own"),
+    };
+    format!("{reference} ({conclusion}{own})")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -201,7 +204,9 @@ impl EngagementFile {
             [control_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        Ok(Compensating { control_id, reference, conclusion: conclusion.map(|c| serde_json::from_value(c.into())).transpose()?, exceptions: exceptions as usize })
+        let conclusion: Option<Conclusion> = conclusion.map(|c| serde_json::from_value(c.into())).transpose()?;
+        let exceptions = exceptions as usize;
+        Ok(Compensating { control_id, summary: summary(&reference, conclusion, exceptions), reference, conclusion, exceptions })
     }
 
     fn evaluation(&self, exception_id: i64) -> Result<Option<Evaluation>> {

@@ -113,7 +113,7 @@ fn propose(criteria: &[CriterionStatus], limitations: &[ScopeLimitation]) -> Opi
     for c in criteria {
         match &c.decided {
             _ if !c.limited_by.is_empty() => {}
-            None if c.unmapped() => missing.push(format!("{}: no control is mapped to it; map a control to it, or conclude it not met", c.id)),
+            None if c.unmapped => missing.push(format!("{}: no control is mapped to it; map a control to it, or conclude it not met", c.id)),
             None => missing.push(format!(
                 "{}: not concluded ({})",
                 c.id,
@@ -123,7 +123,7 @@ fn propose(criteria: &[CriterionStatus], limitations: &[ScopeLimitation]) -> Opi
                     None => c.reasons.join("; "),
                 }
             )),
-            Some(d) if c.stale() => missing.push(format!(
+            Some(d) if c.stale => missing.push(format!(
                 "{}: concluded {} when Tickmark proposed {}; it now proposes {}: conclude it again",
                 c.id,
                 if d.met { "met" } else { "not met" },

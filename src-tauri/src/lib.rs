@@ -12,7 +12,7 @@ use engagement::recent::RecentFiles;
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
 pub fn run() {
-    use commands::{deliverables, file, matrix, requests, trail, window, workpaper};
+    use commands::{deliverables, file, matrix, opinion, requests, trail, window, workpaper};
     // First, so that unlocking a file named at launch overlaps the window's start.
     let launch = state::Launch::from_env();
     tauri::Builder::default()
@@ -112,6 +112,15 @@ pub fn run() {
             requests::close_evidence_view,
             trail::trail,
             trail::verify,
+            opinion::opinion_state,
+            opinion::exception_evaluations,
+            opinion::evaluate_exception,
+            opinion::conclude_criteria,
+            opinion::add_scope_limitation,
+            opinion::remove_scope_limitation,
+            opinion::decide_opinion,
+            opinion::report_documents,
+            opinion::set_report_document,
             deliverables::write_report,
             deliverables::write_workpaper,
             deliverables::write_samples_xlsx,

@@ -28,6 +28,11 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     fill(ui, "member-initials", "JI");
     click(ui, "add-member");
     ui.wait_text("[data-testid=team]", WAIT, |t| t.contains("Joaquín Ibáñez (JI")).unwrap();
+    fill(ui, "member-name", "Priya Raghunathan");
+    fill(ui, "member-initials", "PR");
+    choose(ui, "member-role", "partner");
+    click(ui, "add-member");
+    ui.wait_text("[data-testid=team]", WAIT, |t| t.contains("Priya Raghunathan (PR")).unwrap();
 
     // The control matrix: one control, two attributes.
     click(ui, "tab-matrix");
@@ -139,6 +144,47 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     fill(ui, "conclusion-note", "One deviation; the remaining items were approved before deployment.");
     click(ui, "save-conclusion");
     ui.wait_text("[data-testid=conclusion-recorded]", WAIT, |t| t.starts_with("Recorded: Exceptions noted")).unwrap();
+
+    // From the exception to the opinion: the exception evaluated, CC8.1 concluded met as
+    // proposed; the criteria no control addresses are listed before the opinion can be
+    // decided, and concluded not met; an unqualified opinion is then refused with the list, and
+    // the partner decides the adverse opinion Tickmark proposes.
+    click(ui, "tab-opinion");
+    let id = 1; // the engagement's first exception
+    choose(ui, &format!("evaluation-kind-{id}"), "operating");
+    fill(ui, &format!("evaluation-cause-{id}"), "An urgent fix during an outage.");
+    choose(ui, &format!("evaluation-effect-{id}-CC8.1"), "no_effect");
+    fill(ui, &format!("evaluation-rationale-{id}"), "One isolated item of five; approval followed the next morning.");
+    click(ui, &format!("evaluation-save-{id}"));
+    ui.wait_text(&format!("[data-testid=evaluation-held-{id}]"), WAIT, |t| t.contains("Operating deviation")).unwrap();
+    click(ui, "conclude-proposed-met");
+    ui.wait_text("[data-testid=\"criterion-decided-CC8.1\"]", WAIT, |t| t.starts_with("met (DW)")).unwrap();
+    let missing = ui.wait_text("[data-testid=opinion-missing]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(missing.contains("CC1.1: no control is mapped to it; map a control to it, or conclude it not met"), "{missing}");
+    choose(ui, "user", "PR");
+    ui.wait_for("[data-testid=opinion]", WAIT).unwrap();
+    click(ui, "decide-opinion");
+    let refused = ui.wait_text("[data-testid=opinion-error]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(refused.contains("CC9.2: no control is mapped to it"), "the window lists the unmapped criteria: {refused}");
+    choose(ui, "user", "DW");
+    fill(ui, "unmapped-reason", "No control in the description addresses it.");
+    click(ui, "conclude-unmapped");
+    ui.wait_text("[data-testid=opinion-proposal]", WAIT, |t| t.contains("Adverse")).unwrap();
+    choose(ui, "user", "PR");
+    choose(ui, "opinion-kind", "unqualified");
+    fill(ui, "opinion-reason", "The partner would rather not.");
+    click(ui, "decide-opinion");
+    let refused = ui.wait_text("[data-testid=opinion-error]", WAIT, |t| t.contains("unqualified")).unwrap();
+    assert!(refused.contains("eciding an unqualified opinion is refused") && refused.contains("CC1.1 is concluded not met"), "{refused}");
+    shot("opinion-refused");
+    choose(ui, "opinion-kind", "adverse");
+    click(ui, "decide-opinion");
+    ui.wait_text("[data-testid=opinion-decision]", WAIT, |t| t.starts_with("Decided: Adverse by PR")).unwrap();
+    shot("opinion-decided");
+    choose(ui, "user", "DW");
+    click(ui, "tab-matrix");
+    click(ui, "open-CC8.1-01");
+    ui.wait_text("[data-testid=workpaper-index]", WAIT, |t| t == "CC8.1-01").unwrap();
 
     // Sign-offs: the preparer, then a different person as reviewer; the workpaper locks.
     click(ui, "sign-preparer");

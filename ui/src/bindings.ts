@@ -389,7 +389,7 @@ procedures: Array<Procedure>,
  */
 suggested_procedures: Array<ProcedureInput>, };
 
-export type RequestStatus = "open" | "received" | "closed" | "not_needed";
+export type RequestStatus = "open" | "received" | "closed" | "not_needed" | "not_provided";
 
 export type RequestInput = { number: string, title: string, control_id: number | null, requested_on: string, due_on: string | null, status: RequestStatus, };
 
@@ -404,6 +404,137 @@ export type Evidence = { id: number,
  * The index number workpapers cite it by: EV-1, EV-2, …
  */
 number: number, request_id: number | null, control_id: number | null, name: string, size: number, sha256: string, received_on: string, };
+
+export type DeviationKind = "design" | "operating";
+
+export type CriterionEffect = "no_effect" | "compensated" | "not_met";
+
+export type EffectOn = { criterion: string, effect: CriterionEffect, };
+
+export type EvaluationInput = { kind: DeviationKind, 
+/**
+ * The cause, as learned from management and the evidence.
+ */
+cause: string, 
+/**
+ * Other controls of the matrix that compensate for the deviation.
+ */
+compensating: Array<number>, 
+/**
+ * One effect for each criterion the control addresses.
+ */
+effects: Array<EffectOn>, 
+/**
+ * Why the effects are what they are: the auditor's reasoning, as the workpaper prints it.
+ */
+rationale: string, };
+
+export type Compensating = { control_id: number, reference: string, conclusion: Conclusion | null, 
+/**
+ * Its own exceptions (on no voided sample).
+ */
+exceptions: number, 
+/**
+ * As the evaluation prints it: "CC7.2-01 (no exceptions noted)", with its own exceptions.
+ */
+summary: string, };
+
+export type Evaluation = { evaluated_by: string, evaluated_at: string, kind: DeviationKind, 
+/**
+ * The cause, as learned from management and the evidence.
+ */
+cause: string, 
+/**
+ * Other controls of the matrix that compensate for the deviation.
+ */
+compensating: Array<number>, 
+/**
+ * One effect for each criterion the control addresses.
+ */
+effects: Array<EffectOn>, 
+/**
+ * Why the effects are what they are: the auditor's reasoning, as the workpaper prints it.
+ */
+rationale: string, };
+
+export type ExceptionEvaluation = { exception: Exception, control_reference: string, 
+/**
+ * The criteria the control addresses: each needs an effect.
+ */
+criteria: Array<string>, 
+/**
+ * The extent in words: deviations of the sample and, for a statistical sample, the upper
+ * deviation limit against the tolerable rate.
+ */
+extent: string, evaluation: Evaluation | null, compensating: Array<Compensating>, };
+
+export type CriterionDecision = { met: boolean, reason: string | null, 
+/**
+ * What Tickmark proposed when it was decided: "met", "not met", or none.
+ */
+proposed: boolean | null, decided_by: string, decided_at: string, };
+
+export type CriterionStatus = { id: string, title: string, 
+/**
+ * The controls that address it, by reference.
+ */
+controls: Array<string>, 
+/**
+ * Scope limitations on those controls ("PBC-4, CC8.1-01"): no conclusion is possible.
+ */
+limited_by: Array<string>, 
+/**
+ * Met, not met, or none while the work does not support a proposal.
+ */
+proposal: boolean | null, 
+/**
+ * Why: the basis of the proposal, or what is missing before one can be made.
+ */
+reasons: Array<string>, decided: CriterionDecision | null, 
+/**
+ * No control addresses it: flagged, and it can only be concluded not met.
+ */
+unmapped: boolean, 
+/**
+ * Decided when the proposal was different from what it is now: what the decision rests
+ * on has changed, and it must be decided again.
+ */
+stale: boolean, };
+
+export type ScopeLimitation = { id: number, request_number: string, request_title: string, 
+/**
+ * What the client said, as recorded when the request was closed as not provided.
+ */
+request_reason: string | null, control_id: number, control_reference: string, criteria: Array<string>, 
+/**
+ * The test it prevented, as the report's basis paragraph will state it.
+ */
+description: string, };
+
+export type OpinionKind = "unqualified" | "qualified" | "adverse" | "disclaimer";
+
+export type OpinionProposal = { kind: OpinionKind | null, criteria_not_met: Array<string>, criteria_limited: Array<string>, reasoning: string, 
+/**
+ * What must be done before the opinion can be decided; empty when it can be.
+ */
+missing: Array<string>, };
+
+export type OpinionDecision = { id: number, kind: OpinionKind, proposed: OpinionKind, 
+/**
+ * The criteria the opinion names: not met (qualified, adverse) or not concluded on
+ * because of a scope limitation (disclaimer).
+ */
+criteria: Array<string>, reason: string | null, initials: string, decided_at: string, chain_head: string, 
+/**
+ * True when what the decision rests on has changed since: it no longer stands.
+ */
+changed_since: boolean, };
+
+export type OpinionState = { criteria: Array<CriterionStatus>, limitations: Array<ScopeLimitation>, proposal: OpinionProposal, decision: OpinionDecision | null, };
+
+export type ReportDocumentKind = "assertion" | "description";
+
+export type ReportDocuments = { assertion: Evidence | null, description: Evidence | null, };
 
 export type RecentFile = { path: string, 
 /**

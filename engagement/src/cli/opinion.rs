@@ -169,14 +169,14 @@ pub fn criteria(command: CriteriaCommand) -> Result<ExitCode, Error> {
             for c in file.criteria_status()? {
                 let decided = match &c.decided {
                     None => "not concluded".to_owned(),
-                    Some(d) => format!("{} ({}){}", if d.met { "met" } else { "not met" }, d.decided_by, if c.stale() { ", to conclude again" } else { "" }),
+                    Some(d) => format!("{} ({}){}", if d.met { "met" } else { "not met" }, d.decided_by, if c.stale { ", to conclude again" } else { "" }),
                 };
                 let proposal = match c.proposal {
                     Some(true) => "proposed met",
                     Some(false) => "proposed not met",
                     None => "no proposal",
                 };
-                let controls = if c.unmapped() { "NO CONTROL MAPPED".to_owned() } else { c.controls.join(", ") };
+                let controls = if c.unmapped { "NO CONTROL MAPPED".to_owned() } else { c.controls.join(", ") };
                 say!("{}\t{}\t{controls}\t{proposal}\t{decided}", c.id, c.title);
                 for reason in &c.reasons {
                     say!("\t{reason}");

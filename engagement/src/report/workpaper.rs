@@ -332,7 +332,7 @@ fn evaluations(doc: &mut Document, evaluations: &[crate::evaluation::ExceptionEv
             continue;
         };
         let i = &evaluation.input;
-        let compensating = if e.compensating.is_empty() { "None".to_owned() } else { e.compensating.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ") };
+        let compensating = if e.compensating.is_empty() { "None".to_owned() } else { e.compensating.iter().map(|c| c.summary.clone()).collect::<Vec<_>>().join("; ") };
         let effects = i.effects.iter().map(|x| format!("{}: {}", x.criterion, x.effect.title())).collect::<Vec<_>>().join("; ");
         doc.fields(&[
             ("Deviation", capitalise(i.kind.title())),

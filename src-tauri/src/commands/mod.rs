@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod deliverables;
 pub mod file;
 pub mod matrix;
+pub mod opinion;
 pub mod requests;
 pub mod trail;
 pub mod window;

@@ -78,10 +78,11 @@ export function Deliverables({ overview, onOverview }: { overview: Overview; onO
   return (
     <div>
       <section className="card">
-        <h3>Report draft and exports</h3>
+        <h3>Report and exports</h3>
+        <p className="muted">Every page says DRAFT until the engagement partner's decision on the opinion stands and the documentation is complete.</p>
         <p className="muted">These are plaintext copies written only where you choose; the engagement file stays encrypted.</p>
-        <Output label="Draft report, section 4 (PDF)" fileName={`${slug}-soc2-draft.pdf`} extension="pdf" write={api.writeReport} testid="report" />
-        <Output label="Draft report, section 4 (Word)" fileName={`${slug}-soc2-draft.docx`} extension="docx" write={api.writeReport} testid="report-docx" />
+        <Output label="Report (PDF)" fileName={`${slug}-soc2-draft.pdf`} extension="pdf" write={api.writeReport} testid="report" />
+        <Output label="Report (Word)" fileName={`${slug}-soc2-draft.docx`} extension="docx" write={api.writeReport} testid="report-docx" />
         <Output label="Samples and test grids (XLSX)" fileName={`${slug}-samples.xlsx`} extension="xlsx" write={api.writeSamplesXlsx} testid="samples" />
       </section>
       <section className="card">
@@ -94,7 +95,8 @@ export function Deliverables({ overview, onOverview }: { overview: Overview; onO
           <div data-testid="blockers">
             <p className="warn">
               Completion needs every control concluded and signed by its preparer and reviewer over the work as it stands, management's response (or its
-              recorded refusal) to every exception, every request closed or marked not needed, and no open review note. Still open:
+              recorded refusal) to every exception, the opinion decided by the engagement partner, every request settled, and no open review note. Still
+              open:
             </p>
             <ul>
               {blockers.map((b) => (

@@ -11,6 +11,7 @@ const STATUSES: [RequestStatus, string][] = [
   ["received", "received"],
   ["closed", "closed"],
   ["not_needed", "not needed"],
+  ["not_provided", "not provided"],
 ];
 
 export function Requests({ overview, dropped }: { overview: Overview; dropped: string[] }) {
@@ -34,12 +35,12 @@ export function Requests({ overview, dropped }: { overview: Overview; dropped: s
 
   const reference = (id: number | null) => controls.find((c) => c.id === id)?.reference ?? "";
 
-  // "Not needed" asks for its reason before anything is stored.
-  const [notNeeded, setNotNeeded] = useState<{ id: number; reason: string } | null>(null);
-  useUnsaved("why a request is not needed", !!notNeeded?.reason.trim());
+  // "Not needed" and "not provided" ask for their reason before anything is stored.
+  const [notNeeded, setNotNeeded] = useState<{ id: number; reason: string; status: RequestStatus } | null>(null);
+  useUnsaved("why a request is settled", !!notNeeded?.reason.trim());
   async function setStatus(id: number, status: RequestStatus, reason: string | null = null) {
-    if (status === "not_needed" && reason === null) {
-      setNotNeeded({ id, reason: "" });
+    if ((status === "not_needed" || status === "not_provided") && reason === null) {
+      setNotNeeded({ id, reason: "", status });
       return;
     }
     if ((await action.run(() => api.setRequestStatus(id, status, reason))) !== undefined) {
@@ -97,11 +98,17 @@ export function Requests({ overview, dropped }: { overview: Overview; dropped: s
         </table>
         {notNeeded && (
           <div className="row" data-testid="not-needed">
-            <Field label={`Why ${requests.find((r) => r.id === notNeeded.id)?.number} is no longer needed`}>
+            <Field
+              label={
+                notNeeded.status === "not_needed"
+                  ? `Why ${requests.find((r) => r.id === notNeeded.id)?.number} is no longer needed`
+                  : `What the client said when it did not provide ${requests.find((r) => r.id === notNeeded.id)?.number}`
+              }
+            >
               <input data-testid="not-needed-reason" value={notNeeded.reason} onChange={(e) => setNotNeeded({ ...notNeeded, reason: e.target.value })} />
             </Field>
-            <button data-testid="not-needed-save" onClick={() => setStatus(notNeeded.id, "not_needed", notNeeded.reason)} disabled={!notNeeded.reason.trim()}>
-              Mark not needed
+            <button data-testid="not-needed-save" onClick={() => setStatus(notNeeded.id, notNeeded.status, notNeeded.reason)} disabled={!notNeeded.reason.trim()}>
+              {notNeeded.status === "not_needed" ? "Mark not needed" : "Close as not provided"}
             </button>
             <button onClick={() => setNotNeeded(null)}>Cancel</button>
           </div>

@@ -10,13 +10,15 @@ import { WorkpaperScreen } from "./Workpaper";
 import { Requests } from "./Requests";
 import { Trail } from "./Trail";
 import { Deliverables } from "./Deliverables";
+import { Opinion } from "./Opinion";
 
-type Tab = "overview" | "matrix" | "requests" | "trail" | "deliverables";
+type Tab = "overview" | "matrix" | "requests" | "opinion" | "trail" | "deliverables";
 
 const TABS: [Tab, string][] = [
   ["overview", "Overview"],
   ["matrix", "Control matrix"],
   ["requests", "Requests & evidence"],
+  ["opinion", "Exceptions & opinion"],
   ["trail", "Trail"],
   ["deliverables", "Report & archive"],
 ];
@@ -125,6 +127,8 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
         <Matrix overview={overview} onOpenControl={open} />
       ) : tab === "requests" ? (
         <Requests overview={overview} dropped={dropped} />
+      ) : tab === "opinion" ? (
+        <Opinion overview={overview} />
       ) : tab === "trail" ? (
         <Trail />
       ) : (
