@@ -146,3 +146,16 @@ export function SignedBy({ initials, changed, testid }: { initials: string | nul
     </span>
   );
 }
+
+/** The options of a select, from (value, label) pairs. */
+export function Options({ pairs }: { pairs: readonly (readonly [string | number, string])[] }) {
+  return (
+    <>
+      {pairs.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+    </>
+  );
+}

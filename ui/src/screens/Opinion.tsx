@@ -13,7 +13,7 @@ import type {
   Request,
 } from "../bindings";
 import { api } from "../api";
-import { ErrorNote, Field, useAction } from "../components";
+import { ErrorNote, Field, Options, useAction } from "../components";
 import { useUnsaved } from "../unsaved";
 
 const KINDS: [OpinionKind, string][] = [
@@ -167,11 +167,7 @@ function EvaluationEntry({ e, controls, onChanged }: { e: ExceptionEvaluation; c
                 <option value="" disabled>
                   choose…
                 </option>
-                {EFFECTS.map(([k, label]) => (
-                  <option key={k} value={k}>
-                    {label}
-                  </option>
-                ))}
+                <Options pairs={EFFECTS} />
               </select>
             </Field>
           ))}
@@ -418,11 +414,7 @@ function Decision({ state, overview, onChanged }: { state: OpinionState; overvie
       <div className="row">
         <Field label={`Decision of the engagement partner${partner ? ` (${partner.initials} · ${partner.name})` : ""}`}>
           <select data-testid="opinion-kind" value={chosen} onChange={(e) => setKind(e.target.value as OpinionKind)}>
-            {KINDS.map(([k, label]) => (
-              <option key={k} value={k}>
-                {label}
-              </option>
-            ))}
+            <Options pairs={KINDS} />
           </select>
         </Field>
         <Field label="Reason (needed when it differs from the proposal)">
@@ -449,6 +441,7 @@ function Documents() {
       }
     });
   }, []);
+  const choices = evidence.map((e) => [e.id, `EV-${e.number} · ${e.name}`] as const);
   async function designate(kind: "assertion" | "description", id: string) {
     if (!id) return;
     const d = await action.run(() => api.setReportDocument(kind, Number(id)));
@@ -461,21 +454,13 @@ function Documents() {
         <Field label="Section II: management's assertion (plain text)">
           <select data-testid="assertion-evidence" value={documents?.assertion?.id ?? ""} onChange={(e) => designate("assertion", e.target.value)}>
             <option value="">not attached: the report prints a placeholder</option>
-            {evidence.map((e) => (
-              <option key={e.id} value={e.id}>
-                EV-{e.number} · {e.name}
-              </option>
-            ))}
+            <Options pairs={choices} />
           </select>
         </Field>
         <Field label="Section III: the description of the system">
           <select data-testid="description-evidence" value={documents?.description?.id ?? ""} onChange={(e) => designate("description", e.target.value)}>
             <option value="">not attached</option>
-            {evidence.map((e) => (
-              <option key={e.id} value={e.id}>
-                EV-{e.number} · {e.name}
-              </option>
-            ))}
+            <Options pairs={choices} />
           </select>
         </Field>
       </div>
