@@ -27,7 +27,7 @@ fn build(dir: &Path) -> std::path::PathBuf {
         system: "Platform".into(),
         examination: Examination::Type2 { period_start: date("2026-01-01"), period_end: date("2026-12-31") },
         categories: vec![Category::Security],
-        team: vec![TeamMember { name: "Bench Runner".into(), initials: "BR".into(), role: Role::Senior }],
+        team: vec![TeamMember { name: "Bench Runner".into(), initials: "BR".into(), role: Role::Senior, public_key: None }],
     };
     let mut file = EngagementFile::create(&path, PASSPHRASE, &new).unwrap();
     let listing = dir.join("listing.csv");

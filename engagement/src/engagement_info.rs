@@ -28,8 +28,13 @@ pub(crate) fn initialise(w: &Writer, new: &NewEngagement, categories: &[Category
 fn insert_member(w: &Writer, member: &TeamMember) -> Result<()> {
     w.tx()
         .execute(
-            "INSERT INTO team_member (name, initials, role) VALUES (?1, ?2, ?3)",
-            params![member.name.trim(), member.initials.trim().to_uppercase(), serde_json::to_value(member.role)?.as_str()],
+            "INSERT INTO team_member (name, initials, role, public_key) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                member.name.trim(),
+                member.initials.trim().to_uppercase(),
+                serde_json::to_value(member.role)?.as_str(),
+                member.public_key.as_deref().map(str::trim).map(str::to_lowercase)
+            ],
         )
         .map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) => {
@@ -41,6 +46,39 @@ fn insert_member(w: &Writer, member: &TeamMember) -> Result<()> {
 }
 
 impl EngagementFile {
+    /// Registers `public_key` as the personal key of team member `initials`. A member registers
+    /// their own first key; replacing a key (one lost, say) is for the partner, signed in with
+    /// their own. From then on the member signs in with the key.
+    pub fn register_key(&mut self, initials: &str, public_key: &str) -> Result<()> {
+        let public_key = crate::keys::check_public_key(public_key)?;
+        let initials = initials.trim().to_uppercase();
+        let info = self.info()?;
+        let member = info.team.iter().find(|m| m.initials == initials).ok_or_else(|| Error::NotFound(format!("team member {initials}")))?;
+        let me = info.team.iter().find(|m| Some(m.initials.as_str()) == self.user());
+        let partner_with_key = me.is_some_and(|m| m.role == crate::model::Role::Partner && self.signed_in_with_key());
+        let own_first = member.public_key.is_none() && me.is_some_and(|m| m.initials == initials);
+        if !own_first && !partner_with_key {
+            return Err(Error::invalid(
+                "key",
+                format!("{initials}'s key is registered by {initials}, or replaced by the engagement partner signed in with their own key"),
+            ));
+        }
+        if info.team.iter().any(|m| m.public_key.as_deref() == Some(public_key.as_str())) {
+            return Err(Error::invalid("key", "this key is already registered to a member of the team"));
+        }
+        self.write(|w| {
+            let id: i64 = w.tx().query_row("SELECT id FROM team_member WHERE initials = ?1", [&initials], |r| r.get(0))?;
+            let before = w.snapshot("team_member", id)?;
+            w.tx().execute("UPDATE team_member SET public_key = ?2 WHERE id = ?1", params![id, public_key])?;
+            w.record("register key", "team_member", id, before)
+        })?;
+        if self.user() == Some(initials.as_str()) && !self.signed_in_with_key() {
+            // Registered: from now on this person works only with the key.
+            self.sign_out();
+        }
+        Ok(())
+    }
+
     /// Adds a reviewer, manager or partner who joins the engagement after it was created.
     pub fn add_team_member(&mut self, member: &TeamMember) -> Result<()> {
         member.validate()?;
@@ -54,12 +92,12 @@ impl EngagementFile {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
-        let mut stmt = conn.prepare("SELECT name, initials, role FROM team_member ORDER BY id")?;
+        let mut stmt = conn.prepare("SELECT name, initials, role, public_key FROM team_member ORDER BY id")?;
         let team = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))?
             .map(|row| {
-                let (name, initials, role) = row?;
-                Ok(TeamMember { name, initials, role: serde_json::from_value(role.into())? })
+                let (name, initials, role, public_key) = row?;
+                Ok(TeamMember { name, initials, role: serde_json::from_value(role.into())?, public_key })
             })
             .collect::<Result<_>>()?;
         Ok(EngagementInfo {

@@ -10,6 +10,9 @@ pub enum Error {
     #[error("{path}: the passphrase is not correct for this engagement file")]
     WrongPassphrase { path: PathBuf },
 
+    #[error("{0}: the passphrase does not unlock this key file")]
+    WrongKeyPassphrase(PathBuf),
+
     #[error("{path}: not a Tickmark engagement file ({detail})")]
     NotAnEngagement { path: PathBuf, detail: String },
 
@@ -97,6 +100,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::WrongPassphrase { .. } => "wrong_passphrase",
+            Error::WrongKeyPassphrase(_) => "wrong_key_passphrase",
             Error::NotAnEngagement { .. } => "not_an_engagement",
             Error::Damaged { .. } => "damaged",
             Error::NewerSchema { .. } => "newer_schema",

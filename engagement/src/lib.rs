@@ -16,6 +16,7 @@ pub(crate) mod export;
 mod gates;
 pub mod grid_import;
 mod import;
+pub mod keys;
 pub mod output;
 pub mod overview;
 pub mod model;

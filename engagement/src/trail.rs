@@ -56,6 +56,8 @@ pub struct TrailEntry {
     pub after: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The author's Ed25519 signature of `hash` (hex), when the author has a personal key.
+    pub signature: Option<String>,
 }
 
 impl TrailEntry {
@@ -117,6 +119,7 @@ pub(crate) fn append(
     conn: &Connection,
     at: &str,
     actor: &str,
+    key: Option<&crate::keys::PersonalKey>,
     action: &str,
     entity: &str,
     entity_id: i64,
@@ -135,11 +138,13 @@ pub(crate) fn append(
         after: after.map(Value::to_string),
         prev_hash,
         hash: String::new(),
+        signature: None,
     };
     entry.hash = entry.compute_hash();
+    entry.signature = key.map(|k| k.sign(entry.hash.as_bytes()));
     conn.prepare_cached(
-        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         entry.seq,
@@ -151,7 +156,8 @@ pub(crate) fn append(
         entry.before,
         entry.after,
         entry.prev_hash,
-        entry.hash
+        entry.hash,
+        entry.signature
     ])?;
     Ok(())
 }
@@ -170,7 +176,7 @@ pub fn head(conn: &Connection) -> Result<String> {
 
 pub fn entries(conn: &Connection, entity: Option<&str>) -> Result<Vec<TrailEntry>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash FROM trail
+        "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature FROM trail
          WHERE ?1 IS NULL OR entity = ?1 ORDER BY seq",
     )?;
     let rows = stmt.query_map([entity], |r| {
@@ -185,6 +191,7 @@ pub fn entries(conn: &Connection, entity: Option<&str>) -> Result<Vec<TrailEntry
             after: r.get(7)?,
             prev_hash: r.get(8)?,
             hash: r.get(9)?,
+            signature: r.get(10)?,
         })
     })?;
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)

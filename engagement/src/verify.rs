@@ -67,6 +67,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     let mut expected_prev = trail::GENESIS.to_owned();
     let mut expected_seq = 1;
     let mut last_state: HashMap<(&str, i64), Option<&str>> = HashMap::new();
+    let mut signatures = Signatures::new(&entries);
     for entry in &entries {
         if entry.seq != expected_seq {
             problems.push(format!(
@@ -83,10 +84,12 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
                 entry.seq, entry.action, entry.entity, entry.entity_id
             ));
         }
+        problems.extend(signatures.check(entry));
         expected_prev = entry.hash.clone();
         expected_seq = entry.seq + 1;
         last_state.insert((entry.entity.as_str(), entry.entity_id), entry.after.as_deref());
     }
+    problems.extend(chain_heads(conn, &entries)?);
 
     for table in TRACKED {
         let defaults = column_defaults(conn, table)?;
@@ -117,4 +120,78 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     problems.extend(population::verify_all(conn, period)?);
 
     Ok(Verification { entries: entries.len() as i64, head: trail::head(conn)?, problems })
+}
+
+/// Who had which key as the trail went: each team member's public key as the trail recorded
+/// their row before each entry, and the first key each ever had (for the entries that create a
+/// file, signed by a creator whose key is registered in the same change).
+struct Signatures {
+    keys: HashMap<String, String>,
+    first: HashMap<String, String>,
+    initials_by_id: HashMap<i64, String>,
+}
+
+fn member_key(state: Option<&str>) -> Option<(String, Option<String>)> {
+    let row: Value = serde_json::from_str(state?).ok()?;
+    Some((row["initials"].as_str()?.to_uppercase(), row["public_key"].as_str().map(str::to_owned)))
+}
+
+impl Signatures {
+    fn new(entries: &[trail::TrailEntry]) -> Self {
+        let mut first = HashMap::new();
+        for e in entries.iter().filter(|e| e.entity == "team_member") {
+            if let Some((initials, Some(key))) = member_key(e.after.as_deref()) {
+                first.entry(initials).or_insert(key);
+            }
+        }
+        Signatures { keys: HashMap::new(), first, initials_by_id: HashMap::new() }
+    }
+
+    /// What is wrong with `entry`'s signature: missing where its author had a key, or not
+    /// verifying under the author's key. Then takes in what the entry changed of the team.
+    fn check(&mut self, entry: &trail::TrailEntry) -> Option<String> {
+        let actor = entry.actor.to_uppercase();
+        let problem = match (&entry.signature, self.keys.get(&actor)) {
+            (None, Some(_)) => Some(format!(
+                "trail entry {} ({} {} {}) by {actor} is not signed, though {actor} signs with a personal key: it was written or rewritten outside Tickmark",
+                entry.seq, entry.action, entry.entity, entry.entity_id
+            )),
+            (None, None) => None,
+            (Some(signature), key) => match key.or_else(|| self.first.get(&actor)) {
+                Some(key) if crate::keys::verify(key, entry.hash.as_bytes(), signature) => None,
+                Some(_) => Some(format!("trail entry {} by {actor}: its signature is not {actor}'s: the entry was forged or altered", entry.seq)),
+                None => Some(format!("trail entry {} by {actor} is signed, but {actor} never had a key on the team", entry.seq)),
+            },
+        };
+        if entry.entity == "team_member" {
+            if let Some((initials, key)) = member_key(entry.after.as_deref()) {
+                self.initials_by_id.insert(entry.entity_id, initials.clone());
+                match key {
+                    Some(key) => self.keys.insert(initials, key),
+                    None => self.keys.remove(&initials),
+                };
+            } else if let Some(initials) = self.initials_by_id.get(&entry.entity_id) {
+                self.keys.remove(initials);
+            }
+        }
+        problem
+    }
+}
+
+/// Each sign-off and opinion decision records the trail's head when it was made: that head must
+/// be the hash of the entry just before the one that recorded it.
+fn chain_heads(conn: &Connection, entries: &[trail::TrailEntry]) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (table, action) in [("signoff", "sign"), ("opinion", "decide")] {
+        let rows: Vec<(i64, String)> =
+            conn.prepare(&format!("SELECT id, chain_head FROM {table} ORDER BY id"))?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        for (id, head) in rows {
+            let recorded = entries.iter().position(|e| e.entity == table && e.entity_id == id && e.action == action);
+            let before = recorded.map(|i| if i == 0 { trail::GENESIS.to_owned() } else { entries[i - 1].hash.clone() });
+            if before.as_deref() != Some(head.as_str()) {
+                problems.push(format!("{table} {id} records a trail head that is not the entry before it: the trail beneath it was rewritten"));
+            }
+        }
+    }
+    Ok(problems)
 }

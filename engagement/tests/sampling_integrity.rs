@@ -16,7 +16,6 @@ use engagement::progress::silent;
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
 use engagement::EngagementFile;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 fn mapping(date: &str) -> ColumnMapping {
     ColumnMapping { key: "change_id".into(), date: Some(date.into()), amount: None, stratum: None }
@@ -75,20 +74,6 @@ fn the_fingerprint_is_the_listing_not_its_mapping() {
 
 /// The trail's hash, as `engagement::trail` documents it: what someone rewriting the file by
 /// hand would recompute.
-fn entry_hash(row: &[Value]) -> String {
-    let mut h = Sha256::new();
-    for field in row {
-        let text = match field {
-            Value::Null => String::new(),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        h.update((text.len() as u64).to_le_bytes());
-        h.update(text.as_bytes());
-    }
-    hex::encode(h.finalize())
-}
-
 #[test]
 fn a_seed_replaced_behind_tickmarks_back_is_named_by_verify_even_with_the_trail_rewritten() {
     let dir = tempfile::tempdir().unwrap();
@@ -103,8 +88,7 @@ fn a_seed_replaced_behind_tickmarks_back_is_named_by_verify_even_with_the_trail_
     let forged = sampling::simple_random(chosen, sampling::SeedOrigin::Derived, sample.selection.population_size, n).unwrap();
     let forged = serde_json::to_string(&forged).unwrap();
 
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "key", PASSPHRASE).unwrap();
+    let conn = common::forgery::raw(&path);
     conn.execute("UPDATE sample SET selection = ?1 WHERE id = ?2", rusqlite::params![forged, sample.id]).unwrap();
     let seq: i64 = conn.query_row("SELECT max(seq) FROM trail WHERE entity = 'sample' AND entity_id = ?1", [sample.id], |r| r.get(0)).unwrap();
     let after: String = conn.query_row("SELECT after FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
@@ -112,24 +96,7 @@ fn a_seed_replaced_behind_tickmarks_back_is_named_by_verify_even_with_the_trail_
     after["selection"] = Value::String(forged);
     conn.execute("UPDATE trail SET after = ?1 WHERE seq = ?2", rusqlite::params![after.to_string(), seq]).unwrap();
     // The chain recomputed from there on, as a careful forger would.
-    let rows: Vec<Vec<Value>> = {
-        let mut stmt = conn.prepare("SELECT seq, at, actor, action, entity, entity_id, before, after FROM trail WHERE seq >= ?1 ORDER BY seq").unwrap();
-        let mapped = stmt
-            .query_map([seq], |r| {
-                let text = |i| r.get::<_, Option<String>>(i).map(|t| t.map_or(Value::Null, Value::String));
-                Ok(vec![Value::from(r.get::<_, i64>(0)?), text(1)?, text(2)?, text(3)?, text(4)?, Value::from(r.get::<_, i64>(5)?), text(6)?, text(7)?])
-            })
-            .unwrap();
-        mapped.map(Result::unwrap).collect()
-    };
-    let mut prev: String = conn.query_row("SELECT prev_hash FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
-    for mut row in rows {
-        let seq = row[0].as_i64().unwrap();
-        row.push(Value::String(prev.clone()));
-        let hash = entry_hash(&row);
-        conn.execute("UPDATE trail SET prev_hash = ?1, hash = ?2 WHERE seq = ?3", rusqlite::params![prev, hash, seq]).unwrap();
-        prev = hash;
-    }
+    common::forgery::rechain_from(&conn, seq);
     drop(conn);
 
     let file = EngagementFile::open(&path, PASSPHRASE).unwrap();

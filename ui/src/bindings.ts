@@ -6,7 +6,12 @@ export type Examination = { "kind": "type1", as_of: string, } | { "kind": "type2
 
 export type Role = "staff" | "senior" | "manager" | "partner";
 
-export type TeamMember = { name: string, initials: string, role: Role, };
+export type TeamMember = { name: string, initials: string, role: Role, 
+/**
+ * The member's Ed25519 public key (hex), once they have registered one: from then on
+ * they sign in with their key and every trail entry they write is signed.
+ */
+public_key?: string, };
 
 export type NewEngagement = { client: string, system: string, examination: Examination, categories: Array<Category>, team: Array<TeamMember>, };
 
@@ -546,7 +551,11 @@ opened_at: string,
  */
 exists: boolean, };
 
-export type TrailEntry = { seq: number, at: string, actor: string, action: string, entity: string, entity_id: number, before: string | null, after: string | null, prev_hash: string, hash: string, };
+export type TrailEntry = { seq: number, at: string, actor: string, action: string, entity: string, entity_id: number, before: string | null, after: string | null, prev_hash: string, hash: string, 
+/**
+ * The author's Ed25519 signature of `hash` (hex), when the author has a personal key.
+ */
+signature: string | null, };
 
 export type Verification = { entries: number, head: string, 
 /**

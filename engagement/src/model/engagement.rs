@@ -82,6 +82,11 @@ pub struct TeamMember {
     pub name: String,
     pub initials: String,
     pub role: Role,
+    /// The member's Ed25519 public key (hex), once they have registered one: from then on
+    /// they sign in with their key and every trail entry they write is signed.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub public_key: Option<String>,
 }
 
 impl TeamMember {
@@ -93,6 +98,9 @@ impl TeamMember {
         let initials = self.initials.trim();
         if initials.is_empty() || initials.chars().count() > 4 || !initials.chars().all(char::is_alphabetic) {
             return Err(Error::invalid("team", format!("initials for {} must be 1 to 4 letters", self.name.trim())));
+        }
+        if let Some(key) = &self.public_key {
+            crate::keys::check_public_key(key)?;
         }
         Ok(())
     }

@@ -11,13 +11,14 @@ pub mod schema;
 use std::path::{Path, PathBuf};
 
 use chrono::{SecondsFormat, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::keys::PersonalKey;
 use crate::trail;
 
-pub(crate) use open::remove_unfinished;
+pub(crate) use open::{check_passphrase as check_new_passphrase, remove_unfinished};
 pub use open::MIN_PASSPHRASE_CHARS;
 
 /// An open engagement file. Reads take `&self`; every change takes `&mut self` and runs as one
@@ -26,6 +27,8 @@ pub struct EngagementFile {
     conn: Connection,
     path: PathBuf,
     user: Option<String>,
+    /// The personal key of the user, when they have one: every trail entry they write is signed.
+    signer: Option<PersonalKey>,
     /// Set while an addendum runs: the only writes allowed after documentation completion.
     pub(crate) in_addendum: bool,
 }
@@ -39,23 +42,56 @@ impl EngagementFile {
         &self.conn
     }
 
-    /// Who the changes that follow are recorded against: the initials of a team member.
+    /// Who the changes that follow are recorded against: the initials of a team member who has
+    /// no personal key. One who has a key is refused here and signs in with it
+    /// ([`EngagementFile::sign_in`]): nobody works under their name without it.
     pub fn set_user(&mut self, initials: &str) -> Result<()> {
         let initials = initials.trim().to_uppercase();
-        let known: bool = self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM team_member WHERE upper(initials) = ?1)",
-            [&initials],
-            |r| r.get(0),
-        )?;
-        if !known {
-            return Err(Error::invalid("user", format!("{initials} is not on this engagement's team")));
+        let key: Option<Option<String>> = self
+            .conn
+            .query_row("SELECT public_key FROM team_member WHERE upper(initials) = ?1", [&initials], |r| r.get(0))
+            .optional()?;
+        match key {
+            None => Err(Error::invalid("user", format!("{initials} is not on this engagement's team"))),
+            Some(Some(public)) => Err(Error::invalid(
+                "user",
+                format!("{initials} signs with a personal key (fingerprint {}): sign in with it", crate::keys::fingerprint(&public)),
+            )),
+            Some(None) => {
+                self.user = Some(initials);
+                self.signer = None;
+                Ok(())
+            }
         }
+    }
+
+    /// Signs in with a personal key: the changes that follow are recorded against the team
+    /// member whose public key it is, each trail entry signed with it.
+    pub fn sign_in(&mut self, key: &PersonalKey) -> Result<()> {
+        let public = key.public_key();
+        let initials: Option<String> =
+            self.conn.query_row("SELECT upper(initials) FROM team_member WHERE public_key = ?1", [&public], |r| r.get(0)).optional()?;
+        let initials = initials.ok_or_else(|| {
+            Error::invalid("key", format!("the key of {} (fingerprint {}) is not registered on this engagement's team", key.name, key.fingerprint()))
+        })?;
         self.user = Some(initials);
+        self.signer = Some(key.clone());
         Ok(())
     }
 
     pub fn user(&self) -> Option<&str> {
         self.user.as_deref()
+    }
+
+    /// Whether the user signed in with a personal key (their entries are signed).
+    pub fn signed_in_with_key(&self) -> bool {
+        self.signer.is_some()
+    }
+
+    /// Nobody is working: changes are refused until someone signs in.
+    pub fn sign_out(&mut self) {
+        self.user = None;
+        self.signer = None;
     }
 
     /// Runs `change` as one IMMEDIATE transaction: all of it lands, with its trail, or none of it.
@@ -68,7 +104,7 @@ impl EngagementFile {
             crate::completion::ensure_not_completed(&self.conn)?;
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let writer = Writer { tx, user, at: now() };
+        let writer = Writer { tx, user, at: now(), key: self.signer.as_ref() };
         let out = change(&writer)?;
         writer.tx.commit()?;
         Ok(out)
@@ -92,6 +128,7 @@ pub(crate) struct Writer<'c> {
     tx: Transaction<'c>,
     pub user: String,
     pub at: String,
+    key: Option<&'c PersonalKey>,
 }
 
 impl Writer<'_> {
@@ -107,7 +144,7 @@ impl Writer<'_> {
     /// Appends a trail entry for `table`/`id`, taking the row as it now stands as "after".
     pub fn record(&self, action: &str, table: &str, id: i64, before: Option<Value>) -> Result<()> {
         let after = self.snapshot(table, id)?;
-        trail::append(&self.tx, &self.at, &self.user, action, table, id, before.as_ref(), after.as_ref())
+        trail::append(&self.tx, &self.at, &self.user, self.key, action, table, id, before.as_ref(), after.as_ref())
     }
 }
 

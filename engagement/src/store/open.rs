@@ -7,6 +7,7 @@ use rusqlite::{ffi, Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use super::schema::{self, APPLICATION_ID, CURRENT_VERSION};
 use super::EngagementFile;
 use crate::error::{Error, Result};
+use crate::keys::PersonalKey;
 use crate::model::NewEngagement;
 
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
@@ -14,7 +15,7 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// SQLCipher 4's default page size; an intact file is a whole number of them.
 const PAGE_SIZE: u64 = 4096;
 
-pub(super) fn check_passphrase(passphrase: &str) -> Result<()> {
+pub(crate) fn check_passphrase(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(Error::invalid(
             "passphrase",
@@ -27,15 +28,34 @@ pub(super) fn check_passphrase(passphrase: &str) -> Result<()> {
 impl EngagementFile {
     /// Creates a new engagement file. Nothing is left behind if any step fails.
     pub fn create(path: &Path, passphrase: &str, new: &NewEngagement) -> Result<Self> {
+        Self::create_signed(path, passphrase, new, None)
+    }
+
+    /// Creates a new engagement file as its first team member, signed with their personal key
+    /// when the team record gives them one (and refused without it).
+    pub fn create_signed(path: &Path, passphrase: &str, new: &NewEngagement, key: Option<&PersonalKey>) -> Result<Self> {
         check_passphrase(passphrase)?;
         let categories = new.validate()?;
+        let creator = &new.team[0];
+        match (&creator.public_key, key) {
+            (Some(public), Some(key)) if *public == key.public_key() => {}
+            (Some(public), _) => {
+                return Err(Error::invalid(
+                    "key",
+                    format!("{} creates the file and has a personal key (fingerprint {}): create it signed in with that key", creator.initials, crate::keys::fingerprint(public)),
+                ))
+            }
+            (None, Some(_)) => return Err(Error::invalid("key", format!("{}, who creates the file, has no public key in the team record", creator.initials))),
+            (None, None) => {}
+        }
         if path.exists() {
             return Err(Error::AlreadyExists { path: path.to_owned() });
         }
         let created = (|| {
             let conn = keyed_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, passphrase)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
-            let mut file = EngagementFile { conn, path: path.to_owned(), user: Some(new.team[0].initials.trim().to_uppercase()), in_addendum: false };
+            let mut file =
+                EngagementFile { conn, path: path.to_owned(), user: Some(creator.initials.trim().to_uppercase()), signer: key.cloned(), in_addendum: false };
             {
                 let tx = file.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 schema::migrate(&tx, 0)?;
@@ -86,7 +106,7 @@ impl EngagementFile {
         })?;
 
         conn.pragma_update(None, "journal_mode", "WAL").map_err(classify)?;
-        let mut file = EngagementFile { conn, path: path.to_owned(), user: None, in_addendum: false };
+        let mut file = EngagementFile { conn, path: path.to_owned(), user: None, signer: None, in_addendum: false };
         // Taking the write lock now, in exclusive locking mode, keeps it until close: a second
         // process gets "in use" instead of writing beside us.
         let tx = file.conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(classify)?;

@@ -153,3 +153,9 @@ CREATE TABLE report_document (
     kind        TEXT NOT NULL UNIQUE,
     evidence_id INTEGER NOT NULL REFERENCES evidence(id)
 );
+
+-- Personal signing keys: each member's Ed25519 public key (hex; NULL until they register one),
+-- and each trail entry's signature of its hash by its author's key (NULL for an author without
+-- a key).
+ALTER TABLE team_member ADD COLUMN public_key TEXT;
+ALTER TABLE trail ADD COLUMN signature TEXT;

@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+pub mod forgery;
 pub mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +23,8 @@ pub fn new_engagement() -> NewEngagement {
         examination: Examination::Type2 { period_start: date("2025-10-01"), period_end: date("2026-09-30") },
         categories: vec![Category::Availability],
         team: vec![
-            TeamMember { name: "Dana Whitfield".into(), initials: "DW".into(), role: Role::Senior },
-            TeamMember { name: "Joaquín Ibáñez".into(), initials: "JI".into(), role: Role::Manager },
+            TeamMember { name: "Dana Whitfield".into(), initials: "DW".into(), role: Role::Senior, public_key: None },
+            TeamMember { name: "Joaquín Ibáñez".into(), initials: "JI".into(), role: Role::Manager, public_key: None },
         ],
     }
 }

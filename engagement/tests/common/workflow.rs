@@ -73,7 +73,7 @@ pub fn decide_opinion(file: &mut EngagementFile) {
     use engagement::model::{Role, TeamMember};
     let me = file.user().expect("a user is set").to_owned();
     if !file.info().unwrap().team.iter().any(|m| m.role == Role::Partner) {
-        file.add_team_member(&TeamMember { name: "Priya Raghunathan".into(), initials: "PR".into(), role: Role::Partner }).unwrap();
+        file.add_team_member(&TeamMember { name: "Priya Raghunathan".into(), initials: "PR".into(), role: Role::Partner, public_key: None }).unwrap();
     }
     for e in file.exception_evaluations().unwrap().into_iter().filter(|e| e.evaluation.is_none()) {
         let effects = e.criteria.iter().map(|c| EffectOn { criterion: c.clone(), effect: CriterionEffect::NoEffect }).collect();

@@ -1,0 +1,227 @@
+//! Who signed is provable. Every team member here has a personal key; the forger is one of them
+//! (Dana, who knows the passphrase and holds her own key) and rewrites the file behind
+//! Tickmark's back as carefully as she can: the hash chain recomputed, her own entries signed
+//! again with her own key. What she cannot make is Joaquín's signature, and `verify` names every
+//! entry where one is missing or wrong, and every sign-off whose recorded trail head no longer
+//! sits beneath it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::forgery::{raw, rechain_from};
+use common::workflow::test_a_control;
+use common::*;
+use engagement::conclusion::{Conclusion, ConclusionInput};
+use engagement::keys::PersonalKey;
+use engagement::model::{Role, TeamMember};
+use engagement::signoff::SignoffRole;
+use engagement::{EngagementFile, Error};
+
+const KEY_PASSPHRASE: &str = "a long personal passphrase 7";
+
+struct Team {
+    dana: PersonalKey,
+    joaquin: PersonalKey,
+    path: PathBuf,
+}
+
+/// Dana (preparer) and Joaquín (reviewer), each with a key, on a control tested, concluded and
+/// signed by both.
+fn signed_engagement(dir: &Path) -> (EngagementFile, Team) {
+    let dana = PersonalKey::generate("Dana Whitfield", "DW");
+    let joaquin = PersonalKey::generate("Joaquín Ibáñez", "JI");
+    let mut new = new_engagement();
+    new.team = vec![
+        TeamMember { name: dana.name.clone(), initials: "DW".into(), role: Role::Senior, public_key: Some(dana.public_key()) },
+        TeamMember { name: joaquin.name.clone(), initials: "JI".into(), role: Role::Manager, public_key: Some(joaquin.public_key()) },
+    ];
+    let path = dir.join("signed.tickmark");
+    let refused = EngagementFile::create(&path, PASSPHRASE, &new).err().expect("refused without the creator's key");
+    assert!(refused.to_string().contains("create it signed in with that key"), "{refused}");
+    let mut file = EngagementFile::create_signed(&path, PASSPHRASE, &new, Some(&dana)).unwrap();
+    let t = test_a_control(&mut file);
+    file.set_conclusion(t.control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One deviation.")).unwrap();
+    file.sign(t.control, SignoffRole::Preparer).unwrap();
+    file.sign_in(&joaquin).unwrap();
+    file.sign(t.control, SignoffRole::Reviewer).unwrap();
+    (file, Team { dana, joaquin, path })
+}
+
+/// Signs again, with Dana's key, every entry of hers from `seq` on: what she can do.
+fn resign_own(conn: &rusqlite::Connection, from: i64, dana: &PersonalKey) {
+    let mine: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, hash FROM trail WHERE seq >= ?1 AND actor = 'DW'")
+        .unwrap()
+        .query_map([from], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (seq, hash) in mine {
+        conn.execute("UPDATE trail SET signature = ?1 WHERE seq = ?2", rusqlite::params![dana.sign(hash.as_bytes()), seq]).unwrap();
+    }
+}
+
+fn problems(path: &Path) -> Vec<String> {
+    let file = EngagementFile::open(path, PASSPHRASE).unwrap();
+    file.verify().unwrap().problems
+}
+
+#[test]
+fn every_entry_is_signed_by_its_author_and_nobody_works_under_a_keyed_name_without_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, team) = signed_engagement(dir.path());
+    let trail = file.trail(None).unwrap();
+    assert!(trail.iter().all(|e| e.signature.is_some()), "every entry carries its author's signature");
+    assert!(trail.iter().any(|e| e.actor == "JI") && trail.iter().any(|e| e.actor == "DW"));
+    assert!(file.verify().unwrap().is_intact());
+
+    let err = file.set_user("JI").unwrap_err();
+    assert!(err.to_string().contains(&format!("JI signs with a personal key (fingerprint {})", team.joaquin.fingerprint())), "{err}");
+    let stranger = PersonalKey::generate("Mallory", "MA");
+    assert!(file.sign_in(&stranger).unwrap_err().to_string().contains("is not registered on this engagement's team"));
+
+    // Written to a key file and unlocked with its owner's passphrase, the key signs in.
+    let key_path = dir.path().join("JI.tickmark-key");
+    team.joaquin.write(&key_path, KEY_PASSPHRASE).unwrap();
+    assert!(matches!(PersonalKey::unlock(&key_path, "not the passphrase at all"), Err(Error::WrongKeyPassphrase(_))));
+    file.sign_in(&PersonalKey::unlock(&key_path, KEY_PASSPHRASE).unwrap()).unwrap();
+    assert_eq!(file.user(), Some("JI"));
+}
+
+#[test]
+fn a_result_changed_under_a_rechained_and_re_signed_trail_is_named_by_the_reviewers_signatures() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, team) = signed_engagement(dir.path());
+    file.close().unwrap();
+    let conn = raw(&team.path);
+    // A deviation turned into a pass, in the row and in the entry that recorded it.
+    let (seq, result_id): (i64, i64) = conn
+        .query_row("SELECT seq, entity_id FROM trail WHERE entity = 'test_result' AND after LIKE '%\"deviation\"%' ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    conn.execute("UPDATE test_result SET outcome = 'pass', note = NULL WHERE id = ?1", [result_id]).unwrap();
+    let after: String = conn.query_row("SELECT after FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
+    let mut after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    after["outcome"] = "pass".into();
+    after["note"] = serde_json::Value::Null;
+    conn.execute("UPDATE trail SET after = ?1 WHERE seq = ?2", rusqlite::params![after.to_string(), seq]).unwrap();
+    rechain_from(&conn, seq);
+    resign_own(&conn, seq, &team.dana);
+    drop(conn);
+
+    let problems = problems(&team.path);
+    let joaquins: Vec<&String> = problems.iter().filter(|p| p.contains("by JI: its signature is not JI's")).collect();
+    assert!(!joaquins.is_empty(), "Joaquín's entries after the change no longer verify: {problems:?}");
+    assert!(problems.iter().all(|p| !p.contains("by DW")), "Dana's own entries were re-signed and pass: {problems:?}");
+}
+
+#[test]
+fn an_entry_removed_beneath_a_sign_off_is_named_even_with_the_chain_recomputed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, team) = signed_engagement(dir.path());
+    file.close().unwrap();
+    let conn = raw(&team.path);
+    // Dana drops the entry recording management's response (and the response from the row).
+    let (seq, exception): (i64, i64) =
+        conn.query_row("SELECT seq, entity_id FROM trail WHERE action = 'respond' AND entity = 'exception'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let before: String = conn.query_row("SELECT before FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
+    let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+    conn.execute("UPDATE exception SET management_response = NULL, response_by = NULL, response_on = NULL WHERE id = ?1", [exception]).unwrap();
+    assert!(before["management_response"].is_null());
+    conn.execute("DELETE FROM trail WHERE seq = ?1", [seq]).unwrap();
+    conn.execute("UPDATE trail SET seq = seq - 1 WHERE seq > ?1", [seq]).unwrap();
+    rechain_from(&conn, seq);
+    resign_own(&conn, seq, &team.dana);
+    drop(conn);
+
+    let problems = problems(&team.path);
+    assert!(problems.iter().any(|p| p.contains("by JI: its signature is not JI's")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("signoff") && p.contains("records a trail head that is not the entry before it")), "{problems:?}");
+}
+
+#[test]
+fn a_forged_sign_off_in_another_members_name_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, team) = signed_engagement(dir.path());
+    let control = file.controls().unwrap()[0].id;
+    file.close().unwrap();
+    let conn = raw(&team.path);
+    // Dana withdraws Joaquín's review and signs a new one in his name, chain and all.
+    let head: String = conn.query_row("SELECT hash FROM trail ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    conn.execute(
+        "INSERT INTO signoff (control_id, role, initials, signed_at, chain_head, content_hash) SELECT control_id, role, initials, signed_at, ?1, content_hash FROM signoff WHERE role = 'reviewer' AND control_id = ?2",
+        rusqlite::params![head, control],
+    )
+    .unwrap();
+    let id = conn.last_insert_rowid();
+    let row: String = conn.query_row("SELECT json_object('id', id, 'control_id', control_id, 'role', role, 'initials', initials, 'signed_at', signed_at, 'chain_head', chain_head, 'withdrawn_at', withdrawn_at, 'withdrawn_reason', withdrawn_reason, 'content_hash', content_hash) FROM signoff WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+    let seq: i64 = conn.query_row("SELECT max(seq) + 1 FROM trail", [], |r| r.get(0)).unwrap();
+    conn.execute(
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature) VALUES (?1, '2026-11-01T10:00:00.000Z', 'JI', 'sign', 'signoff', ?2, NULL, ?3, '', '', ?4)",
+        rusqlite::params![seq, id, row, team.dana.sign(b"anything")],
+    )
+    .unwrap();
+    rechain_from(&conn, seq);
+    let hash: String = conn.query_row("SELECT hash FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE trail SET signature = ?1 WHERE seq = ?2", rusqlite::params![team.dana.sign(hash.as_bytes()), seq]).unwrap();
+    drop(conn);
+
+    let problems = problems(&team.path);
+    assert!(problems.contains(&format!("trail entry {seq} by JI: its signature is not JI's: the entry was forged or altered")), "{problems:?}");
+}
+
+#[test]
+fn a_swapped_evidence_file_with_its_hash_recomputed_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, team) = signed_engagement(dir.path());
+    file.sign_in(&team.dana).unwrap();
+    let source = dir.path().join("approval.txt");
+    std::fs::write(&source, "approved by the CAB on 2026-03-02").unwrap();
+    let evidence = file.attach_evidence(&source, None, None, date("2026-10-01"), &mut engagement::progress::silent).unwrap();
+    file.sign_in(&team.joaquin).unwrap();
+    let control = file.controls().unwrap()[0].id;
+    file.raise_review_note(control, "Agree the approval to EV-1.").unwrap();
+    file.close().unwrap();
+
+    let conn = raw(&team.path);
+    let forged = b"approved by the CAB on 2026-02-27";
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(forged))
+    };
+    conn.execute("UPDATE evidence_chunk SET data = ?1 WHERE evidence_id = ?2", rusqlite::params![&forged[..], evidence]).unwrap();
+    conn.execute("UPDATE evidence SET sha256 = ?1 WHERE id = ?2", rusqlite::params![sha, evidence]).unwrap();
+    let seq: i64 = conn.query_row("SELECT seq FROM trail WHERE entity = 'evidence' AND entity_id = ?1", [evidence], |r| r.get(0)).unwrap();
+    let after: String = conn.query_row("SELECT after FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
+    let mut after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    after["sha256"] = sha.into();
+    conn.execute("UPDATE trail SET after = ?1 WHERE seq = ?2", rusqlite::params![after.to_string(), seq]).unwrap();
+    rechain_from(&conn, seq);
+    resign_own(&conn, seq, &team.dana);
+    drop(conn);
+
+    let problems = problems(&team.path);
+    assert!(problems.iter().any(|p| p.contains("by JI: its signature is not JI's")), "Joaquín's review note after the swap no longer verifies: {problems:?}");
+}
+
+#[test]
+fn a_member_registers_their_own_first_key_and_only_the_partner_replaces_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(dir.path());
+    file.set_user("DW").unwrap();
+    let dana = PersonalKey::generate("Dana Whitfield", "DW");
+    let err = file.register_key("JI", &PersonalKey::generate("Joaquín Ibáñez", "JI").public_key()).unwrap_err();
+    assert!(err.to_string().contains("JI's key is registered by JI, or replaced by the engagement partner"), "{err}");
+    file.register_key("DW", &dana.public_key()).unwrap();
+    assert_eq!(file.user(), None, "registered, Dana works only with her key from now on");
+    assert!(file.set_user("DW").is_err());
+    file.sign_in(&dana).unwrap();
+    let before = file.trail(None).unwrap().len();
+    file.add_control(&change_control()).unwrap();
+    let trail = file.trail(None).unwrap();
+    assert!(trail[before..].iter().all(|e| e.actor == "DW" && e.signature.is_some()), "her entries after registering are signed");
+    assert!(trail[..before].iter().all(|e| e.signature.is_none()), "those before were not");
+    assert!(file.verify().unwrap().is_intact());
+    let replaced = file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap_err();
+    assert!(replaced.to_string().contains("replaced by the engagement partner"), "{replaced}");
+}
