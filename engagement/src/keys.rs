@@ -154,6 +154,13 @@ impl PersonalKey {
     }
 }
 
+/// The owner's name, initials and public key as a key file states them (no passphrase needed).
+pub fn public_of(path: &Path) -> Result<(String, String, String)> {
+    let file: KeyFile = serde_json::from_slice(&std::fs::read(path).map_err(io(path))?)
+        .map_err(|_| Error::invalid("key", format!("{}: not a Tickmark key file", path.display())))?;
+    Ok((file.name, file.initials, check_public_key(&file.public_key)?))
+}
+
 /// What people compare in person: the first 20 bytes of the SHA-256 of the public key, in
 /// groups of four hex digits ("3F2A 91C0 …").
 pub fn fingerprint(public_key: &str) -> String {

@@ -89,6 +89,12 @@ impl EngagementFile {
     /// Creates an engagement file holding everything the JSON description lists, as the first
     /// team member. Populations are imported from their files like any other import.
     pub fn create_from_spec(path: &Path, passphrase: &str, spec_path: &Path) -> Result<Self> {
+        Self::create_from_spec_signed(path, passphrase, spec_path, None)
+    }
+
+    /// The same, signed with the first team member's key (required when the description
+    /// gives them a public key).
+    pub fn create_from_spec_signed(path: &Path, passphrase: &str, spec_path: &Path, key: Option<&crate::keys::PersonalKey>) -> Result<Self> {
         let spec = EngagementSpec::read(spec_path)?;
         let base = spec_path.parent().unwrap_or(Path::new("."));
         let new = NewEngagement {
@@ -98,7 +104,7 @@ impl EngagementFile {
             categories: spec.categories,
             team: spec.team,
         };
-        let mut file = EngagementFile::create(path, passphrase, &new)?;
+        let mut file = EngagementFile::create_signed(path, passphrase, &new, key)?;
         let filled = (|| {
             for control in &spec.controls {
                 file.add_control(control)?;

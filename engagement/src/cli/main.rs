@@ -7,12 +7,13 @@
 //! named); 2 anything else (a file that cannot be read, a wrong passphrase, bad input).
 
 mod fieldwork;
+mod keys;
 mod opinion;
 mod outputs;
 mod setup;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -31,6 +32,11 @@ struct Cli {
 enum Command {
     /// Create an engagement file from a JSON description (see fixtures/demo/engagement.json).
     New(setup::NewArgs),
+    /// Personal signing keys: make one (in its own file, under its own passphrase), show one.
+    #[command(subcommand)]
+    Key(keys::KeyCommand),
+    /// Register a team member's public key: their own first, or (the partner) a replacement.
+    RegisterKey(keys::RegisterArgs),
     /// Show what an engagement file holds.
     Info(setup::FileArg),
     /// Import a client's listing (CSV or XLSX) as a control's population.
@@ -114,12 +120,26 @@ enum Command {
     VerifyArchive(outputs::BagArg),
 }
 
-/// Who is making the change: the initials of a team member.
+/// Who is making the change: the initials of a team member and, when they have a personal key,
+/// the key (whose passphrase comes from TICKMARK_KEY_PASSPHRASE, or is asked for).
 #[derive(Args)]
 pub struct Who {
     /// Initials of the team member doing this.
     #[arg(long = "as", env = "TICKMARK_USER")]
     pub user: String,
+    /// Their key file, if not in the usual place (~/.local/share/tickmark/INITIALS.tickmark-key).
+    #[arg(long, env = "TICKMARK_KEY")]
+    pub key_file: Option<PathBuf>,
+}
+
+/// Unlocks the personal key of `initials` from `path` (or its usual place).
+pub fn unlock_key(initials: &str, path: Option<&Path>) -> Result<engagement::keys::PersonalKey, Error> {
+    let path = path.map(Path::to_owned).or_else(|| engagement::keys::default_path(initials)).ok_or_else(|| Error::Invalid {
+        field: "key".into(),
+        message: format!("{initials} signs with a personal key: name its file with --key-file or TICKMARK_KEY"),
+    })?;
+    let passphrase = passphrase("TICKMARK_KEY_PASSPHRASE", &format!("Passphrase of {initials}'s key ({}): ", path.display()))?;
+    engagement::keys::PersonalKey::unlock(&path, &passphrase)
 }
 
 fn main() -> ExitCode {
@@ -127,6 +147,8 @@ fn main() -> ExitCode {
     let outcome = match command {
         Command::New(a) => setup::new(a),
         Command::Info(a) => setup::info(a),
+        Command::Key(a) => keys::key(a),
+        Command::RegisterKey(a) => keys::register(a),
         Command::ImportPopulation(a) => setup::import_population(a),
         Command::ExplainPopulation(a) => setup::explain_population(a),
         Command::RemovePopulation(a) => setup::remove_population(a),
@@ -193,10 +215,21 @@ pub fn open(file: &Path) -> Result<EngagementFile, Error> {
     EngagementFile::open(file, &passphrase("TICKMARK_PASSPHRASE", "Passphrase: ")?)
 }
 
-/// Opens the engagement file to change it as `who`.
+/// Opens the engagement file to change it as `who`: signed in with their key when the team
+/// record gives them one.
 pub fn open_as(file: &Path, who: &Who) -> Result<EngagementFile, Error> {
     let mut opened = open(file)?;
-    opened.set_user(&who.user)?;
+    let initials = who.user.trim().to_uppercase();
+    let keyed = opened.info()?.team.iter().any(|m| m.initials == initials && m.public_key.is_some());
+    if keyed {
+        let key = unlock_key(&initials, who.key_file.as_deref())?;
+        opened.sign_in(&key)?;
+        if opened.user() != Some(initials.as_str()) {
+            return Err(Error::Invalid { field: "key".into(), message: format!("the key given is {}'s, not {initials}'s", opened.user().unwrap_or_default()) });
+        }
+    } else {
+        opened.set_user(&initials)?;
+    }
     Ok(opened)
 }
 

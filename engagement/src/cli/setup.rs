@@ -24,6 +24,10 @@ pub struct NewArgs {
     /// The JSON description of the engagement, its controls, requests and populations.
     #[arg(long)]
     spec: PathBuf,
+    /// The key file of the first team member, who creates the file, when the description gives
+    /// them a public key (its passphrase from TICKMARK_KEY_PASSPHRASE, or asked for).
+    #[arg(long, env = "TICKMARK_KEY")]
+    key_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -164,9 +168,14 @@ enum ModelArg {
 }
 
 pub fn new(a: NewArgs) -> Result<ExitCode, Error> {
-    EngagementSpec::read(&a.spec)?;
+    let spec = EngagementSpec::read(&a.spec)?;
+    // The first member creates the file, signed with their key if the team record has one.
+    let key = match spec.team.first() {
+        Some(m) if m.public_key.is_some() => Some(crate::unlock_key(&m.initials.trim().to_uppercase(), a.key_file.as_deref())?),
+        _ => None,
+    };
     let passphrase = new_passphrase("TICKMARK_PASSPHRASE")?;
-    let created = EngagementFile::create_from_spec(&a.file, &passphrase, &a.spec)?;
+    let created = EngagementFile::create_from_spec_signed(&a.file, &passphrase, &a.spec, key.as_ref())?;
     let overview = created.overview()?;
     say!("created {} ({} controls)", a.file.display(), overview.controls.len());
     created.close()?;
@@ -180,7 +189,10 @@ pub fn info(a: FileArg) -> Result<ExitCode, Error> {
     say!("{}", o.info.examination.describe());
     say!("identity (seeds are derived from it): {}", o.info.identity());
     say!("categories: {}", o.info.categories.iter().map(|c| c.title()).collect::<Vec<_>>().join(", "));
-    say!("team: {}", o.info.team.iter().map(|m| format!("{} ({})", m.name, m.initials)).collect::<Vec<_>>().join(", "));
+    for m in &o.info.team {
+        let key = m.public_key.as_deref().map_or("no personal key".to_owned(), |k| format!("key {}", engagement::keys::fingerprint(k)));
+        say!("team: {} ({}, {:?}), {key}", m.name, m.initials, m.role);
+    }
     say!("controls: {}", o.controls.len());
     for p in file.populations(None)? {
         let removed = p.removed.as_ref().map(|r| format!(" — removed: {}", r.reason)).unwrap_or_default();

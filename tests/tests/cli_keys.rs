@@ -1,0 +1,75 @@
+//! Personal keys from the command line: made and shown, registered through the engagement's
+//! description, required to create the file and to work under a keyed name, and checked by
+//! `verify`. A key of the wrong person or under the wrong passphrase is refused, naming why.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tickmark_tests::engagements;
+
+const PASSPHRASE: &str = "keyed engagement passphrase";
+const KEY_PASSPHRASE: &str = "my own key passphrase 42";
+
+fn tickmark(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(tickmark_tests::app::binary("tickmark"));
+    cmd.args(args).env_clear().env("HOME", home).env("PATH", std::env::var_os("PATH").unwrap()).env("TICKMARK_PASSPHRASE", PASSPHRASE);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("tickmark runs")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn line<'a>(text: &'a str, prefix: &str) -> &'a str {
+    text.lines().find_map(|l| l.strip_prefix(prefix)).unwrap_or_else(|| panic!("{prefix:?} in {text}"))
+}
+
+#[test]
+fn keys_are_made_registered_and_required_to_create_and_to_work_under_a_keyed_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let with_key = [("TICKMARK_KEY_PASSPHRASE", KEY_PASSPHRASE)];
+    let made = stdout(&tickmark(home, &["key", "new", "--name", "Dana Whitfield", "--initials", "DW"], &with_key));
+    let dana = line(&made, "public key: ").to_owned();
+    let default = home.join(".local/share/tickmark/DW.tickmark-key");
+    assert!(default.exists(), "written where Tickmark looks for DW's key");
+    #[cfg(unix)]
+    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&default).unwrap().permissions()) & 0o777, 0o600, "a key file is its owner's only");
+    let shown = stdout(&tickmark(home, &["key", "show", default.to_str().unwrap()], &[]));
+    assert_eq!(line(&shown, "fingerprint: "), line(&made, "fingerprint: "));
+    let ji_path = home.join("JI.key");
+    let ji = stdout(&tickmark(home, &["key", "new", "--name", "Joaquín Ibáñez", "--initials", "JI", "--out", ji_path.to_str().unwrap()], &with_key));
+    let weak = tickmark(home, &["key", "new", "--name", "Weak", "--initials", "WK", "--out", home.join("weak.key").to_str().unwrap()], &[("TICKMARK_KEY_PASSPHRASE", "short")]);
+    assert_eq!(weak.status.code(), Some(2), "a short key passphrase is refused");
+
+    // The description gives Dana and Joaquín their public keys.
+    let spec_path = engagements::one_control(home);
+    let mut spec: serde_json::Value = serde_json::from_slice(&std::fs::read(&spec_path).unwrap()).unwrap();
+    spec["team"][0]["public_key"] = dana.clone().into();
+    spec["team"][1]["public_key"] = line(&ji, "public key: ").into();
+    std::fs::write(&spec_path, serde_json::to_vec(&spec).unwrap()).unwrap();
+    let file = home.join("keyed.tickmark");
+    let f = file.to_str().unwrap();
+    let no_key = tickmark(home, &["new", f, "--spec", spec_path.to_str().unwrap()], &[("TICKMARK_KEY_PASSPHRASE", "not my passphrase at all")]);
+    assert_eq!(no_key.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_key.stderr).contains("the passphrase does not unlock this key file"), "{}", String::from_utf8_lossy(&no_key.stderr));
+    assert!(!file.exists(), "nothing is created");
+    stdout(&tickmark(home, &["new", f, "--spec", spec_path.to_str().unwrap()], &with_key));
+
+    // Working as Joaquín takes Joaquín's key; Dana's is refused for him.
+    let note = ["note", "raise", f, "--control", "CC8.1-01", "--text", "Tie the approvals to the CAB minutes.", "--as", "JI"];
+    let missing = tickmark(home, &note, &with_key);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("JI.tickmark-key"), "looked for JI's key where it is kept: {}", String::from_utf8_lossy(&missing.stderr));
+    let wrong = tickmark(home, &note, &[("TICKMARK_KEY_PASSPHRASE", KEY_PASSPHRASE), ("TICKMARK_KEY", default.to_str().unwrap())]);
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("the key given is DW's, not JI's"), "{}", String::from_utf8_lossy(&wrong.stderr));
+    stdout(&tickmark(home, &note, &[("TICKMARK_KEY_PASSPHRASE", KEY_PASSPHRASE), ("TICKMARK_KEY", ji_path.to_str().unwrap())]));
+    let info = stdout(&tickmark(home, &["info", f], &[]));
+    assert!(info.contains(&format!("team: Dana Whitfield (DW, Senior), key {}", line(&made, "fingerprint: "))), "{info}");
+    assert!(info.contains("team: Priya Raghunathan (PR, Partner), no personal key"), "{info}");
+    let verified = tickmark(home, &["verify", f], &[]);
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stdout));
+}
