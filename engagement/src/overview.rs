@@ -40,6 +40,10 @@ pub struct ControlProgress {
 pub struct Overview {
     pub path: String,
     pub user: Option<String>,
+    /// Whether the user signed in with a personal key (their entries are signed).
+    pub signed: bool,
+    /// Each member's key fingerprint, to compare in person; none for a member without a key.
+    pub fingerprints: Vec<MemberKey>,
     pub info: EngagementInfo,
     pub controls: Vec<ControlProgress>,
     /// The documentation completion date, once recorded: the file is read-only after it.
@@ -51,6 +55,13 @@ pub struct Overview {
     pub trail_entries: i64,
     /// What is left to do: one line per control with work open, then the requests.
     pub open_items: Vec<OpenItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MemberKey {
+    pub initials: String,
+    pub fingerprint: Option<String>,
 }
 
 /// What is left on one control's workpaper, in the order of the work ("no sample drawn; no
@@ -184,16 +195,22 @@ impl EngagementFile {
             .collect::<Result<_>>()?;
         let number = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
         let info = self.info()?;
-        let open_requests = number("SELECT count(*) FROM request WHERE status <> 'closed'")?;
+        let open_requests = number("SELECT count(*) FROM request WHERE status NOT IN ('closed', 'not_needed', 'not_provided')")?;
         // The laptop's calendar date: "past due" is what the auditor sees on the day.
         let overdue_requests = conn.query_row(
-            "SELECT count(*) FROM request WHERE status <> 'closed' AND due_on < ?1",
+            "SELECT count(*) FROM request WHERE status NOT IN ('closed', 'not_needed', 'not_provided') AND due_on < ?1",
             [chrono::Local::now().date_naive().to_string()],
             |r| r.get::<_, i64>(0),
         )?;
         Ok(Overview {
             path: self.path().display().to_string(),
             user: self.user().map(str::to_owned),
+            signed: self.signed_in_with_key(),
+            fingerprints: info
+                .team
+                .iter()
+                .map(|m| MemberKey { initials: m.initials.clone(), fingerprint: m.public_key.as_deref().map(crate::keys::fingerprint) })
+                .collect(),
             open_items: open_items(&controls, &info.examination, open_requests, overdue_requests),
             info,
             controls,

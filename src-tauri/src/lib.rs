@@ -18,6 +18,7 @@ pub fn run() {
     tauri::Builder::default()
         .manage(launch)
         .manage(state::OpenFile::default())
+        .manage(state::Keys::default())
         .manage(state::Cancel::default())
         .manage(state::Viewing::default())
         .manage(state::DropTarget::default())
@@ -57,6 +58,8 @@ pub fn run() {
             file::close_engagement,
             file::overview,
             file::set_user,
+            file::sign_in,
+            file::make_key,
             file::add_team_member,
             file::recent_files,
             file::forget_recent_file,

@@ -1,7 +1,9 @@
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use engagement::keys::PersonalKey;
 use engagement::recent::RecentFiles;
 use engagement::viewing::ViewingCopies;
 use engagement::EngagementFile;
@@ -13,6 +15,21 @@ use crate::error::CommandError;
 /// The one engagement file the window has open, if any.
 #[derive(Default)]
 pub struct OpenFile(Mutex<Option<EngagementFile>>);
+
+/// The personal keys unlocked while the app is open, by initials: each person types their key's
+/// passphrase once per session. Held in memory only.
+#[derive(Default)]
+pub struct Keys(Mutex<HashMap<String, PersonalKey>>);
+
+impl Keys {
+    pub fn get(&self, initials: &str) -> Option<PersonalKey> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).get(initials).cloned()
+    }
+
+    pub fn keep(&self, key: PersonalKey) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(key.initials.clone(), key);
+    }
+}
 
 /// Set to stop the long work running now (an import, an attach, an archive); kept outside
 /// `OpenFile`, whose lock that work holds.
@@ -155,18 +172,41 @@ impl Recent {
 
 /// The file named on the command line. With TICKMARK_PASSPHRASE also set, it is unlocked while
 /// the window starts, since the key derivation is deliberately slow; `startup` takes the result.
+/// With TICKMARK_USER (and, for a member with a personal key, TICKMARK_KEY and
+/// TICKMARK_KEY_PASSPHRASE) it opens signed in as that member. The passphrases are taken out of
+/// the environment before the window starts, so no WebView process inherits them.
 pub struct Launch {
     pub path: Option<String>,
-    pending: Mutex<Option<JoinHandle<engagement::Result<EngagementFile>>>>,
+    pending: Mutex<Option<JoinHandle<engagement::Result<(EngagementFile, Option<PersonalKey>)>>>>,
 }
 
 impl Launch {
     pub fn from_env() -> Self {
         let path = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-        let pending = match (&path, std::env::var("TICKMARK_PASSPHRASE")) {
-            (Some(path), Ok(passphrase)) => {
+        let var = |name: &str| std::env::var(name).ok();
+        let (passphrase, user, key, key_passphrase) = (var("TICKMARK_PASSPHRASE"), var("TICKMARK_USER"), var("TICKMARK_KEY"), var("TICKMARK_KEY_PASSPHRASE"));
+        for secret in ["TICKMARK_PASSPHRASE", "TICKMARK_KEY_PASSPHRASE"] {
+            std::env::remove_var(secret);
+        }
+        let pending = match (&path, passphrase) {
+            (Some(path), Some(passphrase)) => {
                 let path = path.clone();
-                Some(async_runtime::spawn_blocking(move || crate::commands::file::unlock(&path, &passphrase)))
+                Some(async_runtime::spawn_blocking(move || {
+                    let mut file = crate::commands::file::unlock(&path, &passphrase)?;
+                    let key = match (user, key, key_passphrase) {
+                        (Some(_), Some(key), Some(key_passphrase)) => {
+                            let key = PersonalKey::unlock(std::path::Path::new(&key), &key_passphrase)?;
+                            file.sign_in(&key)?;
+                            Some(key)
+                        }
+                        (Some(user), _, _) => {
+                            file.set_user(&user)?;
+                            None
+                        }
+                        _ => None,
+                    };
+                    Ok((file, key))
+                }))
             }
             _ => None,
         };
@@ -175,7 +215,7 @@ impl Launch {
 
     /// The unlocking begun at launch, once: a second start-up (the page reloaded) shows the
     /// open form instead.
-    pub fn take(&self) -> Option<JoinHandle<engagement::Result<EngagementFile>>> {
+    pub fn take(&self) -> Option<JoinHandle<engagement::Result<(EngagementFile, Option<PersonalKey>)>>> {
         self.pending.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }

@@ -116,9 +116,16 @@ fn main() {
     let big = dir.path().join("population.tickmark");
     let listing = dir.path().join("items.csv");
     let spec = workspace().join("fixtures/demo/engagement.json");
+    // The demo's people sign with their demo keys: Priya creates, Dana imports.
+    let sign_as = |initials: &str| {
+        std::env::set_var("TICKMARK_KEY", workspace().join(format!("fixtures/demo/keys/{initials}.tickmark-key")));
+        std::env::set_var("TICKMARK_KEY_PASSPHRASE", tickmark_tests::engagements::demo_key_passphrase(initials));
+    };
+    sign_as("PR");
     for file in [&demo, &big] {
         tickmark(&["new", path(file), "--spec", path(&spec)]);
     }
+    sign_as("DW");
     write_listing(&listing);
     let mapping = ["--key", "item_id", "--date", "posted_on", "--amount", "amount", "--as", "DW"];
     tickmark(&[&["import-population", path(&big), "--control", CONTROL, "--source", path(&listing)][..], &mapping].concat());

@@ -34,3 +34,21 @@ pub fn one_control(dir: &Path) -> PathBuf {
     std::fs::write(&path, serde_json::to_vec_pretty(&spec).unwrap()).unwrap();
     path
 }
+
+/// The passphrase of a demo team member's key (`fixtures/demo/keys/<INITIALS>.tickmark-key`),
+/// as the README lists it.
+pub fn demo_key_passphrase(initials: &str) -> String {
+    format!("demo key of {initials}")
+}
+
+/// A demo member's key, unlocked.
+pub fn demo_key(initials: &str) -> engagement::keys::PersonalKey {
+    let path = workspace().join(format!("fixtures/demo/keys/{initials}.tickmark-key"));
+    engagement::keys::PersonalKey::unlock(&path, &demo_key_passphrase(initials)).unwrap()
+}
+
+/// The demo engagement (`fixtures/demo/engagement.json`), created at `path` by its partner,
+/// Priya Raghunathan, signed with her demo key, and left signed in as her.
+pub fn demo(path: &Path, passphrase: &str) -> engagement::EngagementFile {
+    engagement::EngagementFile::create_from_spec_signed(path, passphrase, &workspace().join("fixtures/demo/engagement.json"), Some(&demo_key("PR"))).unwrap()
+}

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use engagement::EngagementFile;
-use tickmark_tests::app::{binary, tickmark, workspace};
+use tickmark_tests::app::{binary, tickmark};
 
 const PASSPHRASE: &str = "crash test passphrase";
 const ROWS: usize = 200_000;
@@ -20,6 +20,8 @@ fn import(file: &Path, listing: &Path) -> Command {
         .arg(listing)
         .args(["--key", "change_id", "--date", "deployed_on", "--as", "DW"])
         .env("TICKMARK_PASSPHRASE", PASSPHRASE)
+        .env("TICKMARK_KEY", tickmark_tests::app::workspace().join("fixtures/demo/keys/DW.tickmark-key"))
+        .env("TICKMARK_KEY_PASSPHRASE", tickmark_tests::engagements::demo_key_passphrase("DW"))
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     cmd
@@ -40,7 +42,7 @@ fn killing_an_import_at_any_moment_leaves_all_of_it_or_none() {
     let listing = dir.path().join("changes.csv");
     big_listing(&listing);
     let base = dir.path().join("base.tickmark");
-    EngagementFile::create_from_spec(&base, PASSPHRASE, &workspace().join("fixtures/demo/engagement.json")).unwrap().close().unwrap();
+    tickmark_tests::engagements::demo(&base, PASSPHRASE).close().unwrap();
     let populations_before = EngagementFile::open(&base, PASSPHRASE).unwrap().populations(None).unwrap().len();
 
     // How long an uninterrupted import takes here, to spread the kills across it.
@@ -82,7 +84,7 @@ fn killing_an_import_at_any_moment_leaves_all_of_it_or_none() {
 fn a_second_process_is_told_the_file_is_in_use() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.tickmark");
-    let held = EngagementFile::create_from_spec(&path, PASSPHRASE, &workspace().join("fixtures/demo/engagement.json")).unwrap();
+    let held = tickmark_tests::engagements::demo(&path, PASSPHRASE);
     let out = tickmark(&["info".as_ref(), path.as_os_str()], PASSPHRASE);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);

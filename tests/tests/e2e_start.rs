@@ -2,7 +2,7 @@
 //! see its overview, close it, fail to reopen it with a wrong passphrase (file unchanged), and
 //! reopen it with the right one; and a file named on the command line, as the demo starts.
 
-use tickmark_tests::app::{binary, screenshot_dir, workspace, Harness};
+use tickmark_tests::app::{binary, screenshot_dir, Harness};
 use tickmark_tests::flows::{click, create_engagement, fill, WAIT};
 
 const CLIENT: &str = "Señor Núñez Logistics, Inc.";
@@ -58,7 +58,7 @@ fn create_close_and_reopen_an_engagement_file() {
 fn a_file_named_at_launch_opens_to_its_overview() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("launch.tickmark");
-    let created = engagement::EngagementFile::create_from_spec(&file, PASSPHRASE, &workspace().join("fixtures/demo/engagement.json")).unwrap();
+    let created = tickmark_tests::engagements::demo(&file, PASSPHRASE);
     let client = created.info().unwrap().client;
     created.close().unwrap();
     let bytes_before = std::fs::read(&file).unwrap();

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
 use engagement::testing::{Outcome, TestResult};
-use engagement::EngagementFile;
+
 use tickmark_tests::app::{tickmark, workspace};
 
 const PASSPHRASE: &str = "it's a \"quoted\" passphrase";
@@ -31,7 +31,7 @@ fn verify(path: &Path) -> (i32, String) {
 /// The demo engagement with one control's sample drawn and tested, one deviation among passes.
 fn tested_demo(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("demo.tickmark");
-    let mut file = EngagementFile::create_from_spec(&path, PASSPHRASE, &workspace().join("fixtures/demo/engagement.json")).unwrap();
+    let mut file = tickmark_tests::engagements::demo(&path, PASSPHRASE);
     let control = file.control_by_reference("CC8.1-01").unwrap();
     let population = file.populations(Some(control.id)).unwrap()[0].id;
     let sample = file

@@ -45,7 +45,15 @@ exceptions_unanswered: number, conclusion: Conclusion | null, preparer: string |
  */
 preparer_changed: boolean, reviewer_changed: boolean, open_review_notes: number, };
 
-export type Overview = { path: string, user: string | null, info: EngagementInfo, controls: Array<ControlProgress>, 
+export type Overview = { path: string, user: string | null, 
+/**
+ * Whether the user signed in with a personal key (their entries are signed).
+ */
+signed: boolean, 
+/**
+ * Each member's key fingerprint, to compare in person; none for a member without a key.
+ */
+fingerprints: Array<MemberKey>, info: EngagementInfo, controls: Array<ControlProgress>, 
 /**
  * The documentation completion date, once recorded: the file is read-only after it.
  */
@@ -60,6 +68,8 @@ overdue_requests: number, evidence_files: number, trail_entries: number,
 open_items: Array<OpenItem>, };
 
 export type OpenItem = { control_id: number | null, reference: string | null, text: string, };
+
+export type MemberKey = { initials: string, fingerprint: string | null, };
 
 export type Frequency = "annual" | "quarterly" | "monthly" | "weekly" | "daily" | "multiple_times_per_day" | "as_needed";
 

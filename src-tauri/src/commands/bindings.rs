@@ -17,6 +17,7 @@ pub fn bindings() -> String {
         engagement::overview::ControlProgress::decl(&cfg),
         engagement::overview::Overview::decl(&cfg),
         engagement::overview::OpenItem::decl(&cfg),
+        engagement::overview::MemberKey::decl(&cfg),
         sampling::Frequency::decl(&cfg),
         engagement::control::Nature::decl(&cfg),
         engagement::control::AttributeInput::decl(&cfg),

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use engagement::keys::PersonalKey;
 use engagement::model::{NewEngagement, TeamMember};
 use engagement::overview::Overview;
 use engagement::recent::RecentFile;
@@ -10,7 +11,7 @@ use tauri::State;
 
 use super::Reply;
 use crate::error::CommandError;
-use crate::state::{Launch, OpenFile, Recent, Viewing};
+use crate::state::{Keys, Launch, OpenFile, Recent, Viewing};
 
 #[tauri::command]
 pub async fn create_engagement(
@@ -45,11 +46,11 @@ pub async fn open_engagement(
     replace(&state, &viewing, file)
 }
 
-/// Opens a file with the first member of its team as the user of record, until the auditor
-/// chooses who they are.
+/// Opens a file with the first member of its team without a personal key as the user of
+/// record, until the auditor signs in as who they are; nobody, when every member has a key.
 pub fn unlock(path: &str, passphrase: &str) -> engagement::Result<EngagementFile> {
     let mut file = EngagementFile::open(&PathBuf::from(path), passphrase)?;
-    if let Some(first) = file.info()?.team.first() {
+    if let Some(first) = file.info()?.team.iter().find(|m| m.public_key.is_none()) {
         file.set_user(&first.initials)?;
     }
     Ok(file)
@@ -82,12 +83,18 @@ pub async fn startup(
     viewing: State<'_, Viewing>,
     recent: State<'_, Recent>,
     launch: State<'_, Launch>,
+    keys: State<'_, Keys>,
 ) -> Reply<Startup> {
     let Some(pending) = launch.take() else {
         return Ok(Startup { path: launch.path.clone(), overview: None, error: None });
     };
     let opened = match pending.await {
-        Ok(unlocked) => unlocked.map_err(CommandError::from),
+        Ok(unlocked) => unlocked.map_err(CommandError::from).map(|(file, key)| {
+            if let Some(key) = key {
+                keys.keep(key);
+            }
+            file
+        }),
         Err(_) => Err(CommandError::internal("opening the file stopped unexpectedly; open it again from this screen")),
     };
     let path = launch.path.clone();
@@ -122,13 +129,74 @@ pub async fn add_team_member(state: State<'_, OpenFile>, member: TeamMember) -> 
     })
 }
 
-/// Changes are recorded against the initials chosen here.
+/// Changes are recorded against the member chosen here. One with a personal key is signed in
+/// with it if it was unlocked earlier in this session; otherwise the window is told
+/// (`key_required`) to ask for the key's passphrase.
 #[tauri::command]
-pub async fn set_user(state: State<'_, OpenFile>, initials: String) -> Reply<Overview> {
-    state.with(|file| {
-        file.set_user(&initials)?;
+pub async fn set_user(state: State<'_, OpenFile>, keys: State<'_, Keys>, initials: String) -> Reply<Overview> {
+    let initials = initials.trim().to_uppercase();
+    let keyed = state.with(|file| Ok(file.info()?.team.iter().any(|m| m.initials == initials && m.public_key.is_some())))?;
+    match (keyed, keys.get(&initials)) {
+        (true, Some(key)) => state.with(|file| {
+            file.sign_in(&key)?;
+            file.overview()
+        }),
+        (true, None) => Err(CommandError {
+            code: "key_required".into(),
+            message: format!("{initials} signs with a personal key: enter its passphrase to sign in."),
+            details: Vec::new(),
+        }),
+        (false, _) => state.with(|file| {
+            file.set_user(&initials)?;
+            file.overview()
+        }),
+    }
+}
+
+/// Signs in as `initials` with their key file (by default where Tickmark keeps it), unlocked
+/// with its passphrase once for the session.
+#[tauri::command]
+pub async fn sign_in(state: State<'_, OpenFile>, keys: State<'_, Keys>, initials: String, passphrase: String, key_path: Option<String>) -> Reply<Overview> {
+    let initials = initials.trim().to_uppercase();
+    let path = key_path
+        .filter(|p| !p.trim().is_empty())
+        .map(PathBuf::from)
+        .or_else(|| engagement::keys::default_path(&initials))
+        .ok_or_else(|| CommandError::internal("no home folder to look for the key in; give the key file's path"))?;
+    let key = tauri::async_runtime::spawn_blocking(move || PersonalKey::unlock(&path, &passphrase))
+        .await
+        .map_err(|_| CommandError::internal("unlocking the key stopped unexpectedly"))??;
+    let overview = state.with(|file| {
+        file.sign_in(&key)?;
+        if file.user() != Some(initials.as_str()) {
+            file.sign_out();
+            return Err(engagement::Error::Invalid { field: "key".into(), message: format!("that key is {}'s, not {initials}'s", key.initials) });
+        }
         file.overview()
-    })
+    })?;
+    keys.keep(key);
+    Ok(overview)
+}
+
+/// Makes the signed-in member's personal key: a new key file where Tickmark keeps keys, sealed
+/// under the passphrase they choose, registered on the team; they are then signed in with it.
+#[tauri::command]
+pub async fn make_key(state: State<'_, OpenFile>, keys: State<'_, Keys>, passphrase: String) -> Reply<Overview> {
+    let overview = state.with(|file| {
+        let initials = file.user().ok_or_else(|| engagement::Error::Invalid { field: "user".into(), message: "sign in first".into() })?.to_owned();
+        let member = file.info()?.team.into_iter().find(|m| m.initials == initials).ok_or_else(|| engagement::Error::NotFound(format!("team member {initials}")))?;
+        let path = engagement::keys::default_path(&initials).ok_or_else(|| engagement::Error::Invalid { field: "key".into(), message: "no home folder to keep the key in".into() })?;
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(|source| engagement::Error::Io { path: folder.to_owned(), source })?;
+        }
+        let key = PersonalKey::generate(&member.name, &initials);
+        key.write(&path, &passphrase)?;
+        file.register_key(&initials, &key.public_key())?;
+        file.sign_in(&key)?;
+        keys.keep(key);
+        file.overview()
+    })?;
+    Ok(overview)
 }
 
 fn replace(state: &OpenFile, viewing: &Viewing, file: EngagementFile) -> Reply<Overview> {

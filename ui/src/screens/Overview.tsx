@@ -164,6 +164,14 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
     <section>
       <h2>Team</h2>
       <p data-testid="team">{overview.info.team.map((m) => `${m.name} (${m.initials}, ${m.role})`).join(" · ")}</p>
+      <ul data-testid="team-keys" className="muted">
+        {overview.fingerprints.map((k) => (
+          <li key={k.initials}>
+            {k.initials}: {k.fingerprint ? `key ${k.fingerprint}` : "no personal key yet"}
+          </li>
+        ))}
+      </ul>
+      {overview.user && !overview.signed && <MakeKey onOverview={onOverview} />}
       <div className="row">
         <Field label="Name" error={check.shown("name")}>
           <input data-testid="member-name" value={name} onChange={check.change("name", setName)} />
@@ -178,5 +186,40 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
       </div>
       <ErrorNote error={action.error} />
     </section>
+  );
+}
+
+/** The signed-in member makes their personal key: kept in their own key file under a
+ *  passphrase of their own, registered on the team; from then on they sign in with it. */
+function MakeKey({ onOverview }: { onOverview: (o: Overview) => void }) {
+  const [passphrase, setPassphrase] = useState("");
+  const [again, setAgain] = useState("");
+  useUnsaved("a key passphrase", !!passphrase);
+  const action = useAction();
+  async function make() {
+    if (passphrase !== again) {
+      action.setError("The two passphrases differ.");
+      return;
+    }
+    const o = await action.run(() => api.makeKey(passphrase));
+    if (o) {
+      setPassphrase("");
+      setAgain("");
+      onOverview(o);
+    }
+  }
+  return (
+    <div className="row" data-testid="make-key">
+      <Field label="Your key's passphrase (your own, not the file's)">
+        <input type="password" data-testid="key-passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+      </Field>
+      <Field label="Again">
+        <input type="password" data-testid="key-passphrase-again" value={again} onChange={(e) => setAgain(e.target.value)} />
+      </Field>
+      <button data-testid="make-key-confirm" onClick={make} disabled={action.busy || !passphrase}>
+        Make my signing key
+      </button>
+      <ErrorNote error={action.error} testid="make-key-error" />
+    </div>
   );
 }

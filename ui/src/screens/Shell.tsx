@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { Overview } from "../bindings";
-import { api } from "../api";
+import { api, errorMessage, isCommandError } from "../api";
 import { ErrorNote, useAction } from "../components";
 import { useLeave } from "../unsaved";
 import { describeExamination } from "../format";
@@ -76,9 +76,28 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
     });
   }
 
+  // A member with a personal key signs in with its passphrase, once per session.
+  const [signingIn, setSigningIn] = useState<string | null>(null);
+  const [keyPassphrase, setKeyPassphrase] = useState("");
+  const [keyPath, setKeyPath] = useState("");
   async function switchUser(initials: string) {
-    const o = await action.run(() => api.setUser(initials));
-    if (o) onOverview(o);
+    action.setError(null);
+    try {
+      onOverview(await api.setUser(initials));
+      setSigningIn(null);
+    } catch (e) {
+      if (isCommandError(e) && e.code === "key_required") setSigningIn(initials);
+      else action.setError(errorMessage(e));
+    }
+  }
+  async function signIn() {
+    if (!signingIn) return;
+    const o = await action.run(() => api.signIn(signingIn, keyPassphrase, keyPath.trim() || null));
+    if (o) {
+      setKeyPassphrase("");
+      setSigningIn(null);
+      onOverview(o);
+    }
   }
 
   return (
@@ -97,8 +116,9 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
         </div>
         <div className="bar-actions">
           <label className="inline">
-            Working as
-            <select data-testid="user" value={overview.user ?? ""} onChange={(e) => switchUser(e.target.value)}>
+            Signed in as
+            <select data-testid="user" value={signingIn ?? overview.user ?? ""} onChange={(e) => switchUser(e.target.value)}>
+              {!overview.user && !signingIn && <option value="">choose…</option>}
               {info.team.map((m) => (
                 <option key={m.initials} value={m.initials}>
                   {m.initials} · {m.name}
@@ -106,11 +126,30 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
               ))}
             </select>
           </label>
+          {overview.user && <span className="muted" data-testid="signed">{overview.signed ? "signing with a personal key" : "no personal key"}</span>}
           <button data-testid="close-engagement" onClick={close}>
             Close file
           </button>
         </div>
       </header>
+      {signingIn && (
+        <div className="confirm" data-testid="sign-in">
+          <span>{signingIn} signs with a personal key. Its passphrase unlocks it for as long as the app is open.</span>
+          <input
+            type="password"
+            data-testid="key-passphrase-sign-in"
+            placeholder="Passphrase of the key"
+            value={keyPassphrase}
+            onChange={(e) => setKeyPassphrase(e.target.value)}
+            onKeyDown={(e) => e.key === "Enter" && signIn()}
+          />
+          <input data-testid="key-path" placeholder="Key file (if not in the usual place)" value={keyPath} onChange={(e) => setKeyPath(e.target.value)} />
+          <button className="primary" data-testid="sign-in-confirm" onClick={signIn} disabled={action.busy || !keyPassphrase}>
+            Sign in
+          </button>
+          <button onClick={() => setSigningIn(null)}>Cancel</button>
+        </div>
+      )}
       <nav className="tabs">
         {TABS.map(([t, label]) => (
           <button key={t} data-testid={`tab-${t}`} className={tab === t && controlId === null ? "tab active" : "tab"} onClick={() => show(t)}>

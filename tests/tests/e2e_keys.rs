@@ -1,0 +1,107 @@
+//! Signing in with a personal key in the window: the demo's way of opening (signed in as its
+//! staff member with his demo key, the passphrases handed over in the environment and gone from
+//! it before any WebKit process starts), and switching to a member who has a key, which asks
+//! for that key's passphrase and refuses a wrong one.
+
+use tickmark_tests::app::{binary, screenshot_dir, workspace, Harness};
+use tickmark_tests::engagements::{demo, demo_key_passphrase};
+use tickmark_tests::flows::{choose, click, fill, WAIT};
+
+const PASSPHRASE: &str = "keyed demo passphrase";
+
+/// The environment blocks of the app's WebKit processes (web content and network; not the
+/// harness's WebKitWebDriver, which started the app), found by this harness's unique HOME.
+fn webkit_environments(home: &std::path::Path) -> Vec<String> {
+    let marker = format!("HOME={}", home.display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().chars().all(|c| c.is_ascii_digit()))
+        .filter_map(|e| {
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            let environ = String::from_utf8_lossy(&std::fs::read(e.path().join("environ")).ok()?).replace('\0', "\n");
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            let webkit = cmdline.contains("WebKitWebProcess") || cmdline.contains("WebKitNetworkProcess");
+            (webkit && environ.contains(&marker)).then_some(environ)
+        })
+        .collect()
+}
+
+#[test]
+fn the_demo_opens_signed_in_as_its_staff_member_and_another_member_signs_in_with_their_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.tickmark");
+    demo(&file, PASSPHRASE).close().unwrap();
+    let tw_key = workspace().join("fixtures/demo/keys/TW.tickmark-key");
+    let tw_passphrase = demo_key_passphrase("TW");
+    let mut app = Harness::prepare(&[
+        ("TICKMARK_PASSPHRASE", PASSPHRASE),
+        ("TICKMARK_USER", "TW"),
+        ("TICKMARK_KEY", tw_key.to_str().unwrap()),
+        ("TICKMARK_KEY_PASSPHRASE", &tw_passphrase),
+    ]);
+    app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
+    let ui = app.ui();
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
+    let user = ui.property(&ui.find("[data-testid=user]").unwrap(), "value").unwrap();
+    assert_eq!(user.as_str(), Some("TW"), "the demo opens as the staff member, not the partner");
+    let keys = ui.text(&ui.find("[data-testid=team-keys]").unwrap()).unwrap();
+    assert!(keys.contains(&format!("TW: key {}", tickmark_tests::engagements::demo_key("TW").fingerprint())), "{keys}");
+
+    let environments = webkit_environments(&app.home);
+    assert!(!environments.is_empty(), "the WebKit processes were found");
+    for environ in &environments {
+        assert!(!environ.contains("TICKMARK_PASSPHRASE") && !environ.contains("TICKMARK_KEY_PASSPHRASE"), "no passphrase variable reaches WebKit");
+        assert!(!environ.contains(PASSPHRASE) && !environ.contains(&tw_passphrase), "no passphrase value reaches WebKit");
+    }
+
+    // Joaquín has a key: choosing him asks for its passphrase, and a wrong one is refused.
+    choose(ui, "user", "JI");
+    ui.wait_for("[data-testid=sign-in]", WAIT).unwrap();
+    fill(ui, "key-path", workspace().join("fixtures/demo/keys/JI.tickmark-key").to_str().unwrap());
+    fill(ui, "key-passphrase-sign-in", "not his passphrase");
+    click(ui, "sign-in-confirm");
+    ui.wait_text(".error", WAIT, |t| t.contains("does not unlock this key file")).unwrap();
+    fill(ui, "key-passphrase-sign-in", &demo_key_passphrase("JI"));
+    click(ui, "sign-in-confirm");
+    let start = std::time::Instant::now();
+    while ui.find("[data-testid=sign-in]").is_ok() && start.elapsed() < WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(ui.find("[data-testid=sign-in]").is_err(), "the sign-in form is gone once the key unlocks");
+    assert_eq!(ui.property(&ui.find("[data-testid=user]").unwrap(), "value").unwrap().as_str(), Some("JI"));
+    assert_eq!(ui.text(&ui.find("[data-testid=signed]").unwrap()).unwrap(), "signing with a personal key");
+    ui.screenshot(&screenshot_dir().join("signed-in.png")).unwrap();
+
+    // Back to Tomasz: his key is still unlocked for this session, so no passphrase is asked.
+    choose(ui, "user", "TW");
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
+    assert!(ui.find("[data-testid=sign-in]").is_err());
+}
+
+/// A member without a key makes one in the window: it is written, owner-only, where Tickmark
+/// keeps keys, registered on the team with its fingerprint shown, and the member now signs
+/// with it; the file verifies.
+#[test]
+fn a_member_makes_their_signing_key_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("own-key.tickmark");
+    let app = Harness::launch();
+    let ui = app.ui();
+    tickmark_tests::flows::create_engagement(ui, &file, "Contoso Freight", PASSPHRASE);
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "no personal key").unwrap();
+    fill(ui, "key-passphrase", "dana's own key passphrase");
+    fill(ui, "key-passphrase-again", "dana's own key passphrase");
+    click(ui, "make-key-confirm");
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
+    let key_path = app.home.join("data/tickmark/DW.tickmark-key");
+    let (_, _, public) = engagement::keys::public_of(&key_path).unwrap();
+    let keys = ui.text(&ui.find("[data-testid=team-keys]").unwrap()).unwrap();
+    assert!(keys.contains(&format!("DW: key {}", engagement::keys::fingerprint(&public))), "{keys}");
+    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key_path).unwrap().permissions()) & 0o777, 0o600);
+    click(ui, "close-engagement");
+    ui.wait_for("[data-testid=new-client]", WAIT).unwrap();
+    let opened = engagement::EngagementFile::open(&file, PASSPHRASE).unwrap();
+    assert!(opened.verify().unwrap().is_intact());
+    assert_eq!(opened.info().unwrap().team[0].public_key.as_deref(), Some(public.as_str()));
+}
