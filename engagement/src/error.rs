@@ -27,6 +27,9 @@ pub enum Error {
     #[error("{path}: the engagement file is open in another window or program; close it there first")]
     InUse { path: PathBuf },
 
+    #[error("{path}: the last changes could not be written into the file itself (is the disk full?); they are safe in {wal}: keep that file beside it until the engagement next closes without this message")]
+    Unflushed { path: PathBuf, wal: PathBuf },
+
     #[error("{path}: a file already exists there; choose another name")]
     AlreadyExists { path: PathBuf },
 
@@ -106,6 +109,7 @@ impl Error {
             Error::NewerSchema { .. } => "newer_schema",
             Error::InUse { .. } => "in_use",
             Error::AlreadyExists { .. } => "already_exists",
+            Error::Unflushed { .. } => "unflushed",
             Error::Io { .. } => "io",
             Error::Import { .. } => "import",
             Error::Invalid { .. } => "invalid",

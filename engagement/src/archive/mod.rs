@@ -40,18 +40,28 @@ impl EngagementFile {
             .completed_on()?
             .ok_or_else(|| Error::invalid("completion", "complete the documentation before archiving; the archive is the record as completed"))?;
         let io = |source| Error::Io { path: out.to_owned(), source };
-        let target = File::create_new(out).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists { path: out.to_owned() },
-            _ => io(e),
-        })?;
+        if out.exists() {
+            return Err(Error::AlreadyExists { path: out.to_owned() });
+        }
+        // Written under a temporary name beside the target (owner-only, as tempfile makes it)
+        // and renamed when whole: a killed archive never leaves a partial bag under the final
+        // name, and a failed one removes its temporary file.
+        let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".partial").tempfile_in(folder).map_err(io)?;
+        let target = temp.as_file().try_clone().map_err(io)?;
         let stopped = Cell::new(false);
         let written = self.write_bag(CountingWriter::new(BufWriter::with_capacity(1 << 20, target), progress, &stopped), out, completed_on);
         match written {
-            Ok(summary) => Ok(summary),
-            Err(e) => {
-                let _ = std::fs::remove_file(out);
-                Err(if stopped.get() { cancelled(format!("writing the archive {}", out.display())) } else { e })
+            Ok(summary) => {
+                temp.as_file().sync_all().map_err(io)?;
+                temp.persist_noclobber(out).map_err(|e| match e.error.kind() {
+                    std::io::ErrorKind::AlreadyExists => Error::AlreadyExists { path: out.to_owned() },
+                    _ => io(e.error),
+                })?;
+                Ok(summary)
             }
+            Err(e) => Err(if stopped.get() { cancelled(format!("writing the archive {}", out.display())) } else { e }),
         }
     }
 

@@ -117,9 +117,18 @@ impl EngagementFile {
         Ok(())
     }
 
-    /// Closes the file, checkpointing the WAL into it so the file alone is complete.
+    /// Closes the file, checkpointing the WAL into it so the file alone is complete. When that
+    /// could not be done (a full disk, say), the changes are safe in the -wal beside the file,
+    /// and the error says to keep it there until the file next closes cleanly.
     pub fn close(self) -> Result<()> {
-        self.conn.close().map_err(|(_, e)| Error::Sqlite(e))
+        let path = self.path.clone();
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let closed = self.conn.close().map_err(|(_, e)| Error::Sqlite(e));
+        let wal = PathBuf::from(format!("{}-wal", path.display()));
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            return Err(Error::Unflushed { path, wal });
+        }
+        closed
     }
 }
 

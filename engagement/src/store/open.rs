@@ -53,6 +53,7 @@ impl EngagementFile {
         }
         let created = (|| {
             let conn = keyed_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, passphrase)?;
+            owner_only(path)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             let mut file =
                 EngagementFile { conn, path: path.to_owned(), user: Some(creator.initials.trim().to_uppercase()), signer: key.cloned(), in_addendum: false };
@@ -133,6 +134,17 @@ fn keyed_connection(path: &Path, flags: OpenFlags, passphrase: &str) -> Result<C
             }
         }
     }
+}
+
+/// Makes a new engagement file readable and writable by its owner only (on Unix), before
+/// anything is written to it; SQLite gives its -wal the same mode.
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    }
+    Ok(())
 }
 
 /// Removes a file this program was creating and did not finish, with its WAL and journal:
