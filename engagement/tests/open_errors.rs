@@ -158,3 +158,18 @@ fn a_short_passphrase_is_refused_and_nothing_is_created() {
     assert!(err.to_string().contains("at least 8"), "{err}");
     assert!(!path.exists());
 }
+
+#[test]
+fn a_guessable_passphrase_is_refused_with_the_reason_and_no_file_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("weak.tickmark");
+    for (weak, reason) in [("aaaaaaaa", "Repeats like \"aaa\" are easy to guess"), ("password1", "too easy to guess"), ("qwertyuiop", "too easy to guess")] {
+        let err = EngagementFile::create(&path, weak, &new_engagement()).err().expect("a weak passphrase is refused");
+        assert!(err.to_string().starts_with("passphrase: the passphrase is too easy to guess") && err.to_string().contains(reason), "{weak}: {err}");
+        assert!(!path.exists(), "nothing is created");
+    }
+    let key = engagement::keys::PersonalKey::generate("Dana Whitfield", "DW");
+    assert!(key.write(&dir.path().join("DW.key"), "password1").is_err(), "nor a key's");
+    let mut file = EngagementFile::create(&path, PASSPHRASE, &new_engagement()).unwrap();
+    assert!(file.change_passphrase("aaaaaaaa").unwrap_err().to_string().contains("too easy to guess"), "nor a new one for an existing file");
+}

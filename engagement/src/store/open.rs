@@ -15,12 +15,27 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// SQLCipher 4's default page size; an intact file is a whole number of them.
 const PAGE_SIZE: u64 = 4096;
 
+/// Checks a new passphrase (of a file or a personal key): long enough, and not guessable by a
+/// real strength estimate (zxcvbn, score 3 of 4 or better: "safely unguessable"), with its reason.
 pub(crate) fn check_passphrase(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(Error::invalid(
             "passphrase",
             format!("use at least {MIN_PASSPHRASE_CHARS} characters; the passphrase is the only protection of the client's data"),
         ));
+    }
+    let estimate = zxcvbn::zxcvbn(passphrase, &[]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let mut reason = String::from("the passphrase is too easy to guess");
+        if let Some(feedback) = estimate.feedback() {
+            if let Some(warning) = feedback.warning() {
+                reason.push_str(&format!(": {warning}"));
+            }
+            for suggestion in feedback.suggestions() {
+                reason.push_str(&format!(" {suggestion}"));
+            }
+        }
+        return Err(Error::invalid("passphrase", format!("{reason} A few unrelated words make a strong one.")));
     }
     Ok(())
 }
