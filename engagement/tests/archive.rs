@@ -152,9 +152,9 @@ fn the_archive_bag_validates_keeps_every_file_safely_and_holds_the_encrypted_fil
     assert!(copy.verify().unwrap().is_intact());
     copy.close().unwrap();
 
-    let blind = verify_archive(&bag_zip, None).unwrap();
+    let blind = verify_archive(&bag_zip, None, &[]).unwrap();
     assert!(blind.is_intact() && blind.trail.is_none(), "{:?}", blind.problems);
-    let full = verify_archive(&bag_zip, Some(PASSPHRASE)).unwrap();
+    let full = verify_archive(&bag_zip, Some(PASSPHRASE), &[]).unwrap();
     assert!(full.is_intact(), "{:?}", full.problems);
     assert_eq!(full.trail.unwrap().head, head);
 }
@@ -186,7 +186,7 @@ fn verify_archive_catches_a_changed_file_and_a_forged_trail_head() {
 
     let tampered = dir.path().join("tampered.zip");
     rewrite_zip(&bag_zip, &tampered, |name, _| name.ends_with("data/evidence/invoice.pdf").then(|| b"an altered invoice".to_vec()));
-    let check = verify_archive(&tampered, None).unwrap();
+    let check = verify_archive(&tampered, None, &[]).unwrap();
     assert!(!check.is_intact());
     assert!(check.problems.iter().any(|p| p.contains("data/evidence/invoice.pdf was changed")), "{:?}", check.problems);
 
@@ -231,8 +231,8 @@ fn verify_archive_catches_a_changed_file_and_a_forged_trail_head() {
         ),
         _ => None,
     });
-    assert!(verify_archive(&forged, None).unwrap().is_intact(), "the forgery is consistent on its face");
-    let full = verify_archive(&forged, Some(PASSPHRASE)).unwrap();
+    assert!(verify_archive(&forged, None, &[]).unwrap().is_intact(), "the forgery is consistent on its face");
+    let full = verify_archive(&forged, Some(PASSPHRASE), &[]).unwrap();
     assert!(full.problems.iter().any(|p| p.contains("bag-info.txt records") && p.contains(&fake_head)), "{:?}", full.problems);
     let out = cli(&forged, Some(PASSPHRASE));
     assert_eq!(out.status.code(), Some(1));

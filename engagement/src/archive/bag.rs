@@ -13,6 +13,21 @@ use crate::error::{Error, Result};
 
 pub(crate) const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 pub(crate) const INDEX: &str = "data/index.json";
+/// The detached signature of `tagmanifest-sha256.txt` by the person who wrote the bag: a tag
+/// file the tag manifest cannot list, since it signs it.
+pub(crate) const SIGNATURE: &str = "tagmanifest-sha256.txt.sig";
+/// The tag files a Tickmark bag holds at its root; anything else there is refused.
+pub(crate) const TAG_FILES: &[&str] = &["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", SIGNATURE];
+
+/// What the signature file holds.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct BagSignature {
+    pub initials: String,
+    pub name: String,
+    pub public_key: String,
+    /// Ed25519 signature (hex) of the bytes of `tagmanifest-sha256.txt`.
+    pub signature: String,
+}
 
 /// A payload file as `data/index.json` lists it, so a person can tell what each file is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,7 +112,8 @@ impl<W: Write + Seek> BagWriter<W> {
 
     /// Writes the tag files: bagit.txt, bag-info.txt (with `info` and the Payload-Oxum), the
     /// payload manifest, and the tag manifest over those three.
-    pub fn finish(mut self, info: &[(&str, String)]) -> Result<W> {
+    /// Writes the tag files (and, given a key, the tag manifest's signature) and closes the zip.
+    pub fn finish(mut self, info: &[(&str, String)], key: Option<&crate::keys::PersonalKey>) -> Result<W> {
         let (bytes, files) = self.payload.iter().fold((0u64, 0usize), |(b, n), (_, _, size)| (b + size, n + 1));
         let mut bag_info = String::new();
         for (label, value) in info {
@@ -111,6 +127,10 @@ impl<W: Write + Seek> BagWriter<W> {
             tag_manifest.push_str(&format!("{sha256}  {name}\n"));
         }
         self.add_bytes("tagmanifest-sha256.txt", tag_manifest.as_bytes())?;
+        if let Some(key) = key {
+            let signature = BagSignature { initials: key.initials.clone(), name: key.name.clone(), public_key: key.public_key(), signature: key.sign(tag_manifest.as_bytes()) };
+            self.add_bytes(SIGNATURE, &serde_json::to_vec_pretty(&signature)?)?;
+        }
         self.zip.finish().map_err(zip_error)
     }
 }

@@ -33,6 +33,8 @@ pub struct ArchiveSummary {
 
 impl EngagementFile {
     /// Writes the archive bag to `out`, which must not exist yet, reporting the bytes written.
+    /// Written by someone signed in with their personal key, the bag carries their signature
+    /// of its tag manifest.
     /// Only a completed engagement is archived: the archive is the record as completed. A
     /// failure or a cancellation removes the partial file.
     pub fn archive(&self, out: &Path, progress: Progress) -> Result<ArchiveSummary> {
@@ -138,7 +140,7 @@ impl EngagementFile {
                 ("Engagement-Id", info.id.clone()),
                 ("Trail-Head", trail_head.clone()),
                 ("Trail-Entries", trail_entries.to_string()),
-            ])?;
+            ], self.signer())?;
         out_file.into_inner().into_inner().map_err(|e| Error::Io { path: out.to_owned(), source: e.into_error() })?.sync_all().map_err(|source| Error::Io { path: out.to_owned(), source })?;
         Ok(ArchiveSummary { files, bytes, trail_head })
     }

@@ -115,8 +115,9 @@ enum Command {
     Complete(outputs::CompleteArgs),
     /// Write the archive bag (BagIt, zipped) of a completed engagement.
     Archive(outputs::OutArgs),
-    /// Check an archive bag; with TICKMARK_PASSPHRASE set, also the engagement file inside it.
-    /// Exit 1 if anything differs.
+    /// Check an archive bag: its manifests, index, zip entries and signature (with --trust, by
+    /// one of the firm's keys); with TICKMARK_PASSPHRASE set, also the engagement file inside it
+    /// and the bag against it. Exit 0 intact; 1 any mismatch, each named; 2 unreadable.
     VerifyArchive(outputs::BagArg),
 }
 

@@ -62,6 +62,10 @@ pub struct CompleteArgs {
 #[derive(Args)]
 pub struct BagArg {
     bag: PathBuf,
+    /// A file of the public keys (hex, one per line; # starts a comment) whose signature the
+    /// firm accepts: a bag not signed by one of them is a mismatch.
+    #[arg(long)]
+    trust: Option<PathBuf>,
 }
 
 pub fn verify(a: FileArg) -> Result<ExitCode, Error> {
@@ -149,8 +153,22 @@ pub fn archive(a: OutArgs) -> Result<ExitCode, Error> {
 
 pub fn verify_archive(a: BagArg) -> Result<ExitCode, Error> {
     let passphrase = std::env::var("TICKMARK_PASSPHRASE").ok();
-    let check = engagement::archive::verify_archive(&a.bag, passphrase.as_deref())?;
+    let trusted: Vec<String> = match &a.trust {
+        None => Vec::new(),
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|source| Error::Io { path: path.clone(), source })?
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or_default().trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .map(|l| engagement::keys::check_public_key(&l))
+            .collect::<Result<_, _>>()?,
+    };
+    let check = engagement::archive::verify_archive(&a.bag, passphrase.as_deref(), &trusted)?;
     say!("{} payload files, {} bytes", check.payload_files, check.payload_bytes);
+    match &check.signer {
+        Some((who, fingerprint)) => say!("signed by {who}, key {fingerprint}"),
+        None => say!("not signed: whoever wrote it had no personal key"),
+    }
     for (label, value) in &check.info {
         say!("  {label}: {value}");
     }

@@ -83,6 +83,11 @@ impl EngagementFile {
         self.user.as_deref()
     }
 
+    /// The personal key the user signed in with, if any.
+    pub(crate) fn signer(&self) -> Option<&PersonalKey> {
+        self.signer.as_ref()
+    }
+
     /// Whether the user signed in with a personal key (their entries are signed).
     pub fn signed_in_with_key(&self) -> bool {
         self.signer.is_some()
