@@ -118,6 +118,14 @@ fn a_signed_bag_names_its_signer_and_passes_only_the_keys_the_firm_trusts() {
     let check = verify_archive(&bag, None, &[other.public_key()]).unwrap();
     assert!(check.problems.iter().any(|p| p.contains("whose key is not among the trusted keys")), "{:?}", check.problems);
 
+    // The signature is a tag file the tag manifest cannot list; the BagIt validator accepts it.
+    let out = Command::new("python3")
+        .args(["-c", "import sys, zipfile, bagit; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2]); bagit.Bag(sys.argv[2] + '/bag').validate()"])
+        .arg(&bag)
+        .arg(dir.path().join("extracted"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "bagit validation failed:\n{}", String::from_utf8_lossy(&out.stderr));
     let trust = dir.path().join("firm-keys.txt");
     std::fs::write(&trust, format!("# the firm's archive signers\n{}\n", dana.public_key())).unwrap();
     let out = cli(&bag, Some(PASSPHRASE), Some(&trust));
