@@ -112,3 +112,45 @@ fn a_cancelled_import_stores_nothing() {
     assert!(err.to_string().contains("cancelled"), "{err}");
     assert!(file.populations(None).unwrap().is_empty());
 }
+
+/// A workbook whose shared strings declare 400 MB (as a 400 KB file holding one enormous string
+/// does) is refused, naming the part, before calamine reads any of it into memory.
+#[test]
+fn a_workbook_whose_shared_strings_would_fill_memory_is_refused_before_reading_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("huge-strings.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, header) in ["id", "date", "amount", "description"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *header).unwrap();
+    }
+    sheet.write_string(1, 0, "T-1").unwrap();
+    sheet.write_string(1, 1, "2026-01-05").unwrap();
+    sheet.write_string(1, 2, "10.00").unwrap();
+    sheet.write_string(1, 3, "a description").unwrap();
+    workbook.save(&path).unwrap();
+    // The part's declared uncompressed size, in its local header and its central directory entry.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let name = b"xl/sharedStrings.xml";
+    let huge = (400u32 << 20).to_le_bytes();
+    let mut patched = 0;
+    for at in 0..bytes.len().saturating_sub(4) {
+        let (size_at, name_at) = match &bytes[at..at + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => (at + 22, at + 30),
+            [0x50, 0x4b, 0x01, 0x02] => (at + 24, at + 46),
+            _ => continue,
+        };
+        if bytes.get(name_at..name_at + name.len()) == Some(&name[..]) {
+            bytes[size_at..size_at + 4].copy_from_slice(&huge);
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "the part's two size fields");
+    std::fs::write(&path, bytes).unwrap();
+
+    let (mut file, _) = create(tmp.path());
+    let control = file.add_control(&change_control()).unwrap();
+    let err = file.import_population(control, &path, &mapping(), "huge-strings.xlsx", &mut |_| true).unwrap_err();
+    assert!(err.to_string().contains("xl/sharedStrings.xml) decompress to 400 MB, more than the 256 MB Tickmark reads"), "{err}");
+    assert!(file.populations(None).unwrap().is_empty());
+}

@@ -99,16 +99,37 @@ evidence: Array<number>, };
 
 export type ColumnMapping = { key: string, date: string | null, amount: string | null, stratum: string | null, };
 
+export type CellAt = { row: number, column: string, };
+
 export type Findings = { blank_keys: Array<number>, duplicate_keys: Array<string>, outside_period: Array<number>, 
 /**
  * Rows whose date cell is empty, where a date column is mapped: they cannot be placed in
  * the period. Absent from findings recorded before it was checked.
  */
-undated?: Array<number>, };
+undated?: Array<number>, 
+/**
+ * Pairs of rows (the earlier first) whose keys differ only by letter case or invisible
+ * characters: likely the same item twice.
+ */
+near_duplicate_keys?: Array<[number, number]>, 
+/**
+ * Rows whose key is a number of more than 15 significant digits: a spreadsheet keeps only
+ * 15, so the key may have lost digits before it reached the listing.
+ */
+long_numeric_keys?: Array<number>, 
+/**
+ * Cells holding invisible or direction-changing characters (zero-width spaces, right-to-left
+ * overrides): text that reads other than it is. The first 1,000.
+ */
+hidden_characters?: Array<CellAt>, };
 
 export type Removal = { at: string, by: string, reason: string, };
 
 export type Population = { id: number, control_id: number, description: string, source_name: string, source_sha256: string, columns: Array<string>, mapping: ColumnMapping, row_count: number, date_min: string | null, date_max: string | null, findings: Findings, 
+/**
+ * The findings as sentences, for the window (the same the CLI and workpaper print).
+ */
+finding_lines: Array<string>, 
 /**
  * SHA-256 over the imported rows: the population's fingerprint, from which seeds derive.
  */

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use engagement::population::{row_list, ColumnMapping, Findings};
+use engagement::population::{ColumnMapping, Findings};
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest, StratifyBy};
 use engagement::spec::EngagementSpec;
 use engagement::{EngagementFile, Error};
@@ -331,20 +331,12 @@ pub fn blockers(a: FileArg) -> Result<ExitCode, Error> {
 }
 
 fn print_findings(f: &Findings) {
-    if f.blank_keys.is_empty() && f.duplicate_keys.is_empty() && f.outside_period.is_empty() && f.undated.is_empty() {
+    let lines = f.lines();
+    if lines.is_empty() {
         say!("  completeness    no blank or duplicate keys; every dated item is within the period");
     }
-    if !f.blank_keys.is_empty() {
-        say!("  blank keys      {} (rows {})", f.blank_keys.len(), row_list(&f.blank_keys));
-    }
-    if !f.duplicate_keys.is_empty() {
-        say!("  duplicate keys  {} ({})", f.duplicate_keys.len(), f.duplicate_keys.iter().take(20).cloned().collect::<Vec<_>>().join(", "));
-    }
-    if !f.outside_period.is_empty() {
-        say!("  outside period  {} (rows {})", f.outside_period.len(), row_list(&f.outside_period));
-    }
-    if !f.undated.is_empty() {
-        say!("  no date         {} (rows {})", f.undated.len(), row_list(&f.undated));
+    for line in lines {
+        say!("  {line}");
     }
 }
 

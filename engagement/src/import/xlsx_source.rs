@@ -6,9 +6,34 @@ use calamine::{open_workbook, DataRef, Reader, Xlsx};
 use super::{error, Source, SourceDigest, SourceRow};
 use crate::error::Result;
 
+/// The most the shared strings of a workbook may decompress to. calamine holds them all in
+/// memory (sheets it streams), so a larger part (a 400 MB "string" in a 400 KB file, say) is
+/// refused before it is read.
+pub(crate) const MAX_SHARED_STRINGS_BYTES: u64 = 256 << 20;
+
+/// Refuses a workbook whose shared strings would decompress past the limit, by the sizes its zip
+/// directory declares (the reader stops at them).
+fn check_parts(path: &Path, file: &str) -> Result<()> {
+    let opened = std::fs::File::open(path).map_err(|e| error(file, None, None, format!("the file cannot be read: {e}")))?;
+    let mut zip = zip::ZipArchive::new(opened).map_err(|e| error(file, None, None, format!("the file cannot be read as an Excel workbook: {e}")))?;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|e| error(file, None, None, format!("the workbook is damaged: {e}")))?;
+        if String::from_utf8_lossy(part.name_raw()).eq_ignore_ascii_case("xl/sharedStrings.xml") && part.size() > MAX_SHARED_STRINGS_BYTES {
+            return Err(error(
+                file,
+                None,
+                None,
+                format!("its shared strings (xl/sharedStrings.xml) decompress to {} MB, more than the {} MB Tickmark reads", part.size() >> 20, MAX_SHARED_STRINGS_BYTES >> 20),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// calamine's streaming cell reader borrows its workbook, so a thread owns the workbook and
 /// hands over whole rows through a short channel: the sheet is never all in memory.
 pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
+    check_parts(path, file)?;
     let mut workbook: Xlsx<_> = open_workbook(path).map_err(|e| error(file, None, None, format!("the file cannot be read as an Excel workbook: {e}")))?;
     let sheet = workbook
         .sheet_names()

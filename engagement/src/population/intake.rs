@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use super::Findings;
+use super::{CellAt, Findings};
 use crate::error::Result;
 use crate::import::{error, Source};
 
@@ -43,6 +43,44 @@ impl Pipe {
     }
 }
 
+/// Excel's own limit on the characters of one cell: a listing cell holding more is not a
+/// listing's cell, and is refused before it is stored.
+pub(crate) const MAX_CELL_CHARS: usize = 32_767;
+
+/// Characters that make text read other than it is: zero-width ones, and those that change the
+/// direction of the text around them.
+fn hidden(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Keys seen so far, by a hash of the key with letter case and invisible characters taken out,
+/// each with a hash of the key as written and its first row: 24 bytes a key, never the keys.
+#[derive(Default)]
+struct KeyLikeness(std::collections::HashMap<u64, (u64, u64)>);
+
+impl KeyLikeness {
+    /// The earlier row of a key that differs from `key` only by case or invisible characters.
+    fn near_duplicate(&mut self, key: &str, row: u64) -> Option<u64> {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let state = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+        let hash = |text: &str| {
+            let mut h = state.build_hasher();
+            text.hash(&mut h);
+            h.finish()
+        };
+        let normal: String = key.chars().filter(|c| !hidden(*c)).flat_map(char::to_lowercase).collect();
+        let (written, normalised) = (hash(key), hash(normal.trim()));
+        match self.0.get(&normalised) {
+            Some(&(seen, first)) if seen != written => Some(first),
+            Some(_) => None,
+            None => {
+                self.0.insert(normalised, (written, row));
+                None
+            }
+        }
+    }
+}
+
 /// Where the mapped columns are in each row, and the period items should fall within.
 pub(super) struct Layout {
     pub key: usize,
@@ -69,11 +107,28 @@ pub(super) fn prepare(mut listing: Source, layout: &Layout, pipe: Pipe) -> Resul
     let mut batch = pipe.empty_batch();
     let mut index: i64 = 0;
     let mut fingerprint = Fingerprint::new(&listing.header);
+    let mut keys = KeyLikeness::default();
     for row in listing.rows.by_ref() {
         let (row, cells) = row?;
+        for (c, cell) in cells.iter().enumerate() {
+            let chars = cell.chars().count();
+            if chars > MAX_CELL_CHARS {
+                return Err(error(&listing.file, Some(row), Some(&listing.header[c]), format!("the cell holds {chars} characters, more than the {MAX_CELL_CHARS} a spreadsheet cell can")));
+            }
+            if findings.hidden_characters.len() < 1_000 && cell.chars().any(hidden) {
+                findings.hidden_characters.push(CellAt { row, column: listing.header[c].clone() });
+            }
+        }
         let Mapped { key, date, amount_cents, stratum } = mapped(layout, &listing.file, &listing.header, row, &cells)?;
         if key.is_empty() {
             findings.blank_keys.push(row);
+        } else {
+            if let Some(earlier) = keys.near_duplicate(&key, row) {
+                findings.near_duplicate_keys.push((earlier, row));
+            }
+            if key.chars().all(|c| c.is_ascii_digit()) && key.trim_start_matches('0').len() > 15 {
+                findings.long_numeric_keys.push(row);
+            }
         }
         match &date {
             Some((d, _)) => {

@@ -43,6 +43,58 @@ pub struct Findings {
     /// the period. Absent from findings recorded before it was checked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undated: Vec<u64>,
+    /// Pairs of rows (the earlier first) whose keys differ only by letter case or invisible
+    /// characters: likely the same item twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub near_duplicate_keys: Vec<(u64, u64)>,
+    /// Rows whose key is a number of more than 15 significant digits: a spreadsheet keeps only
+    /// 15, so the key may have lost digits before it reached the listing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub long_numeric_keys: Vec<u64>,
+    /// Cells holding invisible or direction-changing characters (zero-width spaces, right-to-left
+    /// overrides): text that reads other than it is. The first 1,000.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden_characters: Vec<CellAt>,
+}
+
+/// A cell: its spreadsheet row and its column's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CellAt {
+    pub row: u64,
+    pub column: String,
+}
+
+impl Findings {
+    /// The findings as the workpaper, the window and the command line state them.
+    pub fn lines(&self) -> Vec<String> {
+        let rows = |list: &[u64]| format!("rows {}", row_list(list));
+        let mut lines = Vec::new();
+        if !self.blank_keys.is_empty() {
+            lines.push(format!("{} blank keys ({})", self.blank_keys.len(), rows(&self.blank_keys)));
+        }
+        if !self.duplicate_keys.is_empty() {
+            lines.push(format!("{} duplicate keys ({})", self.duplicate_keys.len(), self.duplicate_keys.iter().take(10).cloned().collect::<Vec<_>>().join(", ")));
+        }
+        if !self.near_duplicate_keys.is_empty() {
+            let pairs: Vec<String> = self.near_duplicate_keys.iter().take(10).map(|(a, b)| format!("rows {a} and {b}")).collect();
+            lines.push(format!("{} keys differ from another only by letter case or invisible characters ({})", self.near_duplicate_keys.len(), pairs.join("; ")));
+        }
+        if !self.long_numeric_keys.is_empty() {
+            lines.push(format!("{} numeric keys longer than the 15 digits a spreadsheet keeps ({})", self.long_numeric_keys.len(), rows(&self.long_numeric_keys)));
+        }
+        if !self.hidden_characters.is_empty() {
+            let cells: Vec<String> = self.hidden_characters.iter().take(10).map(|c| format!("row {}, column \"{}\"", c.row, c.column)).collect();
+            lines.push(format!("{} cells hold invisible or right-to-left characters ({})", self.hidden_characters.len(), cells.join("; ")));
+        }
+        if !self.outside_period.is_empty() {
+            lines.push(format!("{} items dated outside the period ({})", self.outside_period.len(), rows(&self.outside_period)));
+        }
+        if !self.undated.is_empty() {
+            lines.push(format!("{} items without a date ({})", self.undated.len(), rows(&self.undated)));
+        }
+        lines
+    }
 }
 
 /// Why and by whom a population was taken out of use.
@@ -68,6 +120,8 @@ pub struct Population {
     pub date_min: Option<NaiveDate>,
     pub date_max: Option<NaiveDate>,
     pub findings: Findings,
+    /// The findings as sentences, for the window (the same the CLI and workpaper print).
+    pub finding_lines: Vec<String>,
     /// SHA-256 over the imported rows: the population's fingerprint, from which seeds derive.
     pub fingerprint: String,
     pub imported_at: String,
@@ -290,6 +344,7 @@ impl EngagementFile {
                 row_count,
                 date_min: date_min.and_then(|d| d.parse().ok()),
                 date_max: date_max.and_then(|d| d.parse().ok()),
+                finding_lines: findings.lines(),
                 findings,
                 fingerprint,
                 imported_at,

@@ -28,6 +28,7 @@ pub fn bindings() -> String {
         engagement::walkthrough::WalkthroughInput::decl(&cfg),
         engagement::walkthrough::Walkthrough::decl(&cfg),
         engagement::population::ColumnMapping::decl(&cfg),
+        engagement::population::CellAt::decl(&cfg),
         engagement::population::Findings::decl(&cfg),
         engagement::population::Removal::decl(&cfg),
         engagement::population::Population::decl(&cfg),

@@ -139,9 +139,7 @@ export function PopulationPanel({ wp, reload }: PanelProps) {
 
 function PopulationSummary({ population: p, wp, reload }: PanelProps & { population: Population }) {
   const f = p.findings;
-  const undated = f.undated ?? [];
-  const clean = f.blank_keys.length + f.duplicate_keys.length + f.outside_period.length + undated.length === 0;
-  const rows = (list: number[]) => list.slice(0, 10).join(", ") + (list.length > 10 ? `, … (${list.length} in all)` : "");
+  const clean = p.finding_lines.length === 0;
   const sampled = !!wp.sample && wp.sample.population_id === p.id;
   return (
     <div className={p.removed ? "entry voided" : "entry"} data-testid={p.removed ? "population-removed" : "population"}>
@@ -175,14 +173,7 @@ function PopulationSummary({ population: p, wp, reload }: PanelProps & { populat
       <div data-testid="population-findings" className={clean ? "ok" : "warn"}>
         {clean
           ? "Completeness checks: no blank or duplicate keys; every dated item falls within the period."
-          : [
-              f.blank_keys.length && `${f.blank_keys.length} blank keys (rows ${rows(f.blank_keys)})`,
-              f.duplicate_keys.length && `${f.duplicate_keys.length} duplicate keys (${f.duplicate_keys.slice(0, 10).join(", ")})`,
-              f.outside_period.length && `${f.outside_period.length} items dated outside the period (rows ${rows(f.outside_period)})`,
-              undated.length && `${undated.length} items without a date (rows ${rows(undated)})`,
-            ]
-              .filter(Boolean)
-              .join("; ")}
+          : p.finding_lines.join("; ")}
       </div>
       {p.in_period === 0 && !p.removed && (
         <p className="warn">No item is dated within the period: this population cannot be sampled. If the control did not operate, conclude so below.</p>
