@@ -170,11 +170,22 @@ pub fn fingerprint(public_key: &str) -> String {
 
 /// Whether `signature` (hex) is `public_key`'s (hex) signature of `message`, checked strictly.
 pub fn verify(public_key: &str, message: &[u8], signature: &str) -> bool {
-    let key = hex::decode(public_key).ok().and_then(|k| <[u8; 32]>::try_from(k).ok()).and_then(|k| VerifyingKey::from_bytes(&k).ok());
-    let signature = hex::decode(signature).ok().and_then(|s| Signature::from_slice(&s).ok());
-    match (key, signature) {
-        (Some(key), Some(signature)) => key.verify_strict(message, &signature).is_ok(),
-        _ => false,
+    Verifier::new(public_key).is_some_and(|v| v.verify(message, signature))
+}
+
+/// A public key parsed once, for checking many signatures by the same person.
+pub struct Verifier(VerifyingKey);
+
+impl Verifier {
+    /// None when `public_key` is not 64 hex digits of a valid key.
+    pub fn new(public_key: &str) -> Option<Self> {
+        let bytes = <[u8; 32]>::try_from(hex::decode(public_key).ok()?).ok()?;
+        VerifyingKey::from_bytes(&bytes).ok().map(Verifier)
+    }
+
+    pub fn verify(&self, message: &[u8], signature: &str) -> bool {
+        let mut bytes = [0u8; 64];
+        hex::decode_to_slice(signature, &mut bytes).is_ok() && self.0.verify_strict(message, &Signature::from_bytes(&bytes)).is_ok()
     }
 }
 

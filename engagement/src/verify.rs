@@ -129,6 +129,8 @@ struct Signatures {
     keys: HashMap<String, String>,
     first: HashMap<String, String>,
     initials_by_id: HashMap<i64, String>,
+    /// Each public key parsed once.
+    parsed: HashMap<String, Option<crate::keys::Verifier>>,
 }
 
 fn member_key(state: Option<&str>) -> Option<(String, Option<String>)> {
@@ -144,7 +146,7 @@ impl Signatures {
                 first.entry(initials).or_insert(key);
             }
         }
-        Signatures { keys: HashMap::new(), first, initials_by_id: HashMap::new() }
+        Signatures { keys: HashMap::new(), first, initials_by_id: HashMap::new(), parsed: HashMap::new() }
     }
 
     /// What is wrong with `entry`'s signature: missing where its author had a key, or not
@@ -157,8 +159,8 @@ impl Signatures {
                 entry.seq, entry.action, entry.entity, entry.entity_id
             )),
             (None, None) => None,
-            (Some(signature), key) => match key.or_else(|| self.first.get(&actor)) {
-                Some(key) if crate::keys::verify(key, entry.hash.as_bytes(), signature) => None,
+            (Some(signature), key) => match key.or_else(|| self.first.get(&actor)).cloned() {
+                Some(key) if self.parsed.entry(key.clone()).or_insert_with(|| crate::keys::Verifier::new(&key)).as_ref().is_some_and(|v| v.verify(entry.hash.as_bytes(), signature)) => None,
                 Some(_) => Some(format!("trail entry {} by {actor}: its signature is not {actor}'s: the entry was forged or altered", entry.seq)),
                 None => Some(format!("trail entry {} by {actor} is signed, but {actor} never had a key on the team", entry.seq)),
             },
