@@ -1,46 +1,38 @@
 //! The Tickmark engagement file and everything recorded in it. Nothing here knows of Tauri:
 //! the desktop shell and the `tickmark` command-line tool both call this crate.
+//!
+//! - `store`: the encrypted file itself, its schema, the engagement and its team.
+//! - `fieldwork`: the work on each control, from the matrix to the conclusion.
+//! - `opinion`: from exceptions to criteria conclusions and the opinion.
+//! - `signing`: the trail, personal keys, sign-offs, completion and verification.
+//! - `outputs`: the report, workpapers, exports and the archive.
+//! - `import`, `model`: reading clients' listings; the engagement's vocabulary.
+//!
+//! Each module is also re-exported at the crate's root (`engagement::sample`), the paths the
+//! app, the CLI and the tests use.
 
-pub mod archive;
-mod completion;
-pub mod complementary;
-pub mod conclusion;
-pub mod control;
-pub mod criterion_conclusion;
-mod engagement_info;
 pub mod error;
-pub mod evaluation;
-pub mod evidence;
-pub mod exception;
-pub(crate) mod export;
-mod gates;
-pub mod grid_import;
+pub mod fieldwork;
 mod import;
-pub mod keys;
-pub mod output;
-pub mod overview;
 pub mod model;
-pub mod monetary;
 pub mod opinion;
-pub mod population;
-pub mod procedure;
+pub mod outputs;
 pub mod progress;
-pub mod recent;
-mod report;
-pub mod report_document;
-pub mod request;
-pub mod review;
-pub mod sample;
-pub mod scope_limitation;
-pub mod spec;
-pub mod signoff;
+pub mod signing;
 pub mod store;
-pub mod testing;
-pub mod trail;
-pub mod verify;
-pub mod viewing;
-pub mod walkthrough;
-pub mod workpaper;
+
+pub use fieldwork::{
+    complementary, conclusion, control, evidence, exception, grid_import, monetary, overview, population, procedure, request, review, sample, testing,
+    viewing, walkthrough, workpaper,
+};
+pub(crate) use fieldwork::gates;
+pub use opinion::{criterion_conclusion, evaluation, report_document, scope_limitation};
+pub use outputs::{archive, output};
+pub(crate) use outputs::{export, report};
+pub use signing::{keys, signoff, trail, verify};
+pub(crate) use signing::completion;
+pub use store::{recent, spec};
+pub(crate) use store::engagement_info;
 
 pub use error::{Error, Result};
 pub use store::EngagementFile;

@@ -5,8 +5,11 @@
 //! and nothing here ever deletes or "repairs" a file it cannot open: under SQLCipher a wrong
 //! passphrase and a damaged file look alike, and the auditor's evidence is in there.
 
+pub(crate) mod engagement_info;
 mod open;
+pub mod recent;
 pub mod schema;
+pub mod spec;
 
 use std::path::{Path, PathBuf};
 
