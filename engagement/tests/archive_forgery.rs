@@ -50,7 +50,10 @@ fn signed_bag(dir: &Path) -> (std::path::PathBuf, PersonalKey) {
     (bag, dana)
 }
 
-fn entries(bag: &Path) -> Vec<(String, Vec<u8>)> {
+/// A zip's entries in order: name and bytes.
+type Entries = Vec<(String, Vec<u8>)>;
+
+fn entries(bag: &Path) -> Entries {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(bag).unwrap()).unwrap();
     (0..zip.len())
         .map(|i| {
@@ -177,7 +180,7 @@ fn zip_entries_that_escape_repeat_or_add_undeclared_tag_files_are_refused_withou
     let (bag, _) = signed_bag(dir.path());
     let original = entries(&bag);
     let index = original.iter().find(|(n, _)| n == "bag/data/index.json").unwrap().clone();
-    let cases: Vec<(&str, Vec<(String, Vec<u8>)>, &str)> = vec![
+    let cases: Vec<(&str, Entries, &str)> = vec![
         ("escape", [original.clone(), vec![("bag/../../evil.sh".to_owned(), b"rm -rf ~".to_vec())]].concat(), "bag/../../evil.sh escapes the bag's folder"),
         ("twice", [vec![("bag/data/indeX.json".to_owned(), index.1.clone())], original.clone()].concat(), "data/index.json appears twice in the zip"),
         ("extra-tag", [original.clone(), vec![("bag/notes.txt".to_owned(), b"trust me".to_vec())]].concat(), "notes.txt is a tag file the bag does not declare"),
@@ -188,8 +191,7 @@ fn zip_entries_that_escape_repeat_or_add_undeclared_tag_files_are_refused_withou
         // A second entry of the same name, which zip writers refuse to make: renamed in place,
         // in the local header and the central directory alike.
         let bytes = std::fs::read(&path).unwrap();
-        let text = bytes.iter().copied().collect::<Vec<u8>>();
-        let renamed = replace_all(&text, b"bag/data/indeX.json", b"bag/data/index.json");
+        let renamed = replace_all(&bytes, b"bag/data/indeX.json", b"bag/data/index.json");
         std::fs::write(&path, renamed).unwrap();
         let check = verify_archive(&path, None, &[]).unwrap();
         assert!(check.problems.iter().any(|p| p == problem), "{name}: {:?}", check.problems);

@@ -177,8 +177,11 @@ impl Recent {
 /// the environment before the window starts, so no WebView process inherits them.
 pub struct Launch {
     pub path: Option<String>,
-    pending: Mutex<Option<JoinHandle<engagement::Result<(EngagementFile, Option<PersonalKey>)>>>>,
+    pending: Mutex<Option<Unlocking>>,
 }
+
+/// The file named at launch being unlocked, with the key its user signed in with, if any.
+pub type Unlocking = JoinHandle<engagement::Result<(EngagementFile, Option<PersonalKey>)>>;
 
 impl Launch {
     pub fn from_env() -> Self {
@@ -215,7 +218,7 @@ impl Launch {
 
     /// The unlocking begun at launch, once: a second start-up (the page reloaded) shows the
     /// open form instead.
-    pub fn take(&self) -> Option<JoinHandle<engagement::Result<(EngagementFile, Option<PersonalKey>)>>> {
+    pub fn take(&self) -> Option<Unlocking> {
         self.pending.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }

@@ -61,13 +61,9 @@ struct KeyLikeness(std::collections::HashMap<u64, (u64, u64)>);
 impl KeyLikeness {
     /// The earlier row of a key that differs from `key` only by case or invisible characters.
     fn near_duplicate(&mut self, key: &str, row: u64) -> Option<u64> {
-        use std::hash::{BuildHasher, Hash, Hasher};
+        use std::hash::BuildHasher;
         let state = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
-        let hash = |text: &str| {
-            let mut h = state.build_hasher();
-            text.hash(&mut h);
-            h.finish()
-        };
+        let hash = |text: &str| state.hash_one(text);
         let normal: String = key.chars().filter(|c| !hidden(*c)).flat_map(char::to_lowercase).collect();
         let (written, normalised) = (hash(key), hash(normal.trim()));
         match self.0.get(&normalised) {
