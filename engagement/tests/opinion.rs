@@ -8,6 +8,8 @@
 //! partner), a decision that no longer stands once what it rests on changes, and DRAFT on
 //! every page until the decision stands and the documentation is complete.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,10 +21,9 @@ use engagement::procedure::{ProcedureInput, ProcedureNature};
 use engagement::request::RequestStatus;
 use engagement::signoff::SignoffRole;
 use engagement::walkthrough::{WalkthroughInput, WalkthroughKind};
+use common::PASSPHRASE;
 use engagement::{EngagementFile, Error};
-use tickmark_tests::app::{binary, workspace};
 
-const PASSPHRASE: &str = "opinion golden passphrase";
 const NOT_MET_REASON: &str = "Changes reached production without the approval the control requires, and nothing else detects them.";
 
 fn date(s: &str) -> chrono::NaiveDate {
@@ -135,7 +136,7 @@ fn read_back(file: &EngagementFile, dir: &Path, name: &str) -> (String, serde_js
     std::fs::write(&docx, file.report_for(&docx).unwrap()).unwrap();
     let text = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&pdf).arg("-").output().expect("pdftotext runs");
     assert!(text.status.success());
-    let out = Command::new("python3").arg(workspace().join("tests/docx/section4.py")).arg(&docx).output().unwrap();
+    let out = Command::new("python3").arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/docx/section4.py")).arg(&docx).output().unwrap();
     assert!(out.status.success(), "python-docx: {}", String::from_utf8_lossy(&out.stderr));
     (flat(&String::from_utf8_lossy(&text.stdout)), serde_json::from_slice(&out.stdout).unwrap())
 }
@@ -356,7 +357,7 @@ fn a_criterion_no_control_addresses_is_listed_before_the_opinion_can_be_decided(
 }
 
 fn tickmark(args: &[&str], user: &str) -> std::process::Output {
-    Command::new(binary("tickmark")).args(args).env("TICKMARK_PASSPHRASE", PASSPHRASE).env("TICKMARK_USER", user).output().expect("tickmark runs")
+    Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).env("TICKMARK_PASSPHRASE", PASSPHRASE).env("TICKMARK_USER", user).output().expect("tickmark runs")
 }
 
 #[test]
