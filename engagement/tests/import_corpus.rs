@@ -154,3 +154,51 @@ fn a_workbook_whose_shared_strings_would_fill_memory_is_refused_before_reading_t
     assert!(err.to_string().contains("xl/sharedStrings.xml) decompress to 400 MB, more than the 256 MB Tickmark reads"), "{err}");
     assert!(file.populations(None).unwrap().is_empty());
 }
+
+/// A workbook saved by a program that does not calculate holds formulas with no saved value: a
+/// reader sees empty cells there. The import names each such cell.
+#[test]
+fn formula_cells_without_a_saved_value_are_named_with_row_and_column() {
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let written = tmp.path().join("calculated.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, header) in ["id", "date", "amount", "description"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *header).unwrap();
+    }
+    for row in 1..=3u32 {
+        sheet.write_string(row, 0, format!("T-{row}")).unwrap();
+        sheet.write_string(row, 1, "2026-01-05").unwrap();
+        sheet.write_formula(row, 2, "=10*2").unwrap();
+        sheet.write_string(row, 3, "item").unwrap();
+    }
+    workbook.save(&written).unwrap();
+    // The saved values taken out, as a non-calculating writer leaves them.
+    let uncalculated = tmp.path().join("uncalculated.xlsx");
+    let mut source = zip::ZipArchive::new(std::fs::File::open(&written).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&uncalculated).unwrap());
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            text = String::from_utf8(text).unwrap().replace("</f><v>0</v>", "</f>").into_bytes();
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&text).unwrap();
+    }
+    out.finish().unwrap();
+
+    let (mut file, _) = create(tmp.path());
+    let control = file.add_control(&change_control()).unwrap();
+    let mapping = ColumnMapping { key: "id".into(), date: Some("date".into()), amount: None, stratum: None };
+    let id = file.import_population(control, &uncalculated, &mapping, "uncalculated.xlsx", &mut |_| true).unwrap();
+    let findings = file.population(id).unwrap().findings;
+    let cells: Vec<(u64, &str)> = findings.formulas_without_value.iter().map(|c| (c.row, c.column.as_str())).collect();
+    assert_eq!(cells, [(2, "amount"), (3, "amount"), (4, "amount")]);
+    assert!(findings.lines().iter().any(|l| l.starts_with("3 cells hold a formula with no saved value, imported as empty (row 2, column \"amount\"")));
+    let calculated = file.import_population(control, &written, &mapping, "calculated.xlsx", &mut |_| true).unwrap();
+    assert!(file.population(calculated).unwrap().findings.formulas_without_value.is_empty(), "saved values are read as they are");
+}

@@ -121,7 +121,13 @@ long_numeric_keys?: Array<number>,
  * Cells holding invisible or direction-changing characters (zero-width spaces, right-to-left
  * overrides): text that reads other than it is. The first 1,000.
  */
-hidden_characters?: Array<CellAt>, };
+hidden_characters?: Array<CellAt>, 
+/**
+ * Workbook cells holding a formula whose value was never saved (the workbook was written by
+ * a program that does not calculate): imported as empty, though the client's system may
+ * show a value there.
+ */
+formulas_without_value?: Array<CellAt>, };
 
 export type Removal = { at: string, by: string, reason: string, };
 

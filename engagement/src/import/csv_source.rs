@@ -34,7 +34,7 @@ pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
             Err(e) => Some(Err(e)),
         }
     });
-    Ok(Source { file: file.to_owned(), header, rows: Box::new(rows), digest: SourceDigest::Streamed(hasher) })
+    Ok(Source { file: file.to_owned(), header, rows: Box::new(rows), digest: SourceDigest::Streamed(hasher), formulas_without_value: Default::default() })
 }
 
 fn read(csv: &mut Reader, record: &mut csv::ByteRecord, file: &str, row: u64) -> Result<bool> {

@@ -24,6 +24,9 @@ pub(crate) struct Source {
     pub header: Vec<String>,
     pub rows: Box<dyn Iterator<Item = Result<SourceRow>> + Send>,
     digest: SourceDigest,
+    /// Cells (row, column index) holding a formula with no saved value, which a reader takes
+    /// for empty; filled as the rows are read (a workbook's only).
+    pub formulas_without_value: Arc<Mutex<Vec<(u64, usize)>>>,
 }
 
 /// How the SHA-256 of the file as received is taken: as the CSV reader reads it (one pass over

@@ -42,6 +42,8 @@ pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
         .ok_or_else(|| error(file, None, None, "the workbook has no worksheet"))?;
     let (tx, rx) = sync_channel::<Result<SourceRow>>(256);
     let file_owned = file.to_owned();
+    let formulas = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let formulas_seen = formulas.clone();
     std::thread::spawn(move || {
         let mut send_rows = || -> Result<()> {
             let mut cells = workbook
@@ -49,14 +51,17 @@ pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
                 .map_err(|e| error(&file_owned, None, None, format!("sheet \"{sheet}\" cannot be read: {e}")))?;
             let mut current: Option<SourceRow> = None;
             loop {
-                let cell = cells.next_cell().map_err(|e| error(&file_owned, None, None, format!("sheet \"{sheet}\" cannot be read: {e}")))?;
+                let cell = cells.next_cell_with_formula_metadata().map_err(|e| error(&file_owned, None, None, format!("sheet \"{sheet}\" cannot be read: {e}")))?;
                 let Some(cell) = cell else { break };
-                let (r, c) = cell.get_position();
+                let (r, c) = cell.pos;
                 let row = u64::from(r) + 1;
+                if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
+                    formulas_seen.lock().unwrap_or_else(|p| p.into_inner()).push((row, c as usize));
+                }
                 if current.as_ref().is_some_and(|(n, _)| *n != row) && tx.send(Ok(current.take().expect("checked above"))).is_err() {
                     return Ok(());
                 }
-                let text = text(&file_owned, row, cell.get_value())?;
+                let text = text(&file_owned, row, &cell.value)?;
                 if text.is_empty() {
                     continue;
                 }
@@ -86,6 +91,7 @@ pub(super) fn open(path: &Path, file: &str) -> Result<Source> {
         rows: Box::new(widen(rows, header.len(), file.to_owned())),
         header,
         digest: SourceDigest::Reread(path.to_owned()),
+        formulas_without_value: formulas,
     })
 }
 

@@ -148,6 +148,9 @@ pub(super) fn prepare(mut listing: Source, layout: &Layout, pipe: Pipe) -> Resul
     if index == 0 {
         return Err(error(&listing.file, None, None, "the listing has a header row but no data rows"));
     }
+    let formulas = std::mem::take(&mut *listing.formulas_without_value.lock().unwrap_or_else(|p| p.into_inner()));
+    findings.formulas_without_value =
+        formulas.into_iter().map(|(row, c)| CellAt { row, column: listing.header.get(c).cloned().unwrap_or_else(|| format!("column {}", c + 1)) }).collect();
     if !batch.is_empty() && pipe.to_writer.send(batch).is_err() {
         return Ok(None);
     }

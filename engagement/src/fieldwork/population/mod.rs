@@ -55,6 +55,11 @@ pub struct Findings {
     /// overrides): text that reads other than it is. The first 1,000.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hidden_characters: Vec<CellAt>,
+    /// Workbook cells holding a formula whose value was never saved (the workbook was written by
+    /// a program that does not calculate): imported as empty, though the client's system may
+    /// show a value there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formulas_without_value: Vec<CellAt>,
 }
 
 /// A cell: its spreadsheet row and its column's header.
@@ -86,6 +91,10 @@ impl Findings {
         if !self.hidden_characters.is_empty() {
             let cells: Vec<String> = self.hidden_characters.iter().take(10).map(|c| format!("row {}, column \"{}\"", c.row, c.column)).collect();
             lines.push(format!("{} cells hold invisible or right-to-left characters ({})", self.hidden_characters.len(), cells.join("; ")));
+        }
+        if !self.formulas_without_value.is_empty() {
+            let cells: Vec<String> = self.formulas_without_value.iter().take(10).map(|c| format!("row {}, column \"{}\"", c.row, c.column)).collect();
+            lines.push(format!("{} cells hold a formula with no saved value, imported as empty ({})", self.formulas_without_value.len(), cells.join("; ")));
         }
         if !self.outside_period.is_empty() {
             lines.push(format!("{} items dated outside the period ({})", self.outside_period.len(), rows(&self.outside_period)));
