@@ -225,3 +225,25 @@ fn a_member_registers_their_own_first_key_and_only_the_partner_replaces_one() {
     let replaced = file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap_err();
     assert!(replaced.to_string().contains("replaced by the engagement partner"), "{replaced}");
 }
+
+#[test]
+fn verify_names_the_sign_offs_the_work_has_changed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, team) = signed_engagement(dir.path());
+    let control = file.controls().unwrap()[0].clone();
+    assert!(file.verify().unwrap().changed_since_signed.is_empty());
+    file.withdraw_signoff(control.id, SignoffRole::Reviewer, "to add a walkthrough").unwrap();
+    file.sign_in(&team.dana).unwrap();
+    file.add_walkthrough(&engagement::walkthrough::WalkthroughInput {
+        control_id: control.id,
+        kind: engagement::walkthrough::WalkthroughKind::Interview,
+        held_on: date("2026-10-12"),
+        attendees: vec!["Hyun-woo Seo".into()],
+        narrative: "Asked how urgent fixes are approved.".into(),
+        evidence: vec![],
+    })
+    .unwrap();
+    let verification = file.verify().unwrap();
+    assert!(verification.is_intact(), "a change made through Tickmark is not tampering");
+    assert_eq!(verification.changed_since_signed, [format!("{}: the work changed since DW signed as preparer", control.reference)]);
+}

@@ -598,7 +598,13 @@ export type Verification = { entries: number, head: string,
 /**
  * In the order found: the chain first, then rows, evidence and populations.
  */
-problems: Array<string>, };
+problems: Array<string>, 
+/**
+ * Sign-offs whose workpaper no longer hashes to what was signed: changes made through
+ * Tickmark after signing, shown everywhere as "changed since signed". Not tampering, but
+ * no signature covers the work as it stands.
+ */
+changed_since_signed: Array<string>, };
 
 export type CommandError = { code: string, message: string, 
 /**

@@ -73,6 +73,9 @@ pub fn verify(a: FileArg) -> Result<ExitCode, Error> {
     let result = file.verify()?;
     file.close()?;
     say!("{} trail entries, head {}", result.entries, result.head);
+    for changed in &result.changed_since_signed {
+        say!("not covered by a signature: {changed}");
+    }
     if result.is_intact() {
         say!("intact: the trail, the evidence and the populations match their recorded hashes");
         return Ok(ExitCode::SUCCESS);

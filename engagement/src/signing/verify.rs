@@ -19,6 +19,10 @@ pub struct Verification {
     pub head: String,
     /// In the order found: the chain first, then rows, evidence and populations.
     pub problems: Vec<String>,
+    /// Sign-offs whose workpaper no longer hashes to what was signed: changes made through
+    /// Tickmark after signing, shown everywhere as "changed since signed". Not tampering, but
+    /// no signature covers the work as it stands.
+    pub changed_since_signed: Vec<String>,
 }
 
 impl Verification {
@@ -119,7 +123,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     let period = serde_json::from_str::<crate::model::Examination>(&examination)?.period();
     problems.extend(population::verify_all(conn, period)?);
 
-    Ok(Verification { entries: entries.len() as i64, head: trail::head(conn)?, problems })
+    Ok(Verification { entries: entries.len() as i64, head: trail::head(conn)?, problems, changed_since_signed: Vec::new() })
 }
 
 /// Who had which key as the trail went: each team member's public key as the trail recorded

@@ -190,6 +190,14 @@ impl EngagementFile {
             }
             result.problems.extend(self.seed_problems(&sample)?);
         }
+        for control in self.controls()? {
+            let (preparer, reviewer) = self.signoffs(control.id)?;
+            for (role, signoff) in [("preparer", preparer), ("reviewer", reviewer)] {
+                if let Some(s) = signoff.filter(|s| s.changed_since.is_some()) {
+                    result.changed_since_signed.push(format!("{}: the work changed since {} signed as {role}", control.reference, s.initials));
+                }
+            }
+        }
         Ok(result)
     }
 }

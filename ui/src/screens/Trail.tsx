@@ -30,6 +30,11 @@ export function Trail() {
             : `Verified: ${verification.entries} entries, chain head ${verification.head.slice(0, 16)}…; evidence, populations and samples match their records.`}
         </p>
       )}
+      {verification && verification.changed_since_signed.length > 0 && (
+        <p className="warn" data-testid="trail-changed-since">
+          Not covered by a signature: {verification.changed_since_signed.join("; ")}.
+        </p>
+      )}
       <Field label="Filter (who, action, record, content)">
         <input data-testid="trail-filter" value={filter} onChange={(e) => setFilter(e.target.value)} />
       </Field>
