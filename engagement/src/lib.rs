@@ -31,7 +31,7 @@ pub use outputs::{archive, output};
 pub(crate) use outputs::{export, report};
 pub use signing::{keys, signoff, trail, verify};
 pub(crate) use signing::completion;
-pub use store::{recent, spec};
+pub use store::{recent, roll_forward, spec};
 pub(crate) use store::engagement_info;
 
 pub use error::{Error, Result};

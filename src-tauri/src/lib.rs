@@ -130,6 +130,7 @@ pub fn run() {
             deliverables::completion_blockers,
             deliverables::complete_documentation,
             deliverables::write_archive,
+            deliverables::roll_forward,
         ])
         .build(tauri::generate_context!())
         .expect("the Tickmark window could not be started")

@@ -145,6 +145,24 @@ fn a_control_is_tested_in_excel_concluded_and_signed_from_the_command_line() {
     ok(&["request", f, "--ref", "PBC-1", "--status", "closed"], "JI");
     ok(&["complete", f, "--on", "2026-11-15"], "JI");
     ok(&["verify", f], "JI");
+
+    // Next year's file from this one.
+    let next = dir.path().join("next-year.tickmark");
+    let n = next.to_str().unwrap();
+    let rolled = Command::new(binary("tickmark"))
+        .args(["roll-forward", f, "--out", n, "--period-start", "2026-10-01", "--period-end", "2027-09-30"])
+        .env("TICKMARK_PASSPHRASE", PASSPHRASE)
+        .env("TICKMARK_NEW_PASSPHRASE", "next year's scripted passphrase")
+        .env("TICKMARK_USER", "JI")
+        .output()
+        .unwrap();
+    assert!(rolled.status.success(), "{}", String::from_utf8_lossy(&rolled.stderr));
+    assert!(String::from_utf8_lossy(&rolled.stdout).contains("1 controls, 1 requests open"), "{}", String::from_utf8_lossy(&rolled.stdout));
+    let next_year = EngagementFile::open(&next, "next year's scripted passphrase").unwrap();
+    assert!(next_year.verify().unwrap().is_intact());
+    let control = next_year.control_by_reference("CC8.1-01").unwrap();
+    let carried = next_year.workpaper(control.id).unwrap().carried;
+    assert!(carried.iter().any(|n| n.text == "Exception last year: For 1 of 5 changes sampled, approval followed deployment."), "{carried:?}");
 }
 
 #[test]

@@ -105,3 +105,45 @@ fn a_member_makes_their_signing_key_in_the_window() {
     assert!(opened.verify().unwrap().is_intact());
     assert_eq!(opened.info().unwrap().team[0].public_key.as_deref(), Some(public.as_str()));
 }
+
+/// Next year from the window: the demo (its documentation not completed, so that is said)
+/// rolled forward by its staff member, signed with his key; the window then shows the new file.
+#[test]
+fn the_demo_rolls_forward_in_the_window_and_the_new_file_opens_on_its_overview() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.tickmark");
+    demo(&file, PASSPHRASE).close().unwrap();
+    let tw_key = workspace().join("fixtures/demo/keys/TW.tickmark-key");
+    let tw_passphrase = demo_key_passphrase("TW");
+    let mut app = Harness::prepare(&[
+        ("TICKMARK_PASSPHRASE", PASSPHRASE),
+        ("TICKMARK_USER", "TW"),
+        ("TICKMARK_KEY", tw_key.to_str().unwrap()),
+        ("TICKMARK_KEY_PASSPHRASE", &tw_passphrase),
+    ]);
+    app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
+    let ui = app.ui();
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
+    click(ui, "tab-deliverables");
+    let next = dir.path().join("demo-2027.tickmark");
+    fill(ui, "roll-path", next.to_str().unwrap());
+    fill(ui, "roll-start", "2026-10-01");
+    fill(ui, "roll-end", "2027-09-30");
+    fill(ui, "roll-passphrase", "next year's demo passphrase");
+    fill(ui, "roll-confirm", "next year's demo passphrase");
+    click(ui, "roll-forward-confirm");
+    let refused = ui.wait_text("[data-testid=roll-error]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(refused.contains("documentation is not completed"), "{refused}");
+    click(ui, "roll-incomplete");
+    click(ui, "roll-forward-confirm");
+    ui.wait_text("[data-testid=overview-examination]", WAIT, |t| t.contains("2027")).unwrap();
+    ui.wait_for("[data-testid=open-items]", WAIT).unwrap();
+    ui.screenshot(&screenshot_dir().join("rolled-forward.png")).unwrap();
+    drop(app);
+    let opened = engagement::EngagementFile::open(&next, "next year's demo passphrase").unwrap();
+    let last = engagement::EngagementFile::open(&file, PASSPHRASE).unwrap();
+    assert_eq!(opened.controls().unwrap().len(), last.controls().unwrap().len());
+    assert!(opened.populations(None).unwrap().is_empty(), "none of this year's work");
+    assert!(opened.verify().unwrap().is_intact());
+    assert_eq!(opened.trail(None).unwrap()[0].actor, "TW");
+}

@@ -372,6 +372,10 @@ supports_reliance: boolean | null, voided: Voiding | null,
  */
 monetary: MonetaryView | null, };
 
+export type CarriedKind = "walkthrough" | "exception";
+
+export type CarriedNote = { id: number, kind: CarriedKind, text: string, };
+
 export type Workpaper = { control: Control, walkthroughs: Array<Walkthrough>, 
 /**
  * Every population imported for the control, removed ones included (marked).
@@ -429,7 +433,12 @@ procedures: Array<Procedure>,
 /**
  * Procedures a firm would typically plan here that the control does not have yet.
  */
-suggested_procedures: Array<ProcedureInput>, };
+suggested_procedures: Array<ProcedureInput>, 
+/**
+ * What last year's file said about the control (walkthroughs, exceptions), carried
+ * forward as notes: not work done this year.
+ */
+carried: Array<CarriedNote>, };
 
 export type RequestStatus = "open" | "received" | "closed" | "not_needed" | "not_provided";
 

@@ -37,6 +37,9 @@ enum Command {
     Key(keys::KeyCommand),
     /// Register a team member's public key: their own first, or (the partner) a replacement.
     RegisterKey(keys::RegisterArgs),
+    /// Next year's engagement from this year's: controls, procedures, requests, team and
+    /// complementary controls carried; none of this year's work.
+    RollForward(setup::RollForwardArgs),
     /// Show what an engagement file holds.
     Info(setup::FileArg),
     /// Import a client's listing (CSV or XLSX) as a control's population.
@@ -148,6 +151,7 @@ fn main() -> ExitCode {
     let outcome = match command {
         Command::New(a) => setup::new(a),
         Command::Info(a) => setup::info(a),
+        Command::RollForward(a) => setup::roll_forward(a),
         Command::Key(a) => keys::key(a),
         Command::RegisterKey(a) => keys::register(a),
         Command::ImportPopulation(a) => setup::import_population(a),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use engagement::model::Examination;
 use engagement::population::{ColumnMapping, Findings};
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest, StratifyBy};
 use engagement::spec::EngagementSpec;
@@ -28,6 +29,28 @@ pub struct NewArgs {
     /// them a public key (its passphrase from TICKMARK_KEY_PASSPHRASE, or asked for).
     #[arg(long, env = "TICKMARK_KEY")]
     key_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct RollForwardArgs {
+    /// This year's engagement file (completed, unless --from-incomplete).
+    file: PathBuf,
+    /// Next year's file, to be created.
+    #[arg(long)]
+    out: PathBuf,
+    /// Next year's period (a Type 2): its first and last days.
+    #[arg(long, requires = "period_end", conflicts_with = "as_of")]
+    period_start: Option<chrono::NaiveDate>,
+    #[arg(long, requires = "period_start")]
+    period_end: Option<chrono::NaiveDate>,
+    /// Next year's date (a Type 1).
+    #[arg(long, required_unless_present = "period_start")]
+    as_of: Option<chrono::NaiveDate>,
+    /// Roll forward a file whose documentation is not completed.
+    #[arg(long)]
+    from_incomplete: bool,
+    #[command(flatten)]
+    who: Who,
 }
 
 #[derive(Args)]
@@ -449,5 +472,25 @@ pub fn complementary(command: ComplementaryCommand) -> Result<ExitCode, Error> {
             opened.close()?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Next year's file from this year's; its passphrase from TICKMARK_NEW_PASSPHRASE or asked for.
+pub fn roll_forward(a: RollForwardArgs) -> Result<ExitCode, Error> {
+    let last = open_as(&a.file, &a.who)?;
+    let examination = match (a.period_start, a.period_end, a.as_of) {
+        (Some(period_start), Some(period_end), _) => Examination::Type2 { period_start, period_end },
+        (_, _, Some(as_of)) => Examination::Type1 { as_of },
+        _ => return Err(Error::Invalid { field: "period".into(), message: "give next year's period (--period-start and --period-end) or date (--as-of)".into() }),
+    };
+    let initials = last.user().unwrap_or_default().to_owned();
+    let keyed = last.info()?.team.iter().any(|m| m.initials == initials && m.public_key.is_some());
+    let key = if keyed { Some(crate::unlock_key(&initials, a.who.key_file.as_deref())?) } else { None };
+    let passphrase = new_passphrase("TICKMARK_NEW_PASSPHRASE")?;
+    let next = last.roll_forward(&a.out, &passphrase, examination, key.as_ref(), a.from_incomplete)?;
+    let overview = next.overview()?;
+    say!("rolled forward to {} ({}): {} controls, {} requests open", a.out.display(), overview.info.examination.describe(), overview.controls.len(), overview.open_requests);
+    next.close()?;
+    last.close()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -132,6 +132,9 @@ pub struct Workpaper {
     pub procedures: Vec<Procedure>,
     /// Procedures a firm would typically plan here that the control does not have yet.
     pub suggested_procedures: Vec<ProcedureInput>,
+    /// What last year's file said about the control (walkthroughs, exceptions), carried
+    /// forward as notes: not work done this year.
+    pub carried: Vec<crate::roll_forward::CarriedNote>,
 }
 
 pub fn describe_method(method: &SampleMethod) -> String {
@@ -209,6 +212,7 @@ impl EngagementFile {
         let suggested_procedures =
             crate::procedure::suggestions(&control, &walkthroughs, &team).into_iter().filter(|s| !procedures.iter().any(|p| p.input.text == s.text)).collect();
         let mut wp = Workpaper {
+            carried: self.carried_notes(control_id)?,
             procedures,
             suggested_procedures,
             walkthroughs,

@@ -41,6 +41,7 @@ pub const TRACKED: &[&str] = &[
     "scope_limitation",
     "opinion",
     "report_document",
+    "carried_note",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,16 +6,17 @@ use crate::error::{Error, Result};
 use crate::model::{Category, EngagementInfo, NewEngagement, TeamMember};
 use crate::store::{EngagementFile, Writer};
 
-pub(crate) fn initialise(w: &Writer, new: &NewEngagement, categories: &[Category]) -> Result<()> {
+pub(crate) fn initialise(w: &Writer, new: &NewEngagement, categories: &[Category], rolled_from: Option<&str>) -> Result<()> {
     let tx = w.tx();
     tx.execute(
-        "INSERT INTO engagement (id, uid, client, system, examination, categories)
-         VALUES (1, lower(hex(randomblob(16))), ?1, ?2, ?3, ?4)",
+        "INSERT INTO engagement (id, uid, client, system, examination, categories, rolled_from)
+         VALUES (1, lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5)",
         params![
             new.client.trim(),
             new.system.trim(),
             serde_json::to_string(&new.examination)?,
-            serde_json::to_string(categories)?
+            serde_json::to_string(categories)?,
+            rolled_from
         ],
     )?;
     w.record("create", "engagement", 1, None)?;

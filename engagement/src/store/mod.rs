@@ -8,6 +8,7 @@
 pub(crate) mod engagement_info;
 mod open;
 pub mod recent;
+pub mod roll_forward;
 pub mod schema;
 pub mod spec;
 

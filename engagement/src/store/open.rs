@@ -49,6 +49,11 @@ impl EngagementFile {
     /// Creates a new engagement file as its first team member, signed with their personal key
     /// when the team record gives them one (and refused without it).
     pub fn create_signed(path: &Path, passphrase: &str, new: &NewEngagement, key: Option<&PersonalKey>) -> Result<Self> {
+        Self::create_from(path, passphrase, new, key, None)
+    }
+
+    /// The same, naming in the first trail entry the file it was rolled forward from.
+    pub(crate) fn create_from(path: &Path, passphrase: &str, new: &NewEngagement, key: Option<&PersonalKey>, rolled_from: Option<&str>) -> Result<Self> {
         check_passphrase(passphrase)?;
         let categories = new.validate()?;
         let creator = &new.team[0];
@@ -77,7 +82,7 @@ impl EngagementFile {
                 schema::migrate(&tx, 0)?;
                 tx.commit()?;
             }
-            file.write(|w| crate::engagement_info::initialise(w, new, &categories))?;
+            file.write(|w| crate::engagement_info::initialise(w, new, &categories, rolled_from))?;
             Ok(file)
         })();
         if created.is_err() {

@@ -159,3 +159,17 @@ CREATE TABLE report_document (
 -- a key).
 ALTER TABLE team_member ADD COLUMN public_key TEXT;
 ALTER TABLE trail ADD COLUMN signature TEXT;
+
+-- A file rolled forward from last year's names it (its file name, identity and trail head) in
+-- its first trail entry, through this column of the engagement row.
+ALTER TABLE engagement ADD COLUMN rolled_from TEXT;
+
+-- What last year's file said about a control, carried forward as a note: its walkthrough
+-- narratives (to be updated) and its exceptions (to test with in mind). No rule counts a note
+-- as work done this year.
+CREATE TABLE carried_note (
+    id         INTEGER PRIMARY KEY,
+    control_id INTEGER NOT NULL REFERENCES control(id),
+    kind       TEXT NOT NULL,
+    text       TEXT NOT NULL
+);

@@ -66,6 +66,8 @@ pub fn bindings() -> String {
         engagement::workpaper::SampleItem::decl(&cfg),
         engagement::workpaper::MonthCount::decl(&cfg),
         engagement::workpaper::SampleView::decl(&cfg),
+        engagement::roll_forward::CarriedKind::decl(&cfg),
+        engagement::roll_forward::CarriedNote::decl(&cfg),
         engagement::workpaper::Workpaper::decl(&cfg),
         engagement::request::RequestStatus::decl(&cfg),
         engagement::request::RequestInput::decl(&cfg),

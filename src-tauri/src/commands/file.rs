@@ -199,7 +199,7 @@ pub async fn make_key(state: State<'_, OpenFile>, keys: State<'_, Keys>, passphr
     Ok(overview)
 }
 
-fn replace(state: &OpenFile, viewing: &Viewing, file: EngagementFile) -> Reply<Overview> {
+pub(super) fn replace(state: &OpenFile, viewing: &Viewing, file: EngagementFile) -> Reply<Overview> {
     let overview = file.overview()?;
     let mut guard = state.lock();
     if let Some(previous) = guard.replace(file) {

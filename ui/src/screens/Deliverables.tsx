@@ -3,6 +3,7 @@ import type { Overview } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction } from "../components";
 import { formatBytes } from "../format";
+import { useUnsaved } from "../unsaved";
 
 /** One thing to write out: where (typed or chosen in the dialog), and the button that writes it.
  *  Long writes report bytes through `onProgress` and can be cancelled. */
@@ -133,6 +134,63 @@ export function Deliverables({ overview, onOverview }: { overview: Overview; onO
         <p className="muted">A BagIt package (zip) with the report, workpapers, exports, evidence and the encrypted engagement file, verifiable without Tickmark.</p>
         <Output label="Archive package (ZIP)" fileName={`${slug}-archive.zip`} extension="zip" write={api.writeArchive} disabled={!overview.completed_on} testid="archive" />
       </section>
+      <RollForward overview={overview} onOverview={onOverview} />
     </div>
+  );
+}
+
+/** Next year's engagement from this one: the matrix, procedures, requests and team carried, none
+ *  of this year's work; the window then opens it. */
+function RollForward({ overview, onOverview }: { overview: Overview; onOverview: (o: Overview) => void }) {
+  const [form, setForm] = useState({ path: "", start: "", end: "", passphrase: "", confirm: "", fromIncomplete: false });
+  const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v });
+  useUnsaved("next year's engagement", !!(form.path || form.passphrase));
+  const action = useAction();
+  async function roll() {
+    if (form.passphrase !== form.confirm) {
+      action.setError("The two passphrases differ.");
+      return;
+    }
+    const o = await action.run(() => api.rollForward(form.path, form.start, form.end, form.passphrase, form.fromIncomplete));
+    if (o) onOverview(o);
+  }
+  return (
+    <section className="card" data-testid="roll-forward">
+      <h3>Next year</h3>
+      <p className="muted">
+        A new engagement file carrying the controls, criteria, attributes, procedures (planned again), the request list (open again, dates moved by the
+        period's shift), the team and the complementary controls. Walkthroughs and exceptions come across as notes; none of this year's evidence, samples,
+        results, conclusions or sign-offs does.
+      </p>
+      <div className="row">
+        <Field label="New file">
+          <input data-testid="roll-path" value={form.path} onChange={(e) => set("path", e.target.value)} placeholder="/path/to/next-year.tickmark" />
+        </Field>
+        <Field label="Period start">
+          <input data-testid="roll-start" value={form.start} onChange={(e) => set("start", e.target.value)} placeholder="YYYY-MM-DD" />
+        </Field>
+        <Field label="Period end">
+          <input data-testid="roll-end" value={form.end} onChange={(e) => set("end", e.target.value)} placeholder="YYYY-MM-DD" />
+        </Field>
+      </div>
+      <div className="row">
+        <Field label="Its passphrase">
+          <input type="password" data-testid="roll-passphrase" value={form.passphrase} onChange={(e) => set("passphrase", e.target.value)} />
+        </Field>
+        <Field label="Again">
+          <input type="password" data-testid="roll-confirm" value={form.confirm} onChange={(e) => set("confirm", e.target.value)} />
+        </Field>
+        {!overview.completed_on && (
+          <label className="inline">
+            <input type="checkbox" data-testid="roll-incomplete" checked={form.fromIncomplete} onChange={(e) => set("fromIncomplete", e.target.checked)} />
+            This year's documentation is not completed; roll forward anyway
+          </label>
+        )}
+        <button className="primary" data-testid="roll-forward-confirm" onClick={roll} disabled={action.busy || !form.path || !form.passphrase}>
+          Roll forward
+        </button>
+      </div>
+      <ErrorNote error={action.error} details={action.details} testid="roll-error" />
+    </section>
   );
 }

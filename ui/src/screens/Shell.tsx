@@ -53,6 +53,12 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
     });
   }, [leave]);
 
+  // Another file in the window (next year's, just rolled forward) opens on its overview.
+  useEffect(() => {
+    setControlId(null);
+    setTab("overview");
+  }, [overview.path]);
+
   async function refresh() {
     const o = await action.run(() => api.overview());
     if (o) onOverview(o);

@@ -84,6 +84,19 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
         </p>
       )}
       <ErrorNote error={action.error} />
+      {wp.carried.length > 0 && (
+        <section className="card" data-testid="carried">
+          <h3>From last year</h3>
+          <p className="muted">Carried forward from last year's file as notes: none of it is work done this year.</p>
+          <ul>
+            {wp.carried.map((n) => (
+              <li key={n.id} className="wrap">
+                {n.text}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <Walkthroughs wp={wp} reload={reload} />
       <Procedures wp={wp} reload={reload} />
       <PopulationPanel wp={wp} reload={reload} />
