@@ -22,7 +22,7 @@ pub mod signing;
 pub mod store;
 
 pub use fieldwork::{
-    complementary, conclusion, control, evidence, exception, grid_import, monetary, overview, population, procedure, request, review, sample, testing,
+    complementary, conclusion, control, evidence, exception, grid_import, monetary, overview, population, procedure, request, request_list, review, sample, testing,
     viewing, walkthrough, workpaper,
 };
 pub(crate) use fieldwork::gates;

@@ -10,6 +10,7 @@ mod fieldwork;
 mod keys;
 mod opinion;
 mod outputs;
+mod requests;
 mod setup;
 
 use std::io::Write;
@@ -96,6 +97,10 @@ enum Command {
     /// Designate evidence as management's assertion (Section II) or the system description
     /// (Section III) of the report.
     ReportDocument(opinion::DocumentArgs),
+    /// The request list as a spreadsheet for the client: export, import what they send back,
+    /// attach the files they sent.
+    #[command(subcommand)]
+    Requests(requests::RequestsCommand),
     /// Set a request's status (open, received, closed, not-needed or not-provided with a reason).
     Request(fieldwork::RequestArgs),
     /// List what stands between the file and completion, and what each workpaper still needs.
@@ -171,6 +176,7 @@ fn main() -> ExitCode {
         Command::Note(a) => fieldwork::note(a),
         Command::Procedure(a) => fieldwork::procedure(a),
         Command::Request(a) => fieldwork::request(a),
+        Command::Requests(a) => requests::requests(a),
         Command::Complementary(a) => setup::complementary(a),
         Command::Evaluate(a) => opinion::evaluate(a),
         Command::Criteria(a) => opinion::criteria(a),

@@ -16,6 +16,7 @@ pub mod overview;
 pub mod population;
 pub mod procedure;
 pub mod request;
+pub mod request_list;
 pub mod review;
 pub mod sample;
 pub mod testing;

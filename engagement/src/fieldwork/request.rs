@@ -54,6 +54,10 @@ pub struct Request {
     pub input: RequestInput,
     /// Why the request is no longer needed, when it is marked so.
     pub status_reason: Option<String>,
+    /// What the client wrote back on the request list.
+    pub client_comment: Option<String>,
+    /// The names of the files the client says it sent, as the list gives them.
+    pub client_files: Option<String>,
 }
 
 impl Request {
@@ -117,12 +121,15 @@ impl EngagementFile {
     }
 
     pub fn requests(&self) -> Result<Vec<Request>> {
-        let mut stmt = self.conn().prepare("SELECT id, number, title, control_id, requested_on, due_on, status, status_reason FROM request ORDER BY number")?;
+        let mut stmt = self.conn().prepare("SELECT id, number, title, control_id, requested_on, due_on, status, status_reason, client_comment, client_files FROM request ORDER BY number")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i64>>(3)?, r.get::<_, String>(4)?, r.get::<_, Option<String>>(5)?, r.get::<_, String>(6)?, r.get::<_, Option<String>>(7)?))
+            Ok((
+                (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i64>>(3)?, r.get::<_, String>(4)?),
+                (r.get::<_, Option<String>>(5)?, r.get::<_, String>(6)?, r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(8)?, r.get::<_, Option<String>>(9)?),
+            ))
         })?;
         rows.map(|row| {
-            let (id, number, title, control_id, requested_on, due_on, status, status_reason) = row?;
+            let ((id, number, title, control_id, requested_on), (due_on, status, status_reason, client_comment, client_files)) = row?;
             Ok(Request {
                 id,
                 input: RequestInput {
@@ -134,6 +141,8 @@ impl EngagementFile {
                     status: serde_json::from_value(status.into())?,
                 },
                 status_reason,
+                client_comment,
+                client_files,
             })
         })
         .collect()

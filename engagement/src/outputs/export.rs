@@ -243,6 +243,57 @@ fn csv_safe(value: &str) -> String {
     }
 }
 
+/// A sheet written into `ws`: what it describes above its table, the header frozen and
+/// filtered, then the rows.
+fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, formats: &Formats) -> Result<()> {
+    let mut r = 0u32;
+    if !sheet.about.is_empty() {
+        ws.set_column_width(0, 24).map_err(xlsx_error)?;
+        for (label, value) in &sheet.about {
+            ws.write_string_with_format(r, 0, label, &formats.label).map_err(xlsx_error)?;
+            formats.write(ws, r, 1, value)?;
+            r += 1;
+        }
+        r += 1;
+    }
+    let table = &sheet.table;
+    if table.header.is_empty() {
+        return Ok(());
+    }
+    for (c, (title, width)) in table.header.iter().zip(&table.widths).enumerate() {
+        ws.write_string_with_format(r, c as u16, title, &formats.header).map_err(xlsx_error)?;
+        if sheet.about.is_empty() || c > 0 {
+            ws.set_column_width(c as u16, *width).map_err(xlsx_error)?;
+        }
+    }
+    // The header stays in view, and each column can be filtered.
+    ws.set_freeze_panes(r + 1, 0).map_err(xlsx_error)?;
+    let last_row = r + table.rows.len() as u32;
+    ws.autofilter(r, 0, last_row, (table.header.len() - 1) as u16).map_err(xlsx_error)?;
+    for row in &table.rows {
+        r += 1;
+        for (c, cell) in row.iter().enumerate() {
+            formats.write(ws, r, c as u16, cell)?;
+        }
+    }
+    Ok(())
+}
+
+/// A table's header and rows as CSV records.
+fn table_rows(table: &Table) -> impl Iterator<Item = Vec<String>> + '_ {
+    std::iter::once(table.header.iter().map(|h| csv_safe(h)).collect()).chain(table.rows.iter().map(|r| r.iter().map(Cell::csv).collect()))
+}
+
+/// CSV in UTF-8 with a byte-order mark, as spreadsheet programs recognise it.
+fn csv_bytes(name: &str, rows: &mut dyn Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+    let io = |e: csv::Error| Error::Io { path: name.into(), source: e.into() };
+    let mut out = csv::WriterBuilder::new().flexible(true).from_writer("\u{feff}".as_bytes().to_vec());
+    for row in rows {
+        out.write_record(&row).map_err(io)?;
+    }
+    out.into_inner().map_err(|e| Error::Io { path: name.into(), source: e.into_error() })
+}
+
 /// The formats cells are written in.
 struct Formats {
     text: Format,
@@ -292,36 +343,7 @@ impl EngagementFile {
         for sheet in sheets(self)? {
             let ws = workbook.add_worksheet();
             ws.set_name(sheet_name(&sheet.name, &mut taken)).map_err(xlsx_error)?;
-            let mut r = 0u32;
-            if !sheet.about.is_empty() {
-                ws.set_column_width(0, 24).map_err(xlsx_error)?;
-                for (label, value) in &sheet.about {
-                    ws.write_string_with_format(r, 0, label, &formats.label).map_err(xlsx_error)?;
-                    formats.write(ws, r, 1, value)?;
-                    r += 1;
-                }
-                r += 1;
-            }
-            let table = &sheet.table;
-            if table.header.is_empty() {
-                continue;
-            }
-            for (c, (title, width)) in table.header.iter().zip(&table.widths).enumerate() {
-                ws.write_string_with_format(r, c as u16, title, &formats.header).map_err(xlsx_error)?;
-                if sheet.about.is_empty() || c > 0 {
-                    ws.set_column_width(c as u16, *width).map_err(xlsx_error)?;
-                }
-            }
-            // The header stays in view, and each column can be filtered.
-            ws.set_freeze_panes(r + 1, 0).map_err(xlsx_error)?;
-            let last_row = r + table.rows.len() as u32;
-            ws.autofilter(r, 0, last_row, (table.header.len() - 1) as u16).map_err(xlsx_error)?;
-            for row in &table.rows {
-                r += 1;
-                for (c, cell) in row.iter().enumerate() {
-                    formats.write(ws, r, c as u16, cell)?;
-                }
-            }
+            write_sheet(ws, &sheet, &formats)?;
         }
         workbook.save_to_buffer().map_err(xlsx_error)
     }
@@ -332,14 +354,7 @@ impl EngagementFile {
     pub fn samples_csv(&self) -> Result<Vec<(String, Vec<u8>)>> {
         let mut names = NameSet::default();
         let mut files = Vec::new();
-        let write = |name: &str, rows: &mut dyn Iterator<Item = Vec<String>>| -> Result<Vec<u8>> {
-            let io = |e: csv::Error| Error::Io { path: name.into(), source: e.into() };
-            let mut out = csv::WriterBuilder::new().flexible(true).from_writer("\u{feff}".as_bytes().to_vec());
-            for row in rows {
-                out.write_record(&row).map_err(io)?;
-            }
-            out.into_inner().map_err(|e| Error::Io { path: name.into(), source: e.into_error() })
-        };
+        let write = csv_bytes;
         for sheet in sheets(self)? {
             let base = sheet.name.to_lowercase().replace(' ', "-");
             let base = if sheet.about.is_empty() { base } else { sheet.name.clone() };
@@ -350,11 +365,75 @@ impl EngagementFile {
             }
             if !sheet.table.header.is_empty() {
                 let name = names.claim(&format!("{base}.csv"));
-                let mut rows = std::iter::once(sheet.table.header.iter().map(|h| csv_safe(h)).collect()).chain(sheet.table.rows.iter().map(|r| r.iter().map(Cell::csv).collect()));
-                files.push((name.clone(), write(&name, &mut rows)?));
+                files.push((name.clone(), write(&name, &mut table_rows(&sheet.table))?));
             }
         }
         Ok(files)
+    }
+}
+
+/// The request list's columns, as the client's copy has them and its import reads them back.
+pub(crate) const REQUEST_COLUMNS: [&str; 8] = ["Reference", "Request", "Controls", "Requested on", "Due", "Status", "Client comments", "File names"];
+/// The statuses the client's copy offers, as its drop-down lists them.
+pub(crate) const REQUEST_STATUSES: [(&str, crate::request::RequestStatus); 5] = [
+    ("open", crate::request::RequestStatus::Open),
+    ("received", crate::request::RequestStatus::Received),
+    ("closed", crate::request::RequestStatus::Closed),
+    ("not needed", crate::request::RequestStatus::NotNeeded),
+    ("not provided", crate::request::RequestStatus::NotProvided),
+];
+
+fn request_sheet(file: &EngagementFile) -> Result<Sheet> {
+    let controls: std::collections::HashMap<i64, String> = file.controls()?.into_iter().map(|c| (c.id, c.reference)).collect();
+    let rows = file
+        .requests()?
+        .into_iter()
+        .map(|r| {
+            let status = REQUEST_STATUSES.iter().find(|(_, s)| *s == r.input.status).map_or("open", |(word, _)| word);
+            vec![
+                text(&r.input.number),
+                Cell::Wrapped(r.input.title.clone()),
+                r.input.control_id.and_then(|id| controls.get(&id)).map_or(Cell::Empty, text),
+                Cell::Date(r.input.requested_on),
+                r.input.due_on.map_or(Cell::Empty, Cell::Date),
+                text(status),
+                r.client_comment.clone().map_or(Cell::Empty, Cell::Wrapped),
+                r.client_files.clone().map_or(Cell::Empty, text),
+            ]
+        })
+        .collect();
+    Ok(Sheet {
+        name: "Requests".into(),
+        about: Vec::new(),
+        table: Table { header: REQUEST_COLUMNS.map(String::from).to_vec(), widths: vec![11.0, 50.0, 14.0, 12.0, 12.0, 14.0, 40.0, 30.0], rows },
+    })
+}
+
+impl EngagementFile {
+    /// The request list for the client: one sheet, the status a drop-down of the list's
+    /// statuses, and columns for the client's comments and the names of the files they send.
+    pub fn request_list_xlsx(&self) -> Result<Vec<u8>> {
+        let sheet = request_sheet(self)?;
+        let mut workbook = Workbook::new();
+        let ws = workbook.add_worksheet();
+        ws.set_name("Requests").map_err(xlsx_error)?;
+        write_sheet(ws, &sheet, &Formats::new())?;
+        let statuses: Vec<&str> = REQUEST_STATUSES.iter().map(|(word, _)| *word).collect();
+        let validation = rust_xlsxwriter::DataValidation::new()
+            .allow_list_strings(&statuses)
+            .map_err(xlsx_error)?
+            .set_error_message("Choose one of the list's statuses.")
+            .map_err(xlsx_error)?;
+        let last = sheet.table.rows.len().max(1) as u32;
+        ws.add_data_validation(1, 5, last, 5, &validation).map_err(xlsx_error)?;
+        workbook.save_to_buffer().map_err(xlsx_error)
+    }
+
+    /// The same list as one CSV file.
+    pub fn request_list_csv(&self) -> Result<Vec<u8>> {
+        let sheet = request_sheet(self)?;
+        let bytes = csv_bytes("requests.csv", &mut table_rows(&sheet.table))?;
+        Ok(bytes)
     }
 }
 

@@ -173,3 +173,7 @@ CREATE TABLE carried_note (
     kind       TEXT NOT NULL,
     text       TEXT NOT NULL
 );
+
+-- What the client wrote back on the request list: comments, and the names of the files sent.
+ALTER TABLE request ADD COLUMN client_comment TEXT;
+ALTER TABLE request ADD COLUMN client_files TEXT;
