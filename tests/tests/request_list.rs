@@ -132,3 +132,45 @@ fn each_malformed_reply_is_refused_with_its_row_and_column_and_nothing_is_stored
     assert!(err.to_string().contains("twice.csv, row 4, column \"Reference\": PBC-01 appears twice (first on row 2)"), "{err}");
     assert_eq!(file.trail(None).unwrap().len(), trail);
 }
+
+/// In the window: the list written for the client, their reply's changes shown and then stored.
+#[test]
+fn the_window_writes_the_list_and_stores_the_clients_reply_after_showing_it() {
+    use tickmark_tests::app::{binary, Harness};
+    use tickmark_tests::flows::{click, fill, WAIT};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.tickmark");
+    demo(&path, PASSPHRASE).close().unwrap();
+    let tw_key = workspace().join("fixtures/demo/keys/TW.tickmark-key");
+    let tw_passphrase = tickmark_tests::engagements::demo_key_passphrase("TW");
+    let mut app = Harness::prepare(&[
+        ("TICKMARK_PASSPHRASE", PASSPHRASE),
+        ("TICKMARK_USER", "TW"),
+        ("TICKMARK_KEY", tw_key.to_str().unwrap()),
+        ("TICKMARK_KEY_PASSPHRASE", &tw_passphrase),
+    ]);
+    app.open(&binary("tickmark-app"), &[path.to_str().unwrap()]);
+    let ui = app.ui();
+    click(ui, "tab-requests");
+    let sent = dir.path().join("window-sent.xlsx");
+    fill(ui, "request-list-path", sent.to_str().unwrap());
+    click(ui, "request-list-write");
+    ui.wait_for("[data-testid=request-list-written]", WAIT).unwrap();
+    let edits = dir.path().join("window.json");
+    std::fs::write(&edits, serde_json::json!([{"reference": "PBC-10", "status": "received", "comments": "Q1 to Q4 reviews attached."}]).to_string()).unwrap();
+    let replied = dir.path().join("window-reply.xlsx");
+    let out = Command::new("python3").arg(workspace().join("tests/xlsx/client_reply.py")).arg(&sent).arg(&replied).arg(&edits).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    fill(ui, "reply-path", replied.to_str().unwrap());
+    click(ui, "reply-preview");
+    let shown = ui.wait_text("[data-testid=reply-changes]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(shown.contains("PBC-10: status “open” → “received”") && shown.contains("PBC-10: client comments “” → “Q1 to Q4 reviews attached.”"), "{shown}");
+    click(ui, "reply-store");
+    ui.wait_text("[data-testid=reply-stored]", WAIT, |t| t == "2 changes stored.").unwrap();
+    let status = ui.property(&ui.find("[data-testid=request-status-PBC-10]").unwrap(), "value").unwrap();
+    assert_eq!(status.as_str(), Some("received"), "the list shows the stored status");
+    drop(app);
+    let opened = EngagementFile::open(&path, PASSPHRASE).unwrap();
+    let r = opened.request_by_number("PBC-10").unwrap();
+    assert_eq!((r.input.status, r.client_comment.as_deref()), (RequestStatus::Received, Some("Q1 to Q4 reviews attached.")));
+}

@@ -1,6 +1,7 @@
 // The only way the UI reaches the shell: one typed function per Tauri command.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  ClientFiles,
   ColumnMapping,
   CommandError,
   Complementary,
@@ -24,6 +25,7 @@ import type {
   PopulationItem,
   RecentFile,
   Request,
+  RequestChange,
   RequestInput,
   RequestStatus,
   SubserviceInput,
@@ -135,6 +137,10 @@ export const api = {
   addRequest: (input: RequestInput) => invoke<number>("add_request", { input }),
   setRequestStatus: (id: number, status: RequestStatus, reason: string | null) => invoke<null>("set_request_status", { id, status, reason }),
   evidence: () => invoke<Evidence[]>("evidence"),
+  writeRequestList: (path: string) => invoke<null>("write_request_list", { path }),
+  requestListChanges: (path: string) => invoke<RequestChange[]>("request_list_changes", { path }),
+  applyRequestList: (path: string) => invoke<RequestChange[]>("apply_request_list", { path }),
+  attachClientFiles: (folder: string, receivedOn: string) => invoke<ClientFiles>("attach_client_files", { folder, receivedOn }),
   attachEvidence: (path: string, requestId: number | null, controlId: number | null, receivedOn: string, onProgress: (bytes: number) => void) =>
     invoke<number>("attach_evidence", { path, requestId, controlId, receivedOn, progress: progressChannel(onProgress) }),
   viewEvidence: (id: number) => invoke<ViewedEvidence>("view_evidence", { id }),

@@ -448,7 +448,31 @@ export type Request = { id: number,
 /**
  * Why the request is no longer needed, when it is marked so.
  */
-status_reason: string | null, number: string, title: string, control_id: number | null, requested_on: string, due_on: string | null, status: RequestStatus, };
+status_reason: string | null, 
+/**
+ * What the client wrote back on the request list.
+ */
+client_comment: string | null, 
+/**
+ * The names of the files the client says it sent, as the list gives them.
+ */
+client_files: string | null, number: string, title: string, control_id: number | null, requested_on: string, due_on: string | null, status: RequestStatus, };
+
+export type RequestChange = { number: string, field: string, from: string, to: string, };
+
+export type ClientFiles = { 
+/**
+ * "PBC-3: approvals.pdf as EV-4", one per file attached.
+ */
+attached: Array<string>, 
+/**
+ * Files a request names that are not in the folder.
+ */
+missing: Array<string>, 
+/**
+ * Files in the folder no request names: listed, not attached.
+ */
+not_named: Array<string>, };
 
 export type Evidence = { id: number, 
 /**

@@ -72,6 +72,8 @@ pub fn bindings() -> String {
         engagement::request::RequestStatus::decl(&cfg),
         engagement::request::RequestInput::decl(&cfg),
         engagement::request::Request::decl(&cfg),
+        engagement::request_list::RequestChange::decl(&cfg),
+        engagement::request_list::ClientFiles::decl(&cfg),
         engagement::evidence::Evidence::decl(&cfg),
         engagement::evaluation::DeviationKind::decl(&cfg),
         engagement::evaluation::CriterionEffect::decl(&cfg),

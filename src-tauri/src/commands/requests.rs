@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use engagement::evidence::Evidence;
 use engagement::request::{Request, RequestInput, RequestStatus};
+use engagement::request_list::{ClientFiles, RequestChange};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -69,4 +70,28 @@ pub struct ViewedEvidence {
     pub id: i64,
     pub path: String,
     pub problem: Option<String>,
+}
+
+/// The request list for the client: XLSX, or CSV when the path ends in .csv.
+#[tauri::command]
+pub async fn write_request_list(state: State<'_, OpenFile>, path: String) -> Reply<()> {
+    let path = PathBuf::from(path);
+    let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    state.with(|f| engagement::output::write_new(&path, &if csv { f.request_list_csv()? } else { f.request_list_xlsx()? }))
+}
+
+/// What the client's reply would change; nothing is stored.
+#[tauri::command]
+pub async fn request_list_changes(state: State<'_, OpenFile>, path: String) -> Reply<Vec<RequestChange>> {
+    state.with(|f| f.request_list_changes(&PathBuf::from(path)))
+}
+
+#[tauri::command]
+pub async fn apply_request_list(state: State<'_, OpenFile>, path: String) -> Reply<Vec<RequestChange>> {
+    state.with(|f| f.apply_request_list(&PathBuf::from(path)))
+}
+
+#[tauri::command]
+pub async fn attach_client_files(state: State<'_, OpenFile>, folder: String, received_on: NaiveDate) -> Reply<ClientFiles> {
+    state.with(|f| f.attach_client_files(&PathBuf::from(folder), received_on))
 }

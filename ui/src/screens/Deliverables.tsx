@@ -7,7 +7,7 @@ import { useUnsaved } from "../unsaved";
 
 /** One thing to write out: where (typed or chosen in the dialog), and the button that writes it.
  *  Long writes report bytes through `onProgress` and can be cancelled. */
-function Output({ label, fileName, extension, write, disabled, testid }: {
+export function Output({ label, fileName, extension, write, disabled, testid }: {
   label: string;
   fileName: string;
   extension: string;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import type { Control, Evidence, Overview, Request, RequestStatus, ViewedEvidence } from "../bindings";
+import type { ClientFiles, Control, Evidence, Overview, Request, RequestChange, RequestStatus, ViewedEvidence } from "../bindings";
+import { Output } from "./Deliverables";
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction, useFieldErrors } from "../components";
 import { formatBytes, formatCount } from "../format";
@@ -115,6 +116,7 @@ export function Requests({ overview, dropped }: { overview: Overview; dropped: s
         )}
         <NewRequest controls={controls} next={`PBC-${String(requests.length + 1).padStart(2, "0")}`} onAdded={load} />
       </section>
+      <ClientList overview={overview} onChanged={load} />
       <section>
         <h2>Evidence</h2>
         <table className="grid" data-testid="evidence">
@@ -278,5 +280,106 @@ function AttachEvidence({ requests, dropped, onAttached }: { requests: Request[]
       )}
       <ErrorNote error={action.error} />
     </div>
+  );
+}
+
+/** The request list exchanged with the client as a spreadsheet: written for them, their reply
+ *  read back (its changes shown before they are stored), the files they sent attached. */
+function ClientList({ overview, onChanged }: { overview: Overview; onChanged: () => Promise<void> }) {
+  const [reply, setReply] = useState("");
+  const [changes, setChanges] = useState<RequestChange[] | null>(null);
+  const [stored, setStored] = useState<number | null>(null);
+  const [folder, setFolder] = useState("");
+  const [received, setReceived] = useState(today());
+  const [attached, setAttached] = useState<ClientFiles | null>(null);
+  const action = useAction();
+  const slug = overview.info.client.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "engagement";
+  async function preview() {
+    setStored(null);
+    const c = await action.run(() => api.requestListChanges(reply));
+    if (c) setChanges(c);
+  }
+  async function store() {
+    const c = await action.run(() => api.applyRequestList(reply));
+    if (c) {
+      setStored(c.length);
+      setChanges(null);
+      await onChanged();
+    }
+  }
+  async function attach() {
+    const a = await action.run(() => api.attachClientFiles(folder, received));
+    if (a) {
+      setAttached(a);
+      await onChanged();
+    }
+  }
+  return (
+    <section className="card" data-testid="client-list">
+      <h3>The request list with the client</h3>
+      <Output label="Request list for the client (XLSX, or CSV)" fileName={`${slug}-requests.xlsx`} extension="xlsx" write={api.writeRequestList} testid="request-list" />
+      <div className="row">
+        <Field label="The client's reply (XLSX or CSV)">
+          <input data-testid="reply-path" value={reply} onChange={(e) => (setReply(e.target.value), setChanges(null))} />
+        </Field>
+        <button data-testid="reply-preview" onClick={preview} disabled={action.busy || !reply}>
+          Show the changes
+        </button>
+      </div>
+      {changes && (
+        <div data-testid="reply-changes">
+          {changes.length === 0 ? (
+            <p className="muted">The reply changes nothing.</p>
+          ) : (
+            <>
+              <ul>
+                {changes.map((c, i) => (
+                  <li key={i}>
+                    {c.number}: {c.field} “{c.from}” → “{c.to}”
+                  </li>
+                ))}
+              </ul>
+              <button className="primary" data-testid="reply-store" onClick={store} disabled={action.busy}>
+                Store these {changes.length} changes
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      {stored !== null && (
+        <p className="ok" data-testid="reply-stored">
+          {stored} changes stored.
+        </p>
+      )}
+      <div className="row">
+        <Field label="Folder of the files the client sent">
+          <input data-testid="client-folder" value={folder} onChange={(e) => setFolder(e.target.value)} />
+        </Field>
+        <Field label="Received on">
+          <input data-testid="client-received" value={received} onChange={(e) => setReceived(e.target.value)} />
+        </Field>
+        <button data-testid="client-attach" onClick={attach} disabled={action.busy || !folder}>
+          Attach the files the list names
+        </button>
+      </div>
+      {attached && (
+        <ul data-testid="client-attached">
+          {attached.attached.map((a) => (
+            <li key={a}>Attached {a}</li>
+          ))}
+          {attached.missing.map((m) => (
+            <li key={m} className="warn">
+              Not in the folder: {m}
+            </li>
+          ))}
+          {attached.not_named.map((n) => (
+            <li key={n} className="muted">
+              Named by no request, not attached: {n}
+            </li>
+          ))}
+        </ul>
+      )}
+      <ErrorNote error={action.error} details={action.details} testid="client-list-error" />
+    </section>
   );
 }
