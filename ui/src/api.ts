@@ -11,6 +11,7 @@ import type {
   Criterion,
   Dropping,
   EvaluationInput,
+  Examination,
   Evidence,
   ExceptionEvaluation,
   ListingPreview,
@@ -162,8 +163,8 @@ export const api = {
   completeDocumentation: (on: string) => invoke<Overview>("complete_documentation", { on }),
   writeArchive: (path: string, onProgress: (bytes: number) => void) =>
     invoke<null>("write_archive", { path, progress: progressChannel(onProgress) }),
-  rollForward: (path: string, periodStart: string, periodEnd: string, passphrase: string, fromIncomplete: boolean) =>
-    invoke<Overview>("roll_forward", { path, periodStart, periodEnd, passphrase, fromIncomplete }),
+  rollForward: (path: string, examination: Examination, passphrase: string, fromIncomplete: boolean) =>
+    invoke<Overview>("roll_forward", { path, examination, passphrase, fromIncomplete }),
   trail: () => invoke<TrailEntry[]>("trail"),
   verify: () => invoke<Verification>("verify"),
 };

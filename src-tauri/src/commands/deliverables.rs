@@ -55,21 +55,20 @@ pub async fn write_archive(state: State<'_, OpenFile>, cancel: State<'_, Cancel>
 /// person signed in (with their key, unlocked this session, when they have one). The window
 /// then has the new file open, on its overview.
 #[tauri::command]
-#[allow(clippy::too_many_arguments)] // each is one field of the roll-forward form
+#[allow(clippy::too_many_arguments)] // the app's state, then each field of the roll-forward form
 pub async fn roll_forward(
     state: State<'_, OpenFile>,
     viewing: State<'_, crate::state::Viewing>,
     keys: State<'_, crate::state::Keys>,
     recent: State<'_, crate::state::Recent>,
     path: String,
-    period_start: NaiveDate,
-    period_end: NaiveDate,
+    examination: engagement::model::Examination,
     passphrase: String,
     from_incomplete: bool,
 ) -> Reply<Overview> {
     let next = state.with(|f| {
         let key = f.user().and_then(|u| keys.get(u));
-        f.roll_forward(&PathBuf::from(&path), &passphrase, engagement::model::Examination::Type2 { period_start, period_end }, key.as_ref(), from_incomplete)
+        f.roll_forward(&PathBuf::from(&path), &passphrase, examination, key.as_ref(), from_incomplete)
     })?;
     recent.opened(&path);
     super::file::replace(&state, &viewing, next)

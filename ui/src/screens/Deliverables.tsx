@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { Overview } from "../bindings";
+import type { Examination, Overview } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, today, useAction } from "../components";
 import { formatBytes } from "../format";
@@ -151,7 +151,9 @@ function RollForward({ overview, onOverview }: { overview: Overview; onOverview:
       action.setError("The two passphrases differ.");
       return;
     }
-    const o = await action.run(() => api.rollForward(form.path, form.start, form.end, form.passphrase, form.fromIncomplete));
+    const examination: Examination =
+      overview.info.examination.kind === "type1" ? { kind: "type1", as_of: form.start } : { kind: "type2", period_start: form.start, period_end: form.end };
+    const o = await action.run(() => api.rollForward(form.path, examination, form.passphrase, form.fromIncomplete));
     if (o) onOverview(o);
   }
   return (
@@ -166,12 +168,14 @@ function RollForward({ overview, onOverview }: { overview: Overview; onOverview:
         <Field label="New file">
           <input data-testid="roll-path" value={form.path} onChange={(e) => set("path", e.target.value)} placeholder="/path/to/next-year.tickmark" />
         </Field>
-        <Field label="Period start">
+        <Field label={overview.info.examination.kind === "type1" ? "Next year's date (Type 1)" : "Period start"}>
           <input data-testid="roll-start" value={form.start} onChange={(e) => set("start", e.target.value)} placeholder="YYYY-MM-DD" />
         </Field>
-        <Field label="Period end">
-          <input data-testid="roll-end" value={form.end} onChange={(e) => set("end", e.target.value)} placeholder="YYYY-MM-DD" />
-        </Field>
+        {overview.info.examination.kind === "type2" && (
+          <Field label="Period end">
+            <input data-testid="roll-end" value={form.end} onChange={(e) => set("end", e.target.value)} placeholder="YYYY-MM-DD" />
+          </Field>
+        )}
       </div>
       <div className="row">
         <Field label="Its passphrase">
