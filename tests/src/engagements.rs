@@ -52,3 +52,19 @@ pub fn demo_key(initials: &str) -> engagement::keys::PersonalKey {
 pub fn demo(path: &Path, passphrase: &str) -> engagement::EngagementFile {
     engagement::EngagementFile::create_from_spec_signed(path, passphrase, &workspace().join("fixtures/demo/engagement.json"), Some(&demo_key("PR"))).unwrap()
 }
+
+/// The app opened on a new demo file at `path`, as `run-demo` opens it: the file's passphrase and
+/// the staff member's (TW) key and its passphrase given at launch.
+pub fn demo_app(path: &Path, passphrase: &str) -> crate::app::Harness {
+    demo(path, passphrase).close().unwrap();
+    let key = workspace().join("fixtures/demo/keys/TW.tickmark-key");
+    let key_passphrase = demo_key_passphrase("TW");
+    let mut app = crate::app::Harness::prepare(&[
+        ("TICKMARK_PASSPHRASE", passphrase),
+        ("TICKMARK_USER", "TW"),
+        ("TICKMARK_KEY", key.to_str().unwrap()),
+        ("TICKMARK_KEY_PASSPHRASE", &key_passphrase),
+    ]);
+    app.open(&crate::app::binary("tickmark-app"), &[path.to_str().unwrap()]);
+    app
+}

@@ -3,8 +3,8 @@
 //! it before any WebKit process starts), and switching to a member who has a key, which asks
 //! for that key's passphrase and refuses a wrong one.
 
-use tickmark_tests::app::{binary, screenshot_dir, workspace, Harness};
-use tickmark_tests::engagements::{demo, demo_key_passphrase};
+use tickmark_tests::app::{screenshot_dir, workspace, Harness};
+use tickmark_tests::engagements::demo_key_passphrase;
 use tickmark_tests::flows::{choose, click, fill, WAIT};
 
 const PASSPHRASE: &str = "keyed demo passphrase";
@@ -31,16 +31,7 @@ fn webkit_environments(home: &std::path::Path) -> Vec<String> {
 fn the_demo_opens_signed_in_as_its_staff_member_and_another_member_signs_in_with_their_key() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("demo.tickmark");
-    demo(&file, PASSPHRASE).close().unwrap();
-    let tw_key = workspace().join("fixtures/demo/keys/TW.tickmark-key");
-    let tw_passphrase = demo_key_passphrase("TW");
-    let mut app = Harness::prepare(&[
-        ("TICKMARK_PASSPHRASE", PASSPHRASE),
-        ("TICKMARK_USER", "TW"),
-        ("TICKMARK_KEY", tw_key.to_str().unwrap()),
-        ("TICKMARK_KEY_PASSPHRASE", &tw_passphrase),
-    ]);
-    app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
+    let app = tickmark_tests::engagements::demo_app(&file, PASSPHRASE);
     let ui = app.ui();
     ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
     let user = ui.property(&ui.find("[data-testid=user]").unwrap(), "value").unwrap();
@@ -52,7 +43,7 @@ fn the_demo_opens_signed_in_as_its_staff_member_and_another_member_signs_in_with
     assert!(!environments.is_empty(), "the WebKit processes were found");
     for environ in &environments {
         assert!(!environ.contains("TICKMARK_PASSPHRASE") && !environ.contains("TICKMARK_KEY_PASSPHRASE"), "no passphrase variable reaches WebKit");
-        assert!(!environ.contains(PASSPHRASE) && !environ.contains(&tw_passphrase), "no passphrase value reaches WebKit");
+        assert!(!environ.contains(PASSPHRASE) && !environ.contains(&demo_key_passphrase("TW")), "no passphrase value reaches WebKit");
     }
 
     // Joaquín has a key: choosing him asks for its passphrase, and a wrong one is refused.
@@ -112,16 +103,7 @@ fn a_member_makes_their_signing_key_in_the_window() {
 fn the_demo_rolls_forward_in_the_window_and_the_new_file_opens_on_its_overview() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("demo.tickmark");
-    demo(&file, PASSPHRASE).close().unwrap();
-    let tw_key = workspace().join("fixtures/demo/keys/TW.tickmark-key");
-    let tw_passphrase = demo_key_passphrase("TW");
-    let mut app = Harness::prepare(&[
-        ("TICKMARK_PASSPHRASE", PASSPHRASE),
-        ("TICKMARK_USER", "TW"),
-        ("TICKMARK_KEY", tw_key.to_str().unwrap()),
-        ("TICKMARK_KEY_PASSPHRASE", &tw_passphrase),
-    ]);
-    app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
+    let app = tickmark_tests::engagements::demo_app(&file, PASSPHRASE);
     let ui = app.ui();
     ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
     click(ui, "tab-deliverables");

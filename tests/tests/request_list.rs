@@ -136,20 +136,10 @@ fn each_malformed_reply_is_refused_with_its_row_and_column_and_nothing_is_stored
 /// In the window: the list written for the client, their reply's changes shown and then stored.
 #[test]
 fn the_window_writes_the_list_and_stores_the_clients_reply_after_showing_it() {
-    use tickmark_tests::app::{binary, Harness};
     use tickmark_tests::flows::{click, fill, WAIT};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.tickmark");
-    demo(&path, PASSPHRASE).close().unwrap();
-    let tw_key = workspace().join("fixtures/demo/keys/TW.tickmark-key");
-    let tw_passphrase = tickmark_tests::engagements::demo_key_passphrase("TW");
-    let mut app = Harness::prepare(&[
-        ("TICKMARK_PASSPHRASE", PASSPHRASE),
-        ("TICKMARK_USER", "TW"),
-        ("TICKMARK_KEY", tw_key.to_str().unwrap()),
-        ("TICKMARK_KEY_PASSPHRASE", &tw_passphrase),
-    ]);
-    app.open(&binary("tickmark-app"), &[path.to_str().unwrap()]);
+    let app = tickmark_tests::engagements::demo_app(&path, PASSPHRASE);
     let ui = app.ui();
     click(ui, "tab-requests");
     let sent = dir.path().join("window-sent.xlsx");
