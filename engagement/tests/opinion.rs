@@ -423,3 +423,86 @@ fn managements_assertion_is_printed_as_written_and_the_description_is_referenced
         assert!(text.contains(&format!("EV-2 (system description.pdf, 8 bytes, SHA-256 {sha}")), "{text}");
     }
 }
+
+/// One control addressing every criterion of Security and Availability (36), concluded
+/// operating; `not_met` criteria concluded not met against Tickmark's proposal.
+fn broad(dir: &Path, not_met: usize) -> EngagementFile {
+    let mut new = common::new_engagement();
+    new.categories = vec![Category::Security, Category::Availability];
+    new.team.push(engagement::model::TeamMember { name: "Priya Raghunathan".into(), initials: "PR".into(), role: engagement::model::Role::Partner, public_key: None });
+    let mut file = EngagementFile::create(&dir.join(format!("broad-{not_met}.tickmark")), PASSPHRASE, &new).unwrap();
+    file.set_user("DW").unwrap();
+    let mut control = common::change_control();
+    control.criteria = criteria_in_scope(&[Category::Security, Category::Availability]).map(|c| c.id.to_owned()).collect();
+    file.add_control(&control).unwrap();
+    let id = walk_through(&mut file, &control.reference);
+    file.set_conclusion(id, &ConclusionInput::new(Conclusion::NoExceptions, "Inspected every occurrence.")).unwrap();
+    let ids: Vec<String> = control.criteria.clone();
+    let (failed, met): (Vec<&str>, Vec<&str>) = (ids[..not_met].iter().map(String::as_str).collect(), ids[not_met..].iter().map(String::as_str).collect());
+    if !failed.is_empty() {
+        file.conclude_criteria(&failed, false, Some(NOT_MET_REASON)).unwrap();
+    }
+    file.conclude_criteria(&met, true, None).unwrap();
+    file
+}
+
+#[test]
+fn the_proposal_turns_adverse_only_when_more_than_half_of_the_criteria_are_not_met() {
+    let dir = tempfile::tempdir().unwrap();
+    for (not_met, expected) in [(0, OpinionKind::Unqualified), (1, OpinionKind::Qualified), (18, OpinionKind::Qualified), (19, OpinionKind::Adverse)] {
+        let file = broad(dir.path(), not_met);
+        let proposal = file.opinion().unwrap().proposal;
+        assert_eq!(proposal.kind, Some(expected), "{not_met} of 36 not met: {}", proposal.reasoning);
+        assert_eq!(proposal.criteria_not_met.len(), not_met);
+    }
+}
+
+#[test]
+fn an_opinion_that_names_nothing_or_claims_a_limitation_never_recorded_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = broad(dir.path(), 0);
+    file.set_user("PR").unwrap();
+    for kind in [OpinionKind::Qualified, OpinionKind::Adverse] {
+        let missing = refusal(file.decide_opinion(kind, Some("The partner's view.")).unwrap_err());
+        assert_eq!(missing, ["no criterion is concluded not met: the opinion would name none"], "{kind:?}");
+    }
+    let missing = refusal(file.decide_opinion(OpinionKind::Disclaimer, Some("The partner's view.")).unwrap_err());
+    assert_eq!(missing, ["no scope limitation is recorded: nothing kept the examination from concluding"]);
+    assert!(file.opinion().unwrap().decision.is_none());
+
+    // Against the proposal, with the reason: decided, and the reason kept with it.
+    let mut file = broad(dir.path(), 1);
+    file.set_user("PR").unwrap();
+    file.decide_opinion(OpinionKind::Adverse, Some("The failed criterion is the control environment itself.")).unwrap();
+    let decision = file.opinion().unwrap().decision.unwrap();
+    assert_eq!((decision.kind, decision.proposed), (OpinionKind::Adverse, OpinionKind::Qualified));
+    assert_eq!(decision.reason.as_deref(), Some("The failed criterion is the control environment itself."));
+    assert!(decision.stands());
+
+    // A criterion concluded again, for another reason, with every criterion still concluded:
+    // what the decision rests on changed, so it no longer stands.
+    file.set_user("DW").unwrap();
+    file.conclude_criterion("A1.3", true, Some("Recovery plans were tested in May as well.")).unwrap();
+    let state = file.opinion().unwrap();
+    assert!(state.proposal.missing.is_empty(), "nothing is left unconcluded");
+    assert!(state.decision.unwrap().changed_since, "the decision's basis changed");
+}
+
+#[test]
+fn a_control_concluded_not_effective_without_an_exception_proposes_its_criteria_not_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = golden(dir.path());
+    let mut file = EngagementFile::open(&path, PASSPHRASE).unwrap();
+    file.set_user("DW").unwrap();
+    let cc81 = |file: &EngagementFile| file.criteria_status().unwrap().into_iter().find(|c| c.id == "CC8.1").unwrap();
+    let missing = file.opinion().unwrap().proposal.missing;
+    assert!(missing.iter().any(|m| m == "CC8.1: not concluded (CC8.1-01 is not concluded)"), "a mapped criterion is not called unmapped: {missing:?}");
+    let id = walk_through(&mut file, "CC8.1-01");
+    file.set_conclusion(id, &ConclusionInput::new(Conclusion::NotEffective, "The approval step is not designed to stop an engineer deploying.")).unwrap();
+    let status = cc81(&file);
+    assert_eq!(status.proposal, Some(false), "a design failure with no exception written up still fails the criterion");
+    assert_eq!(status.reasons, ["CC8.1-01 is not operating effectively"]);
+    conclude_as_proposed(&mut file);
+    let missing = file.opinion().unwrap().proposal.missing;
+    assert!(missing.is_empty(), "{missing:?}");
+}
