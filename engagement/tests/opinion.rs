@@ -506,3 +506,23 @@ fn a_control_concluded_not_effective_without_an_exception_proposes_its_criteria_
     let missing = file.opinion().unwrap().proposal.missing;
     assert!(missing.is_empty(), "{missing:?}");
 }
+
+#[test]
+fn an_evaluation_states_the_extent_in_the_sample_and_keeps_an_effect_for_every_criterion() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = common::create(dir.path());
+    let t = common::workflow::test_a_control(&mut file);
+    let mut control = common::change_control();
+    control.criteria = vec!["CC8.1".into(), "CC7.1".into()];
+    file.update_control(t.control, &control).unwrap();
+    let e = file.exception_evaluations().unwrap().remove(0);
+    let size = file.sample(t.sample).unwrap().selection.items.len();
+    assert!(e.extent.starts_with(&format!("1 of the {size} items sampled is covered by this exception; 1 of {size} deviate in all.")), "{}", e.extent);
+    let input = EvaluationInput {
+        effects: vec![EffectOn { criterion: "CC8.1".into(), effect: CriterionEffect::NotMet }, EffectOn { criterion: "CC7.1".into(), effect: CriterionEffect::NoEffect }],
+        ..evaluation(CriterionEffect::NotMet, vec![])
+    };
+    file.evaluate_exception(e.exception.id, &input).unwrap();
+    let e = file.exception_evaluations().unwrap().remove(0);
+    assert_eq!((e.effect_on("CC8.1"), e.effect_on("CC7.1")), (Some(CriterionEffect::NotMet), Some(CriterionEffect::NoEffect)), "both criteria keep their effect");
+}
