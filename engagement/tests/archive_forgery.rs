@@ -16,7 +16,6 @@ use common::*;
 use engagement::archive::verify_archive;
 use engagement::conclusion::{Conclusion, ConclusionInput};
 use engagement::keys::PersonalKey;
-use engagement::model::{Role, TeamMember};
 use engagement::progress::silent;
 use engagement::signoff::SignoffRole;
 use engagement::EngagementFile;
@@ -24,13 +23,7 @@ use sha2::{Digest, Sha256};
 
 /// A completed engagement with one evidence file, archived by Dana signed in with her key.
 fn signed_bag(dir: &Path) -> (std::path::PathBuf, PersonalKey) {
-    let dana = PersonalKey::generate("Dana Whitfield", "DW");
-    let joaquin = PersonalKey::generate("Joaquín Ibáñez", "JI");
-    let mut new = new_engagement();
-    new.team = vec![
-        TeamMember { name: dana.name.clone(), initials: "DW".into(), role: Role::Senior, public_key: Some(dana.public_key()) },
-        TeamMember { name: joaquin.name.clone(), initials: "JI".into(), role: Role::Manager, public_key: Some(joaquin.public_key()) },
-    ];
+    let (new, dana, joaquin) = keyed_team();
     let mut file = EngagementFile::create_signed(&dir.join("signed.tickmark"), PASSPHRASE, &new, Some(&dana)).unwrap();
     let t = test_a_control(&mut file);
     let evidence = dir.join("approvals.csv");

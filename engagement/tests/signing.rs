@@ -14,7 +14,6 @@ use common::workflow::test_a_control;
 use common::*;
 use engagement::conclusion::{Conclusion, ConclusionInput};
 use engagement::keys::PersonalKey;
-use engagement::model::{Role, TeamMember};
 use engagement::signoff::SignoffRole;
 use engagement::{EngagementFile, Error};
 
@@ -29,13 +28,7 @@ struct Team {
 /// Dana (preparer) and Joaquín (reviewer), each with a key, on a control tested, concluded and
 /// signed by both.
 fn signed_engagement(dir: &Path) -> (EngagementFile, Team) {
-    let dana = PersonalKey::generate("Dana Whitfield", "DW");
-    let joaquin = PersonalKey::generate("Joaquín Ibáñez", "JI");
-    let mut new = new_engagement();
-    new.team = vec![
-        TeamMember { name: dana.name.clone(), initials: "DW".into(), role: Role::Senior, public_key: Some(dana.public_key()) },
-        TeamMember { name: joaquin.name.clone(), initials: "JI".into(), role: Role::Manager, public_key: Some(joaquin.public_key()) },
-    ];
+    let (new, dana, joaquin) = keyed_team();
     let path = dir.join("signed.tickmark");
     let refused = EngagementFile::create(&path, PASSPHRASE, &new).err().expect("refused without the creator's key");
     assert!(refused.to_string().contains("create it signed in with that key"), "{refused}");

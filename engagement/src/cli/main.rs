@@ -234,10 +234,7 @@ pub fn open_as(file: &Path, who: &Who) -> Result<EngagementFile, Error> {
     let keyed = opened.info()?.team.iter().any(|m| m.initials == initials && m.public_key.is_some());
     if keyed {
         let key = unlock_key(&initials, who.key_file.as_deref())?;
-        opened.sign_in(&key)?;
-        if opened.user() != Some(initials.as_str()) {
-            return Err(Error::Invalid { field: "key".into(), message: format!("the key given is {}'s, not {initials}'s", opened.user().unwrap_or_default()) });
-        }
+        opened.sign_in_as(&initials, &key)?;
     } else {
         opened.set_user(&initials)?;
     }

@@ -92,6 +92,20 @@ impl EngagementFile {
         self.signer.as_ref()
     }
 
+    /// Signs in as team member `initials` with their key; refused, leaving whoever was signed
+    /// in as they were, when the key is someone else's. The window and the CLI both sign in so.
+    pub fn sign_in_as(&mut self, initials: &str, key: &PersonalKey) -> Result<()> {
+        let (user, signer) = (self.user.clone(), self.signer.clone());
+        self.sign_in(key)?;
+        let wanted = initials.trim().to_uppercase();
+        if self.user.as_deref() != Some(wanted.as_str()) {
+            let holder = self.user.clone().unwrap_or_default();
+            (self.user, self.signer) = (user, signer);
+            return Err(Error::invalid("key", format!("the key given is {holder}'s, not {wanted}'s")));
+        }
+        Ok(())
+    }
+
     /// Whether the user signed in with a personal key (their entries are signed).
     pub fn signed_in_with_key(&self) -> bool {
         self.signer.is_some()

@@ -54,3 +54,16 @@ pub fn change_control() -> ControlInput {
 pub fn bytes(path: &Path) -> (Vec<u8>, Option<Vec<u8>>) {
     (std::fs::read(path).unwrap(), std::fs::read(format!("{}-wal", path.display())).ok())
 }
+
+/// Dana (senior) and Joaquín (manager), each with a personal key: the engagement and the keys.
+#[allow(dead_code)] // not every test binary that includes `common` signs with keys
+pub fn keyed_team() -> (NewEngagement, engagement::keys::PersonalKey, engagement::keys::PersonalKey) {
+    let dana = engagement::keys::PersonalKey::generate("Dana Whitfield", "DW");
+    let joaquin = engagement::keys::PersonalKey::generate("Joaquín Ibáñez", "JI");
+    let mut new = new_engagement();
+    new.team = vec![
+        TeamMember { name: dana.name.clone(), initials: "DW".into(), role: Role::Senior, public_key: Some(dana.public_key()) },
+        TeamMember { name: joaquin.name.clone(), initials: "JI".into(), role: Role::Manager, public_key: Some(joaquin.public_key()) },
+    ];
+    (new, dana, joaquin)
+}

@@ -167,11 +167,7 @@ pub async fn sign_in(state: State<'_, OpenFile>, keys: State<'_, Keys>, initials
         .await
         .map_err(|_| CommandError::internal("unlocking the key stopped unexpectedly"))??;
     let overview = state.with(|file| {
-        file.sign_in(&key)?;
-        if file.user() != Some(initials.as_str()) {
-            file.sign_out();
-            return Err(engagement::Error::Invalid { field: "key".into(), message: format!("that key is {}'s, not {initials}'s", key.initials) });
-        }
+        file.sign_in_as(&initials, &key)?;
         file.overview()
     })?;
     keys.keep(key);
