@@ -134,7 +134,8 @@ impl FrequencyTable {
             (
                 self.row(band.like)?,
                 format!(
-                    "An as-needed control that occurred {population_size} times is sized like {} control (the firm's table treats {bound} occurrences that way). ",
+                    "An as-needed control that occurred {} is sized like {} control (the firm's table treats {bound} occurrences that way). ",
+                    counted(population_size, "time"),
                     band.like.describe()
                 ),
             )
@@ -142,14 +143,14 @@ impl FrequencyTable {
             (self.row(frequency)?, String::new())
         };
         let range = if row.minimum == row.maximum {
-            format!("{} items", row.minimum)
+            counted(row.minimum, "item")
         } else {
             format!("{} to {} items", row.minimum, row.maximum)
         };
         let all_items = population_size <= row.size;
         let sample_size = row.size.min(population_size);
         let conclusion = if all_items {
-            format!("it occurred {population_size} times, no more than the {} the table sets, so test every occurrence", row.size)
+            format!("it occurred {}, no more than the {} the table sets, so test every occurrence", counted(population_size, "time"), row.size)
         } else {
             format!("test {sample_size} of the {population_size} occurrences")
         };
@@ -286,7 +287,8 @@ pub fn attribute_sample_size(plan: &AttributePlan) -> Result<SampleSize> {
     );
     match (found, plan.population) {
         (Some((n, k)), population) if population.is_none_or(|population| n < population) => {
-            let tolerable_deviations = (k..)
+            // No sample supports reliance with every item deviating, so the count stops at n.
+            let tolerable_deviations = (k..=n)
                 .take_while(|&more| criterion.supports(n, more))
                 .last()
                 .unwrap_or(k);
@@ -319,6 +321,14 @@ pub fn attribute_sample_size(plan: &AttributePlan) -> Result<SampleSize> {
             })
         }
         _ => Err(Error::SampleSizeUnattainable { limit }),
+    }
+}
+
+/// "1 item", "2 items": the reasoning is read as a sentence in the workpaper.
+fn counted(count: u64, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        _ => format!("{count} {noun}s"),
     }
 }
 

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use sampling::{
-    attribute_sample_size, evaluate, extend, monetary_unit, poisson_factor, simple_random,
+    attribute_sample_size, evaluate, extend, monetary_unit, mus_sample_size, poisson_factor, simple_random,
     stratified, stringer_bound, Allocation, AttributePlan, Error, EvaluationInput, Frequency,
-    FrequencyTable, Misstatement, Model, MusBasis, MusVariant, Population, Seed, SeedOrigin,
+    FrequencyTable, Misstatement, Model, MusBasis, MusPlan, MusVariant, Population, Seed, SeedOrigin,
 };
 
 #[test]
@@ -607,4 +607,138 @@ fn money_reads_as_a_workpaper_writes_it() {
     ] {
         assert_eq!(sampling::money(cents), text, "{cents} cents");
     }
+}
+
+/// What the workpaper says of the firm's table is what the table holds, in words a reviewer
+/// reads: "an annual control", "1 item", "20 to 40 items".
+#[test]
+fn the_table_reasoning_names_the_frequency_and_range() {
+    let table = FrequencyTable::default();
+    assert_eq!(
+        table.size_for(Frequency::Annual, 1).unwrap().reasoning,
+        "For an annual control the firm's table asks for 1 item and proposes 1: it occurred 1 time, no more than the 1 the table sets, so test every occurrence."
+    );
+    assert_eq!(
+        table.size_for(Frequency::Daily, 250).unwrap().reasoning,
+        "For a daily control the firm's table asks for 20 to 40 items and proposes 25: test 25 of the 250 occurrences."
+    );
+    assert_eq!(
+        table.size_for(Frequency::AsNeeded, 30).unwrap().reasoning,
+        "An as-needed control that occurred 30 times is sized like a weekly control (the firm's table treats up to 52 occurrences that way). For a weekly control the firm's table asks for 5 to 15 items and proposes 5: test 5 of the 30 occurrences."
+    );
+    // Bands that do not rise (two ending at the same count) leave the lookup ambiguous.
+    let mut flat = FrequencyTable::default();
+    flat.as_needed[1].up_to = flat.as_needed[0].up_to;
+    assert!(matches!(flat.validate(), Err(Error::InvalidTable(_))));
+}
+
+/// Above the 10,000 items the crate sizes, a plan no sample reaches is an error, never "test
+/// all 50,000"; at or below it, the population is tested in full, with the expected and
+/// tolerable deviations of the whole population: ceil(4.9% × 9,000) = 441, floor(5% × 9,000) = 450.
+#[test]
+fn an_unattainable_plan_tests_all_only_within_reach() {
+    let plan = |population| AttributePlan {
+        confidence: 0.95,
+        tolerable_rate: 0.05,
+        expected_rate: 0.049,
+        population: Some(population),
+        model: Model::Binomial,
+    };
+    assert_eq!(
+        attribute_sample_size(&plan(50_000)),
+        Err(Error::SampleSizeUnattainable { limit: 10_000 })
+    );
+    let all = attribute_sample_size(&plan(9_000)).unwrap();
+    assert!(all.all_items);
+    assert_eq!((all.n, all.expected_deviations, all.tolerable_deviations), (9_000, 441, 450));
+}
+
+/// The smallest samples there are, worked by hand: with no deviation expected, P(X = 0) is
+/// (1 - T)^n under the binomial, so at 50% confidence and T = 90% one item suffices (0.1 <= 0.5),
+/// and at 70% confidence and T = 50% two do (0.5 > 0.3, 0.25 <= 0.3).
+#[test]
+fn the_smallest_samples_are_found() {
+    let plan = |confidence, tolerable_rate| AttributePlan {
+        confidence,
+        tolerable_rate,
+        expected_rate: 0.0,
+        population: None,
+        model: Model::Binomial,
+    };
+    assert_eq!(attribute_sample_size(&plan(0.5, 0.9)).unwrap().n, 1);
+    assert_eq!(attribute_sample_size(&plan(0.7, 0.5)).unwrap().n, 2);
+    // MUS: with no expected misstatement the hits are floor(-ln(1 - c) / (TM / B)) + 1;
+    // -ln(0.5) = 0.693 against 0.9 gives 1 hit, and against 0.5 gives 2.
+    let mus = |tolerable_cents| MusPlan {
+        book_cents: 100_000,
+        tolerable_cents,
+        expected_cents: 0,
+        confidence: 0.5,
+    };
+    assert_eq!(mus_sample_size(&mus(90_000)).unwrap().hits, 1);
+    assert_eq!(mus_sample_size(&mus(50_000)).unwrap().hits, 2);
+}
+
+/// A MUS plan's refusals each name their own mistake: no tolerable misstatement, one as large as
+/// the book value, an expected misstatement as large as the tolerable; and the expected
+/// taintings reported are hits × EM / B.
+#[test]
+fn mus_plans_are_refused_at_each_edge() {
+    let plan = |tolerable_cents, expected_cents| MusPlan {
+        book_cents: 1_000_000,
+        tolerable_cents,
+        expected_cents,
+        confidence: 0.95,
+    };
+    let refused = |plan: MusPlan| match mus_sample_size(&plan) {
+        Err(Error::OutOfRange { name, .. }) => name,
+        other => panic!("{plan:?} gave {other:?}"),
+    };
+    assert_eq!(refused(plan(0, 0)), "tolerable misstatement");
+    assert_eq!(refused(plan(1_000_000, 0)), "tolerable misstatement");
+    assert_eq!(refused(plan(50_000, 50_000)), "expected misstatement");
+    let size = mus_sample_size(&plan(50_000, 10_000)).unwrap();
+    let expected = size.hits as f64 * 10_000.0 / 1_000_000.0;
+    assert!((size.expected_taints - expected).abs() < 1e-12, "{size:?}");
+}
+
+/// Monetary-unit selection at its edges: a sample or interval of zero is refused as such; one
+/// hit over the whole book and one hit per record are allowed; and a unit is never taken at or
+/// past the book total (the cell variant's last cell reaches past it, the fixed interval's last
+/// step lands on it), whatever the seed.
+#[test]
+fn monetary_unit_selection_holds_at_its_edges() {
+    let origin = SeedOrigin::Explicit;
+    let seed = Seed([7; 32]);
+    for basis in [MusBasis::SampleSize(0), MusBasis::IntervalCents(0)] {
+        assert_eq!(
+            monetary_unit(seed, origin, &[10, 20], basis, MusVariant::Fixed),
+            Err(Error::ZeroSample),
+            "{basis:?}"
+        );
+    }
+    let one = monetary_unit(seed, origin, &[10, 20], MusBasis::SampleSize(1), MusVariant::Fixed).unwrap();
+    assert_eq!(one.items.len(), 1);
+    let whole = monetary_unit(seed, origin, &[10, 20], MusBasis::IntervalCents(30), MusVariant::Cell).unwrap();
+    assert_eq!(whole.items.len(), 1);
+    for byte in 0..24u8 {
+        let seed = Seed([byte; 32]);
+        let every = monetary_unit(seed, origin, &[2; 5], MusBasis::SampleSize(5), MusVariant::Fixed).unwrap();
+        assert_eq!(every.items.len(), 5, "five hits over five records of two cents: {seed:?}");
+        let cells = monetary_unit(seed, origin, &[3, 3, 4], MusBasis::IntervalCents(4), MusVariant::Cell).unwrap();
+        assert!((1..=3).contains(&cells.items.len()), "{seed:?}: {:?}", cells.items);
+    }
+}
+
+/// A stratum may be sampled in full, and a seed reads back as itself in a failing assertion.
+#[test]
+fn a_stratum_can_be_taken_whole() {
+    let seed = Seed([9; 32]);
+    let labels: Vec<String> = ["a", "a", "b"].iter().map(|label| label.to_string()).collect();
+    let all_of_a = Allocation::Counts(BTreeMap::from([("a".to_owned(), 2)]));
+    let drawn = stratified(seed, SeedOrigin::Explicit, &labels, &all_of_a).unwrap();
+    let mut items = drawn.items.clone();
+    items.sort();
+    assert_eq!(items, vec![0, 1]);
+    assert_eq!(format!("{seed:?}"), format!("Seed({seed})"));
 }
