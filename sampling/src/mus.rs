@@ -145,3 +145,32 @@ pub fn monetary_unit(
         items,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fixed-interval hits are the recorded random start plus whole intervals, worked here
+    /// from the amounts alone: with 4 records totalling 100 cents and 2 hits, the interval is
+    /// 50 cents and the units are start/2 and (start + 100)/2 in the method's halves of a cent.
+    #[test]
+    fn fixed_interval_hits_are_the_start_plus_whole_intervals() {
+        let amounts = [10, 20, 30, 40];
+        let ends = [10, 30, 60, 100];
+        for byte in 0..8u8 {
+            let seed = Seed([byte; 32]);
+            let drawn =
+                monetary_unit(seed, SeedOrigin::Explicit, &amounts, MusBasis::SampleSize(2), MusVariant::Fixed).unwrap();
+            let Method::MonetaryUnit { random_start: Some(start), hits, .. } = drawn.method else {
+                panic!("{:?}", drawn.method)
+            };
+            assert!(start < 100);
+            let holder = |unit: u64| ends.iter().position(|&end| unit < end).unwrap() as u64;
+            let mut expected = vec![holder(start / 2)];
+            if holder((start + 100) / 2) != expected[0] {
+                expected.push(holder((start + 100) / 2));
+            }
+            assert_eq!((drawn.items, hits), (expected, 2), "{seed:?}, start {start}");
+        }
+    }
+}

@@ -242,4 +242,64 @@ mod tests {
         std::fs::write(&a, serde_json::to_vec(&file_a).unwrap()).unwrap();
         assert!(PersonalKey::unlock(&a, "correct horse battery staple 42").is_err(), "the public key is bound to the sealed key");
     }
+
+    /// RFC 8032, section 7.1, test 1: the published key pair and its signature of the empty
+    /// message, and the fingerprint of that public key worked out apart from this code
+    /// (`sha256(bytes)[:20]`, upper-case hex in groups of four, with Python's hashlib).
+    const RFC_SECRET: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+    const RFC_PUBLIC: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+    fn rfc_key() -> PersonalKey {
+        let secret: [u8; 32] = hex::decode(RFC_SECRET).unwrap().try_into().unwrap();
+        PersonalKey { key: SigningKey::from_bytes(&secret), name: "Test Vector".into(), initials: "TV".into() }
+    }
+
+    #[test]
+    fn a_key_signs_and_prints_as_published() {
+        let key = rfc_key();
+        assert_eq!(key.public_key(), RFC_PUBLIC);
+        assert_eq!(
+            key.sign(b""),
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+        );
+        assert_eq!(key.fingerprint(), "21FE 31DF A154 A261 626B F854 046F D227 1B7B ED4B");
+        assert_eq!(format!("{key:?}"), "PersonalKey(TV Test Vector, 21FE 31DF A154 A261 626B F854 046F D227 1B7B ED4B)");
+        // A public key pasted with spaces or in capitals is the same key; anything else is not one.
+        assert_eq!(check_public_key(&format!("  {}\n", RFC_PUBLIC.to_uppercase())).unwrap(), RFC_PUBLIC);
+        assert!(check_public_key(&RFC_PUBLIC[..62]).is_err());
+        assert!(check_public_key(&format!("{RFC_PUBLIC}00")).is_err());
+        let not_a_point = (0u8..=255).map(|byte| hex::encode([byte; 32])).find(|text| check_public_key(text).is_err());
+        let not_a_point = not_a_point.expect("some 32-byte strings are not curve points");
+        assert!(Verifier::new(&not_a_point).is_none());
+        assert!(!verify(&not_a_point, b"", &key.sign(b"")));
+        assert!(!verify(RFC_PUBLIC, b"", "not hex"));
+    }
+
+    /// A key file someone edited, or one made by a tool Tickmark does not know, is refused by
+    /// what is wrong with it, before any passphrase is tried against it; `public_of` reads the
+    /// owner and public key without the passphrase.
+    #[test]
+    fn a_key_file_of_another_format_is_refused_for_that() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("TV.tickmark-key");
+        let passphrase = "correct horse battery staple 42";
+        rfc_key().write(&path, passphrase).unwrap();
+        assert_eq!(public_of(&path).unwrap(), ("Test Vector".into(), "TV".into(), RFC_PUBLIC.into()));
+        let original: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let edits: [(&str, serde_json::Value, &str); 4] = [
+            ("format", "other-key".into(), "format this Tickmark reads"),
+            ("version", 2.into(), "format this Tickmark reads"),
+            ("cipher", "aes256gcm".into(), "format this Tickmark reads"),
+            ("kdf", serde_json::json!({"algorithm": "scrypt", "memory_kib": 8, "iterations": 1, "parallelism": 1, "salt": "00"}), "key derivation Tickmark does not know"),
+        ];
+        for (field, value, message) in edits {
+            let mut edited = original.clone();
+            edited[field] = value;
+            let edited_path = dir.path().join(format!("{field}.tickmark-key"));
+            std::fs::write(&edited_path, serde_json::to_vec(&edited).unwrap()).unwrap();
+            let error = PersonalKey::unlock(&edited_path, passphrase).unwrap_err().to_string();
+            assert!(error.contains(message), "{field}: {error}");
+        }
+        assert_eq!(PersonalKey::unlock(&path, passphrase).unwrap().public_key(), RFC_PUBLIC);
+    }
 }
