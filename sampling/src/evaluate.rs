@@ -249,3 +249,30 @@ pub fn stringer_bound(
         understatement_cents,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hypergeometric upper limits with deviations, against the largest D with
+    /// P(X <= k | N, D, n) > 5% found by trying every D with Python's exact integers
+    /// (`math.comb`): 7, 35, 17 and 6 deviations, so 13.5%, 14.0%, 32.7% and 10.0%. Kept in the
+    /// lib's own tests so that a search that goes wrong fails here in milliseconds, before any
+    /// slower test runs.
+    #[test]
+    fn hypergeometric_limits_with_deviations_match_an_exhaustive_count() {
+        for (k, n, population, limit) in [(1, 25, 52, 0.135), (2, 40, 250, 0.140), (5, 25, 52, 0.327), (0, 20, 60, 0.100)] {
+            let evaluation = evaluate(&EvaluationInput {
+                sample_size: n,
+                deviations: k,
+                confidence: 0.95,
+                tolerable_rate: 0.10,
+                model: Model::Hypergeometric,
+                population: Some(population),
+            })
+            .unwrap();
+            assert_eq!(evaluation.upper_limit, limit, "{k} in {n} of {population}");
+            assert!(!evaluation.supports_reliance, "{k} in {n} of {population} reaches 10%");
+        }
+    }
+}
