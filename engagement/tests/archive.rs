@@ -71,10 +71,20 @@ fn completion_lists_every_blocker_then_locks_the_file_and_addenda_are_kept_in_th
     assert_eq!(err.missing(), [format!("review note {note} raised by JI is open: \"Tie item 4 to the deployment log.\"")], "an open note stops the review");
     file.clear_review_note(note).unwrap();
     file.sign(t.control, SignoffRole::Reviewer).unwrap();
-    let err = file.complete(date("2026-09-01")).unwrap_err();
-    assert!(err.to_string().contains("cannot precede the end of the period"), "{err}");
-    file.complete(date(COMPLETED)).unwrap();
-    assert_eq!(file.completed_on().unwrap(), Some(date(COMPLETED)));
+    // A criterion concluded again after the partner decided: the decision no longer stands,
+    // and completion waits for it to be made again.
+    let criterion = file.criteria_status().unwrap().remove(0);
+    file.set_user("DW").unwrap();
+    let met = criterion.proposal.unwrap_or(false);
+    file.conclude_criterion(&criterion.id, met, Some("Concluded again after the walkthrough was re-read.")).unwrap();
+    let err = file.complete(date(COMPLETED)).unwrap_err();
+    assert_eq!(err.missing(), ["the opinion PR decided no longer stands: what it rests on changed since; it must be decided again"]);
+    common::workflow::decide_opinion(&mut file);
+    let err = file.complete(date("2026-09-29")).unwrap_err();
+    assert!(err.to_string().contains("cannot precede the end of the period, 2026-09-30"), "{err}");
+    // The last day of the period is the earliest completion date there is.
+    file.complete(date("2026-09-30")).unwrap();
+    assert_eq!(file.completed_on().unwrap(), Some(date("2026-09-30")));
 
     // Closed and reopened, the file is still read-only.
     file.close().unwrap();
@@ -82,7 +92,7 @@ fn completion_lists_every_blocker_then_locks_the_file_and_addenda_are_kept_in_th
     file.set_user("JI").unwrap();
     let err = file.raise_review_note(t.control, "One more thing").unwrap_err();
     assert!(matches!(err, Error::Locked { .. }), "{err}");
-    assert_eq!(err.to_string(), "the engagement is locked: documentation was completed on 2026-11-15; record changes as an addendum");
+    assert_eq!(err.to_string(), "the engagement is locked: documentation was completed on 2026-09-30; record changes as an addendum");
 
     let late = dir.path().join("late-confirmation.pdf");
     std::fs::write(&late, "bank confirmation received after completion").unwrap();

@@ -101,6 +101,8 @@ fn the_reviewer_is_someone_else_and_signs_only_with_every_note_cleared() {
     file.clear_review_note(note).unwrap();
     file.sign(t.control, SignoffRole::Reviewer).unwrap();
     assert!(file.workpaper(t.control).unwrap().locked.is_some());
+    let err = file.update_control(t.control, &common::change_control()).unwrap_err();
+    assert!(err.to_string().starts_with("workpaper CC8.1-01 is locked: signed by reviewer JI on "), "the refusal names the workpaper: {err}");
 }
 
 #[test]
@@ -118,12 +120,24 @@ fn a_change_after_signing_shows_who_changed_what_until_signed_again() {
     file.record_result(&same).unwrap();
     assert!(file.workpaper(t.control).unwrap().preparer.unwrap().changed_since.is_none(), "nothing changed");
     file.set_user("JI").unwrap();
+    // A review note is not the work, and another control's changes are not this one's.
+    let note = file.raise_review_note(t.control, "Which CAB meeting?").unwrap();
+    file.clear_review_note(note).unwrap();
+    let mut other = common::change_control();
+    other.reference = "CC8.1-02".into();
+    let other = file.add_control(&other).unwrap();
+    let inspection = ProcedureInput { nature: ProcedureNature::Inspection, text: "Inspected the emergency change log.".into(), sample_based: false };
+    file.add_procedure(other, &inspection).unwrap();
     record(&mut file, t.sample, 0, attribute, Outcome::Pass, Some("Approver seen in the CAB minutes"));
+    let mut edited = common::change_control();
+    edited.owner = "Chief Technology Officer".into();
+    file.update_control(t.control, &edited).unwrap();
 
     let wp = file.workpaper(t.control).unwrap();
     let changed = wp.preparer.as_ref().unwrap().changed_since.as_ref().expect("marked changed since signed");
-    assert_eq!(changed.changes.len(), 1, "{:?}", changed.changes);
+    assert_eq!(changed.changes.len(), 2, "{:?}", changed.changes);
     assert!(changed.changes[0].ends_with("JI: edit the result of item 1, attribute B"), "who and what: {:?}", changed.changes);
+    assert!(changed.changes[1].ends_with("JI: edit the control"), "{:?}", changed.changes);
     let progress = &file.overview().unwrap().controls[0];
     assert!(progress.preparer_changed);
     assert!(file.overview().unwrap().open_items[0].text.contains("changed since DW signed as preparer"));
@@ -378,4 +392,24 @@ fn evidence_is_numbered_and_grid_cells_cite_it() {
     assert_eq!(wp.evidence.len(), 2, "the workpaper lists the evidence behind the control");
     let unknown = TestResult { evidence: vec![999], ..cited };
     assert!(file.record_result(&unknown).unwrap_err().to_string().contains("evidence 999 is not in this engagement"));
+}
+
+/// A sign-off recorded before sign-offs hashed the work is judged by the trail alone: it stands
+/// until an entry after it changes the work.
+#[test]
+fn a_sign_off_without_a_content_hash_is_judged_by_the_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, path) = create(dir.path());
+    let t = test_a_control(&mut file);
+    file.set_conclusion(t.control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One deviation.")).unwrap();
+    file.sign(t.control, SignoffRole::Preparer).unwrap();
+    file.close().unwrap();
+    common::forgery::raw(&path).execute("UPDATE signoff SET content_hash = NULL", []).unwrap();
+    let mut file = EngagementFile::open(&path, PASSPHRASE).unwrap();
+    file.set_user("DW").unwrap();
+    assert!(file.workpaper(t.control).unwrap().preparer.unwrap().changed_since.is_none(), "nothing changed after it");
+    let attribute = file.control(t.control).unwrap().attributes[1].id;
+    record(&mut file, t.sample, 0, attribute, Outcome::Pass, Some("Seen in the CAB minutes"));
+    let changed = file.workpaper(t.control).unwrap().preparer.unwrap().changed_since.expect("changed after signing");
+    assert_eq!(changed.changes.len(), 1, "{:?}", changed.changes);
 }

@@ -200,7 +200,7 @@ fn a_swapped_evidence_file_with_its_hash_recomputed_is_named() {
 #[test]
 fn a_member_registers_their_own_first_key_and_only_the_partner_replaces_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut file, _) = create(dir.path());
+    let (mut file, path) = create(dir.path());
     file.set_user("DW").unwrap();
     let dana = PersonalKey::generate("Dana Whitfield", "DW");
     let err = file.register_key("JI", &PersonalKey::generate("Joaquín Ibáñez", "JI").public_key()).unwrap_err();
@@ -217,6 +217,14 @@ fn a_member_registers_their_own_first_key_and_only_the_partner_replaces_one() {
     assert!(file.verify().unwrap().is_intact());
     let replaced = file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap_err();
     assert!(replaced.to_string().contains("replaced by the engagement partner"), "{replaced}");
+
+    // Her signature stripped from an entry: the entry reads as written outside Tickmark.
+    let last = file.trail(None).unwrap().last().unwrap().seq;
+    file.close().unwrap();
+    raw(&path).execute("UPDATE trail SET signature = NULL WHERE seq = ?1", [last]).unwrap();
+    let problems = problems(&path);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with(&format!("trail entry {last} (")) && problems[0].ends_with("by DW is not signed, though DW signs with a personal key: it was written or rewritten outside Tickmark"), "{problems:?}");
 }
 
 #[test]
@@ -239,4 +247,49 @@ fn verify_names_the_sign_offs_the_work_has_changed_since() {
     let verification = file.verify().unwrap();
     assert!(verification.is_intact(), "a change made through Tickmark is not tampering");
     assert_eq!(verification.changed_since_signed, [format!("{}: the work changed since DW signed as preparer", control.reference)]);
+}
+
+/// Every entry's hash is the SHA-256 the trail's documented format gives, worked out apart from
+/// Tickmark's code (`common::forgery`): recomputing the chain that way changes nothing, so a
+/// re-performer holding only the format reaches the same head.
+#[test]
+fn each_entry_hash_is_the_documented_sha256_of_its_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, team) = signed_engagement(dir.path());
+    let head = file.verify().unwrap().head;
+    file.close().unwrap();
+    let conn = raw(&team.path);
+    let chain = |conn: &rusqlite::Connection| -> Vec<(String, String)> {
+        conn.prepare("SELECT prev_hash, hash FROM trail ORDER BY seq").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let recorded = chain(&conn);
+    rechain_from(&conn, 1);
+    assert_eq!(chain(&conn), recorded);
+    assert_eq!(recorded.last().unwrap().1, head);
+    assert_eq!(recorded[0].0, "0".repeat(64), "the first entry follows the genesis hash");
+}
+
+/// Rows changed or removed behind Tickmark's back, with the trail left as it was: verify names
+/// each, and the file is not intact.
+#[test]
+fn rows_changed_or_removed_outside_tickmark_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, path) = create(dir.path());
+    let t = test_a_control(&mut file);
+    assert!(file.verify().unwrap().is_intact());
+    file.close().unwrap();
+    let conn = raw(&path);
+    conn.execute("UPDATE control SET owner = 'Nobody' WHERE id = ?1", [t.control]).unwrap();
+    let result: i64 = conn.query_row("SELECT min(id) FROM test_result", [], |r| r.get(0)).unwrap();
+    conn.execute("DELETE FROM test_result WHERE id = ?1", [result]).unwrap();
+    drop(conn);
+    let check = EngagementFile::open(&path, PASSPHRASE).unwrap().verify().unwrap();
+    assert!(!check.is_intact());
+    assert_eq!(
+        check.problems,
+        [
+            format!("control {} differs from what the trail last recorded: it was changed outside Tickmark", t.control),
+            format!("test_result {result} is recorded in the trail but missing: it was deleted outside Tickmark"),
+        ]
+    );
 }

@@ -286,6 +286,10 @@ mod tests {
         rfc_key().write(&path, passphrase).unwrap();
         assert_eq!(public_of(&path).unwrap(), ("Test Vector".into(), "TV".into(), RFC_PUBLIC.into()));
         let original: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        // Sealed at the strength promised: Argon2id over 64 MiB, 3 passes, a 16-byte salt.
+        assert_eq!(original["kdf"]["algorithm"], "argon2id");
+        assert_eq!((&original["kdf"]["memory_kib"], &original["kdf"]["iterations"]), (&65536.into(), &3.into()));
+        assert_eq!(original["kdf"]["salt"].as_str().unwrap().len(), 32);
         let edits: [(&str, serde_json::Value, &str); 4] = [
             ("format", "other-key".into(), "format this Tickmark reads"),
             ("version", 2.into(), "format this Tickmark reads"),
@@ -301,5 +305,16 @@ mod tests {
             assert!(error.contains(message), "{field}: {error}");
         }
         assert_eq!(PersonalKey::unlock(&path, passphrase).unwrap().public_key(), RFC_PUBLIC);
+    }
+
+    /// Without --out, a key is kept in the user's data folder under its owner's initials.
+    #[test]
+    fn keys_are_kept_in_the_user_data_folder_by_default() {
+        let path = default_path(" dw ").expect("HOME is set where tests run");
+        assert!(path.ends_with("tickmark/DW.tickmark-key"), "{}", path.display());
+        let base = std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".local/share"));
+        assert!(path.starts_with(&base), "{} is under {}", path.display(), base.display());
     }
 }
