@@ -67,10 +67,14 @@ fn an_unfinished_workpaper_cannot_be_signed_and_the_refusal_lists_what_is_missin
     assert!(missing[0].starts_with(&format!("40 of 80 results of sample {sample} are not recorded (items 1, 2, 3")), "{missing:?}");
     assert!(missing.contains(&"deviations not written up in an exception (items 8)".to_owned()), "{missing:?}");
 
-    // Finished: every cell, the exception, the conclusion: the preparer signs.
-    for position in 0..40 {
+    // One cell left: the refusal names its item, and only it.
+    for position in 0..39 {
         record(&mut file, sample, position, attributes[1].id, Outcome::Pass, None);
     }
+    let missing = file.workpaper(control).unwrap().preparer_missing;
+    assert_eq!(missing[0], format!("1 of 80 results of sample {sample} are not recorded (items 40)"));
+    // Finished: every cell, the exception, the conclusion: the preparer signs.
+    record(&mut file, sample, 39, attributes[1].id, Outcome::Pass, None);
     file.add_exception(control, "For 1 of 40 changes sampled, deployment preceded approval.", &[7]).unwrap();
     file.set_conclusion(control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "One deviation, an urgent fix.")).unwrap();
     assert!(file.workpaper(control).unwrap().preparer_missing.is_empty());
@@ -209,7 +213,11 @@ fn a_population_is_removed_with_a_reason_until_sampled_and_then_only_once_voided
     let missing = refusal(file.remove_population(population, "Wrong report").unwrap_err());
     assert_eq!(missing, [format!("sample {sample} was drawn from it: void the sample first, with a reason")]);
     file.void_sample(sample, "Wrong report sampled").unwrap();
+    let waiting = format!("population {population} (\"change_tickets.csv\") is imported but not sampled: draw the sample, or remove the population with a reason");
+    let missing = file.workpaper(control).unwrap().preparer_missing;
+    assert!(missing.contains(&waiting), "a Type 2 population waits for its sample: {missing:?}");
     file.remove_population(population, "Wrong report: the change log of another system").unwrap();
+    assert!(!file.workpaper(control).unwrap().preparer_missing.contains(&waiting));
 
     let p = file.population(population).unwrap();
     assert_eq!(p.removed.as_ref().unwrap().reason, "Wrong report: the change log of another system");
@@ -412,4 +420,58 @@ fn a_sign_off_without_a_content_hash_is_judged_by_the_trail() {
     record(&mut file, t.sample, 0, attribute, Outcome::Pass, Some("Seen in the CAB minutes"));
     let changed = file.workpaper(t.control).unwrap().preparer.unwrap().changed_since.expect("changed after signing");
     assert_eq!(changed.changes.len(), 1, "{:?}", changed.changes);
+}
+
+/// Without a sample: a Type 2 conclusion of effectiveness rests on a walkthrough or on evidence
+/// (either will do) and a basis; a Type 1 conclusion on a walkthrough and a basis, and nothing
+/// is asked of it about operating effectiveness or populations.
+#[test]
+fn a_control_without_a_sample_is_concluded_on_a_walkthrough_or_evidence_with_a_basis() {
+    use engagement::walkthrough::WalkthroughInput;
+    let walkthrough = |control| WalkthroughInput {
+        control_id: control,
+        kind: engagement::walkthrough::WalkthroughKind::Walkthrough,
+        held_on: date("2026-06-30"),
+        attendees: vec!["Head of Engineering".into()],
+        narrative: "Followed one change from request to deployment.".into(),
+        evidence: vec![],
+    };
+    let effective = |basis: &str| ConclusionInput::new(Conclusion::NoExceptions, basis);
+    let dir = tempfile::tempdir().unwrap();
+
+    let (mut file, _) = create(dir.path());
+    let walked = file.add_control(&change_control()).unwrap();
+    file.add_walkthrough(&walkthrough(walked)).unwrap();
+    file.set_conclusion(walked, &effective("The walkthrough and the change report show it operating.")).unwrap();
+    // A sample-based procedure is performed by a live sample's results, and there is none.
+    let sampled = ProcedureInput { nature: ProcedureNature::Inspection, text: "Inspected a sample of changes for approval.".into(), sample_based: true };
+    file.add_procedure(walked, &sampled).unwrap();
+    let missing = file.workpaper(walked).unwrap().preparer_missing;
+    assert!(missing.contains(&"no test procedure is recorded as performed".to_owned()), "{missing:?}");
+    let mut other = change_control();
+    other.reference = "CC8.1-02".into();
+    let inspected = file.add_control(&other).unwrap();
+    let note = dir.path().join("cab-minutes.txt");
+    std::fs::write(&note, "CAB minutes for the period").unwrap();
+    file.attach_evidence(&note, None, Some(inspected), date("2026-10-01"), &mut silent).unwrap();
+    file.set_conclusion(inspected, &effective("The CAB minutes for the period show every change approved.")).unwrap();
+
+    let mut new = new_engagement();
+    new.examination = engagement::model::Examination::Type1 { as_of: date("2026-06-30") };
+    let mut file = EngagementFile::create(&dir.path().join("type1.tickmark"), PASSPHRASE, &new).unwrap();
+    file.set_user("DW").unwrap();
+    let control = file.add_control(&change_control()).unwrap();
+    let missing = refusal(file.set_conclusion(control, &effective("")).unwrap_err());
+    assert_eq!(
+        missing,
+        [
+            "no walkthrough or interview is recorded: a Type 1 conclusion rests on one",
+            "give the basis: how the walkthrough showed the control designed and implemented as of the date",
+        ]
+    );
+    file.import_population(control, &demo_population(), &mapping(), "ServiceNow export", &mut silent).unwrap();
+    file.add_walkthrough(&walkthrough(control)).unwrap();
+    file.set_conclusion(control, &effective("The walkthrough showed approval before deployment.")).unwrap();
+    let missing = file.workpaper(control).unwrap().preparer_missing;
+    assert!(missing.iter().all(|m| !m.contains("is imported but not sampled")), "a Type 1 control is not sampled: {missing:?}");
 }

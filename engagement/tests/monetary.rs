@@ -54,10 +54,16 @@ fn a_monetary_unit_sample_is_sized_in_hits_audited_and_evaluated_with_the_string
     let books: Vec<i64> = view.items.iter().map(|i| i.amount_cents.unwrap()).collect();
     let err = file.record_audited_amount(sample, 1, books[1] / 2, None).unwrap_err();
     assert!(err.to_string().contains("say what the misstatement is"), "{err}");
-    for (position, &book) in books.iter().enumerate() {
+    let last = books.len() - 1;
+    for (position, &book) in books.iter().enumerate().take(last) {
         let (audit, note) = if position == 1 { (book / 2, Some("Half the invoice was credited in October")) } else { (book, None) };
         file.record_audited_amount(sample, position as i64, audit, note).unwrap();
     }
+    let missing = file.workpaper(control).unwrap().preparer_missing;
+    assert_eq!(missing, [format!("1 item(s) of sample {sample} have no audited amount (items {})", last + 1), "no conclusion is recorded".into()]);
+    let early = file.set_conclusion(control, &ConclusionInput::new(Conclusion::NoExceptions, "")).unwrap_err();
+    assert!(early.missing().contains(&format!("{last} of {} audited amounts of sample {sample} are recorded: conclude once testing is complete", last + 1)), "{early}");
+    file.record_audited_amount(sample, last as i64, books[last], None).unwrap();
     let missing = file.workpaper(control).unwrap().preparer_missing;
     assert_eq!(missing, ["no conclusion is recorded"], "every amount is in");
 

@@ -16,7 +16,7 @@
 //!
 //! Controls tested without a sample follow their own rule. In a Type 1 examination the
 //! controls are tested for design and implementation: a walkthrough (or interview) and a
-//! conclusion with its basis. In a Type 2 examination, a control without a live sample is
+//! conclusion with its basis, whatever the conclusion. In a Type 2 examination, a control without a live sample is
 //! concluded "did not operate", "not effective", or effective on a basis that rests on more
 //! than inquiry: at least one walkthrough or observation, or evidence attached to the control;
 //! and no population may wait unsampled.
@@ -67,10 +67,18 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
         Conclusion::NoExceptions | Conclusion::ExceptionsNoted => {
             match &wp.sample {
                 Some(s) => {
-                    if !s.complete() {
+                    if s.results_recorded < s.results_expected {
                         problems.push(format!(
                             "{} of {} results of sample {} are recorded: conclude once testing is complete",
                             s.results_recorded, s.results_expected, s.id
+                        ));
+                    }
+                    if let Some(m) = s.monetary.as_ref().filter(|m| !m.complete()) {
+                        problems.push(format!(
+                            "{} of {} audited amounts of sample {} are recorded: conclude once testing is complete",
+                            m.audited.len(),
+                            m.items + m.extended,
+                            s.id
                         ));
                     }
                     if s.supports_reliance == Some(false) && proposed.override_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
@@ -92,8 +100,13 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
                 }
                 None => {}
             }
-            if type1 && wp.walkthroughs.is_empty() {
-                problems.push("no walkthrough or interview is recorded: a Type 1 conclusion rests on one".to_owned());
+            if type1 {
+                if wp.walkthroughs.is_empty() {
+                    problems.push("no walkthrough or interview is recorded: a Type 1 conclusion rests on one".to_owned());
+                }
+                if basis.is_empty() {
+                    problems.push("give the basis: how the walkthrough showed the control designed and implemented as of the date".to_owned());
+                }
             }
             if proposed.conclusion == Conclusion::NoExceptions {
                 if let Some(s) = wp.sample.as_ref().filter(|s| s.deviations > 0) {
@@ -120,7 +133,7 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
 fn grid_missing(wp: &Workpaper, s: &SampleView) -> Vec<String> {
     let mut missing = Vec::new();
     let results: Vec<_> = wp.results_of(s).collect();
-    if !s.complete() {
+    if s.results_recorded < s.results_expected {
         let untested: Vec<i64> = s
             .items
             .iter()
