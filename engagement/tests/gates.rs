@@ -475,3 +475,27 @@ fn a_control_without_a_sample_is_concluded_on_a_walkthrough_or_evidence_with_a_b
     let missing = file.workpaper(control).unwrap().preparer_missing;
     assert!(missing.iter().all(|m| !m.contains("is imported but not sampled")), "a Type 1 control is not sampled: {missing:?}");
 }
+
+/// With three attributes, an item missing only the third is still named as not recorded.
+#[test]
+fn an_item_missing_any_one_attribute_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(dir.path());
+    let mut input = change_control();
+    input.attributes.push(engagement::control::AttributeInput { label: "C".into(), question: "Deployed by the change tool?".into() });
+    let control = file.add_control(&input).unwrap();
+    let population = file.import_population(control, &demo_population(), &mapping(), "ServiceNow export", &mut silent).unwrap();
+    let sample = file.draw_sample(&request(control, population)).unwrap();
+    let attributes = file.control(control).unwrap().attributes;
+    let items = file.workpaper(control).unwrap().sample.unwrap().items.len() as i64;
+    for position in 0..items {
+        for attribute in &attributes[..2] {
+            record(&mut file, sample, position, attribute.id, Outcome::Pass, None);
+        }
+        if position > 0 {
+            record(&mut file, sample, position, attributes[2].id, Outcome::Pass, None);
+        }
+    }
+    let missing = file.workpaper(control).unwrap().preparer_missing;
+    assert_eq!(missing[0], format!("1 of {} results of sample {sample} are not recorded (items 1)", items * 3));
+}
