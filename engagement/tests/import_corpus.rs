@@ -202,3 +202,63 @@ fn formula_cells_without_a_saved_value_are_named_with_row_and_column() {
     let calculated = file.import_population(control, &written, &mapping, "calculated.xlsx", &mut |_| true).unwrap();
     assert!(file.population(calculated).unwrap().findings.formulas_without_value.is_empty(), "saved values are read as they are");
 }
+
+/// The edges of what one listing may hold: a cell of exactly a spreadsheet's 32,767 characters
+/// is a cell and one more is refused; hidden characters are listed for 1,000 cells and no more;
+/// with no date column mapped, no row is called undated.
+#[test]
+fn a_listing_at_its_limits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(tmp.path());
+    let control = file.add_control(&change_control()).unwrap();
+    let write = |name: &str, body: String| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        path
+    };
+    let full = write("full.csv", format!("id,date,amount,memo\nA-1,2026-03-01,10.00,{}\n", "x".repeat(32_767)));
+    file.import_population(control, &full, &mapping(), "full", &mut |_| true).unwrap();
+    let over = write("over.csv", format!("id,date,amount,memo\nA-1,2026-03-01,10.00,{}\n", "x".repeat(32_768)));
+    let err = file.import_population(control, &over, &mapping(), "over", &mut |_| true).unwrap_err();
+    assert!(matches!(&err, Error::Import { row: Some(2), column: Some(c), .. } if c == "memo"), "{err}");
+
+    let rows: String = (0..1_001).map(|i| format!("A\u{200B}{i},2026-03-01,10.00,x\n")).collect();
+    let hidden = write("hidden.csv", format!("id,date,amount,memo\n{rows}"));
+    let id = file.import_population(control, &hidden, &mapping(), "hidden", &mut |_| true).unwrap();
+    assert_eq!(file.population(id).unwrap().findings.hidden_characters.len(), 1_000);
+
+    let undated = write("undated.csv", "id,date,amount,memo\nB-1,,10.00,x\n".to_owned());
+    let no_date = ColumnMapping { date: None, ..mapping() };
+    let id = file.import_population(control, &undated, &no_date, "undated, no date column", &mut |_| true).unwrap();
+    assert!(file.population(id).unwrap().findings.undated.is_empty());
+    let undated = write("undated-2.csv", "id,date,amount,memo\nC-1,,10.00,x\n".to_owned());
+    let id = file.import_population(control, &undated, &mapping(), "undated, date column mapped", &mut |_| true).unwrap();
+    assert_eq!(file.population(id).unwrap().findings.undated, [2]);
+}
+
+/// A population's fingerprint is the SHA-256 its documented format gives (SAMPLING.md, version
+/// 2), worked out here apart from Tickmark's code: the tag, the header row and each data row,
+/// every row as its cell count and every cell as its byte length and bytes.
+#[test]
+fn a_population_fingerprint_is_the_documented_sha256() {
+    use sha2::{Digest, Sha256};
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut file, _) = create(tmp.path());
+    let control = file.add_control(&change_control()).unwrap();
+    let rows = [vec!["id", "date", "amount"], vec!["A-1", "2026-03-01", "10.00"], vec!["A-2", "2026-03-02", "-4.5"]];
+    let path = tmp.path().join("listing.csv");
+    std::fs::write(&path, rows.iter().map(|r| r.join(",") + "\n").collect::<String>()).unwrap();
+    let id = file.import_population(control, &path, &mapping(), "listing", &mut |_| true).unwrap();
+    let mut h = Sha256::new();
+    let tag = b"tickmark.population.fingerprint.v2";
+    h.update((tag.len() as u64).to_le_bytes());
+    h.update(tag);
+    for row in &rows {
+        h.update((row.len() as u64).to_le_bytes());
+        for cell in row {
+            h.update((cell.len() as u64).to_le_bytes());
+            h.update(cell.as_bytes());
+        }
+    }
+    assert_eq!(file.population(id).unwrap().fingerprint, hex::encode(h.finalize()));
+}

@@ -316,6 +316,21 @@ mod tests {
         }
     }
 
+    /// An amount typed by a person (an audited amount, a tolerable misstatement) reads as the
+    /// listing's amounts do, and a refusal names the field it was typed in.
+    #[test]
+    fn a_typed_amount_is_read_in_cents_or_refused_naming_its_field() {
+        assert_eq!(cents("amount", " -1234.50 ").unwrap(), -123_450);
+        assert_eq!(cents("amount", "7").unwrap(), 700);
+        let err = cents("tolerable-amount", "1,000").unwrap_err().to_string();
+        assert!(err.contains("tolerable-amount") && err.contains("\"1,000\" is not an amount"), "{err}");
+        assert!(cents("amount", "").is_err(), "a blank is not an amount");
+        // A long value is quoted by its first 40 characters.
+        let long = format!("{}y", "x".repeat(45));
+        let err = parse_amount("f.csv", 3, "amount", &long).unwrap_err().to_string();
+        assert!(err.contains(&format!("\"{}…\" is not an amount", "x".repeat(40))), "{err}");
+    }
+
     proptest! {
         /// Every calendar date written the ISO way comes back as itself, as chrono writes it.
         #[test]
