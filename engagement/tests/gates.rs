@@ -471,6 +471,9 @@ fn a_control_without_a_sample_is_concluded_on_a_walkthrough_or_evidence_with_a_b
     );
     file.import_population(control, &demo_population(), &mapping(), "ServiceNow export", &mut silent).unwrap();
     file.add_walkthrough(&walkthrough(control)).unwrap();
+    // "Exceptions noted" without a basis is asked for it once, in its own words.
+    let missing = refusal(file.set_conclusion(control, &ConclusionInput::new(Conclusion::ExceptionsNoted, "")).unwrap_err());
+    assert_eq!(missing.iter().filter(|m| m.starts_with("give the basis")).count(), 1, "{missing:?}");
     file.set_conclusion(control, &effective("The walkthrough showed approval before deployment.")).unwrap();
     let missing = file.workpaper(control).unwrap().preparer_missing;
     assert!(missing.iter().all(|m| !m.contains("is imported but not sampled")), "a Type 1 control is not sampled: {missing:?}");

@@ -16,10 +16,10 @@
 //!
 //! Controls tested without a sample follow their own rule. In a Type 1 examination the
 //! controls are tested for design and implementation: a walkthrough (or interview) and a
-//! conclusion with its basis, whatever the conclusion. In a Type 2 examination, a control without a live sample is
-//! concluded "did not operate", "not effective", or effective on a basis that rests on more
-//! than inquiry: at least one walkthrough or observation, or evidence attached to the control;
-//! and no population may wait unsampled.
+//! conclusion with its basis, whatever the conclusion. In a Type 2 examination, a control
+//! without a live sample is concluded "did not operate", "not effective", or effective on a
+//! basis that rests on more than inquiry: at least one walkthrough or observation, or evidence
+//! attached to the control; and no population may wait unsampled.
 //!
 //! The preparer signs once the conclusion agrees with the work and the work is whole: at least
 //! one test procedure is performed and none is left planned (a sample-based one is performed by
@@ -77,7 +77,7 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
                         problems.push(format!(
                             "{} of {} audited amounts of sample {} are recorded: conclude once testing is complete",
                             m.audited.len(),
-                            m.items + m.extended,
+                            m.amounts_expected(),
                             s.id
                         ));
                     }
@@ -104,7 +104,8 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
                 if wp.walkthroughs.is_empty() {
                     problems.push("no walkthrough or interview is recorded: a Type 1 conclusion rests on one".to_owned());
                 }
-                if basis.is_empty() {
+                // "Exceptions noted" asks for its basis below, in its own words.
+                if basis.is_empty() && proposed.conclusion == Conclusion::NoExceptions {
                     problems.push("give the basis: how the walkthrough showed the control designed and implemented as of the date".to_owned());
                 }
             }

@@ -46,8 +46,13 @@ pub struct MonetaryView {
 }
 
 impl MonetaryView {
+    /// The audited amounts the sample calls for: one per item drawn, extensions included.
+    pub fn amounts_expected(&self) -> i64 {
+        self.items + self.extended
+    }
+
     pub fn complete(&self) -> bool {
-        self.audited.len() as i64 >= self.items + self.extended
+        self.audited.len() as i64 >= self.amounts_expected()
     }
 }
 
