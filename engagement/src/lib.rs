@@ -6,6 +6,7 @@
 //! - `opinion`: from exceptions to criteria conclusions and the opinion.
 //! - `signing`: the trail, personal keys, sign-offs, completion and verification.
 //! - `outputs`: the report, workpapers, exports and the archive.
+//! - `sync`: team fieldwork, each copy exchanging signed, sealed changes through a shared folder.
 //! - `import`, `model`: reading clients' listings; the engagement's vocabulary.
 //!
 //! Each module is also re-exported at the crate's root (`engagement::sample`), the paths the
@@ -20,6 +21,7 @@ pub mod outputs;
 pub mod progress;
 pub mod signing;
 pub mod store;
+pub mod sync;
 
 pub use fieldwork::{
     complementary, conclusion, control, evidence, exception, grid_import, monetary, overview, population, procedure, request, request_list, review, sample, testing,
@@ -36,3 +38,4 @@ pub(crate) use store::engagement_info;
 
 pub use error::{Error, Result};
 pub use store::EngagementFile;
+pub use sync::SyncReport;

@@ -1,5 +1,6 @@
 //! No engagement data in plaintext on disk: a marker written into every kind of record is not
-//! found in the file, its WAL, or the temp folder, while the file is open or after it is closed.
+//! found in the file, its WAL, the temp folder, the shared folder its changes travel through or
+//! a teammate's copy, while the file is open or after it is closed.
 //! One test in its own binary, because it points the process's temp folder somewhere it owns.
 
 mod common;
@@ -58,7 +59,12 @@ fn no_record_reaches_the_disk_in_plaintext() {
     new.client = marked("client");
     new.system = marked("system");
     new.team[0].name = marked("team");
-    let mut file = EngagementFile::create(&path, PASSPHRASE, &new).unwrap();
+    let key = engagement::keys::PersonalKey::generate(&new.team[0].name, &new.team[0].initials);
+    new.team[0].public_key = Some(key.public_key());
+    let mut file = EngagementFile::create_signed(&path, PASSPHRASE, &new, Some(&key)).unwrap();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    file.share(&shared).unwrap();
     let control = file
         .add_control(&ControlInput {
             description: marked("control"),
@@ -88,6 +94,11 @@ fn no_record_reaches_the_disk_in_plaintext() {
     let exception = file.add_exception(control, &marked("exception"), &[0]).unwrap();
     file.respond_to_exception(exception, &marked("response"), &marked("manager"), date("2026-10-10")).unwrap();
     file.raise_review_note(control, &marked("review")).unwrap();
+    let sent = file.sync(&shared).unwrap().sent.len();
+    assert!(sent >= 10, "every record went out as a change ({sent})");
+    let (copy, _) = EngagementFile::join(&shared, &dir.path().join("copy.tickmark"), PASSPHRASE).unwrap();
+    assert_eq!(copy.review_notes(None).unwrap()[0].text, marked("review"), "the teammate's copy has the work");
+    copy.close().unwrap();
 
     let on_disk = || {
         let mut paths = files_under(dir.path());

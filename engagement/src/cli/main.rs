@@ -12,6 +12,7 @@ mod opinion;
 mod outputs;
 mod requests;
 mod setup;
+mod team;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,13 @@ enum Command {
     RollForward(setup::RollForwardArgs),
     /// Show what an engagement file holds.
     Info(setup::FileArg),
+    /// Put an engagement in a folder the team shares; teammates join it from there.
+    Share(team::FolderArgs),
+    /// Make a local copy of the engagement shared in a folder.
+    Join(team::JoinArgs),
+    /// Exchange changes with the shared folder: this copy's go out, the others' come in.
+    /// Exit 1 when a change file in the folder was refused (each named; the rest synced).
+    Sync(team::FolderArgs),
     /// Import a client's listing (CSV or XLSX) as a control's population.
     ImportPopulation(setup::ImportArgs),
     /// Explain why items dated outside the period are in a population (needed before sampling).
@@ -156,6 +164,9 @@ fn main() -> ExitCode {
     let outcome = match command {
         Command::New(a) => setup::new(a),
         Command::Info(a) => setup::info(a),
+        Command::Share(a) => team::share(a),
+        Command::Join(a) => team::join(a),
+        Command::Sync(a) => team::sync(a),
         Command::RollForward(a) => setup::roll_forward(a),
         Command::Key(a) => keys::key(a),
         Command::RegisterKey(a) => keys::register(a),
@@ -241,7 +252,7 @@ pub fn open_as(file: &Path, who: &Who) -> Result<EngagementFile, Error> {
     Ok(opened)
 }
 
-fn passphrase(var: &str, prompt: &str) -> Result<String, Error> {
+pub fn passphrase(var: &str, prompt: &str) -> Result<String, Error> {
     match std::env::var(var) {
         Ok(p) => Ok(p),
         Err(_) => rpassword::prompt_password(prompt).map_err(|source| Error::Io { path: "terminal".into(), source }),

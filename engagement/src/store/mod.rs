@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::keys::PersonalKey;
 use crate::trail;
 
-pub(crate) use open::{check_passphrase as check_new_passphrase, remove_unfinished};
+pub(crate) use open::{check_passphrase as check_new_passphrase, owner_only, remove_unfinished};
 pub use open::MIN_PASSPHRASE_CHARS;
 
 /// An open engagement file. Reads take `&self`; every change takes `&mut self` and runs as one
@@ -44,6 +44,10 @@ impl EngagementFile {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// Who the changes that follow are recorded against: the initials of a team member who has
@@ -118,6 +122,7 @@ impl EngagementFile {
     }
 
     /// Runs `change` as one IMMEDIATE transaction: all of it lands, with its trail, or none of it.
+    /// On a shared engagement the same transaction puts its changeset, signed, in the outbox.
     pub(crate) fn write<T>(&mut self, change: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
         let user = self
             .user
@@ -128,7 +133,14 @@ impl EngagementFile {
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let writer = Writer { tx, user, at: now(), key: self.signer.as_ref() };
-        let out = change(&writer)?;
+        let out = {
+            let capture = crate::sync::outbox::Capture::begin(&writer.tx, writer.key)?;
+            let out = change(&writer)?;
+            if let Some(capture) = capture {
+                capture.finish(&writer.tx, &writer.user)?;
+            }
+            out
+        };
         writer.tx.commit()?;
         Ok(out)
     }

@@ -158,7 +158,7 @@ fn keyed_connection(path: &Path, flags: OpenFlags, passphrase: &str) -> Result<C
 
 /// Makes a new engagement file readable and writable by its owner only (on Unix), before
 /// anything is written to it; SQLite gives its -wal the same mode.
-fn owner_only(path: &Path) -> Result<()> {
+pub(crate) fn owner_only(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -177,3 +177,27 @@ CREATE TABLE carried_note (
 -- What the client wrote back on the request list: comments, and the names of the files sent.
 ALTER TABLE request ADD COLUMN client_comment TEXT;
 ALTER TABLE request ADD COLUMN client_files TEXT;
+
+-- Team sync through a shared folder (engagement::sync). None of these tables travel: they say
+-- what this copy is and what it has exchanged. `secret` is the engagement's sync secret, from
+-- which the key sealing every changeset in the folder is derived; `copy` names this copy's
+-- numbered files in the folder (NULL in the folder's base file, which is nobody's copy).
+CREATE TABLE sync_state (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    secret    BLOB NOT NULL,
+    copy      TEXT
+);
+-- Each local transaction on a shared engagement, as the changeset the folder will hold, signed
+-- by its author when it was made. `state` is what this copy held then (JSON {copy: last seq}).
+CREATE TABLE sync_outbox (
+    seq       INTEGER PRIMARY KEY,
+    author    TEXT NOT NULL,
+    state     TEXT NOT NULL,
+    changeset BLOB NOT NULL,
+    signature TEXT NOT NULL
+);
+-- The last change of each other copy that this copy has applied.
+CREATE TABLE sync_applied (
+    copy      TEXT PRIMARY KEY,
+    seq       INTEGER NOT NULL
+);

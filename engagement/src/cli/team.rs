@@ -1,0 +1,56 @@
+//! Team fieldwork through a shared folder: share, join, sync.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use engagement::{EngagementFile, Error, SyncReport};
+
+use crate::{open, passphrase, say};
+
+#[derive(Args)]
+pub struct FolderArgs {
+    file: PathBuf,
+    /// The folder the team shares (a network share, a cloud-synced folder, a USB stick).
+    #[arg(long)]
+    folder: PathBuf,
+}
+
+#[derive(Args)]
+pub struct JoinArgs {
+    /// The shared folder an engagement was shared to.
+    folder: PathBuf,
+    /// The local copy to make.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn share(a: FolderArgs) -> Result<ExitCode, Error> {
+    let mut file = open(&a.file)?;
+    file.share(&a.folder)?;
+    file.close()?;
+    say!("shared to {}: teammates make their copy with `tickmark join {} --out FILE`", a.folder.display(), a.folder.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn join(a: JoinArgs) -> Result<ExitCode, Error> {
+    let (file, report) = EngagementFile::join(&a.folder, &a.out, &passphrase("TICKMARK_PASSPHRASE", "Passphrase: ")?)?;
+    file.close()?;
+    say!("made {}", a.out.display());
+    Ok(print(&report))
+}
+
+pub fn sync(a: FolderArgs) -> Result<ExitCode, Error> {
+    let mut file = open(&a.file)?;
+    let report = file.sync(&a.folder)?;
+    file.close()?;
+    Ok(print(&report))
+}
+
+/// Prints the report; exit 1 when a change file was refused (the rest synced).
+fn print(report: &SyncReport) -> ExitCode {
+    for line in report.lines() {
+        say!("{line}");
+    }
+    if report.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}

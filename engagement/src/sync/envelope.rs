@@ -1,0 +1,196 @@
+//! One change as a file in the shared folder: a changeset sealed so that the folder (a network
+//! share, a cloud-synced folder, a USB stick) learns nothing from it and cannot alter it.
+//!
+//! Layout: the 16 bytes `TICKMARK-SYNC-1\n`, a 4-byte big-endian header length, the header (JSON:
+//! engagement uid, copy, seq, nonce, sealed length), then the sealed body. The body is
+//! XChaCha20-Poly1305 under a key HKDF-SHA256 derives from the engagement's sync secret (salt: the
+//! engagement uid), with everything before it as associated data: a file renamed, moved to
+//! another copy's place, cut short or flipped anywhere fails to open. Inside: a 4-byte length,
+//! JSON {author, state, signature}, then the SQLite changeset. The author's Ed25519 signature
+//! covers [`signed_message`], so a teammate who holds the secret still cannot forge another's
+//! change.
+//!
+//! The header holds nothing of the engagement: its uid is random and a copy's name is random.
+
+use std::collections::BTreeMap;
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::XChaCha20Poly1305;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+const MAGIC: &[u8; 16] = b"TICKMARK-SYNC-1\n";
+
+/// What each copy held when a change was made: the last change of each copy it contained.
+pub type State = BTreeMap<String, u64>;
+
+/// One local transaction as it travels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub copy: String,
+    pub seq: u64,
+    /// Initials of the team member whose key signed it.
+    pub author: String,
+    pub state: State,
+    pub changeset: Vec<u8>,
+    /// Hex Ed25519 signature over [`signed_message`].
+    pub signature: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    engagement: String,
+    copy: String,
+    seq: u64,
+    nonce: String,
+    sealed_len: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    author: String,
+    state: State,
+    signature: String,
+}
+
+/// Why a file in the folder cannot be taken as a change of this engagement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Shorter than its header says: a copy into the folder that did not finish.
+    Truncated { have: u64, need: u64 },
+    /// Not a change file, or its bytes were altered.
+    Corrupted,
+    /// A change of another engagement (its header names another uid).
+    OtherEngagement,
+    /// Its header names another copy or number than the file's place in the folder.
+    Misplaced { copy: String, seq: u64 },
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::Truncated { have, need } => write!(f, "it is truncated ({have} of {need} bytes)"),
+            Unreadable::Corrupted => write!(f, "it is corrupted or was altered (it does not decrypt under this engagement's key)"),
+            Unreadable::OtherEngagement => write!(f, "it belongs to another engagement"),
+            Unreadable::Misplaced { copy, seq } => write!(f, "it says it is change {seq} of copy {copy}, not what its place in the folder says"),
+        }
+    }
+}
+
+/// The bytes an author signs: everything the change means, bound to this engagement.
+pub fn signed_message(engagement: &str, copy: &str, seq: u64, author: &str, state: &State, changeset: &[u8]) -> Vec<u8> {
+    let state = serde_json::to_string(state).unwrap_or_default();
+    format!("tickmark change v1\n{engagement}\n{copy}\n{seq}\n{author}\n{state}\n{}", hex::encode(Sha256::digest(changeset))).into_bytes()
+}
+
+fn cipher(engagement: &str, secret: &[u8]) -> XChaCha20Poly1305 {
+    let mut key = [0u8; 32];
+    hkdf::Hkdf::<Sha256>::new(Some(engagement.as_bytes()), secret)
+        .expand(b"tickmark sync changeset key v1", &mut key)
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    XChaCha20Poly1305::new(&key.into())
+}
+
+/// The file's bytes for `change` of engagement `engagement`.
+pub fn seal(change: &Change, engagement: &str, secret: &[u8]) -> Vec<u8> {
+    let meta = serde_json::to_vec(&Meta { author: change.author.clone(), state: change.state.clone(), signature: change.signature.clone() })
+        .expect("a map of strings serialises");
+    let mut body = Vec::with_capacity(4 + meta.len() + change.changeset.len());
+    body.extend_from_slice(&(meta.len() as u32).to_be_bytes());
+    body.extend_from_slice(&meta);
+    body.extend_from_slice(&change.changeset);
+    let mut nonce = [0u8; 24];
+    rand::fill(&mut nonce);
+    let header = Header {
+        engagement: engagement.to_owned(),
+        copy: change.copy.clone(),
+        seq: change.seq,
+        nonce: hex::encode(nonce),
+        sealed_len: body.len() as u64 + 16,
+    };
+    let header = serde_json::to_vec(&header).expect("strings and numbers serialise");
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + header.len() + body.len() + 16);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(header.len() as u32).to_be_bytes());
+    out.extend_from_slice(&header);
+    let sealed = cipher(engagement, secret)
+        .encrypt(&nonce.into(), Payload { msg: &body, aad: &out })
+        .expect("XChaCha20-Poly1305 seals any length the folder can hold");
+    out.extend_from_slice(&sealed);
+    out
+}
+
+/// Opens the file found at the place of change `seq` of copy `copy`. The signature is the
+/// caller's to check, against the team as this copy knows it.
+pub fn open(bytes: &[u8], engagement: &str, secret: &[u8], copy: &str, seq: u64) -> Result<Change, Unreadable> {
+    let short = |need: usize| Unreadable::Truncated { have: bytes.len() as u64, need: need as u64 };
+    if bytes.len() < MAGIC.len() + 4 {
+        return Err(if MAGIC.starts_with(&bytes[..bytes.len().min(MAGIC.len())]) { short(MAGIC.len() + 4) } else { Unreadable::Corrupted });
+    }
+    if &bytes[..MAGIC.len()] != MAGIC {
+        return Err(Unreadable::Corrupted);
+    }
+    let header_len = u32::from_be_bytes(bytes[16..20].try_into().expect("four bytes")) as usize;
+    let body_at = 20 + header_len;
+    if header_len > 4096 {
+        return Err(Unreadable::Corrupted);
+    }
+    if bytes.len() < body_at {
+        return Err(short(body_at));
+    }
+    let header: Header = serde_json::from_slice(&bytes[20..body_at]).map_err(|_| Unreadable::Corrupted)?;
+    if header.engagement != engagement {
+        return Err(Unreadable::OtherEngagement);
+    }
+    let need = body_at as u64 + header.sealed_len;
+    if (bytes.len() as u64) < need {
+        return Err(Unreadable::Truncated { have: bytes.len() as u64, need });
+    }
+    if bytes.len() as u64 > need {
+        return Err(Unreadable::Corrupted);
+    }
+    let nonce: [u8; 24] = hex::decode(&header.nonce).ok().and_then(|n| n.try_into().ok()).ok_or(Unreadable::Corrupted)?;
+    let body = cipher(engagement, secret)
+        .decrypt(&nonce.into(), Payload { msg: &bytes[body_at..], aad: &bytes[..body_at] })
+        .map_err(|_| Unreadable::Corrupted)?;
+    if header.copy != copy || header.seq != seq {
+        return Err(Unreadable::Misplaced { copy: header.copy, seq: header.seq });
+    }
+    let meta_len = body.get(..4).map(|b| u32::from_be_bytes(b.try_into().expect("four bytes")) as usize).ok_or(Unreadable::Corrupted)?;
+    let meta: Meta = body.get(4..4 + meta_len).and_then(|m| serde_json::from_slice(m).ok()).ok_or(Unreadable::Corrupted)?;
+    Ok(Change { copy: header.copy, seq: header.seq, author: meta.author, state: meta.state, changeset: body[4 + meta_len..].to_vec(), signature: meta.signature })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn change(changeset: Vec<u8>) -> Change {
+        Change { copy: "c1".into(), seq: 7, author: "TW".into(), state: State::from([("c2".into(), 3)]), changeset, signature: "ab".into() }
+    }
+
+    proptest! {
+        /// Whatever the changeset, it opens as sealed, and cutting the file anywhere or
+        /// flipping any bit of it is refused: nothing altered is ever taken as a change.
+        #[test]
+        fn a_sealed_change_opens_whole_and_any_damage_is_refused(data in proptest::collection::vec(any::<u8>(), 0..600), cut in any::<prop::sample::Index>(), flip in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let sealed = seal(&change(data.clone()), "uid-1", b"secret");
+            prop_assert_eq!(open(&sealed, "uid-1", b"secret", "c1", 7), Ok(change(data)));
+            let cut = cut.index(sealed.len());
+            prop_assert!(open(&sealed[..cut], "uid-1", b"secret", "c1", 7).is_err());
+            let mut flipped = sealed.clone();
+            flipped[flip.index(sealed.len())] ^= 1 << bit;
+            prop_assert!(open(&flipped, "uid-1", b"secret", "c1", 7).is_err());
+        }
+    }
+
+    #[test]
+    fn a_change_is_refused_for_another_engagement_secret_or_place() {
+        let sealed = seal(&change(b"rows".to_vec()), "uid-1", b"secret");
+        assert_eq!(open(&sealed, "uid-2", b"secret", "c1", 7), Err(Unreadable::OtherEngagement));
+        assert_eq!(open(&sealed, "uid-1", b"other secret", "c1", 7), Err(Unreadable::Corrupted));
+        assert_eq!(open(&sealed, "uid-1", b"secret", "c1", 8), Err(Unreadable::Misplaced { copy: "c1".into(), seq: 7 }));
+        assert!(matches!(open(&sealed[..sealed.len() - 1], "uid-1", b"secret", "c1", 7), Err(Unreadable::Truncated { .. })));
+    }
+}

@@ -1,0 +1,158 @@
+//! The shared folder's layout. Nothing in it is readable without the engagement's secret:
+//!
+//! - `tickmark-share.json`: `{"format": "tickmark-share", "version": 1, "engagement": uid}`, so
+//!   that a folder is never mistaken for another engagement's;
+//! - `base.tickmark`: the engagement file as shared (SQLCipher, under the team's passphrase),
+//!   from which `join` makes a copy;
+//! - `changes/<copy>/<seq>.tmc`: each copy's changes, numbered from 1, six digits or more, each
+//!   written under a temporary dot-name and renamed when whole, never rewritten once there. Only
+//!   the copy named by the folder writes in it, so two copies syncing at once never touch the
+//!   same file.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+const MARKER: &str = "tickmark-share.json";
+const BASE: &str = "base.tickmark";
+const CHANGES: &str = "changes";
+
+#[derive(Serialize, Deserialize)]
+struct Marker {
+    format: String,
+    version: u32,
+    engagement: String,
+}
+
+/// A reachable shared folder of one engagement.
+pub struct Folder {
+    root: PathBuf,
+    pub engagement: String,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io { path: path.to_owned(), source }
+}
+
+/// A copy's name in the folder: random, so that it says nothing of who holds it.
+pub fn new_copy_name() -> String {
+    let mut bytes = [0u8; 8];
+    rand::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn is_copy_name(name: &str) -> bool {
+    name.len() == 16 && name.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+impl Folder {
+    /// The folder at `root`, or why it cannot be reached now (unmounted share, stick pulled
+    /// out): a reason for a message, since work goes on offline and syncs later.
+    pub fn reach(root: &Path) -> std::result::Result<Folder, String> {
+        let marker = root.join(MARKER);
+        let bytes = fs::read(&marker).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound if root.is_dir() => format!("{} holds no shared engagement ({MARKER} is missing)", root.display()),
+            _ => format!("{} cannot be reached ({e})", root.display()),
+        })?;
+        let marker: Marker = serde_json::from_slice(&bytes)
+            .ok()
+            .filter(|m: &Marker| m.format == "tickmark-share" && m.version == 1)
+            .ok_or_else(|| format!("{} is not a Tickmark shared folder this version reads", root.join(MARKER).display()))?;
+        Ok(Folder { root: root.to_owned(), engagement: marker.engagement })
+    }
+
+    /// Makes `root` (an existing, empty folder) the shared folder of engagement `engagement`;
+    /// the base file is written by `write_base` before the marker, so that a folder with a
+    /// marker always has its base.
+    pub fn create(root: &Path, engagement: &str, write_base: impl FnOnce(&Path) -> Result<()>) -> Result<Folder> {
+        if !root.is_dir() {
+            return Err(Error::invalid("folder", format!("{} is not a folder that can be reached", root.display())));
+        }
+        if root.join(MARKER).exists() || root.join(BASE).exists() {
+            return Err(Error::invalid("folder", format!("{} already holds a shared engagement", root.display())));
+        }
+        let base = root.join(BASE);
+        let partial = root.join(format!(".{BASE}.partial"));
+        let _ = fs::remove_file(&partial);
+        write_base(&partial)?;
+        fs::rename(&partial, &base).map_err(io(&base))?;
+        fs::create_dir_all(root.join(CHANGES)).map_err(io(root))?;
+        let marker = serde_json::to_vec_pretty(&Marker { format: "tickmark-share".into(), version: 1, engagement: engagement.to_owned() })?;
+        write_whole(&root.join(MARKER), &marker)?;
+        Ok(Folder { root: root.to_owned(), engagement: engagement.to_owned() })
+    }
+
+    pub fn base(&self) -> PathBuf {
+        self.root.join(BASE)
+    }
+
+    fn change_path(&self, copy: &str, seq: u64) -> PathBuf {
+        self.root.join(CHANGES).join(copy).join(format!("{seq:06}.tmc"))
+    }
+
+    /// The folder-relative name a message gives a change file.
+    pub fn name(&self, copy: &str, seq: u64) -> String {
+        format!("{CHANGES}/{copy}/{seq:06}.tmc")
+    }
+
+    /// Every change file in the folder: copy → numbers held. Anything else there (temporary
+    /// files of a sync under way, a cloud client's own files) is not a change and is ignored.
+    pub fn changes(&self) -> Result<BTreeMap<String, Vec<u64>>> {
+        let dir = self.root.join(CHANGES);
+        let mut out = BTreeMap::new();
+        for copy in fs::read_dir(&dir).map_err(io(&dir))? {
+            let copy = copy.map_err(io(&dir))?;
+            let Some(name) = copy.file_name().to_str().filter(|n| is_copy_name(n)).map(str::to_owned) else { continue };
+            let mut seqs = Vec::new();
+            for file in fs::read_dir(copy.path()).map_err(io(&copy.path()))? {
+                let file = file.map_err(io(&copy.path()))?;
+                let file_name = file.file_name();
+                let Some(seq) = file_name.to_str().and_then(|n| n.strip_suffix(".tmc")).filter(|n| n.len() >= 6 && n.bytes().all(|b| b.is_ascii_digit())) else {
+                    continue;
+                };
+                if let Ok(seq) = seq.parse::<u64>() {
+                    seqs.push(seq);
+                }
+            }
+            seqs.sort_unstable();
+            out.insert(name, seqs);
+        }
+        Ok(out)
+    }
+
+    pub fn read_change(&self, copy: &str, seq: u64) -> Result<Vec<u8>> {
+        let path = self.change_path(copy, seq);
+        fs::read(&path).map_err(io(&path))
+    }
+
+    /// Writes a change of this copy: whole or not at all, since a sync may be killed at any
+    /// moment and a cloud client may copy the folder at any moment.
+    pub fn write_change(&self, copy: &str, seq: u64, bytes: &[u8]) -> Result<()> {
+        let path = self.change_path(copy, seq);
+        let dir = path.parent().expect("a change file has a folder");
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        write_whole(&path, bytes)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary dot-name in the same folder, flushed to disk
+/// before the rename, so that `path` is never seen part-written.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().expect("a file in a folder");
+    let temp = dir.join(format!(".{}.{}.partial", path.file_name().and_then(|n| n.to_str()).unwrap_or("file"), new_copy_name()));
+    let written = (|| {
+        let mut file = fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written.map_err(io(path))
+}

@@ -1,0 +1,17 @@
+//! Team fieldwork: each auditor works in a copy of the engagement on their own laptop, and the
+//! copies exchange changes through a folder the team shares (network share, cloud-synced folder,
+//! USB stick), with no server of Tickmark's own.
+//!
+//! - `outbox`: every local transaction of a shared engagement, captured as a SQLite session
+//!   changeset and signed by its author, in the same transaction.
+//! - `envelope`: a change as a file in the folder, sealed under a key derived from the
+//!   engagement's sync secret (never the passphrase).
+//! - `folder`: the folder's layout: marker, base file, numbered change files per copy.
+//! - `exchange`: share, join and sync.
+
+pub mod envelope;
+mod exchange;
+pub mod folder;
+pub(crate) mod outbox;
+
+pub use exchange::SyncReport;

@@ -1,0 +1,239 @@
+//! Team fieldwork through a shared folder: what one copy records arrives on the other, the trail
+//! stays one verifiable chain, bad change files are refused by name while the rest syncs,
+//! concurrent work is kept and named, and a sync killed at any moment loses nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::forgery::raw;
+use common::workflow::test_a_control;
+use common::*;
+use engagement::keys::PersonalKey;
+use engagement::sync::envelope::{self, Change, State};
+use engagement::EngagementFile;
+
+struct Team {
+    dir: tempfile::TempDir,
+    folder: PathBuf,
+    a: EngagementFile,
+    a_path: PathBuf,
+    b: EngagementFile,
+    b_path: PathBuf,
+    dana: PersonalKey,
+    joaquin: PersonalKey,
+}
+
+/// DW creates and shares the engagement; JI joins it: two copies, two keys.
+fn team() -> Team {
+    let dir = tempfile::tempdir().unwrap();
+    let (new, dana, joaquin) = keyed_team();
+    let a_path = dir.path().join("dana.tickmark");
+    let mut a = EngagementFile::create_signed(&a_path, PASSPHRASE, &new, Some(&dana)).unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    a.share(&folder).unwrap();
+    let b_path = dir.path().join("joaquin.tickmark");
+    let (mut b, joined) = EngagementFile::join(&folder, &b_path, PASSPHRASE).unwrap();
+    assert_eq!(joined.refused, Vec::<String>::new());
+    b.sign_in(&joaquin).unwrap();
+    Team { dir, folder, a, a_path, b, b_path, dana, joaquin }
+}
+
+/// Every table a sync carries, row by row: two copies with the same dump hold the same work.
+fn content(path: &Path) -> String {
+    let conn = raw(path);
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sync_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut out = String::new();
+    for table in tables {
+        let columns = conn.prepare(&format!("SELECT * FROM {table}")).unwrap().column_count();
+        let order = (1..=columns).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}")).unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((0..columns).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect::<Vec<_>>();
+        out.push_str(&format!("{table}\n{}\n", rows.join("\n")));
+    }
+    out
+}
+
+fn reopen(path: &Path, key: &PersonalKey) -> EngagementFile {
+    let mut file = EngagementFile::open(path, PASSPHRASE).unwrap();
+    file.sign_in(key).unwrap();
+    file
+}
+
+#[test]
+fn work_on_one_copy_arrives_on_the_other_and_the_trail_stays_one_verifiable_chain() {
+    let Team { folder, mut a, a_path, mut b, b_path, dana, joaquin, dir: _dir } = team();
+    let tested = test_a_control(&mut a);
+    let sent = a.sync(&folder).unwrap();
+    assert!(sent.sent.len() > 20, "each of DW's transactions went out: {:?}", sent.lines());
+
+    let came = b.sync(&folder).unwrap();
+    assert!(came.refused.is_empty() && came.waiting.is_empty(), "{:?}", came.lines());
+    assert!(came.received.iter().any(|line| line.starts_with("DW ") && line.contains("test result")), "{:?}", came.lines());
+    assert_eq!(b.results(tested.sample).unwrap(), a.results(tested.sample).unwrap(), "JI sees DW's results");
+    let note = b.raise_review_note(tested.control, "Tie ticket 4 to its approval").unwrap();
+    assert_eq!(b.sync(&folder).unwrap().sent.len(), 1);
+
+    let back = a.sync(&folder).unwrap();
+    assert!(back.received.iter().any(|line| line.starts_with("JI ")), "{:?}", back.lines());
+    let notes = a.review_notes(Some(tested.control)).unwrap();
+    assert_eq!((notes.len(), notes[0].id, notes[0].raised_by.as_str()), (1, note, "JI"), "DW sees JI's note");
+
+    for file in [&a, &b] {
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+    }
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path), "both copies hold the same work");
+
+    // Nothing new: a second sync on either side exchanges nothing.
+    for (path, key) in [(&a_path, &dana), (&b_path, &joaquin)] {
+        let mut file = reopen(path, key);
+        let again = file.sync(&folder).unwrap();
+        assert_eq!((again.sent.len(), again.received.len()), (0, 0), "{:?}", again.lines());
+    }
+}
+
+/// A file in the folder whose name says it is change `seq` of copy `copy`.
+fn plant(folder: &Path, copy: &str, seq: u64, bytes: &[u8]) -> String {
+    let name = format!("changes/{copy}/{seq:06}.tmc");
+    std::fs::create_dir_all(folder.join(format!("changes/{copy}"))).unwrap();
+    std::fs::write(folder.join(&name), bytes).unwrap();
+    name
+}
+
+fn secret(path: &Path) -> (String, Vec<u8>) {
+    let conn = raw(path);
+    let uid = conn.query_row("SELECT uid FROM engagement", [], |r| r.get(0)).unwrap();
+    (uid, conn.query_row("SELECT secret FROM sync_state", [], |r| r.get(0)).unwrap())
+}
+
+#[test]
+fn bad_change_files_are_refused_by_name_and_the_rest_syncs() {
+    let Team { folder, mut a, a_path, b, b_path, dir, .. } = team();
+    test_a_control(&mut a);
+    a.sync(&folder).unwrap();
+    a.close().unwrap();
+    b.close().unwrap();
+    let (uid, secret) = secret(&a_path);
+    let good = std::fs::read(std::fs::read_dir(folder.join("changes")).unwrap().next().unwrap().unwrap().path().join("000001.tmc")).unwrap();
+
+    let truncated = plant(&folder, "aaaaaaaaaaaaaaaa", 1, &good[..good.len() / 2]);
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x20;
+    let corrupted = plant(&folder, "bbbbbbbbbbbbbbbb", 1, &flipped);
+    let stranger = PersonalKey::generate("Mallory", "DW");
+    let forged = Change { copy: "cccccccccccccccc".into(), seq: 1, author: "DW".into(), state: State::new(), changeset: vec![], signature: String::new() };
+    let signature = stranger.sign(&envelope::signed_message(&uid, &forged.copy, 1, "DW", &forged.state, &forged.changeset));
+    let foreign_key = plant(&folder, "cccccccccccccccc", 1, &envelope::seal(&Change { signature, ..forged }, &uid, &secret));
+    let other = {
+        let other_path = dir.path().join("other.tickmark");
+        let (new, dana, _) = keyed_team();
+        let mut other = EngagementFile::create_signed(&other_path, PASSPHRASE, &new, Some(&dana)).unwrap();
+        let other_folder = dir.path().join("other-shared");
+        std::fs::create_dir(&other_folder).unwrap();
+        other.share(&other_folder).unwrap();
+        other.add_control(&change_control()).unwrap();
+        other.sync(&other_folder).unwrap();
+        let copy = std::fs::read_dir(other_folder.join("changes")).unwrap().next().unwrap().unwrap().path();
+        plant(&folder, "dddddddddddddddd", 1, &std::fs::read(copy.join("000001.tmc")).unwrap())
+    };
+    let gap = plant(&folder, "eeeeeeeeeeeeeeee", 3, &good);
+
+    let mut b = EngagementFile::open(&b_path, PASSPHRASE).unwrap();
+    let report = b.sync(&folder).unwrap();
+    let refused = report.refused.join("\n");
+    for (name, why) in [
+        (&truncated, "truncated"),
+        (&corrupted, "corrupted"),
+        (&foreign_key, "not signed by the key of a team member"),
+        (&other, "another engagement"),
+        (&gap, "lacks change 1"),
+    ] {
+        assert!(report.refused.iter().any(|line| line.starts_with(name.as_str()) && line.contains(why)), "{name} ({why}) in:\n{refused}");
+    }
+    assert_eq!(report.refused.len(), 5, "{refused}");
+    assert!(report.received.len() > 20, "DW's changes still came in: {:?}", report.lines());
+    assert!(b.verify().unwrap().is_intact());
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path), "nothing of a refused file was applied");
+}
+
+#[test]
+fn concurrent_work_is_kept_on_both_copies_and_named_not_merged() {
+    let Team { folder, mut a, mut b, dir: _dir, .. } = team();
+    let dana_control = a.add_control(&change_control()).unwrap();
+    let mut other = change_control();
+    other.reference = "CC7.2-01".into();
+    let joaquin_control = b.add_control(&other).unwrap();
+    assert_eq!(a.sync(&folder).unwrap().waiting, Vec::<String>::new(), "nothing from JI yet");
+    let b_report = b.sync(&folder).unwrap();
+    assert_eq!(b_report.sent.len(), 1);
+    assert!(b_report.waiting.iter().any(|w| w.contains("by DW") && w.contains("concurrent")), "{:?}", b_report.lines());
+    let a_report = a.sync(&folder).unwrap();
+    assert!(a_report.waiting.iter().any(|w| w.contains("by JI")), "{:?}", a_report.lines());
+    assert_eq!(a.control(dana_control).unwrap().reference, change_control().reference, "DW keeps her work");
+    assert_eq!(b.control(joaquin_control).unwrap().reference, "CC7.2-01", "JI keeps his");
+    assert!(a.verify().unwrap().is_intact() && b.verify().unwrap().is_intact());
+}
+
+#[test]
+fn an_unreachable_folder_is_a_message_and_work_goes_on() {
+    let Team { folder, mut a, dir, .. } = team();
+    let away = dir.path().join("unplugged");
+    std::fs::rename(&folder, &away).unwrap();
+    a.add_control(&change_control()).unwrap();
+    let report = a.sync(&folder).unwrap();
+    assert!(report.unreachable.as_deref().is_some_and(|why| why.contains("cannot be reached")), "{report:?}");
+    assert!(report.lines()[0].starts_with("Not synced"), "{:?}", report.lines());
+    std::fs::rename(&away, &folder).unwrap();
+    assert_eq!(a.sync(&folder).unwrap().sent.len(), 1, "the change made offline goes out once the folder is back");
+}
+
+#[test]
+fn a_sync_killed_at_any_moment_loses_nothing_and_the_next_completes_it() {
+    let Team { folder, mut a, a_path, b, b_path, dana, dir: _dir, .. } = team();
+    test_a_control(&mut a);
+    a.close().unwrap();
+    b.close().unwrap();
+    let tickmark = env!("CARGO_BIN_EXE_tickmark");
+    let sync = |path: &Path| Command::new(tickmark).arg("sync").arg(path).arg("--folder").arg(&folder).env("TICKMARK_PASSPHRASE", PASSPHRASE).spawn().unwrap();
+    // Kill each side's sync after a growing delay, then let one run to the end.
+    let mut killed = 0;
+    for round in 0..8u64 {
+        for path in [&a_path, &b_path] {
+            let mut child = sync(path);
+            std::thread::sleep(std::time::Duration::from_millis(15 * round));
+            if child.try_wait().unwrap().is_none() {
+                killed += 1;
+                child.kill().unwrap();
+            }
+            child.wait().unwrap();
+        }
+    }
+    assert!(killed >= 4, "syncs were killed while running ({killed})");
+    for path in [&a_path, &b_path] {
+        let done = Command::new(tickmark).arg("sync").arg(path).arg("--folder").arg(&folder).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    }
+    assert_eq!(content(&a_path), content(&b_path), "both copies converge");
+    let b = EngagementFile::open(&b_path, PASSPHRASE).unwrap();
+    assert!(b.verify().unwrap().is_intact());
+    b.close().unwrap();
+    let mut a = reopen(&a_path, &dana);
+    assert_eq!(a.sync(&folder).unwrap().sent.len(), 0, "every change of DW's was already out");
+}
