@@ -12,7 +12,7 @@ use engagement::recent::RecentFiles;
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
 pub fn run() {
-    use commands::{deliverables, file, matrix, opinion, requests, trail, window, workpaper};
+    use commands::{deliverables, file, matrix, opinion, requests, team, trail, window, workpaper};
     // First, so that unlocking a file named at launch overlaps the window's start.
     let launch = state::Launch::from_env();
     tauri::Builder::default()
@@ -119,6 +119,9 @@ pub fn run() {
             requests::attach_client_files,
             trail::trail,
             trail::verify,
+            team::shared_folder,
+            team::share_engagement,
+            team::sync_now,
             opinion::opinion_state,
             opinion::exception_evaluations,
             opinion::evaluate_exception,

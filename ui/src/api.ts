@@ -39,6 +39,7 @@ import type {
   TeamMember,
   TestResult,
   TrailEntry,
+  SyncReport,
   Verification,
   ViewedEvidence,
   WalkthroughInput,
@@ -167,6 +168,9 @@ export const api = {
     invoke<Overview>("roll_forward", { path, examination, passphrase, fromIncomplete }),
   trail: () => invoke<TrailEntry[]>("trail"),
   verify: () => invoke<Verification>("verify"),
+  sharedFolder: () => invoke<string | null>("shared_folder"),
+  shareEngagement: (folder: string) => invoke<null>("share_engagement", { folder }),
+  syncNow: () => invoke<SyncReport>("sync_now"),
 };
 
 export function isCommandError(e: unknown): e is CommandError {

@@ -639,6 +639,28 @@ problems: Array<string>,
  */
 changed_since_signed: Array<string>, };
 
+export type SyncReport = { 
+/**
+ * The folder could not be reached: nothing was exchanged, work goes on offline.
+ */
+unreachable: string | null, 
+/**
+ * This copy's changes written to the folder, e.g. "change 3 by TW".
+ */
+sent: Array<string>, 
+/**
+ * What came in, as the trail entries other copies' changes brought.
+ */
+received: Array<string>, 
+/**
+ * Change files refused, each by its name in the folder and why; nothing of them applied.
+ */
+refused: Array<string>, 
+/**
+ * Changes not applied yet: made alongside work this copy holds, or after a refused one.
+ */
+waiting: Array<string>, };
+
 export type CommandError = { code: string, message: string, 
 /**
  * What a refusal lists as missing, one line each, for the window to show as a list.

@@ -181,11 +181,13 @@ ALTER TABLE request ADD COLUMN client_files TEXT;
 -- Team sync through a shared folder (engagement::sync). None of these tables travel: they say
 -- what this copy is and what it has exchanged. `secret` is the engagement's sync secret, from
 -- which the key sealing every changeset in the folder is derived; `copy` names this copy's
--- numbered files in the folder (NULL in the folder's base file, which is nobody's copy).
+-- numbered files in the folder (NULL in the folder's base file, which is nobody's copy);
+-- `folder` is where this copy last found the shared folder, so the window's Sync needs no path.
 CREATE TABLE sync_state (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
     secret    BLOB NOT NULL,
-    copy      TEXT
+    copy      TEXT,
+    folder    TEXT
 );
 -- Each local transaction on a shared engagement, as the changeset the folder will hold, signed
 -- by its author when it was made. `state` is what this copy held then (JSON {copy: last seq}).

@@ -22,6 +22,7 @@ use crate::sync::outbox;
 
 /// What one sync did, for the window and the terminal alike.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     /// The folder could not be reached: nothing was exchanged, work goes on offline.
     pub unreachable: Option<String>,
@@ -76,7 +77,7 @@ impl EngagementFile {
         let shared = Folder::create(dir, &uid, |base| self.export_base(base));
         match shared {
             Ok(_) => {
-                self.conn().execute("UPDATE sync_state SET copy = ?1", [new_copy_name()])?;
+                self.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(), dir.display().to_string()])?;
                 Ok(())
             }
             Err(e) => {
@@ -125,6 +126,12 @@ impl EngagementFile {
         joined
     }
 
+    /// The shared folder this copy last synced with, when the engagement is shared.
+    pub fn shared_folder(&self) -> Result<Option<std::path::PathBuf>> {
+        let folder: Option<Option<String>> = self.conn().query_row("SELECT folder FROM sync_state WHERE id = 1 AND copy IS NOT NULL", [], |r| r.get(0)).optional()?;
+        Ok(folder.flatten().map(std::path::PathBuf::from))
+    }
+
     /// Exchanges changes with the shared folder `dir`: this copy's go out, other copies' come in.
     pub fn sync(&mut self, dir: &Path) -> Result<SyncReport> {
         let (secret, copy) = secret_and_copy(self)?;
@@ -136,6 +143,7 @@ impl EngagementFile {
         if folder.engagement != uid {
             return Err(Error::invalid("folder", format!("{} is the shared folder of another engagement", dir.display())));
         }
+        self.conn().execute("UPDATE sync_state SET folder = ?1", [dir.display().to_string()])?;
         let mut report = SyncReport::default();
         let held = folder.changes()?;
         self.publish(&folder, &uid, &secret, &copy, held.get(&copy).map(Vec::as_slice).unwrap_or(&[]), &mut report)?;

@@ -94,6 +94,7 @@ pub fn bindings() -> String {
         engagement::recent::RecentFile::decl(&cfg),
         engagement::trail::TrailEntry::decl(&cfg),
         engagement::verify::Verification::decl(&cfg),
+        engagement::SyncReport::decl(&cfg),
         crate::error::CommandError::decl(&cfg),
         super::file::Startup::decl(&cfg),
         super::requests::ViewedEvidence::decl(&cfg),

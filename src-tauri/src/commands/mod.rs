@@ -7,6 +7,7 @@ pub mod file;
 pub mod matrix;
 pub mod opinion;
 pub mod requests;
+pub mod team;
 pub mod trail;
 pub mod window;
 pub mod workpaper;

@@ -9,10 +9,11 @@ import { Matrix } from "./Matrix";
 import { WorkpaperScreen } from "./Workpaper";
 import { Requests } from "./Requests";
 import { Trail } from "./Trail";
+import { Team } from "./Team";
 import { Deliverables } from "./Deliverables";
 import { Opinion } from "./Opinion";
 
-type Tab = "overview" | "matrix" | "requests" | "opinion" | "trail" | "deliverables";
+type Tab = "overview" | "matrix" | "requests" | "opinion" | "trail" | "team" | "deliverables";
 
 const TABS: [Tab, string][] = [
   ["overview", "Overview"],
@@ -20,6 +21,7 @@ const TABS: [Tab, string][] = [
   ["requests", "Requests & evidence"],
   ["opinion", "Exceptions & opinion"],
   ["trail", "Trail"],
+  ["team", "Team sync"],
   ["deliverables", "Report & archive"],
 ];
 
@@ -176,6 +178,8 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
         <Opinion overview={overview} />
       ) : tab === "trail" ? (
         <Trail />
+      ) : tab === "team" ? (
+        <Team onOverview={onOverview} />
       ) : (
         <Deliverables overview={overview} onOverview={onOverview} />
       )}

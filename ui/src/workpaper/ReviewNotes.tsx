@@ -16,7 +16,7 @@ export function ReviewNotes({ wp, reload }: PanelProps) {
     }
   }
   return (
-    <section className="card">
+    <section className="card" data-testid="review-notes">
       <h3>Review notes</h3>
       {wp.review_notes.map((n) => (
         <NoteEntry key={n.id} note={n} reload={reload} />

@@ -1,0 +1,29 @@
+//! Team fieldwork: sharing the engagement to a folder and syncing with it.
+
+use std::path::PathBuf;
+
+use engagement::SyncReport;
+use tauri::State;
+
+use super::Reply;
+use crate::state::OpenFile;
+
+/// The shared folder this copy syncs with; None when the engagement is not shared.
+#[tauri::command]
+pub async fn shared_folder(state: State<'_, OpenFile>) -> Reply<Option<String>> {
+    state.with(|f| Ok(f.shared_folder()?.map(|p| p.display().to_string())))
+}
+
+#[tauri::command]
+pub async fn share_engagement(state: State<'_, OpenFile>, folder: String) -> Reply<()> {
+    state.with(|f| f.share(&PathBuf::from(folder)))
+}
+
+/// Syncs with the folder this copy last synced with.
+#[tauri::command]
+pub async fn sync_now(state: State<'_, OpenFile>) -> Reply<SyncReport> {
+    state.with(|f| {
+        let folder = f.shared_folder()?.ok_or_else(|| engagement::Error::Invalid { field: "folder".into(), message: "this engagement is not shared".into() })?;
+        f.sync(&folder)
+    })
+}
