@@ -237,3 +237,41 @@ fn a_sync_killed_at_any_moment_loses_nothing_and_the_next_completes_it() {
     let mut a = reopen(&a_path, &dana);
     assert_eq!(a.sync(&folder).unwrap().sent.len(), 0, "every change of DW's was already out");
 }
+
+#[test]
+fn the_command_line_shares_joins_and_syncs_and_exits_1_when_a_file_was_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (new, dana, _) = keyed_team();
+    let a_path = dir.path().join("dana.tickmark");
+    let mut a = EngagementFile::create_signed(&a_path, PASSPHRASE, &new, Some(&dana)).unwrap();
+    a.close().unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    let tickmark = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_tickmark")).args(args).env("TICKMARK_PASSPHRASE", PASSPHRASE).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+    };
+    let (a_arg, folder_arg, b_path) = (a_path.as_os_str(), folder.as_os_str(), dir.path().join("joaquin.tickmark"));
+    let (code, said) = tickmark(&["share".as_ref(), a_arg, "--folder".as_ref(), folder_arg]);
+    assert_eq!(code, Some(0), "{said}");
+    let (code, said) = tickmark(&["share".as_ref(), a_arg, "--folder".as_ref(), folder_arg]);
+    assert_eq!(code, Some(2), "sharing twice is refused: {said}");
+    assert!(said.contains("already shared"), "{said}");
+
+    let mut a = reopen(&a_path, &dana);
+    a.add_control(&change_control()).unwrap();
+    a.close().unwrap();
+    let (code, said) = tickmark(&["sync".as_ref(), a_arg, "--folder".as_ref(), folder_arg]);
+    assert_eq!((code, said.lines().next()), (Some(0), Some("Sent 1 change; received 0 trail entries.")), "{said}");
+
+    plant(&folder, "ffffffffffffffff", 1, b"not a change");
+    let (code, said) = tickmark(&["join".as_ref(), folder_arg, "--out".as_ref(), b_path.as_os_str()]);
+    assert_eq!(code, Some(1), "a refused file in the folder: {said}");
+    assert!(said.contains("refused: changes/ffffffffffffffff/000001.tmc: it is corrupted"), "{said}");
+    assert!(said.contains("in:  DW add control"), "DW's control came in all the same: {said}");
+
+    let unplugged = dir.path().join("unplugged");
+    let (code, said) = tickmark(&["sync".as_ref(), b_path.as_os_str(), "--folder".as_ref(), unplugged.as_os_str()]);
+    assert_eq!(code, Some(0), "an unreachable folder is a message: {said}");
+    assert!(said.starts_with("Not synced:"), "{said}");
+}

@@ -44,8 +44,8 @@ impl SyncReport {
             lines.push(format!("Not synced: {why}. Work continues on this copy; sync again when the folder can be reached."));
             return lines;
         }
-        let count = |n: usize, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
-        lines.push(format!("Sent {}; received {}.", count(self.sent.len(), "change"), count(self.received.len(), "trail entry")));
+        let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+        lines.push(format!("Sent {}; received {}.", count(self.sent.len(), "change", "changes"), count(self.received.len(), "trail entry", "trail entries")));
         lines.extend(self.sent.iter().map(|s| format!("  out: {s}")));
         lines.extend(self.received.iter().map(|s| format!("  in:  {s}")));
         lines.extend(self.refused.iter().map(|s| format!("  refused: {s}")));
@@ -92,6 +92,8 @@ impl EngagementFile {
     fn export_base(&self, path: &Path) -> Result<()> {
         let conn = self.conn();
         let target = path.to_str().ok_or_else(|| Error::invalid("folder", format!("{} is not a path SQLite can open", path.display())))?;
+        // A file opened for an existing engagement may not create files: attach an empty one.
+        std::fs::File::create(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
         conn.execute("ATTACH DATABASE ?1 AS base", [target])?;
         let exported = (|| -> Result<()> {
             conn.query_row("SELECT sqlcipher_export('base')", [], |_| Ok(()))?;
