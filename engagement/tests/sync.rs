@@ -243,8 +243,7 @@ fn the_command_line_shares_joins_and_syncs_and_exits_1_when_a_file_was_refused()
     let dir = tempfile::tempdir().unwrap();
     let (new, dana, _) = keyed_team();
     let a_path = dir.path().join("dana.tickmark");
-    let mut a = EngagementFile::create_signed(&a_path, PASSPHRASE, &new, Some(&dana)).unwrap();
-    a.close().unwrap();
+    EngagementFile::create_signed(&a_path, PASSPHRASE, &new, Some(&dana)).unwrap().close().unwrap();
     let folder = dir.path().join("shared");
     std::fs::create_dir(&folder).unwrap();
     let tickmark = |args: &[&std::ffi::OsStr]| {
@@ -274,4 +273,42 @@ fn the_command_line_shares_joins_and_syncs_and_exits_1_when_a_file_was_refused()
     let (code, said) = tickmark(&["sync".as_ref(), b_path.as_os_str(), "--folder".as_ref(), unplugged.as_os_str()]);
     assert_eq!(code, Some(0), "an unreachable folder is a message: {said}");
     assert!(said.starts_with("Not synced:"), "{said}");
+}
+
+#[test]
+fn two_copies_syncing_at_the_same_moment_both_succeed() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    test_a_control(&mut a);
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    b.raise_review_note(b.controls().unwrap()[0].id, "Which ticket is 4?").unwrap();
+    a.close().unwrap();
+    b.close().unwrap();
+    let tickmark = env!("CARGO_BIN_EXE_tickmark");
+    let both: Vec<_> = [&a_path, &b_path]
+        .iter()
+        .map(|path| Command::new(tickmark).arg("sync").arg(path).arg("--folder").arg(&folder).env("TICKMARK_PASSPHRASE", PASSPHRASE).stdout(std::process::Stdio::piped()).spawn().unwrap())
+        .collect();
+    for child in both {
+        assert!(child.wait_with_output().unwrap().status.success());
+    }
+    let mut a = EngagementFile::open(&a_path, PASSPHRASE).unwrap();
+    a.sync(&folder).unwrap();
+    assert_eq!(a.review_notes(None).unwrap().len(), 1, "JI's note reached DW");
+    a.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path));
+}
+
+#[test]
+fn completion_on_one_copy_freezes_the_other_once_it_arrives() {
+    let Team { folder, mut a, mut b, dana, joaquin, dir: _dir, .. } = team();
+    let tested = test_a_control(&mut a);
+    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
+    a.complete(date("2026-11-15")).unwrap();
+    a.sync(&folder).unwrap();
+    let came = b.sync(&folder).unwrap();
+    assert!(came.refused.is_empty() && came.waiting.is_empty(), "{:?}", came.lines());
+    let refused = b.raise_review_note(tested.control, "One more thing").unwrap_err().to_string();
+    assert!(refused.contains("complet"), "{refused}");
+    assert!(b.verify().unwrap().is_intact());
 }

@@ -73,6 +73,8 @@ impl EngagementFile {
         let uid = self.info()?.id;
         let mut secret = [0u8; 32];
         rand::fill(&mut secret);
+        // A share that was cut short left its secret and no copy name: it starts again.
+        self.conn().execute("DELETE FROM sync_state WHERE copy IS NULL", [])?;
         self.conn().execute("INSERT INTO sync_state (id, secret, copy) VALUES (1, ?1, NULL)", [&secret[..]])?;
         let shared = Folder::create(dir, &uid, |base| self.export_base(base));
         match shared {
@@ -113,19 +115,26 @@ impl EngagementFile {
         if out.exists() {
             return Err(Error::AlreadyExists { path: out.to_owned() });
         }
+        // The copy is made under a temporary name and takes `out` only once it has its own copy
+        // name: a join cut short leaves no file that looks like a copy but is none.
+        let partial = out.with_file_name(format!(".{}.joining", out.file_name().and_then(|n| n.to_str()).unwrap_or("copy")));
+        crate::store::remove_unfinished(&partial);
         let base = folder.base();
-        std::fs::copy(&base, out).map_err(|source| Error::Io { path: base.clone(), source })?;
-        let joined = (|| {
-            crate::store::owner_only(out)?;
-            let mut file = EngagementFile::open(out, passphrase)?;
-            file.conn().execute("UPDATE sync_state SET copy = ?1", [new_copy_name()])?;
-            let report = file.sync(dir)?;
-            Ok((file, report))
+        let made = (|| {
+            std::fs::copy(&base, &partial).map_err(|source| Error::Io { path: base.clone(), source })?;
+            crate::store::owner_only(&partial)?;
+            let file = EngagementFile::open(&partial, passphrase)?;
+            file.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(), dir.display().to_string()])?;
+            file.close()?;
+            std::fs::rename(&partial, out).map_err(|source| Error::Io { path: out.to_owned(), source })
         })();
-        if joined.is_err() {
-            crate::store::remove_unfinished(out);
+        if made.is_err() {
+            crate::store::remove_unfinished(&partial);
         }
-        joined
+        made?;
+        let mut file = EngagementFile::open(out, passphrase)?;
+        let report = file.sync(dir)?;
+        Ok((file, report))
     }
 
     /// The shared folder this copy last synced with, when the engagement is shared.

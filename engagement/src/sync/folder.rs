@@ -73,7 +73,8 @@ impl Folder {
         if !root.is_dir() {
             return Err(Error::invalid("folder", format!("{} is not a folder that can be reached", root.display())));
         }
-        if root.join(MARKER).exists() || root.join(BASE).exists() {
+        // A base without a marker is a share that was cut short: it is written again.
+        if root.join(MARKER).exists() {
             return Err(Error::invalid("folder", format!("{} already holds a shared engagement", root.display())));
         }
         let base = root.join(BASE);

@@ -63,6 +63,19 @@ pub fn conclude_and_sign(file: &mut EngagementFile, control: i64) {
     file.sign(control, engagement::signoff::SignoffRole::Reviewer).unwrap();
 }
 
+/// The same on a team whose members all sign with keys: `preparer` (signed in now) concludes
+/// and signs, the partner decides, `reviewer` signs. The reviewer stays signed in.
+#[allow(dead_code)]
+pub fn conclude_and_sign_keyed(file: &mut EngagementFile, control: i64, preparer: &engagement::keys::PersonalKey, reviewer: &engagement::keys::PersonalKey) {
+    file.set_conclusion(control, &engagement::conclusion::ConclusionInput::new(engagement::conclusion::Conclusion::ExceptionsNoted, "One deviation.")).unwrap();
+    let partner = engagement::keys::PersonalKey::generate("Priya Raghunathan", "PR");
+    decide_opinion_as(file, Some(&partner));
+    file.sign_in(preparer).unwrap();
+    file.sign(control, engagement::signoff::SignoffRole::Preparer).unwrap();
+    file.sign_in(reviewer).unwrap();
+    file.sign(control, engagement::signoff::SignoffRole::Reviewer).unwrap();
+}
+
 /// Has the opinion decided as Tickmark proposes it, as completion requires: every exception not
 /// yet evaluated is judged not to affect its criteria, every criterion concluded as proposed
 /// (not met where no control addresses it), and partner PR (added to the team if need be)
@@ -70,12 +83,20 @@ pub fn conclude_and_sign(file: &mut EngagementFile, control: i64) {
 /// in again.
 #[allow(dead_code)]
 pub fn decide_opinion(file: &mut EngagementFile) {
+    decide_opinion_as(file, None);
+}
+
+/// The same, the partner PR signing in with `partner` when given (on a shared engagement every
+/// change is signed), and added to the team with its public key if need be.
+#[allow(dead_code)]
+pub fn decide_opinion_as(file: &mut EngagementFile, partner: Option<&engagement::keys::PersonalKey>) {
     use engagement::evaluation::{CriterionEffect, DeviationKind, EffectOn, EvaluationInput};
     use engagement::model::{Role, TeamMember};
     let me = file.user().expect("a user is set").to_owned();
     let restore = !file.signed_in_with_key();
     if !file.info().unwrap().team.iter().any(|m| m.role == Role::Partner) {
-        file.add_team_member(&TeamMember { name: "Priya Raghunathan".into(), initials: "PR".into(), role: Role::Partner, public_key: None }).unwrap();
+        let public_key = partner.map(|k| k.public_key());
+        file.add_team_member(&TeamMember { name: "Priya Raghunathan".into(), initials: "PR".into(), role: Role::Partner, public_key }).unwrap();
     }
     for e in file.exception_evaluations().unwrap().into_iter().filter(|e| e.evaluation.is_none()) {
         let effects = e.criteria.iter().map(|c| EffectOn { criterion: c.clone(), effect: CriterionEffect::NoEffect }).collect();
@@ -87,7 +108,10 @@ pub fn decide_opinion(file: &mut EngagementFile) {
         file.conclude_criterion(&c.id, met, (!met).then_some("No control addresses it in this engagement.")).unwrap();
     }
     let kind = file.opinion().unwrap().proposal.kind.expect("an opinion is proposed");
-    file.set_user("PR").unwrap();
+    match partner {
+        Some(key) => file.sign_in(key).unwrap(),
+        None => file.set_user("PR").unwrap(),
+    }
     file.decide_opinion(kind, None).unwrap();
     if restore {
         file.set_user(&me).unwrap();
