@@ -24,7 +24,7 @@ pub mod store;
 pub mod sync;
 
 pub use fieldwork::{
-    complementary, conclusion, control, evidence, exception, grid_import, monetary, overview, population, procedure, request, request_list, review, sample, testing,
+    assignment, complementary, conclusion, control, evidence, exception, grid_import, monetary, overview, population, procedure, request, request_list, review, sample, testing,
     viewing, walkthrough, workpaper,
 };
 pub(crate) use fieldwork::gates;

@@ -262,12 +262,25 @@ fn the_command_line_shares_joins_and_syncs_and_exits_1_when_a_file_was_refused()
     a.close().unwrap();
     let (code, said) = tickmark(&["sync".as_ref(), a_arg, "--folder".as_ref(), folder_arg]);
     assert_eq!((code, said.lines().next()), (Some(0), Some("Sent 1 change; received 0 trail entries.")), "{said}");
+    let key_file = dir.path().join("DW.tickmark-key");
+    dana.write(&key_file, "Dana's own quiet passphrase 42").unwrap();
+    let taken = Command::new(env!("CARGO_BIN_EXE_tickmark"))
+        .args(["take".as_ref(), a_arg, "--control".as_ref(), change_control().reference.as_ref(), "--as".as_ref(), "DW".as_ref(), "--key-file".as_ref(), key_file.as_os_str()])
+        .env("TICKMARK_PASSPHRASE", PASSPHRASE)
+        .env("TICKMARK_KEY_PASSPHRASE", "Dana's own quiet passphrase 42")
+        .output()
+        .unwrap();
+    assert!(taken.status.success(), "{}", String::from_utf8_lossy(&taken.stderr));
+    let (_, said) = tickmark(&["info".as_ref(), a_arg]);
+    assert!(said.contains(&format!("control {}: assigned to DW", change_control().reference)) && said.contains("shared through"), "{said}");
+    let (code, said) = tickmark(&["sync".as_ref(), a_arg, "--folder".as_ref(), folder_arg]);
+    assert_eq!((code, said.lines().next()), (Some(0), Some("Sent 1 change; received 0 trail entries.")), "{said}");
 
     plant(&folder, "ffffffffffffffff", 1, b"not a change");
     let (code, said) = tickmark(&["join".as_ref(), folder_arg, "--out".as_ref(), b_path.as_os_str()]);
     assert_eq!(code, Some(1), "a refused file in the folder: {said}");
     assert!(said.contains("refused: changes/ffffffffffffffff/000001.tmc: it is corrupted"), "{said}");
-    assert!(said.contains("in:  DW add control"), "DW's control came in all the same: {said}");
+    assert!(said.contains("in:  DW add control") && said.contains("in:  DW take assignment"), "DW's work came in all the same: {said}");
 
     let unplugged = dir.path().join("unplugged");
     let (code, said) = tickmark(&["sync".as_ref(), b_path.as_os_str(), "--folder".as_ref(), unplugged.as_os_str()]);
@@ -311,4 +324,26 @@ fn completion_on_one_copy_freezes_the_other_once_it_arrives() {
     let refused = b.raise_review_note(tested.control, "One more thing").unwrap_err().to_string();
     assert!(refused.contains("complet"), "{refused}");
     assert!(b.verify().unwrap().is_intact());
+}
+
+#[test]
+fn a_control_taken_on_one_copy_shows_as_assigned_on_the_other_and_locks_nothing() {
+    let Team { folder, mut a, mut b, dir: _dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.take_control(control).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    assert_eq!(b.control(control).unwrap().assigned_to.as_deref(), Some("DW"), "JI sees DW on it");
+    b.raise_review_note(control, "JI may still work on it").unwrap();
+    b.take_control(control).unwrap();
+    assert_eq!(b.control(control).unwrap().assigned_to.as_deref(), Some("JI"), "taking is not locking");
+    b.release_control(control).unwrap();
+    assert_eq!(b.control(control).unwrap().assigned_to, None);
+    assert!(b.release_control(control).unwrap_err().to_string().contains("nobody has taken"));
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    assert_eq!(a.control(control).unwrap().assigned_to, None);
+    let trail = a.trail(Some("assignment")).unwrap();
+    assert_eq!(trail.iter().map(|e| (e.actor.as_str(), e.action.as_str())).collect::<Vec<_>>(), [("DW", "take"), ("JI", "take"), ("JI", "release")]);
+    assert!(a.verify().unwrap().is_intact() && b.verify().unwrap().is_intact());
 }

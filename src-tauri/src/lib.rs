@@ -99,6 +99,8 @@ pub fn run() {
             workpaper::sign,
             workpaper::withdraw_signoff,
             workpaper::raise_review_note,
+            workpaper::take_control,
+            workpaper::release_control,
             workpaper::respond_to_review_note,
             workpaper::clear_review_note,
             workpaper::add_procedure,

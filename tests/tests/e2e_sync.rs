@@ -1,7 +1,7 @@
 //! Team sync in the real window: two copies of the demo engagement, one per auditor, each opened
-//! in the app in turn. TW raises a review note and syncs; JI's window syncs, shows TW's note,
-//! raises one of its own and syncs; TW's window syncs and shows JI's. (The harness drives one
-//! window at a time, so the two windows take turns.)
+//! in the app in turn. TW raises a review note, takes the control and syncs; JI's window syncs,
+//! shows TW's note and that TW has the control, raises a note of its own and syncs; TW's window
+//! syncs and shows JI's note. (The harness drives one window at a time, so the two take turns.)
 
 use std::path::Path;
 
@@ -72,14 +72,18 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
 
     let app = window(&tw, "TW");
     raise_note(&app, "TW: tie ticket 4 to its approval");
+    click(app.ui(), "take-control");
+    app.ui().wait_text("[data-testid=assigned-to]", WAIT, |t| t == "Assigned to TW").unwrap();
     let report = sync(&app);
-    assert!(report.contains("Sent 1 change"), "{report}");
+    assert!(report.contains("Sent 2 changes"), "{report}");
     app.ui().screenshot(&screenshot_dir().join("sync-sent.png")).unwrap();
     drop(app);
 
     let app = window(&ji, "JI");
     let report = sync(&app);
-    assert!(report.contains("TW raise review note"), "JI's window names what came in: {report}");
+    assert!(report.contains("TW raise review note") && report.contains("TW take assignment"), "JI's window names what came in: {report}");
+    click(app.ui(), "tab-matrix");
+    app.ui().wait_text(&format!("[data-testid=\"taken-{CONTROL}\"]"), WAIT, |t| t == "TW").unwrap();
     assert!(notes(&app).contains("TW: tie ticket 4 to its approval"), "JI sees TW's note");
     raise_note(&app, "JI: which ticket is 4?");
     assert!(sync(&app).contains("Sent 1 change"));

@@ -123,6 +123,8 @@ export const api = {
   withdrawSignoff: (controlId: number, role: SignoffRole, reason: string) =>
     invoke<null>("withdraw_signoff", { controlId, role, reason }),
   raiseReviewNote: (controlId: number, text: string) => invoke<number>("raise_review_note", { controlId, text }),
+  takeControl: (controlId: number) => invoke<null>("take_control", { controlId }),
+  releaseControl: (controlId: number) => invoke<null>("release_control", { controlId }),
   respondToReviewNote: (id: number, response: string) => invoke<null>("respond_to_review_note", { id, response }),
   clearReviewNote: (id: number) => invoke<null>("clear_review_note", { id }),
   addProcedure: (controlId: number, input: ProcedureInput) => invoke<number>("add_procedure", { controlId, input }),

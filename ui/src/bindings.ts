@@ -81,7 +81,11 @@ export type ControlInput = { reference: string, description: string, criteria: A
 
 export type Attribute = { id: number, label: string, question: string, };
 
-export type Control = { id: number, reference: string, description: string, criteria: Array<string>, frequency: Frequency, nature: Nature, owner: string, attributes: Array<Attribute>, };
+export type Control = { id: number, reference: string, description: string, criteria: Array<string>, frequency: Frequency, nature: Nature, owner: string, attributes: Array<Attribute>, 
+/**
+ * Initials of the team member who has taken the control's work, if anyone has.
+ */
+assigned_to: string | null, };
 
 export type WalkthroughKind = "walkthrough" | "interview";
 

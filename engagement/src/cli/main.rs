@@ -51,6 +51,10 @@ enum Command {
     /// Exchange changes with the shared folder: this copy's go out, the others' come in.
     /// Exit 1 when a change file in the folder was refused (each named; the rest synced).
     Sync(team::FolderArgs),
+    /// Take a control's work, so the team sees who is on it ("assigned to TW"); locks nothing.
+    Take(team::TakeArgs),
+    /// Leave a control you took free for anyone to take.
+    Release(team::TakeArgs),
     /// Import a client's listing (CSV or XLSX) as a control's population.
     ImportPopulation(setup::ImportArgs),
     /// Explain why items dated outside the period are in a population (needed before sampling).
@@ -167,6 +171,8 @@ fn main() -> ExitCode {
         Command::Share(a) => team::share(a),
         Command::Join(a) => team::join(a),
         Command::Sync(a) => team::sync(a),
+        Command::Take(a) => team::take(a, true),
+        Command::Release(a) => team::take(a, false),
         Command::RollForward(a) => setup::roll_forward(a),
         Command::Key(a) => keys::key(a),
         Command::RegisterKey(a) => keys::register(a),

@@ -217,6 +217,12 @@ pub fn info(a: FileArg) -> Result<ExitCode, Error> {
         say!("team: {} ({}, {:?}), {key}", m.name, m.initials, m.role);
     }
     say!("controls: {}", o.controls.len());
+    for c in file.controls()?.iter().filter(|c| c.assigned_to.is_some()) {
+        say!("control {}: assigned to {}", c.reference, c.assigned_to.as_deref().unwrap_or_default());
+    }
+    if let Some(folder) = file.shared_folder()? {
+        say!("shared through {}", folder.display());
+    }
     for p in file.populations(None)? {
         let removed = p.removed.as_ref().map(|r| format!(" — removed: {}", r.reason)).unwrap_or_default();
         say!("population {}: {} rows, {} [{}]{removed}", p.id, p.row_count, p.source_name, &p.fingerprint[..16]);

@@ -1,4 +1,4 @@
-//! Team fieldwork through a shared folder: share, join, sync.
+//! Team fieldwork through a shared folder: share, join, sync; taking a control's work.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use engagement::{EngagementFile, Error, SyncReport};
 
-use crate::{open, passphrase, say};
+use crate::{open, open_as, passphrase, say, Who};
 
 #[derive(Args)]
 pub struct FolderArgs {
@@ -23,6 +23,31 @@ pub struct JoinArgs {
     /// The local copy to make.
     #[arg(long)]
     out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct TakeArgs {
+    file: PathBuf,
+    /// Reference of the control, e.g. CC8.1-01.
+    #[arg(long)]
+    control: String,
+    #[command(flatten)]
+    who: Who,
+}
+
+/// Takes the control's work (`take`) or leaves it free (`release`).
+pub fn take(a: TakeArgs, taking: bool) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    let control = file.control_by_reference(&a.control)?;
+    if taking {
+        file.take_control(control.id)?;
+        say!("{} is assigned to {}", control.reference, file.user().unwrap_or_default());
+    } else {
+        file.release_control(control.id)?;
+        say!("{} is free for anyone to take", control.reference);
+    }
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn share(a: FolderArgs) -> Result<ExitCode, Error> {

@@ -58,6 +58,8 @@ pub struct Control {
     pub nature: Nature,
     pub owner: String,
     pub attributes: Vec<Attribute>,
+    /// Initials of the team member who has taken the control's work, if anyone has.
+    pub assigned_to: Option<String>,
 }
 
 impl ControlInput {
@@ -219,5 +221,6 @@ fn load(conn: &Connection, id: i64) -> Result<Control> {
         nature: serde_json::from_value(row.4.into())?,
         owner: row.5,
         attributes,
+        assigned_to: conn.query_row("SELECT initials FROM assignment WHERE id = ?1", [id], |r| r.get(0)).optional()?,
     })
 }

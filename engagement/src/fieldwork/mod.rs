@@ -1,9 +1,11 @@
-//! The work on each control, in the order it is done: the control matrix and what user
+//! The work on each control, in the order it is done: the control matrix (and who has taken
+//! each control) and what user
 //! entities and subservice organisations are relied on; requests and evidence; walkthroughs and
 //! procedures; populations, samples and their monetary amounts; the test grid and its import;
 //! exceptions and conclusions; review notes; and the rules (`gates`) that say when a workpaper
 //! is done. `workpaper` and `overview` gather it for the screens.
 
+pub mod assignment;
 pub mod complementary;
 pub mod conclusion;
 pub mod control;

@@ -42,6 +42,7 @@ pub const TRACKED: &[&str] = &[
     "opinion",
     "report_document",
     "carried_note",
+    "assignment",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -203,3 +203,11 @@ CREATE TABLE sync_applied (
     copy      TEXT PRIMARY KEY,
     seq       INTEGER NOT NULL
 );
+
+-- Who has taken a control's work ("assigned to TW"), so a team working in several copies sees
+-- who is on what. Taking locks nothing, and is no part of what a signature covers.
+CREATE TABLE assignment (
+    id       INTEGER PRIMARY KEY REFERENCES control(id),
+    initials TEXT NOT NULL,
+    taken_at TEXT NOT NULL
+);

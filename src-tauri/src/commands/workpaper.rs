@@ -151,6 +151,17 @@ pub async fn raise_review_note(state: State<'_, OpenFile>, control_id: i64, text
     state.with(|f| f.raise_review_note(control_id, &text))
 }
 
+/// Takes the control's work for the user signed in ("assigned to TW"); locks nothing.
+#[tauri::command]
+pub async fn take_control(state: State<'_, OpenFile>, control_id: i64) -> Reply<()> {
+    state.with(|f| f.take_control(control_id))
+}
+
+#[tauri::command]
+pub async fn release_control(state: State<'_, OpenFile>, control_id: i64) -> Reply<()> {
+    state.with(|f| f.release_control(control_id))
+}
+
 #[tauri::command]
 pub async fn respond_to_review_note(state: State<'_, OpenFile>, id: i64, response: String) -> Reply<()> {
     state.with(|f| f.respond_to_review_note(id, &response))

@@ -79,6 +79,7 @@ export function Matrix({ overview, onOpenControl }: Props) {
             <th>Frequency</th>
             <th>Nature</th>
             <th>Owner</th>
+            <th>Taken by</th>
             <th>Attributes</th>
             <th>Prepared</th>
             <th>Reviewed</th>
@@ -98,6 +99,7 @@ export function Matrix({ overview, onOpenControl }: Props) {
               <td>{frequencyTitle(c.frequency)}</td>
               <td>{c.nature.replace(/_/g, " ")}</td>
               <td>{c.owner}</td>
+              <td data-testid={`taken-${c.reference}`}>{c.assigned_to ?? ""}</td>
               <td>{c.attributes.length}</td>
               <td>
                 <SignedBy initials={progress.get(c.id)?.preparer ?? null} changed={!!progress.get(c.id)?.preparer_changed} />

@@ -61,6 +61,17 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
           <div className="muted">
             Criteria {control.criteria.join(", ")} · {frequencyTitle(control.frequency)} · {control.nature.replace(/_/g, " ")} · owner {control.owner || "—"}
           </div>
+          <div className="row">
+            <span data-testid="assigned-to">{control.assigned_to ? `Assigned to ${control.assigned_to}` : "Nobody has taken this control"}</span>
+            <button data-testid="take-control" onClick={() => void action.run(() => api.takeControl(control.id)).then(reload)} disabled={action.busy}>
+              Take it
+            </button>
+            {control.assigned_to && (
+              <button data-testid="release-control" onClick={() => void action.run(() => api.releaseControl(control.id)).then(reload)} disabled={action.busy}>
+                Release
+              </button>
+            )}
+          </div>
         </div>
         <div>
         <table className="signoffs">
