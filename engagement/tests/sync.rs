@@ -137,8 +137,8 @@ fn bad_change_files_are_refused_by_name_and_the_rest_syncs() {
     flipped[middle] ^= 0x20;
     let corrupted = plant(&folder, "bbbbbbbbbbbbbbbb", 1, &flipped);
     let stranger = PersonalKey::generate("Mallory", "DW");
-    let forged = Change { copy: "cccccccccccccccc".into(), seq: 1, author: "DW".into(), state: State::new(), changeset: vec![], signature: String::new() };
-    let signature = stranger.sign(&envelope::signed_message(&uid, &forged.copy, 1, "DW", &forged.state, &forged.changeset));
+    let forged = Change { copy: "cccccccccccccccc".into(), seq: 1, author: "DW".into(), lamport: 1, state: State::new(), changeset: vec![], signature: String::new() };
+    let signature = stranger.sign(&envelope::signed_message(&uid, &forged.copy, 1, "DW", 1, &forged.state, &forged.changeset));
     let foreign_key = plant(&folder, "cccccccccccccccc", 1, &envelope::seal(&Change { signature, ..forged }, &uid, &secret));
     let other = {
         let other_path = dir.path().join("other.tickmark");
@@ -174,21 +174,65 @@ fn bad_change_files_are_refused_by_name_and_the_rest_syncs() {
 }
 
 #[test]
-fn concurrent_work_is_kept_on_both_copies_and_named_not_merged() {
-    let Team { folder, mut a, mut b, dir: _dir, .. } = team();
+fn work_done_on_two_copies_at_once_is_merged_the_same_way_on_both() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
     let dana_control = a.add_control(&change_control()).unwrap();
+    a.raise_review_note(dana_control, "DW's own note").unwrap();
     let mut other = change_control();
     other.reference = "CC7.2-01".into();
     let joaquin_control = b.add_control(&other).unwrap();
-    assert_eq!(a.sync(&folder).unwrap().waiting, Vec::<String>::new(), "nothing from JI yet");
+    assert_ne!(dana_control, joaquin_control, "rows added on two copies never share an id");
+    a.sync(&folder).unwrap();
     let b_report = b.sync(&folder).unwrap();
-    assert_eq!(b_report.sent.len(), 1);
-    assert!(b_report.waiting.iter().any(|w| w.contains("by DW") && w.contains("concurrent")), "{:?}", b_report.lines());
-    let a_report = a.sync(&folder).unwrap();
-    assert!(a_report.waiting.iter().any(|w| w.contains("by JI")), "{:?}", a_report.lines());
-    assert_eq!(a.control(dana_control).unwrap().reference, change_control().reference, "DW keeps her work");
-    assert_eq!(b.control(joaquin_control).unwrap().reference, "CC7.2-01", "JI keeps his");
-    assert!(a.verify().unwrap().is_intact() && b.verify().unwrap().is_intact());
+    assert!(b_report.received.iter().any(|r| r.starts_with("DW add control")), "{:?}", b_report.lines());
+    a.sync(&folder).unwrap();
+    for file in [&a, &b] {
+        assert_eq!(file.controls().unwrap().len(), 2, "both controls on both copies");
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+        assert!(file.sync_conflicts().unwrap().is_empty());
+    }
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path), "the same work, in the same order, on both");
+}
+
+#[test]
+fn two_outcomes_for_the_same_cell_are_both_kept_and_listed() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let tested = test_a_control(&mut a);
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let attribute = a.control(tested.control).unwrap().attributes[0].id;
+    let cell = |outcome, note: &str| engagement::testing::TestResult {
+        sample_id: tested.sample,
+        position: 0,
+        attribute_id: attribute,
+        outcome,
+        tickmark: None,
+        note: Some(note.into()),
+        evidence: vec![],
+    };
+    a.record_result(&cell(engagement::testing::Outcome::Deviation, "DW: no approval on file")).unwrap();
+    b.record_result(&cell(engagement::testing::Outcome::Pass, "JI: approval found in the ticket")).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    let (on_a, on_b) = (a.results(tested.sample).unwrap(), b.results(tested.sample).unwrap());
+    assert_eq!(on_a, on_b, "one outcome stands on both copies");
+    let conflicts = a.sync_conflicts().unwrap();
+    assert_eq!(conflicts, b.sync_conflicts().unwrap(), "the same list on both");
+    let both = conflicts.join("\n");
+    let standing = on_a.iter().find(|r| r.position == 0 && r.attribute_id == attribute).unwrap().note.clone().unwrap();
+    let other = if standing.starts_with("DW") { "JI: approval found in the ticket" } else { "DW: no approval on file" };
+    assert!(conflicts.len() == 1 && both.contains("test result") && both.contains(other), "the other outcome is kept in the list: {both}");
+    for file in [&a, &b] {
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+    }
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path));
 }
 
 #[test]

@@ -118,7 +118,7 @@ impl EngagementFile {
     pub fn add_user_entity_control(&mut self, input: &UserEntityControlInput) -> Result<i64> {
         input.validate()?;
         self.write(|w| {
-            w.tx().execute("INSERT INTO user_entity_control (text, criteria) VALUES (?1, ?2)", params![input.text.trim(), serde_json::to_string(&input.criteria)?])?;
+            w.tx().execute("INSERT INTO user_entity_control (text, criteria, id) VALUES (?1, ?2, ?3)", params![input.text.trim(), serde_json::to_string(&input.criteria)?, w.new_id("user_entity_control")?])?;
             let id = w.tx().last_insert_rowid();
             w.record("add", "user_entity_control", id, None)?;
             Ok(id)
@@ -130,8 +130,8 @@ impl EngagementFile {
         let controls: Vec<&str> = input.controls.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
         self.write(|w| {
             w.tx().execute(
-                "INSERT INTO subservice_organization (name, services, method, controls, criteria) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![input.name.trim(), input.services.trim(), enum_text(input.method)?, serde_json::to_string(&controls)?, serde_json::to_string(&input.criteria)?],
+                "INSERT INTO subservice_organization (name, services, method, controls, criteria, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![input.name.trim(), input.services.trim(), enum_text(input.method)?, serde_json::to_string(&controls)?, serde_json::to_string(&input.criteria)?, w.new_id("subservice_organization")?],
             )?;
             let id = w.tx().last_insert_rowid();
             w.record("add", "subservice_organization", id, None)?;

@@ -103,14 +103,15 @@ impl EngagementFile {
                 return Err(Error::invalid("reference", format!("{} is already in the control matrix", input.reference.trim())));
             }
             tx.execute(
-                "INSERT INTO control (reference, description, criteria, frequency, nature, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO control (reference, description, criteria, frequency, nature, owner, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     input.reference.trim(),
                     input.description.trim(),
                     serde_json::to_string(&input.criteria)?,
                     enum_text(input.frequency)?,
                     enum_text(input.nature)?,
-                    input.owner.trim()
+                    input.owner.trim(),
+                    w.new_id("control")?
                 ],
             )?;
             let id = tx.last_insert_rowid();
@@ -191,7 +192,7 @@ fn write_attributes(w: &Writer, control_id: i64, wanted: &[AttributeInput]) -> R
                 }
             }
             None => {
-                tx.execute("INSERT INTO attribute (control_id, label, question) VALUES (?1, ?2, ?3)", params![control_id, label, question])?;
+                tx.execute("INSERT INTO attribute (control_id, label, question, id) VALUES (?1, ?2, ?3, ?4)", params![control_id, label, question, w.new_id("attribute")?])?;
                 w.record("add", "attribute", tx.last_insert_rowid(), None)?;
             }
         }

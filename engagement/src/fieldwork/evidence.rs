@@ -56,9 +56,9 @@ impl EngagementFile {
         self.write(|w| {
             let tx = w.tx();
             tx.execute(
-                "INSERT INTO evidence (request_id, control_id, name, size, sha256, received_on, number)
-                 VALUES (?1, ?2, ?3, 0, '', ?4, (SELECT coalesce(max(coalesce(number, id)), 0) + 1 FROM evidence))",
-                params![request_id, control_id, name, received_on.to_string()],
+                "INSERT INTO evidence (request_id, control_id, name, size, sha256, received_on, number, id)
+                 VALUES (?1, ?2, ?3, 0, '', ?4, (SELECT coalesce(max(coalesce(number, id)), 0) + 1 FROM evidence), ?5)",
+                params![request_id, control_id, name, received_on.to_string(), w.new_id("evidence")?],
             )?;
             let id = tx.last_insert_rowid();
             let mut hasher = Sha256::new();

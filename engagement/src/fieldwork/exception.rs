@@ -59,8 +59,8 @@ impl EngagementFile {
         self.write(|w| {
             ensure_unlocked(w.tx(), control_id)?;
             w.tx().execute(
-                "INSERT INTO exception (control_id, description, items, sample_id) VALUES (?1, ?2, ?3, ?4)",
-                params![control_id, description.trim(), serde_json::to_string(&items)?, sample.as_ref().map(|s| s.id)],
+                "INSERT INTO exception (control_id, description, items, sample_id, id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![control_id, description.trim(), serde_json::to_string(&items)?, sample.as_ref().map(|s| s.id), w.new_id("exception")?],
             )?;
             let id = w.tx().last_insert_rowid();
             w.record("add", "exception", id, None)?;

@@ -163,7 +163,7 @@ impl EngagementFile {
                     w.record("edit", "audited_amount", id, before)
                 }
                 None => {
-                    tx.execute("INSERT INTO audited_amount (sample_id, position, audit_cents, note) VALUES (?1, ?2, ?3, ?4)", params![sample_id, position, audit_cents, note])?;
+                    tx.execute("INSERT INTO audited_amount (sample_id, position, audit_cents, note, id) VALUES (?1, ?2, ?3, ?4, ?5)", params![sample_id, position, audit_cents, note, w.new_id("audited_amount")?])?;
                     w.record("record", "audited_amount", tx.last_insert_rowid(), None)
                 }
             }

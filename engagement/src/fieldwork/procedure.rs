@@ -153,8 +153,8 @@ fn validate(input: &ProcedureInput) -> Result<()> {
 
 fn insert(w: &Writer, control_id: i64, input: &ProcedureInput) -> Result<i64> {
     w.tx().execute(
-        "INSERT INTO procedure (control_id, nature, text, sample_based) VALUES (?1, ?2, ?3, ?4)",
-        params![control_id, enum_text(input.nature)?, input.text.trim(), input.sample_based],
+        "INSERT INTO procedure (control_id, nature, text, sample_based, id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![control_id, enum_text(input.nature)?, input.text.trim(), input.sample_based, w.new_id("procedure")?],
     )?;
     let id = w.tx().last_insert_rowid();
     w.record("add", "procedure", id, None)?;

@@ -75,14 +75,15 @@ impl EngagementFile {
         self.write(|w| {
             w.tx()
                 .execute(
-                    "INSERT INTO request (number, title, control_id, requested_on, due_on, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO request (number, title, control_id, requested_on, due_on, status, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![
                         input.number.trim(),
                         input.title.trim(),
                         input.control_id,
                         input.requested_on.to_string(),
                         input.due_on.map(|d| d.to_string()),
-                        input.status.word()
+                        input.status.word(),
+                        w.new_id("request")?
                     ],
                 )
                 .map_err(|e| match e.sqlite_error_code() {

@@ -29,8 +29,8 @@ impl EngagementFile {
         }
         self.write(|w| {
             w.tx().execute(
-                "INSERT INTO review_note (control_id, raised_by, raised_at, text) VALUES (?1, ?2, ?3, ?4)",
-                params![control_id, w.user, w.at, text.trim()],
+                "INSERT INTO review_note (control_id, raised_by, raised_at, text, id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![control_id, w.user, w.at, text.trim(), w.new_id("review_note")?],
             )?;
             let id = w.tx().last_insert_rowid();
             w.record("raise", "review_note", id, None)?;

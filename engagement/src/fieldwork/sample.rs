@@ -230,8 +230,8 @@ impl EngagementFile {
         self.write(|w| {
             ensure_unlocked(w.tx(), control.id)?;
             w.tx().execute(
-                "INSERT INTO sample (control_id, population_id, basis, selection, drawn_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![control.id, population.id, serde_json::to_string(&basis)?, serde_json::to_string(&selection)?, w.at],
+                "INSERT INTO sample (control_id, population_id, basis, selection, drawn_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![control.id, population.id, serde_json::to_string(&basis)?, serde_json::to_string(&selection)?, w.at, w.new_id("sample")?],
             )?;
             let id = w.tx().last_insert_rowid();
             w.record("draw", "sample", id, None)?;

@@ -162,8 +162,8 @@ fn store_result(w: &Writer, result: &TestResult) -> Result<()> {
         }
         None => {
             tx.execute(
-                "INSERT INTO test_result (sample_id, position, attribute_id, outcome, tickmark, note, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![result.sample_id, result.position, result.attribute_id, values.0, values.1, values.2, values.3],
+                "INSERT INTO test_result (sample_id, position, attribute_id, outcome, tickmark, note, evidence, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![result.sample_id, result.position, result.attribute_id, values.0, values.1, values.2, values.3, w.new_id("test_result")?],
             )?;
             w.record("record", "test_result", tx.last_insert_rowid(), None)
         }

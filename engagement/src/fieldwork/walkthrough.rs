@@ -49,14 +49,15 @@ impl EngagementFile {
         self.write(|w| {
             signoff::ensure_unlocked(w.tx(), input.control_id)?;
             w.tx().execute(
-                "INSERT INTO walkthrough (control_id, kind, held_on, attendees, narrative, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO walkthrough (control_id, kind, held_on, attendees, narrative, evidence, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     input.control_id,
                     serde_json::to_value(input.kind)?.as_str(),
                     input.held_on.to_string(),
                     serde_json::to_string(&input.attendees)?,
                     input.narrative.trim(),
-                    serde_json::to_string(&input.evidence)?
+                    serde_json::to_string(&input.evidence)?,
+                    w.new_id("walkthrough")?
                 ],
             )?;
             let id = w.tx().last_insert_rowid();

@@ -251,7 +251,7 @@ impl EngagementFile {
                 "SELECT actor, at FROM trail
                  WHERE (entity = 'test_result' AND entity_id IN (SELECT id FROM test_result WHERE sample_id = ?1))
                     OR (entity = 'audited_amount' AND entity_id IN (SELECT id FROM audited_amount WHERE sample_id = ?1))
-                 ORDER BY seq DESC LIMIT 1",
+                 ORDER BY clock DESC, seq DESC LIMIT 1",
                 [sample_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

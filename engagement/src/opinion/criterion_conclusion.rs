@@ -189,9 +189,9 @@ impl EngagementFile {
                     None => None,
                 };
                 w.tx().execute(
-                    "INSERT INTO criterion_conclusion (criterion, met, reason, proposed, decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                    "INSERT INTO criterion_conclusion (criterion, met, reason, proposed, decided_by, decided_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                      ON CONFLICT (criterion) DO UPDATE SET met = ?2, reason = ?3, proposed = ?4, decided_by = ?5, decided_at = ?6",
-                    params![criterion, met, reason, proposed, w.user, w.at],
+                    params![criterion, met, reason, proposed, w.user, w.at, w.new_id("criterion_conclusion")?],
                 )?;
                 let id = find(w.tx())?.ok_or_else(|| Error::NotFound(format!("criterion conclusion {criterion}")))?;
                 w.record("conclude", "criterion_conclusion", id, before)?;

@@ -241,8 +241,8 @@ impl EngagementFile {
                 w.record("withdraw", "opinion", old, before)?;
             }
             tx.execute(
-                "INSERT INTO opinion (kind, proposed, criteria, reason, initials, decided_at, chain_head, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![enum_text(kind)?, enum_text(proposed)?, serde_json::to_string(&criteria)?, reason, w.user, w.at, trail::head(tx)?, basis_hash(tx)?],
+                "INSERT INTO opinion (kind, proposed, criteria, reason, initials, decided_at, chain_head, content_hash, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![enum_text(kind)?, enum_text(proposed)?, serde_json::to_string(&criteria)?, reason, w.user, w.at, trail::head(tx)?, basis_hash(tx)?, w.new_id("opinion")?],
             )?;
             w.record("decide", "opinion", tx.last_insert_rowid(), None)
         })

@@ -42,8 +42,8 @@ impl EngagementFile {
                 None => None,
             };
             w.tx().execute(
-                "INSERT INTO report_document (kind, evidence_id) VALUES (?1, ?2) ON CONFLICT (kind) DO UPDATE SET evidence_id = ?2",
-                params![enum_text(kind)?, evidence_id],
+                "INSERT INTO report_document (kind, evidence_id, id) VALUES (?1, ?2, ?3) ON CONFLICT (kind) DO UPDATE SET evidence_id = ?2",
+                params![enum_text(kind)?, evidence_id, w.new_id("report_document")?],
             )?;
             let id: i64 = w.tx().query_row("SELECT id FROM report_document WHERE kind = ?1", [enum_text(kind)?], |r| r.get(0))?;
             w.record("designate", "report_document", id, before)

@@ -41,8 +41,8 @@ impl EngagementFile {
         let control = self.control(control_id)?;
         self.write(|w| {
             w.tx().execute(
-                "INSERT INTO scope_limitation (request_id, control_id, description) VALUES (?1, ?2, ?3)",
-                params![request.id, control.id, description.trim()],
+                "INSERT INTO scope_limitation (request_id, control_id, description, id) VALUES (?1, ?2, ?3, ?4)",
+                params![request.id, control.id, description.trim(), w.new_id("scope_limitation")?],
             )?;
             let id = w.tx().last_insert_rowid();
             w.record("add", "scope_limitation", id, None)?;

@@ -71,6 +71,22 @@ const WORK: &[(&str, &str)] = &[
     ("evidence", "control_id = ?1"),
 ];
 
+/// The control whose workpaper a trail entry's row belongs to, when the row is part of the work
+/// a signature covers; `state` is the row as the entry records it.
+pub(crate) fn control_of_work(conn: &Connection, entity: &str, entity_id: i64, state: &Value) -> Result<Option<i64>> {
+    if !WORK.iter().any(|(table, _)| *table == entity) {
+        return Ok(None);
+    }
+    Ok(match entity {
+        "control" => Some(entity_id),
+        "test_result" | "audited_amount" => match state["sample_id"].as_i64() {
+            Some(sample) => conn.query_row("SELECT control_id FROM sample WHERE id = ?1", [sample], |r| r.get(0)).optional()?,
+            None => None,
+        },
+        _ => state["control_id"].as_i64(),
+    })
+}
+
 /// SHA-256 over the control's work: for each table of `WORK` in order and each of its rows in
 /// id order, the table name, the id and the row as the trail records it (canonical JSON), each
 /// length-prefixed.
@@ -91,15 +107,15 @@ pub(crate) fn content_hash(conn: &Connection, control_id: i64) -> Result<String>
 }
 
 /// The trail entries after `after_seq` that changed the control's work, as lines for people.
-fn changes_after(conn: &Connection, control_id: i64, after_seq: i64) -> Result<Vec<String>> {
+fn changes_after(conn: &Connection, control_id: i64, (after_clock, after_seq): (i64, i64)) -> Result<Vec<String>> {
     let samples: HashSet<i64> = conn
         .prepare_cached("SELECT id FROM sample WHERE control_id = ?1")?
         .query_map([control_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT at, actor, action, entity, entity_id, before, after FROM trail WHERE seq > ?1 ORDER BY seq",
+        "SELECT at, actor, action, entity, entity_id, before, after FROM trail WHERE (clock, seq) > (?1, ?2) ORDER BY clock, seq",
     )?;
-    let rows = stmt.query_map([after_seq], |r| {
+    let rows = stmt.query_map([after_clock, after_seq], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?, r.get::<_, Option<String>>(5)?, r.get::<_, Option<String>>(6)?))
     })?;
     let mut changes = Vec::new();
@@ -145,18 +161,24 @@ fn active(conn: &Connection, control_id: i64, role: SignoffRole, current: &mut O
         )
         .optional()?;
     let Some((id, initials, signed_at, chain_head, signed_hash)) = row else { return Ok(None) };
-    // The signature's own trail entry: changes after it are changes since signing.
-    let signed_seq: i64 = conn
-        .query_row("SELECT max(seq) FROM trail WHERE entity = 'signoff' AND entity_id = ?1 AND action = 'sign'", [id], |r| r.get::<_, Option<i64>>(0))?
-        .unwrap_or(i64::MAX);
+    // The signature's own trail entry: changes after it (in the trail's order) are changes since
+    // signing.
+    let signed_at_entry: (i64, i64) = conn
+        .query_row(
+            "SELECT clock, seq FROM trail WHERE entity = 'signoff' AND entity_id = ?1 AND action = 'sign' ORDER BY clock DESC, seq DESC LIMIT 1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((i64::MAX, i64::MAX));
     if signed_hash.is_some() && current.is_none() {
         *current = Some(content_hash(conn, control_id)?);
     }
     let changed_since = match &signed_hash {
         Some(hash) if Some(hash) == current.as_ref() => None,
-        Some(_) => Some(ChangedSince { changes: changes_after(conn, control_id, signed_seq)? }),
+        Some(_) => Some(ChangedSince { changes: changes_after(conn, control_id, signed_at_entry)? }),
         // Signed before the content was hashed: the trail alone says what changed.
-        None => Some(changes_after(conn, control_id, signed_seq)?).filter(|c| !c.is_empty()).map(|changes| ChangedSince { changes }),
+        None => Some(changes_after(conn, control_id, signed_at_entry)?).filter(|c| !c.is_empty()).map(|changes| ChangedSince { changes }),
     };
     Ok(Some(Signoff { id, role, initials, signed_at, chain_head, changed_since }))
 }
@@ -215,8 +237,8 @@ impl EngagementFile {
                 w.record("withdraw", "signoff", old, before)?;
             }
             tx.execute(
-                "INSERT INTO signoff (control_id, role, initials, signed_at, chain_head, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![control_id, role.as_str(), w.user, w.at, trail::head(tx)?, content_hash(tx, control_id)?],
+                "INSERT INTO signoff (control_id, role, initials, signed_at, chain_head, content_hash, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![control_id, role.as_str(), w.user, w.at, trail::head(tx)?, content_hash(tx, control_id)?, w.new_id("signoff")?],
             )?;
             w.record("sign", "signoff", tx.last_insert_rowid(), None)
         })

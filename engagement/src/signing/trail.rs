@@ -60,6 +60,9 @@ pub struct TrailEntry {
     pub hash: String,
     /// The author's Ed25519 signature of `hash` (hex), when the author has a personal key.
     pub signature: Option<String>,
+    /// The Lamport clock of the shared change the entry belongs to (0 when never shared): the
+    /// trail reads in (clock, seq) order. Not hashed.
+    pub clock: i64,
 }
 
 impl TrailEntry {
@@ -119,6 +122,7 @@ fn row_to_json(names: &[String], row: &rusqlite::Row) -> rusqlite::Result<Value>
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn append(
     conn: &Connection,
+    sync: Option<&crate::sync::outbox::Context>,
     at: &str,
     actor: &str,
     key: Option<&crate::keys::PersonalKey>,
@@ -128,9 +132,9 @@ pub(crate) fn append(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<()> {
-    let (last_seq, prev_hash) = head_entry(conn)?;
+    let prev_hash = head(conn)?;
     let mut entry = TrailEntry {
-        seq: last_seq + 1,
+        seq: crate::sync::outbox::new_id(conn, sync, "trail", "seq")?,
         at: at.to_owned(),
         actor: actor.to_owned(),
         action: action.to_owned(),
@@ -141,12 +145,13 @@ pub(crate) fn append(
         prev_hash,
         hash: String::new(),
         signature: None,
+        clock: sync.map_or(0, |s| s.lamport),
     };
     entry.hash = entry.compute_hash();
     entry.signature = key.map(|k| k.sign(entry.hash.as_bytes()));
     conn.prepare_cached(
-        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature, clock)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         entry.seq,
@@ -159,27 +164,25 @@ pub(crate) fn append(
         entry.after,
         entry.prev_hash,
         entry.hash,
-        entry.signature
+        entry.signature,
+        entry.clock
     ])?;
     Ok(())
 }
 
-fn head_entry(conn: &Connection) -> Result<(i64, String)> {
-    Ok(conn
-        .query_row("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .unwrap_or((0, GENESIS.to_owned())))
-}
-
 /// The hash of the newest entry: what a sign-off and the archive record as "the trail so far".
+/// On a shared engagement the newest is the last in the order every copy converges on.
 pub fn head(conn: &Connection) -> Result<String> {
-    Ok(head_entry(conn)?.1)
+    Ok(conn
+        .query_row("SELECT hash FROM trail ORDER BY clock DESC, seq DESC LIMIT 1", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| GENESIS.to_owned()))
 }
 
 pub fn entries(conn: &Connection, entity: Option<&str>) -> Result<Vec<TrailEntry>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature FROM trail
-         WHERE ?1 IS NULL OR entity = ?1 ORDER BY seq",
+        "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature, clock FROM trail
+         WHERE ?1 IS NULL OR entity = ?1 ORDER BY clock, seq",
     )?;
     let rows = stmt.query_map([entity], |r| {
         Ok(TrailEntry {
@@ -194,6 +197,7 @@ pub fn entries(conn: &Connection, entity: Option<&str>) -> Result<Vec<TrailEntry
             prev_hash: r.get(8)?,
             hash: r.get(9)?,
             signature: r.get(10)?,
+            clock: r.get(11)?,
         })
     })?;
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)

@@ -2,7 +2,7 @@
 //! state the trail recorded for it, and the bytes of evidence and populations against their
 //! recorded hashes. What this finds was changed outside Tickmark.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -69,17 +69,25 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     let entries = trail::entries(conn, None)?;
     let mut problems = Vec::new();
     let mut expected_prev = trail::GENESIS.to_owned();
-    let mut expected_seq = 1;
+    // Each copy of a shared engagement numbers its entries in its own range (k·2³² + 1 on);
+    // a file never shared has only range 0, numbered from 1.
+    let mut next_in_range: HashMap<i64, i64> = HashMap::new();
+    let mut earlier: HashSet<&str> = HashSet::from([trail::GENESIS]);
     let mut last_state: HashMap<(&str, i64), Option<&str>> = HashMap::new();
     let mut signatures = Signatures::new(&entries);
     for entry in &entries {
+        let range = entry.seq >> 32;
+        let expected_seq = *next_in_range.get(&range).unwrap_or(&(range << 32 | 1));
+        // An entry made on one copy while another copy was making its own follows the entry its
+        // copy held last, which merging may have put further back: any earlier entry will do.
+        let follows = entry.prev_hash == expected_prev || (entry.clock > 0 && earlier.contains(entry.prev_hash.as_str()));
         if entry.seq != expected_seq {
             problems.push(format!(
                 "trail entry {expected_seq} is missing: the trail jumps from entry {} to entry {}",
                 expected_seq - 1,
                 entry.seq
             ));
-        } else if entry.prev_hash != expected_prev {
+        } else if !follows {
             problems.push(format!("trail entry {} does not follow from entry {}: the chain is broken", entry.seq, entry.seq - 1));
         }
         if entry.hash != entry.compute_hash() {
@@ -90,7 +98,8 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         }
         problems.extend(signatures.check(entry));
         expected_prev = entry.hash.clone();
-        expected_seq = entry.seq + 1;
+        earlier.insert(&entry.hash);
+        next_in_range.insert(range, entry.seq + 1);
         last_state.insert((entry.entity.as_str(), entry.entity_id), entry.after.as_deref());
     }
     problems.extend(chain_heads(conn, &entries)?);
@@ -192,9 +201,10 @@ fn chain_heads(conn: &Connection, entries: &[trail::TrailEntry]) -> Result<Vec<S
         let rows: Vec<(i64, String)> =
             conn.prepare(&format!("SELECT id, chain_head FROM {table} ORDER BY id"))?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         for (id, head) in rows {
-            let recorded = entries.iter().position(|e| e.entity == table && e.entity_id == id && e.action == action);
-            let before = recorded.map(|i| if i == 0 { trail::GENESIS.to_owned() } else { entries[i - 1].hash.clone() });
-            if before.as_deref() != Some(head.as_str()) {
+            // The entry that recorded it follows the head the signer saw (the entry just before
+            // it, on a file never shared), so that head must be what it follows.
+            let recorded = entries.iter().find(|e| e.entity == table && e.entity_id == id && e.action == action);
+            if recorded.map(|e| e.prev_hash.as_str()) != Some(head.as_str()) {
                 problems.push(format!("{table} {id} records a trail head that is not the entry before it: the trail beneath it was rewritten"));
             }
         }

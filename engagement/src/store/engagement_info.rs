@@ -29,12 +29,13 @@ pub(crate) fn initialise(w: &Writer, new: &NewEngagement, categories: &[Category
 fn insert_member(w: &Writer, member: &TeamMember) -> Result<()> {
     w.tx()
         .execute(
-            "INSERT INTO team_member (name, initials, role, public_key) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO team_member (name, initials, role, public_key, id) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 member.name.trim(),
                 member.initials.trim().to_uppercase(),
                 serde_json::to_value(member.role)?.as_str(),
-                member.public_key.as_deref().map(str::trim).map(str::to_lowercase)
+                member.public_key.as_deref().map(str::trim).map(str::to_lowercase),
+                w.new_id("team_member")?
             ],
         )
         .map_err(|e| match e.sqlite_error_code() {

@@ -132,9 +132,10 @@ impl EngagementFile {
             crate::completion::ensure_not_completed(&self.conn)?;
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let writer = Writer { tx, user, at: now(), key: self.signer.as_ref() };
+        let sync = crate::sync::outbox::context(&tx)?;
+        let writer = Writer { tx, user, at: now(), key: self.signer.as_ref(), sync };
         let out = {
-            let capture = crate::sync::outbox::Capture::begin(&writer.tx, writer.key)?;
+            let capture = writer.sync.as_ref().map(|ctx| crate::sync::outbox::Capture::begin(&writer.tx, writer.key, ctx)).transpose()?;
             let out = change(&writer)?;
             if let Some(capture) = capture {
                 capture.finish(&writer.tx, &writer.user)?;
@@ -173,6 +174,8 @@ pub(crate) struct Writer<'c> {
     pub user: String,
     pub at: String,
     key: Option<&'c PersonalKey>,
+    /// The copy this change is made on, when the engagement is shared.
+    sync: Option<crate::sync::outbox::Context>,
 }
 
 impl Writer<'_> {
@@ -188,7 +191,13 @@ impl Writer<'_> {
     /// Appends a trail entry for `table`/`id`, taking the row as it now stands as "after".
     pub fn record(&self, action: &str, table: &str, id: i64, before: Option<Value>) -> Result<()> {
         let after = self.snapshot(table, id)?;
-        trail::append(&self.tx, &self.at, &self.user, self.key, action, table, id, before.as_ref(), after.as_ref())
+        trail::append(&self.tx, self.sync.as_ref(), &self.at, &self.user, self.key, action, table, id, before.as_ref(), after.as_ref())
+    }
+
+    /// The id a new row of `table` takes. On a shared engagement it comes from this copy's own
+    /// range, so that rows added on two copies at once never share an id.
+    pub fn new_id(&self, table: &str) -> Result<i64> {
+        crate::sync::outbox::new_id(&self.tx, self.sync.as_ref(), table, "id")
     }
 }
 

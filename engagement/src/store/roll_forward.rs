@@ -113,7 +113,7 @@ impl EngagementFile {
         next.write(|w| {
             for (control_id, notes) in &controls {
                 for (kind, text) in notes {
-                    w.tx().execute("INSERT INTO carried_note (control_id, kind, text) VALUES (?1, ?2, ?3)", params![control_id, enum_text(*kind)?, text])?;
+                    w.tx().execute("INSERT INTO carried_note (control_id, kind, text, id) VALUES (?1, ?2, ?3, ?4)", params![control_id, enum_text(*kind)?, text, w.new_id("carried_note")?])?;
                     w.record("carry forward", "carried_note", w.tx().last_insert_rowid(), None)?;
                 }
             }

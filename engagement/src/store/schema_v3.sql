@@ -160,6 +160,12 @@ CREATE TABLE report_document (
 ALTER TABLE team_member ADD COLUMN public_key TEXT;
 ALTER TABLE trail ADD COLUMN signature TEXT;
 
+-- The order of the trail across copies of a shared engagement: the Lamport clock of the change
+-- an entry belongs to (0 on a file never shared), so that the trail reads in the order every
+-- copy applied the changes. Not part of the entry's hash: `seq` and `prev_hash` are.
+ALTER TABLE trail ADD COLUMN clock INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX trail_order ON trail (clock, seq);
+
 -- A file rolled forward from last year's names it (its file name, identity and trail head) in
 -- its first trail entry, through this column of the engagement row.
 ALTER TABLE engagement ADD COLUMN rolled_from TEXT;
@@ -190,18 +196,40 @@ CREATE TABLE sync_state (
     folder    TEXT
 );
 -- Each local transaction on a shared engagement, as the changeset the folder will hold, signed
--- by its author when it was made. `state` is what this copy held then (JSON {copy: last seq}).
+-- by its author when it was made. `state` is what this copy held then (JSON {copy: last seq});
+-- `lamport` orders it among every copy's changes (one more than the highest this copy held).
 CREATE TABLE sync_outbox (
     seq       INTEGER PRIMARY KEY,
     author    TEXT NOT NULL,
     state     TEXT NOT NULL,
+    lamport   INTEGER NOT NULL,
     changeset BLOB NOT NULL,
     signature TEXT NOT NULL
 );
--- The last change of each other copy that this copy has applied.
-CREATE TABLE sync_applied (
-    copy      TEXT PRIMARY KEY,
-    seq       INTEGER NOT NULL
+-- Every change this copy holds, its own and the others', in the order it applied them (which is
+-- the order every copy converges on): the changeset as made, and as it took effect here, whose
+-- inverse undoes it exactly when a change that sorts earlier arrives later.
+CREATE TABLE sync_log (
+    position  INTEGER PRIMARY KEY,
+    copy      TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    lamport   INTEGER NOT NULL,
+    author    TEXT NOT NULL,
+    original  BLOB NOT NULL,
+    effective BLOB NOT NULL,
+    UNIQUE (copy, seq)
+);
+-- What merging concurrent changes could not put in place as made, kept whole for a person to
+-- decide: the change (copy, seq), what it meant to do and why it was held.
+CREATE TABLE sync_conflict (
+    id        INTEGER PRIMARY KEY,
+    copy      TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    author    TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id INTEGER,
+    detail    TEXT NOT NULL
 );
 
 -- Who has taken a control's work ("assigned to TW"), so a team working in several copies sees

@@ -31,6 +31,8 @@ pub struct Change {
     pub seq: u64,
     /// Initials of the team member whose key signed it.
     pub author: String,
+    /// Where the change sorts among every copy's changes: (lamport, copy, seq).
+    pub lamport: u64,
     pub state: State,
     pub changeset: Vec<u8>,
     /// Hex Ed25519 signature over [`signed_message`].
@@ -49,6 +51,7 @@ struct Header {
 #[derive(Serialize, Deserialize)]
 struct Meta {
     author: String,
+    lamport: u64,
     state: State,
     signature: String,
 }
@@ -78,9 +81,9 @@ impl std::fmt::Display for Unreadable {
 }
 
 /// The bytes an author signs: everything the change means, bound to this engagement.
-pub fn signed_message(engagement: &str, copy: &str, seq: u64, author: &str, state: &State, changeset: &[u8]) -> Vec<u8> {
+pub fn signed_message(engagement: &str, copy: &str, seq: u64, author: &str, lamport: u64, state: &State, changeset: &[u8]) -> Vec<u8> {
     let state = serde_json::to_string(state).unwrap_or_default();
-    format!("tickmark change v1\n{engagement}\n{copy}\n{seq}\n{author}\n{state}\n{}", hex::encode(Sha256::digest(changeset))).into_bytes()
+    format!("tickmark change v1\n{engagement}\n{copy}\n{seq}\n{author}\n{lamport}\n{state}\n{}", hex::encode(Sha256::digest(changeset))).into_bytes()
 }
 
 fn cipher(engagement: &str, secret: &[u8]) -> XChaCha20Poly1305 {
@@ -93,7 +96,7 @@ fn cipher(engagement: &str, secret: &[u8]) -> XChaCha20Poly1305 {
 
 /// The file's bytes for `change` of engagement `engagement`.
 pub fn seal(change: &Change, engagement: &str, secret: &[u8]) -> Vec<u8> {
-    let meta = serde_json::to_vec(&Meta { author: change.author.clone(), state: change.state.clone(), signature: change.signature.clone() })
+    let meta = serde_json::to_vec(&Meta { author: change.author.clone(), lamport: change.lamport, state: change.state.clone(), signature: change.signature.clone() })
         .expect("a map of strings serialises");
     let mut body = Vec::with_capacity(4 + meta.len() + change.changeset.len());
     body.extend_from_slice(&(meta.len() as u32).to_be_bytes());
@@ -158,7 +161,7 @@ pub fn open(bytes: &[u8], engagement: &str, secret: &[u8], copy: &str, seq: u64)
     }
     let meta_len = body.get(..4).map(|b| u32::from_be_bytes(b.try_into().expect("four bytes")) as usize).ok_or(Unreadable::Corrupted)?;
     let meta: Meta = body.get(4..4 + meta_len).and_then(|m| serde_json::from_slice(m).ok()).ok_or(Unreadable::Corrupted)?;
-    Ok(Change { copy: header.copy, seq: header.seq, author: meta.author, state: meta.state, changeset: body[4 + meta_len..].to_vec(), signature: meta.signature })
+    Ok(Change { copy: header.copy, seq: header.seq, author: meta.author, lamport: meta.lamport, state: meta.state, changeset: body[4 + meta_len..].to_vec(), signature: meta.signature })
 }
 
 #[cfg(test)]
@@ -167,7 +170,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn change(changeset: Vec<u8>) -> Change {
-        Change { copy: "c1".into(), seq: 7, author: "TW".into(), state: State::from([("c2".into(), 3)]), changeset, signature: "ab".into() }
+        Change { copy: "c1".into(), seq: 7, author: "TW".into(), lamport: 9, state: State::from([("c2".into(), 3)]), changeset, signature: "ab".into() }
     }
 
     proptest! {

@@ -1,24 +1,20 @@
 //! Share, join and sync: the engagement's changes going out to the folder and coming in.
 //!
-//! Each copy publishes its outbox as numbered files and applies other copies' changes in the
-//! order they were made. A change is applied only on top of exactly what its author's copy held
-//! when it was made (its `state`), so every copy passes through the same contents and the trail
-//! stays one chain. A change made while this copy held work its author had not seen is
-//! concurrent: merging concurrent work is not built yet, so it waits, named in the report, and
-//! both sides keep everything (the folder keeps both, each copy keeps its own).
+//! Each copy publishes its outbox as numbered files, takes in the other copies' changes it can
+//! (each with everything its author's copy held when it was made), and merges them with its own
+//! in the one order (`merge`).
 
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
-use rusqlite::session::{ConflictAction, ConflictType};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::store::EngagementFile;
 use crate::sync::envelope::{self, signed_message, Change, State};
-use crate::sync::folder::{new_copy_name, Folder};
-use crate::sync::outbox;
+use crate::sync::folder::{copy_index, free_copy_index, new_copy_name, Folder};
+use crate::sync::{merge, outbox};
 
 /// What one sync did, for the window and the terminal alike.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -32,8 +28,10 @@ pub struct SyncReport {
     pub received: Vec<String>,
     /// Change files refused, each by its name in the folder and why; nothing of them applied.
     pub refused: Vec<String>,
-    /// Changes not applied yet: made alongside work this copy holds, or after a refused one.
+    /// Changes not taken yet: made on top of a change this copy cannot take yet.
     pub waiting: Vec<String>,
+    /// Everything merging has kept aside for a person to settle (not only from this sync).
+    pub conflicts: Vec<String>,
 }
 
 impl SyncReport {
@@ -50,6 +48,7 @@ impl SyncReport {
         lines.extend(self.received.iter().map(|s| format!("  in:  {s}")));
         lines.extend(self.refused.iter().map(|s| format!("  refused: {s}")));
         lines.extend(self.waiting.iter().map(|s| format!("  waiting: {s}")));
+        lines.extend(self.conflicts.iter().map(|s| format!("  conflict: {s}")));
         lines
     }
 }
@@ -79,7 +78,7 @@ impl EngagementFile {
         let shared = Folder::create(dir, &uid, |base| self.export_base(base));
         match shared {
             Ok(_) => {
-                self.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(), dir.display().to_string()])?;
+                self.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(1), dir.display().to_string()])?;
                 Ok(())
             }
             Err(e) => {
@@ -124,7 +123,8 @@ impl EngagementFile {
             std::fs::copy(&base, &partial).map_err(|source| Error::Io { path: base.clone(), source })?;
             crate::store::owner_only(&partial)?;
             let file = EngagementFile::open(&partial, passphrase)?;
-            file.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(), dir.display().to_string()])?;
+            let index = free_copy_index(folder.changes()?.keys().map(|c| copy_index(c)));
+            file.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(index), dir.display().to_string()])?;
             file.close()?;
             std::fs::rename(&partial, out).map_err(|source| Error::Io { path: out.to_owned(), source })
         })();
@@ -143,7 +143,8 @@ impl EngagementFile {
         Ok(folder.flatten().map(std::path::PathBuf::from))
     }
 
-    /// Exchanges changes with the shared folder `dir`: this copy's go out, other copies' come in.
+    /// Exchanges changes with the shared folder `dir`: this copy's go out, other copies' come in
+    /// and are merged with this copy's in the one order every copy converges on.
     pub fn sync(&mut self, dir: &Path) -> Result<SyncReport> {
         let (secret, copy) = secret_and_copy(self)?;
         let folder = match Folder::reach(dir) {
@@ -158,23 +159,49 @@ impl EngagementFile {
         let mut report = SyncReport::default();
         let held = folder.changes()?;
         self.publish(&folder, &uid, &secret, &copy, held.get(&copy).map(Vec::as_slice).unwrap_or(&[]), &mut report)?;
-        self.receive(&folder, &uid, &secret, &copy, &held, &mut report)?;
+        let incoming = self.gather(&folder, &uid, &secret, &copy, &held, &mut report)?;
+        report.received = merge::merge(self.conn_mut(), incoming)?;
+        report.conflicts = self.sync_conflicts()?;
         Ok(report)
     }
 
+    /// What merging concurrent changes kept aside, for a person to settle, one line each.
+    pub fn sync_conflicts(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare("SELECT author, kind, entity, entity_id, detail FROM sync_conflict ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i64>>(3)?, r.get::<_, String>(4)?))
+        })?;
+        let mut lines = Vec::new();
+        for row in rows {
+            let (author, kind, entity, id, detail) = row?;
+            let what = format!("{} {}", entity.replace('_', " "), id.map(|i| i.to_string()).unwrap_or_default());
+            let detail: serde_json::Value = serde_json::from_str(&detail)?;
+            lines.push(match kind.as_str() {
+                "replaced" => format!("{what}: changed on two copies; {author}'s change stands, the values it replaced are kept here: {}", detail["current"]),
+                "clash" => format!("{what}: added by {author} on another copy as well (the same cell, number or reference); {author}'s is kept here, not applied: {}", detail["values"]),
+                "held" => format!("{what}: {author}'s change is kept here, not applied: {}", detail["reason"].as_str().unwrap_or_default()),
+                "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {}", detail["values"]),
+                _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {}", detail["values"]),
+            });
+        }
+        Ok(lines)
+    }
+
     fn publish(&self, folder: &Folder, uid: &str, secret: &[u8], copy: &str, held: &[u64], report: &mut SyncReport) -> Result<()> {
-        let mut stmt = self.conn().prepare("SELECT seq, author, state, changeset, signature FROM sync_outbox ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?, r.get::<_, String>(4)?)))?;
+        let mut stmt = self.conn().prepare("SELECT seq, author, state, lamport, changeset, signature FROM sync_outbox ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, Vec<u8>>(4)?, r.get::<_, String>(5)?))
+        })?;
         let mut last = 0;
         for row in rows {
-            let (seq, author, state, changeset, signature) = row?;
+            let (seq, author, state, lamport, changeset, signature) = row?;
             let seq = seq as u64;
             last = seq;
             if held.binary_search(&seq).is_ok() {
                 continue;
             }
             let state: State = serde_json::from_str(&state)?;
-            let change = Change { copy: copy.to_owned(), seq, author: author.clone(), state, changeset, signature };
+            let change = Change { copy: copy.to_owned(), seq, author: author.clone(), lamport: lamport as u64, state, changeset, signature };
             folder.write_change(copy, seq, &envelope::seal(&change, uid, secret))?;
             report.sent.push(format!("change {seq} by {author}"));
         }
@@ -187,127 +214,79 @@ impl EngagementFile {
         Ok(())
     }
 
-    fn receive(&mut self, folder: &Folder, uid: &str, secret: &[u8], copy: &str, held: &std::collections::BTreeMap<String, Vec<u64>>, report: &mut SyncReport) -> Result<()> {
-        let mut blocked: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        loop {
-            let state = outbox::state(self.conn(), copy)?;
-            let mut progressed = false;
-            for (other, seqs) in held.iter() {
-                if other == copy || blocked.contains(other) {
-                    continue;
-                }
-                let next = state.get(other).copied().unwrap_or(0) + 1;
-                if !seqs.contains(&next) {
-                    if let Some(later) = seqs.iter().find(|&&s| s > next) {
-                        report.refused.push(format!("{}: the folder lacks change {next} of this copy, which comes before it", folder.name(other, *later)));
-                        blocked.insert(other.clone());
-                    }
-                    continue;
-                }
-                let name = folder.name(other, next);
-                let change = match self.open_change(folder, uid, secret, other, next) {
-                    Ok(change) => change,
-                    Err(why) => {
-                        report.refused.push(format!("{name}: {why}"));
-                        blocked.insert(other.clone());
-                        continue;
-                    }
-                };
-                let mut expected = state.clone();
-                expected.remove(other);
-                if next > 1 {
-                    expected.insert(other.clone(), next - 1);
-                }
-                if change.state != expected {
-                    continue;
-                }
-                match self.apply(&change)? {
-                    Ok(entries) => {
-                        report.received.extend(entries);
-                        progressed = true;
-                    }
-                    Err(why) => {
-                        report.refused.push(format!("{name}: {why}"));
-                        blocked.insert(other.clone());
-                    }
-                }
-            }
-            if !progressed {
-                break;
-            }
-        }
-        let state = outbox::state(self.conn(), copy)?;
+    /// The other copies' changes this copy does not hold yet and can take now: each copy's in
+    /// order up to the first that is missing or refused, then only those whose author's copy
+    /// held nothing that is not here or arriving.
+    fn gather(&self, folder: &Folder, uid: &str, secret: &[u8], copy: &str, held: &BTreeMap<String, Vec<u64>>, report: &mut SyncReport) -> Result<Vec<Change>> {
+        let state = outbox::state(self.conn())?;
+        let mut incoming: Vec<Change> = Vec::new();
+        // The team as this copy knows it, and as the changes taken so far add to it: a member
+        // added (with their key) on another copy may sign that copy's next changes.
+        let mut keys: Vec<(String, String)> = {
+            let mut stmt = self.conn().prepare("SELECT upper(initials), public_key FROM team_member WHERE public_key IS NOT NULL")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         for (other, seqs) in held.iter().filter(|(c, _)| *c != copy) {
             let have = state.get(other).copied().unwrap_or(0);
-            if let Some(&newest) = seqs.last() {
-                if newest < have {
-                    report.refused.push(format!(
-                        "{}: the folder lost changes {}–{have} of this copy, which this copy holds",
-                        folder.name(other, newest + 1),
-                        newest + 1
-                    ));
+            if let Some(&newest) = seqs.last().filter(|&&n| n < have) {
+                report.refused.push(format!("{}: the folder lost changes {}–{have} of this copy, which this copy holds", folder.name(other, newest + 1), newest + 1));
+            }
+            let mut next = have + 1;
+            for &seq in seqs.iter().filter(|&&s| s > have) {
+                if seq != next {
+                    report.refused.push(format!("{}: the folder lacks change {next} of this copy, which comes before it", folder.name(other, seq)));
+                    break;
                 }
-            }
-            if blocked.contains(other) {
-                continue;
-            }
-            let pending: Vec<u64> = seqs.iter().copied().filter(|&s| s > have).collect();
-            if let (Some(first), Some(last)) = (pending.first(), pending.last()) {
-                let author = self.open_change(folder, uid, secret, other, *first).map(|c| c.author).unwrap_or_else(|_| "?".into());
-                report.waiting.push(format!(
-                    "changes {first}–{last} by {author} ({}) were made alongside work this copy holds and they had not seen; merging concurrent work is not supported yet, so both are kept as they are",
-                    folder.name(other, *first)
-                ));
+                match open_change(folder, uid, secret, other, seq, &keys) {
+                    Ok(change) => {
+                        for e in merge::trail_entries(&change.changeset)?.into_iter().filter(|e| e.entity == "team_member" && !e.removal) {
+                            if let (Some(initials), Some(key)) = (e.state["initials"].as_str(), e.state["public_key"].as_str()) {
+                                keys.push((initials.to_uppercase(), key.to_owned()));
+                            }
+                        }
+                        incoming.push(change);
+                    }
+                    Err(why) => {
+                        report.refused.push(format!("{}: {why}", folder.name(other, seq)));
+                        break;
+                    }
+                }
+                next += 1;
             }
         }
-        Ok(())
+        // A change is taken only with everything it was made on; dropping one drops the later
+        // changes of its copy, so this runs until nothing more is dropped.
+        loop {
+            let mut available = state.clone();
+            for c in &incoming {
+                let entry = available.entry(c.copy.clone()).or_insert(0);
+                *entry = (*entry).max(c.seq);
+            }
+            let lamports: std::collections::HashMap<(&str, u64), u64> = incoming.iter().map(|c| ((c.copy.as_str(), c.seq), c.lamport)).collect();
+            let missing = incoming.iter().position(|c| {
+                c.state.iter().any(|(d, &s)| available.get(d).copied().unwrap_or(0) < s || lamports.get(&(d.as_str(), s)).is_some_and(|&l| l >= c.lamport))
+            });
+            let Some(at) = missing else { break };
+            let dropped = incoming[at].copy.clone();
+            let first = incoming[at].seq;
+            let author = incoming[at].author.clone();
+            incoming.retain(|c| c.copy != dropped || c.seq < first);
+            report.waiting.push(format!("{}: {author}'s changes from {first} on wait for changes their copy held that this copy cannot take yet", folder.name(&dropped, first)));
+        }
+        Ok(incoming)
     }
+}
 
-    /// Opens a change file and checks its signature against the team as this copy records it.
-    fn open_change(&self, folder: &Folder, uid: &str, secret: &[u8], copy: &str, seq: u64) -> std::result::Result<Change, String> {
-        let bytes = folder.read_change(copy, seq).map_err(|e| e.to_string())?;
-        let change = envelope::open(&bytes, uid, secret, copy, seq).map_err(|e| e.to_string())?;
-        let key: Option<String> = self
-            .conn()
-            .query_row("SELECT public_key FROM team_member WHERE upper(initials) = upper(?1)", [&change.author], |r| r.get(0))
-            .optional()
-            .map_err(|e| e.to_string())?
-            .flatten();
-        let message = signed_message(uid, copy, seq, &change.author, &change.state, &change.changeset);
-        match key {
-            Some(key) if crate::keys::verify(&key, &message, &change.signature) => Ok(change),
-            _ => Err(format!("it is not signed by the key of a team member of this engagement (it names {})", change.author)),
-        }
-    }
-
-    /// Applies one change and records it as applied, in one transaction. Returns the trail
-    /// entries it brought, or why it does not apply to this copy (nothing of it then applied).
-    fn apply(&mut self, change: &Change) -> Result<std::result::Result<Vec<String>, String>> {
-        let before: i64 = self.conn().query_row("SELECT coalesce(max(seq), 0) FROM trail", [], |r| r.get(0))?;
-        let conflict = Arc::new(Mutex::new(None::<String>));
-        let seen = Arc::clone(&conflict);
-        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let applied = tx.apply_strm(&mut &change.changeset[..], None::<fn(&str) -> bool>, move |kind: ConflictType, item| {
-            let table = item.op().map(|op| op.table_name().to_owned()).unwrap_or_default();
-            *seen.lock().expect("one sync at a time") = Some(format!("{kind:?} in table {table}"));
-            ConflictAction::SQLITE_CHANGESET_ABORT
-        });
-        if let Err(e) = applied {
-            let why = conflict.lock().expect("one sync at a time").take().unwrap_or_else(|| e.to_string());
-            return Ok(Err(format!("it does not apply to this copy ({why})")));
-        }
-        tx.execute(
-            "INSERT INTO sync_applied (copy, seq) VALUES (?1, ?2) ON CONFLICT (copy) DO UPDATE SET seq = excluded.seq",
-            params![change.copy, change.seq as i64],
-        )?;
-        let entries = {
-            let mut stmt = tx.prepare("SELECT actor, action, entity, entity_id FROM trail WHERE seq > ?1 ORDER BY seq")?;
-            let rows = stmt.query_map([before], |r| {
-                Ok(format!("{} {} {} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?.replace('_', " "), r.get::<_, i64>(3)?))
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
-        };
-        tx.commit()?;
-        Ok(Ok(entries))
+/// Opens a change file and checks its signature against the keys of the team.
+fn open_change(folder: &Folder, uid: &str, secret: &[u8], copy: &str, seq: u64, keys: &[(String, String)]) -> std::result::Result<Change, String> {
+    let bytes = folder.read_change(copy, seq).map_err(|e| e.to_string())?;
+    let change = envelope::open(&bytes, uid, secret, copy, seq).map_err(|e| e.to_string())?;
+    let message = signed_message(uid, copy, seq, &change.author, change.lamport, &change.state, &change.changeset);
+    let author = change.author.to_uppercase();
+    if keys.iter().any(|(initials, key)| *initials == author && crate::keys::verify(key, &message, &change.signature)) {
+        Ok(change)
+    } else {
+        Err(format!("it is not signed by the key of a team member of this engagement (it names {})", change.author))
     }
 }

@@ -39,11 +39,31 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.to_owned(), source }
 }
 
-/// A copy's name in the folder: random, so that it says nothing of who holds it.
-pub fn new_copy_name() -> String {
-    let mut bytes = [0u8; 8];
+/// A copy's name in the folder: its number (four hex digits, which pick the ids it gives new
+/// rows) and twelve random ones, so that it says nothing of who holds it.
+pub fn new_copy_name(index: i64) -> String {
+    let mut bytes = [0u8; 6];
     rand::fill(&mut bytes);
-    hex::encode(bytes)
+    format!("{index:04x}{}", hex::encode(bytes))
+}
+
+/// The number of the copy named `name`.
+pub fn copy_index(name: &str) -> i64 {
+    name.get(..4).and_then(|n| i64::from_str_radix(n, 16).ok()).unwrap_or(0) & 0x7fff
+}
+
+/// A number for a copy joining now: the sharer's copy is 1; a joiner takes one that no copy in
+/// the folder has, at random, so that two joining at once almost never pick the same.
+pub fn free_copy_index(taken: impl Iterator<Item = i64>) -> i64 {
+    let taken: std::collections::HashSet<i64> = taken.collect();
+    loop {
+        let mut bytes = [0u8; 2];
+        rand::fill(&mut bytes);
+        let index = i64::from(u16::from_be_bytes(bytes) & 0x7fff);
+        if index > 1 && !taken.contains(&index) {
+            return index;
+        }
+    }
 }
 
 fn is_copy_name(name: &str) -> bool {
@@ -145,7 +165,7 @@ impl Folder {
 /// before the rename, so that `path` is never seen part-written.
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().expect("a file in a folder");
-    let temp = dir.join(format!(".{}.{}.partial", path.file_name().and_then(|n| n.to_str()).unwrap_or("file"), new_copy_name()));
+    let temp = dir.join(format!(".{}.{}.partial", path.file_name().and_then(|n| n.to_str()).unwrap_or("file"), new_copy_name(0)));
     let written = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;

@@ -7,11 +7,13 @@
 //! - `envelope`: a change as a file in the folder, sealed under a key derived from the
 //!   engagement's sync secret (never the passphrase).
 //! - `folder`: the folder's layout: marker, base file, numbered change files per copy.
+//! - `merge`: every copy's changes in one order, concurrent work settled by the audit's rules.
 //! - `exchange`: share, join and sync.
 
 pub mod envelope;
 mod exchange;
 pub mod folder;
+mod merge;
 pub(crate) mod outbox;
 
 pub use exchange::SyncReport;

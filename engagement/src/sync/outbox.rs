@@ -1,6 +1,11 @@
 //! Capturing each local transaction of a shared engagement as a changeset, in the same
 //! transaction: a change is in the outbox exactly when it is in the file, whatever stops the
 //! process, so a sync never has to reconstruct what was done.
+//!
+//! Rows added on two copies at once must never share an id, or merging them would lose one, so
+//! a copy of a shared engagement gives new rows ids from its own range: copy number k (from its
+//! name) takes k·2³² + 1 onwards (populations, whose rows are numbered from the population's id,
+//! k·2¹⁶ + 1 onwards). Ids stay below 2⁵³, exact in JavaScript.
 
 use rusqlite::session::Session;
 use rusqlite::{Connection, OptionalExtension};
@@ -9,19 +14,53 @@ use crate::error::{Error, Result};
 use crate::keys::PersonalKey;
 use crate::sync::envelope::{signed_message, State};
 
-/// The copy name and what this copy holds, when the engagement is shared.
+/// What a write on a shared engagement needs to know of the copy it is made on.
+#[derive(Debug, Clone)]
+pub(crate) struct Context {
+    pub copy: String,
+    /// The copy's number, which picks its id range.
+    pub index: i64,
+    /// The Lamport clock of the change being made: one more than any change this copy holds.
+    pub lamport: i64,
+}
+
+impl Context {
+    /// The ids this copy gives new rows of `table`.
+    fn range(&self, table: &str) -> (i64, i64) {
+        let bits = if table == "population" { 16 } else { 32 };
+        (self.index << bits | 1, (self.index << bits) + ((1 << bits) - 1))
+    }
+}
+
+/// The copy name and what a change made now would be, when the engagement is shared.
+pub(crate) fn context(conn: &Connection) -> Result<Option<Context>> {
+    let Some(copy) = copy_name(conn)? else { return Ok(None) };
+    let lamport: i64 = conn.query_row("SELECT coalesce(max(lamport), 0) + 1 FROM sync_log", [], |r| r.get(0))?;
+    Ok(Some(Context { index: crate::sync::folder::copy_index(&copy), copy, lamport }))
+}
+
+/// A new id for `column` of `table`: the next in this copy's range on a shared engagement, the
+/// next after the highest otherwise (as SQLite itself would choose).
+pub(crate) fn new_id(conn: &Connection, ctx: Option<&Context>, table: &str, column: &str) -> Result<i64> {
+    let (low, high) = ctx.map_or((1, i64::MAX), |c| c.range(table));
+    let max: Option<i64> =
+        conn.query_row(&format!("SELECT max({column}) FROM {table} WHERE {column} BETWEEN ?1 AND ?2"), [low, high], |r| r.get(0))?;
+    match max {
+        None => Ok(low),
+        Some(max) if max < high => Ok(max + 1),
+        Some(_) => Err(Error::invalid(table, "this copy has used every id of its range: join the folder again for a new copy")),
+    }
+}
+
+/// The copy name, when the engagement is shared.
 pub(crate) fn copy_name(conn: &Connection) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT copy FROM sync_state WHERE id = 1", [], |r| r.get(0)).optional()?.flatten())
 }
 
-/// What this copy holds: its own last change and the last applied change of every other copy.
-pub(crate) fn state(conn: &Connection, copy: &str) -> Result<State> {
+/// What this copy holds: the last change of each copy (its own included) it has applied.
+pub(crate) fn state(conn: &Connection) -> Result<State> {
     let mut state = State::new();
-    let own: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM sync_outbox", [], |r| r.get(0))?;
-    if own > 0 {
-        state.insert(copy.to_owned(), own as u64);
-    }
-    let mut stmt = conn.prepare("SELECT copy, seq FROM sync_applied WHERE seq > 0")?;
+    let mut stmt = conn.prepare("SELECT copy, max(seq) FROM sync_log GROUP BY copy")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (copy, seq) = row?;
         state.insert(copy, seq as u64);
@@ -32,27 +71,24 @@ pub(crate) fn state(conn: &Connection, copy: &str) -> Result<State> {
 /// A transaction being recorded for the folder.
 pub(crate) struct Capture<'c> {
     session: Session<'c>,
-    copy: String,
+    ctx: Context,
     engagement: String,
     key: &'c PersonalKey,
 }
 
 impl<'c> Capture<'c> {
-    /// Starts recording when the engagement is shared. Changes that travel are signed, so a
-    /// team member without a personal key cannot change a shared engagement.
-    pub fn begin(conn: &'c Connection, key: Option<&'c PersonalKey>) -> Result<Option<Self>> {
-        let Some(copy) = copy_name(conn)? else { return Ok(None) };
+    /// Starts recording. Changes that travel are signed, so a team member without a personal key
+    /// cannot change a shared engagement.
+    pub fn begin(conn: &'c Connection, key: Option<&'c PersonalKey>, ctx: &Context) -> Result<Self> {
         let key = key.ok_or_else(|| {
             Error::invalid("user", "this engagement is shared: every change that travels is signed, so sign in with your personal key")
         })?;
         let engagement: String = conn.query_row("SELECT uid FROM engagement WHERE id = 1", [], |r| r.get(0))?;
-        let mut session = Session::new(conn)?;
-        session.table_filter(Some(|table: &str| !table.starts_with("sync_")));
-        session.attach(None::<&str>)?;
-        Ok(Some(Capture { session, copy, engagement, key }))
+        Ok(Capture { session: record(conn)?, ctx: ctx.clone(), engagement, key })
     }
 
-    /// Puts what the transaction changed into the outbox, signed by its author.
+    /// Puts what the transaction changed into the outbox, signed by its author, and into the
+    /// log of what this copy holds.
     pub fn finish(mut self, conn: &Connection, author: &str) -> Result<()> {
         let mut changeset = Vec::new();
         self.session.changeset_strm(&mut changeset)?;
@@ -60,13 +96,32 @@ impl<'c> Capture<'c> {
         if changeset.is_empty() {
             return Ok(());
         }
-        let state = state(conn, &self.copy)?;
-        let seq = state.get(&self.copy).copied().unwrap_or(0) + 1;
-        let signature = self.key.sign(&signed_message(&self.engagement, &self.copy, seq, author, &state, &changeset));
+        let state = state(conn)?;
+        let seq = state.get(&self.ctx.copy).copied().unwrap_or(0) + 1;
+        let lamport = self.ctx.lamport as u64;
+        let signature = self.key.sign(&signed_message(&self.engagement, &self.ctx.copy, seq, author, lamport, &state, &changeset));
         conn.execute(
-            "INSERT INTO sync_outbox (seq, author, state, changeset, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![seq as i64, author, serde_json::to_string(&state)?, changeset, signature],
+            "INSERT INTO sync_outbox (seq, author, state, lamport, changeset, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![seq as i64, author, serde_json::to_string(&state)?, lamport as i64, changeset, signature],
         )?;
-        Ok(())
+        log(conn, &self.ctx.copy, seq, lamport, author, &changeset, &changeset)
     }
+}
+
+/// A session recording every change to the engagement's own tables (not the sync tables).
+pub(crate) fn record(conn: &Connection) -> Result<Session<'_>> {
+    let mut session = Session::new(conn)?;
+    session.table_filter(Some(|table: &str| !table.starts_with("sync_")));
+    session.attach(None::<&str>)?;
+    Ok(session)
+}
+
+/// Appends a change to the log of what this copy holds, in the order it took effect.
+pub(crate) fn log(conn: &Connection, copy: &str, seq: u64, lamport: u64, author: &str, original: &[u8], effective: &[u8]) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_log (position, copy, seq, lamport, author, original, effective)
+         VALUES ((SELECT coalesce(max(position), 0) + 1 FROM sync_log), ?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![copy, seq as i64, lamport as i64, author, original, effective],
+    )?;
+    Ok(())
 }

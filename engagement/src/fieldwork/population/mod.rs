@@ -247,9 +247,9 @@ impl EngagementFile {
             crate::signoff::ensure_unlocked(w.tx(), control_id)?;
             let tx = w.tx();
             tx.execute(
-                "INSERT INTO population (control_id, description, source_name, source_sha256, columns, mapping, row_count, findings, rows_sha256, imported_at, fingerprint_version)
-                 VALUES (?1, ?2, ?3, '', ?4, ?5, 0, '', '', ?6, 2)",
-                params![control_id, description.trim(), file, serde_json::to_string(&columns)?, serde_json::to_string(mapping)?, w.at],
+                "INSERT INTO population (control_id, description, source_name, source_sha256, columns, mapping, row_count, findings, rows_sha256, imported_at, fingerprint_version, id)
+                 VALUES (?1, ?2, ?3, '', ?4, ?5, 0, '', '', ?6, 2, ?7)",
+                params![control_id, description.trim(), file, serde_json::to_string(&columns)?, serde_json::to_string(mapping)?, w.at, w.new_id("population")?],
             )
             .map_err(|e| match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::ConstraintViolation) => Error::NotFound(format!("control {control_id}")),

@@ -1,0 +1,262 @@
+//! Every copy's changes in one order, so that copies holding the same changes hold the same
+//! work, whatever order the changes reached them in.
+//!
+//! The order is (Lamport clock, copy, number): a change's clock is one more than any change its
+//! copy held when it was made, so a change always sorts after everything it was made on top of.
+//! A copy keeps, for each change it holds, the changeset as made and as it took effect here. When
+//! a change arrives that sorts before changes already applied, those are undone (their effect
+//! inverted, newest first) and everything from there is applied again in order. Applying is
+//! deterministic, so every copy passes through the same states.
+//!
+//! What two copies did at once is settled by the audit's rules, the same way on every copy, and
+//! nothing is dropped: what cannot stand as made is kept whole in the conflicts list.
+//! - A row changed on two copies: the change that sorts later stands; the values it replaced are
+//!   kept in the list (for a grid cell: the other outcome, for the preparer to choose).
+//! - A row added on two copies with the same key (the same grid cell, request number, control
+//!   reference), or a change to a row removed meanwhile: kept in the list, not applied.
+//! - A change to a workpaper that was reviewed and locked before it, or made after completion
+//!   (other than an addendum): kept in the list, not applied; only its trail entries are, so the
+//!   trail stays whole and says what its author did.
+//! - A sign-off made while someone else changed the workpaper covers work that no longer
+//!   hashes to what was signed: it shows as "changed since signed", as any later change would.
+
+use std::sync::{Arc, Mutex};
+
+use rusqlite::session::{ChangesetItem, ChangesetIter, ConflictAction, ConflictType};
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::sync::envelope::Change;
+use crate::sync::outbox;
+
+/// A change as this copy applies it.
+struct Step {
+    copy: String,
+    seq: u64,
+    lamport: u64,
+    author: String,
+    original: Vec<u8>,
+}
+
+impl Step {
+    fn key(&self) -> (u64, &str, u64) {
+        (self.lamport, self.copy.as_str(), self.seq)
+    }
+}
+
+/// One thing a change could not do as made.
+#[derive(Debug, Clone)]
+struct Conflict {
+    kind: &'static str,
+    entity: String,
+    entity_id: Option<i64>,
+    detail: Value,
+}
+
+/// Applies `incoming` (each checked: signed by a member, its dependencies held or arriving) in
+/// the one order, undoing and redoing what sorts after the first of them. All of it lands, or
+/// none of it. Returns, for each incoming change, the trail entries it brought.
+pub(crate) fn merge(conn: &mut Connection, incoming: Vec<Change>) -> Result<Vec<String>> {
+    if incoming.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let held: Vec<(i64, Step, Vec<u8>)> = {
+        let mut stmt = tx.prepare("SELECT position, copy, seq, lamport, author, original, effective FROM sync_log ORDER BY position")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Step { copy: r.get(1)?, seq: r.get::<_, i64>(2)? as u64, lamport: r.get::<_, i64>(3)? as u64, author: r.get(4)?, original: r.get(5)? },
+                r.get::<_, Vec<u8>>(6)?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let arriving: Vec<Step> =
+        incoming.into_iter().map(|c| Step { copy: c.copy, seq: c.seq, lamport: c.lamport, author: c.author, original: c.changeset }).collect();
+    let mut order: Vec<&Step> = held.iter().map(|(_, s, _)| s).chain(arriving.iter()).collect();
+    order.sort_by(|a, b| a.key().cmp(&b.key()));
+    let keep = held.iter().zip(&order).take_while(|((_, h, _), o)| h.key() == o.key()).count();
+
+    for (position, step, effective) in held[keep..].iter().rev() {
+        undo(&tx, effective).map_err(|e| Error::invalid("sync", format!("change {} of copy {} could not be undone to merge ({e})", step.seq, step.copy)))?;
+        tx.execute("DELETE FROM sync_log WHERE position = ?1", [position])?;
+        tx.execute("DELETE FROM sync_conflict WHERE copy = ?1 AND seq = ?2", params![step.copy, step.seq as i64])?;
+    }
+    for step in &order[keep..] {
+        apply(&tx, step)?;
+    }
+    let mut received = Vec::new();
+    for step in &arriving {
+        let index = crate::sync::folder::copy_index(&step.copy);
+        let mut stmt = tx.prepare("SELECT actor, action, entity, entity_id FROM trail WHERE clock = ?1 AND seq >> 32 = ?2 ORDER BY seq")?;
+        let rows = stmt.query_map(params![step.lamport as i64, index], |r| {
+            Ok(format!("{} {} {} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?.replace('_', " "), r.get::<_, i64>(3)?))
+        })?;
+        received.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    tx.commit()?;
+    Ok(received)
+}
+
+/// Reverses a change's effect on this copy exactly, or fails.
+fn undo(tx: &Transaction, effective: &[u8]) -> Result<()> {
+    let mut inverse = Vec::new();
+    rusqlite::session::invert_strm(&mut &effective[..], &mut inverse)?;
+    tx.apply_strm(&mut &inverse[..], None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_ABORT)?;
+    Ok(())
+}
+
+/// Applies one change by the rules above, and logs what it did.
+fn apply(tx: &Transaction, step: &Step) -> Result<()> {
+    let entries = trail_entries(&step.original)?;
+    let held = held_because(tx, &entries)?;
+    let found = Arc::new(Mutex::new(Vec::<Conflict>::new()));
+    let seen = Arc::clone(&found);
+    let only_trail = held.is_some();
+    let mut session = outbox::record(tx)?;
+    tx.apply_strm(&mut &step.original[..], Some(move |table: &str| !only_trail || table == "trail"), move |kind, item| {
+        let (action, conflict) = settle(kind, &item);
+        seen.lock().expect("one merge at a time").push(conflict);
+        action
+    })?;
+    let mut conflicts = std::mem::take(&mut *found.lock().expect("one merge at a time"));
+    // A row changed on two copies takes the later author's whole row, as their trail entry
+    // records it, not a blend of columns from each.
+    for c in conflicts.iter().filter(|c| c.kind == "replaced") {
+        let last = entries.iter().rev().find(|e| e.entity == c.entity && Some(e.entity_id) == c.entity_id);
+        if let Some(Entry { state: Value::Object(row), removal: false, entity_id, .. }) = last {
+            restore_row(tx, &c.entity, *entity_id, row)?;
+        }
+    }
+    let mut effective = Vec::new();
+    session.changeset_strm(&mut effective)?;
+    drop(session);
+    if let Some(reason) = held {
+        conflicts.extend(entries.iter().filter(|e| e.entity != "trail").map(|e| Conflict {
+            kind: "held",
+            entity: e.entity.clone(),
+            entity_id: Some(e.entity_id),
+            detail: serde_json::json!({ "reason": reason, "action": e.action, "values": e.state }),
+        }));
+    }
+    for c in conflicts {
+        tx.execute(
+            "INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![step.copy, step.seq as i64, step.author, c.kind, c.entity, c.entity_id, c.detail.to_string()],
+        )?;
+    }
+    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, &step.original, &effective)
+}
+
+/// Sets every column of row `id` of `table` to what `row` (a trail entry's record) says.
+fn restore_row(tx: &Transaction, table: &str, id: i64, row: &serde_json::Map<String, Value>) -> Result<()> {
+    let columns: Vec<&String> = row.keys().filter(|c| c.as_str() != "id").collect();
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let assignments = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect::<Vec<_>>().join(", ");
+    let mut values: Vec<rusqlite::types::Value> = vec![id.into()];
+    values.extend(columns.iter().map(|c| match &row[c.as_str()] {
+        Value::Null => rusqlite::types::Value::Null,
+        Value::Bool(b) => i64::from(*b).into(),
+        Value::Number(n) => n.as_i64().map_or_else(|| n.as_f64().unwrap_or_default().into(), Into::into),
+        Value::String(s) => s.clone().into(),
+        other => other.to_string().into(),
+    }));
+    tx.execute(&format!("UPDATE {table} SET {assignments} WHERE id = ?1"), rusqlite::params_from_iter(values))?;
+    Ok(())
+}
+
+/// What to do with one row of a change that does not fit this copy, and what to keep of it.
+fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Conflict) {
+    let (table, columns) = item.op().map(|op| (op.table_name().to_owned(), op.number_of_columns())).unwrap_or_default();
+    let carried = {
+        let new = row(columns, |i| item.new_value(i));
+        if new.iter().all(Value::is_null) { row(columns, |i| item.old_value(i)) } else { new }
+    };
+    // The key is the first column; an update carries it among the old values only.
+    let entity_id = [item.old_value(0), item.new_value(0)].into_iter().find_map(|v| v.ok().and_then(|v| v.as_i64().ok()));
+    let (action, word) = match kind {
+        ConflictType::SQLITE_CHANGESET_DATA => (ConflictAction::SQLITE_CHANGESET_REPLACE, "replaced"),
+        ConflictType::SQLITE_CHANGESET_CONFLICT => (ConflictAction::SQLITE_CHANGESET_REPLACE, "replaced"),
+        ConflictType::SQLITE_CHANGESET_NOTFOUND => (ConflictAction::SQLITE_CHANGESET_OMIT, "removed meanwhile"),
+        ConflictType::SQLITE_CHANGESET_CONSTRAINT => (ConflictAction::SQLITE_CHANGESET_OMIT, "clash"),
+        _ => (ConflictAction::SQLITE_CHANGESET_OMIT, "refers to a removed row"),
+    };
+    let current = if word == "replaced" { Value::from(row(columns, |i| item.conflict(i))) } else { Value::Null };
+    (action, Conflict { kind: word, entity: table, entity_id, detail: serde_json::json!({ "values": carried, "current": current }) })
+}
+
+/// A changeset row's values as JSON, a column that is not there (an update's unchanged one) as
+/// null.
+fn row<'a>(columns: i32, get: impl Fn(usize) -> rusqlite::Result<ValueRef<'a>>) -> Vec<Value> {
+    (0..columns.max(0) as usize).map(|i| get(i).map(json).unwrap_or(Value::Null)).collect()
+}
+
+fn json(value: ValueRef<'_>) -> Value {
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(n) => Value::from(n),
+        ValueRef::Real(x) => Value::from(x),
+        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::from(format!("{} bytes", b.len())),
+    }
+}
+
+/// A trail entry a change carries.
+pub(crate) struct Entry {
+    pub action: String,
+    pub entity: String,
+    pub entity_id: i64,
+    /// The row as the entry records it (after, or before for a removal).
+    pub state: Value,
+    /// Whether the entry removed the row.
+    pub removal: bool,
+}
+
+/// The trail entries a changeset adds, in order.
+pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
+    use fallible_streaming_iterator::FallibleStreamingIterator;
+    let mut input: &[u8] = changeset;
+    let reader: &mut dyn std::io::Read = &mut input;
+    let mut iter = ChangesetIter::start_strm(&reader)?;
+    let mut entries = Vec::new();
+    while let Some(item) = iter.next()? {
+        let op = item.op()?;
+        if op.table_name() != "trail" || op.code() != rusqlite::hooks::Action::SQLITE_INSERT {
+            continue;
+        }
+        let text = |i: usize| item.new_value(i).ok().and_then(|v| v.as_str().ok().map(str::to_owned));
+        let removal = text(7).is_none();
+        let state = text(7).or_else(|| text(6)).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
+        entries.push(Entry {
+            removal,
+            action: text(3).unwrap_or_default(),
+            entity: text(4).unwrap_or_default(),
+            entity_id: item.new_value(5).ok().and_then(|v| v.as_i64().ok()).unwrap_or_default(),
+            state,
+        });
+    }
+    Ok(entries)
+}
+
+/// Why a change must not take effect here: the engagement was completed before it (and it is
+/// no addendum), or it changes a workpaper that was reviewed and locked before it.
+fn held_because(conn: &Connection, entries: &[Entry]) -> Result<Option<String>> {
+    let completed: Option<String> = conn.query_row("SELECT completed_on FROM engagement WHERE id = 1", [], |r| r.get(0))?;
+    if let Some(on) = completed {
+        if !entries.iter().any(|e| e.action == "addendum") {
+            return Ok(Some(format!("the documentation was completed on {on} before this change arrived")));
+        }
+    }
+    for e in entries {
+        let Some(control) = crate::signoff::control_of_work(conn, &e.entity, e.entity_id, &e.state)? else { continue };
+        if let Err(Error::Locked { what, reason }) = crate::signoff::ensure_unlocked(conn, control) {
+            return Ok(Some(format!("{what} was {reason}, before this change arrived")));
+        }
+    }
+    Ok(None)
+}
