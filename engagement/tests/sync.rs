@@ -391,3 +391,64 @@ fn a_control_taken_on_one_copy_shows_as_assigned_on_the_other_and_locks_nothing(
     assert_eq!(trail.iter().map(|e| (e.actor.as_str(), e.action.as_str())).collect::<Vec<_>>(), [("DW", "take"), ("JI", "take"), ("JI", "release")]);
     assert!(a.verify().unwrap().is_intact() && b.verify().unwrap().is_intact());
 }
+
+/// DW's copy has a control tested, concluded and signed by preparer and reviewer; JI's copy,
+/// which had the tested control but not the sign-offs, changes one of its results after `busy`
+/// other changes of its own (each one moves JI's clock on).
+fn signed_on_one_copy_while_changed_on_the_other(busy: usize) -> (Team, i64) {
+    let mut team = team();
+    let tested = test_a_control(&mut team.a);
+    team.a.sync(&team.folder).unwrap();
+    team.b.sync(&team.folder).unwrap();
+    common::workflow::conclude_and_sign_keyed(&mut team.a, tested.control, &team.dana, &team.joaquin);
+    for _ in 0..busy {
+        team.b.take_control(tested.control).unwrap();
+        team.b.release_control(tested.control).unwrap();
+    }
+    let attribute = team.b.control(tested.control).unwrap().attributes[0].id;
+    team.b
+        .record_result(&engagement::testing::TestResult {
+            sample_id: tested.sample,
+            position: 1,
+            attribute_id: attribute,
+            outcome: engagement::testing::Outcome::Deviation,
+            tickmark: Some("X".into()),
+            note: Some("JI: the approver was the requester".into()),
+            evidence: vec![],
+        })
+        .unwrap();
+    for _ in 0..2 {
+        team.a.sync(&team.folder).unwrap();
+        team.b.sync(&team.folder).unwrap();
+    }
+    (team, tested.control)
+}
+
+#[test]
+fn a_sign_off_made_while_another_copy_changed_the_work_shows_changed_since_signed() {
+    let (team, _) = signed_on_one_copy_while_changed_on_the_other(0);
+    for file in [&team.a, &team.b] {
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+        assert_eq!(verified.changed_since_signed.len(), 2, "preparer and reviewer: {:?}", verified.changed_since_signed);
+        assert!(file.sync_conflicts().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn a_change_arriving_for_a_reviewed_and_locked_workpaper_goes_to_the_conflicts_list() {
+    let (team, control) = signed_on_one_copy_while_changed_on_the_other(40);
+    for file in [&team.a, &team.b] {
+        let conflicts = file.sync_conflicts().unwrap();
+        assert!(conflicts.len() == 1 && conflicts[0].contains("JI's change is kept here, not applied") && conflicts[0].contains("signed by reviewer"), "{conflicts:?}");
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+        assert!(verified.changed_since_signed.is_empty(), "the locked work is as signed: {:?}", verified.changed_since_signed);
+        let sample = file.samples(Some(control)).unwrap()[0].id;
+        assert!(file.results(sample).unwrap().iter().all(|r| r.note.as_deref() != Some("JI: the approver was the requester")));
+    }
+    let Team { a, a_path, b, b_path, .. } = team;
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path));
+}

@@ -75,6 +75,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     let mut earlier: HashSet<&str> = HashSet::from([trail::GENESIS]);
     let mut last_state: HashMap<(&str, i64), Option<&str>> = HashMap::new();
     let mut signatures = Signatures::new(&entries);
+    let not_applied = kept_aside(conn)?;
     for entry in &entries {
         let range = entry.seq >> 32;
         let expected_seq = *next_in_range.get(&range).unwrap_or(&(range << 32 | 1));
@@ -100,7 +101,9 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         expected_prev = entry.hash.clone();
         earlier.insert(&entry.hash);
         next_in_range.insert(range, entry.seq + 1);
-        last_state.insert((entry.entity.as_str(), entry.entity_id), entry.after.as_deref());
+        if !not_applied.contains(&(entry.clock, range, entry.entity.clone(), entry.entity_id)) {
+            last_state.insert((entry.entity.as_str(), entry.entity_id), entry.after.as_deref());
+        }
     }
     problems.extend(chain_heads(conn, &entries)?);
 
@@ -133,6 +136,23 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     problems.extend(population::verify_all(conn, period)?);
 
     Ok(Verification { entries: entries.len() as i64, head: trail::head(conn)?, problems, changed_since_signed: Vec::new() })
+}
+
+/// The rows whose trail entries a merge of concurrent changes did not apply (kept in the
+/// conflicts list instead), as (clock, copy range, entity, id): the trail says what their author
+/// did, and the row is as the change before it left it.
+fn kept_aside(conn: &Connection) -> Result<HashSet<(i64, i64, String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT l.lamport, c.copy, c.entity, c.entity_id FROM sync_conflict c JOIN sync_log l ON l.copy = c.copy AND l.seq = c.seq
+         WHERE c.kind <> 'replaced' AND c.entity_id IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?;
+    let mut out = HashSet::new();
+    for row in rows {
+        let (clock, copy, entity, id) = row?;
+        out.insert((clock, crate::sync::folder::copy_index(&copy), entity, id));
+    }
+    Ok(out)
 }
 
 /// Who had which key as the trail went: each team member's public key as the trail recorded

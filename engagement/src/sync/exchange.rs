@@ -232,8 +232,7 @@ impl EngagementFile {
             if let Some(&newest) = seqs.last().filter(|&&n| n < have) {
                 report.refused.push(format!("{}: the folder lost changes {}–{have} of this copy, which this copy holds", folder.name(other, newest + 1), newest + 1));
             }
-            let mut next = have + 1;
-            for &seq in seqs.iter().filter(|&&s| s > have) {
+            for (next, &seq) in (have + 1..).zip(seqs.iter().filter(|&&s| s > have)) {
                 if seq != next {
                     report.refused.push(format!("{}: the folder lacks change {next} of this copy, which comes before it", folder.name(other, seq)));
                     break;
@@ -252,7 +251,6 @@ impl EngagementFile {
                         break;
                     }
                 }
-                next += 1;
             }
         }
         // A change is taken only with everything it was made on; dropping one drops the later
