@@ -124,6 +124,7 @@ pub fn run() {
             team::shared_folder,
             team::share_engagement,
             team::sync_now,
+            team::sync_conflicts,
             opinion::opinion_state,
             opinion::exception_evaluations,
             opinion::evaluate_exception,

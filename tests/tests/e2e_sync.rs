@@ -1,10 +1,12 @@
 //! Team sync in the real window: two copies of the demo engagement, one per auditor, each opened
-//! in the app in turn. TW raises a review note, takes the control and syncs; JI's window syncs,
-//! shows TW's note and that TW has the control, raises a note of its own and syncs; TW's window
+//! in the app in turn, working at the same time between syncs. TW records a result, raises a
+//! review note, takes the control and syncs; JI, who has not synced since joining, raises a note
+//! of their own, then syncs: JI's window shows TW's work and TW's hold on the control. TW's window
 //! syncs and shows JI's note. (The harness drives one window at a time, so the two take turns.)
 
 use std::path::Path;
 
+use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
 use engagement::EngagementFile;
 use tickmark_tests::app::{binary, screenshot_dir, Harness};
 use tickmark_tests::engagements::{demo, demo_key_passphrase};
@@ -66,27 +68,44 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
     let (tw, ji, folder) = (dir.path().join("tw.tickmark"), dir.path().join("ji.tickmark"), dir.path().join("shared"));
     std::fs::create_dir(&folder).unwrap();
     let mut first = demo(&tw, PASSPHRASE);
+    let control = first.control_by_reference(CONTROL).unwrap().id;
+    let population = first.populations(Some(control)).unwrap()[0].id;
+    let size = SizeRequest::Fixed { n: 5, reason: "A walk-through sized sample for the team test".into() };
+    first.draw_sample(&SampleRequest { control_id: control, population_id: population, method: SampleMethod::SimpleRandom, size, seed: None, seed_reason: None }).unwrap();
     first.share(&folder).unwrap();
     first.close().unwrap();
     EngagementFile::join(&folder, &ji, PASSPHRASE).unwrap().0.close().unwrap();
 
     let app = window(&tw, "TW");
     raise_note(&app, "TW: tie ticket 4 to its approval");
-    click(app.ui(), "take-control");
-    app.ui().wait_text("[data-testid=assigned-to]", WAIT, |t| t == "Assigned to TW").unwrap();
+    let ui = app.ui();
+    click(ui, "cell-0-0");
+    ui.type_text(&ui.find("[data-testid=test-grid]").unwrap(), "p").unwrap();
+    let cell = ui.find("[data-testid=cell-0-0]").unwrap();
+    let start = std::time::Instant::now();
+    while !ui.property(&cell, "className").unwrap().as_str().is_some_and(|c| c.contains("pass") && !c.contains("pending")) && start.elapsed() < WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    click(ui, "take-control");
+    ui.wait_text("[data-testid=assigned-to]", WAIT, |t| t == "Assigned to TW").unwrap();
     let report = sync(&app);
-    assert!(report.contains("Sent 2 changes"), "{report}");
+    assert!(report.contains("Sent 3 changes"), "note, result and hold went out: {report}");
     app.ui().screenshot(&screenshot_dir().join("sync-sent.png")).unwrap();
     drop(app);
 
     let app = window(&ji, "JI");
+    raise_note(&app, "JI: which ticket is 4?");
     let report = sync(&app);
-    assert!(report.contains("TW raise review note") && report.contains("TW take assignment"), "JI's window names what came in: {report}");
+    assert!(report.contains("Sent 1 change"), "{report}");
+    for came in ["TW raise review note", "TW record test result", "TW take assignment"] {
+        assert!(report.contains(came), "JI's window names what came in ({came}): {report}");
+    }
     click(app.ui(), "tab-matrix");
     app.ui().wait_text(&format!("[data-testid=\"taken-{CONTROL}\"]"), WAIT, |t| t == "TW").unwrap();
-    assert!(notes(&app).contains("TW: tie ticket 4 to its approval"), "JI sees TW's note");
-    raise_note(&app, "JI: which ticket is 4?");
-    assert!(sync(&app).contains("Sent 1 change"));
+    let shown = notes(&app);
+    assert!(shown.contains("TW: tie ticket 4 to its approval") && shown.contains("JI: which ticket is 4?"), "JI sees both notes: {shown}");
+    let cell = app.ui().find("[data-testid=cell-0-0]").unwrap();
+    assert!(app.ui().property(&cell, "className").unwrap().as_str().is_some_and(|c| c.contains("pass")), "JI sees TW's result");
     drop(app);
 
     let app = window(&tw, "TW");

@@ -173,6 +173,7 @@ export const api = {
   sharedFolder: () => invoke<string | null>("shared_folder"),
   shareEngagement: (folder: string) => invoke<null>("share_engagement", { folder }),
   syncNow: () => invoke<SyncReport>("sync_now"),
+  syncConflicts: () => invoke<string[]>("sync_conflicts"),
 };
 
 export function isCommandError(e: unknown): e is CommandError {

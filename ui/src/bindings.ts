@@ -629,7 +629,12 @@ export type TrailEntry = { seq: number, at: string, actor: string, action: strin
 /**
  * The author's Ed25519 signature of `hash` (hex), when the author has a personal key.
  */
-signature: string | null, };
+signature: string | null, 
+/**
+ * The Lamport clock of the shared change the entry belongs to (0 when never shared): the
+ * trail reads in (clock, seq) order. Not hashed.
+ */
+clock: number, };
 
 export type Verification = { entries: number, head: string, 
 /**
@@ -661,9 +666,13 @@ received: Array<string>,
  */
 refused: Array<string>, 
 /**
- * Changes not applied yet: made alongside work this copy holds, or after a refused one.
+ * Changes not taken yet: made on top of a change this copy cannot take yet.
  */
-waiting: Array<string>, };
+waiting: Array<string>, 
+/**
+ * Everything merging has kept aside for a person to settle (not only from this sync).
+ */
+conflicts: Array<string>, };
 
 export type CommandError = { code: string, message: string, 
 /**

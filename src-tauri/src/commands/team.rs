@@ -19,6 +19,12 @@ pub async fn share_engagement(state: State<'_, OpenFile>, folder: String) -> Rep
     state.with(|f| f.share(&PathBuf::from(folder)))
 }
 
+/// What merging concurrent changes kept aside for a person to settle.
+#[tauri::command]
+pub async fn sync_conflicts(state: State<'_, OpenFile>) -> Reply<Vec<String>> {
+    state.with(|f| f.sync_conflicts())
+}
+
 /// Syncs with the folder this copy last synced with.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, OpenFile>) -> Reply<SyncReport> {

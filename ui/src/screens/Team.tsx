@@ -15,10 +15,14 @@ export function Team({ onOverview }: Props) {
   const [folder, setFolder] = useState<string | null | undefined>(undefined);
   const [target, setTarget] = useState("");
   const [report, setReport] = useState<SyncReport | null>(null);
+  const [conflicts, setConflicts] = useState<string[]>([]);
   const action = useAction();
 
   useEffect(() => {
-    void action.run(() => api.sharedFolder()).then((f) => setFolder(f ?? null));
+    void action.run(() => Promise.all([api.sharedFolder(), api.syncConflicts()])).then((loaded) => {
+      setFolder(loaded?.[0] ?? null);
+      setConflicts(loaded?.[1] ?? []);
+    });
   }, []);
 
   async function share() {
@@ -34,7 +38,10 @@ export function Team({ onOverview }: Props) {
       onOverview(await api.overview());
       return r;
     });
-    if (done) setReport(done);
+    if (done) {
+      setReport(done);
+      setConflicts(done.conflicts);
+    }
   }
 
   if (folder === undefined) return <ErrorNote error={action.error} />;
@@ -55,12 +62,14 @@ export function Team({ onOverview }: Props) {
         <div>
           <p data-testid="shared-folder">Shared through {folder}.</p>
           <p className="muted">
-            Sync before you start and when you stop: changes made on two copies between their syncs are kept on both but not merged yet; the sync names them.
+            Every copy takes every change in the same order. Where two copies changed the same thing, the later change stands and the other is kept in the
+            conflicts list below; a change to a workpaper locked by its reviewer, or made after completion, waits there too.
           </p>
           <button className="primary" data-testid="sync" onClick={() => void sync()} disabled={action.busy}>
             {action.busy ? "Syncing…" : "Sync"}
           </button>
           {report && <SyncResult report={report} />}
+          <List title={`Conflicts to settle (${conflicts.length})`} items={conflicts} testid="sync-conflicts" />
         </div>
       )}
     </div>
