@@ -113,23 +113,20 @@ fn undo(tx: &Transaction, effective: &[u8]) -> Result<()> {
 fn apply(tx: &Transaction, step: &Step) -> Result<()> {
     let entries = trail_entries(&step.original)?;
     let held = held_because(tx, &entries)?;
+    let rows = rows_of(&entries);
+    let before = rows.iter().map(|r| crate::trail::row_json(tx, &r.entity, r.id)).collect::<Result<Vec<_>>>()?;
     let found = Arc::new(Mutex::new(Vec::<Conflict>::new()));
     let seen = Arc::clone(&found);
     let only_trail = held.is_some();
     let mut session = outbox::record(tx)?;
     tx.apply_strm(&mut &step.original[..], Some(move |table: &str| !only_trail || table == "trail"), move |kind, item| {
         let (action, conflict) = settle(kind, &item);
-        seen.lock().expect("one merge at a time").push(conflict);
+        seen.lock().expect("one merge at a time").extend(conflict);
         action
     })?;
     let mut conflicts = std::mem::take(&mut *found.lock().expect("one merge at a time"));
-    // A row changed on two copies takes the later author's whole row, as their trail entry
-    // records it, not a blend of columns from each.
-    for c in conflicts.iter().filter(|c| c.kind == "replaced") {
-        let last = entries.iter().rev().find(|e| e.entity == c.entity && Some(e.entity_id) == c.entity_id);
-        if let Some(Entry { state: Value::Object(row), removal: false, entity_id, .. }) = last {
-            restore_row(tx, &c.entity, *entity_id, row)?;
-        }
+    if held.is_none() {
+        settle_rows(tx, &rows, &before, &mut conflicts)?;
     }
     let mut effective = Vec::new();
     session.changeset_strm(&mut effective)?;
@@ -151,6 +148,55 @@ fn apply(tx: &Transaction, step: &Step) -> Result<()> {
     outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, &step.original, &effective)
 }
 
+/// A row a change's trail entries describe: what its author saw before the change (Null when
+/// they added it) and the last entry, which says what they left it as.
+struct RowChange<'e> {
+    entity: String,
+    id: i64,
+    seen: Value,
+    last: &'e Entry,
+}
+
+/// The rows of tracked tables a change describes, in the order its entries first name them.
+fn rows_of(entries: &[Entry]) -> Vec<RowChange<'_>> {
+    let mut rows: Vec<RowChange> = Vec::new();
+    for e in entries.iter().filter(|e| crate::trail::TRACKED.contains(&e.entity.as_str())) {
+        match rows.iter_mut().find(|r| r.entity == e.entity && r.id == e.entity_id) {
+            Some(row) => row.last = e,
+            None => rows.push(RowChange { entity: e.entity.clone(), id: e.entity_id, seen: e.before.clone(), last: e }),
+        }
+    }
+    rows
+}
+
+/// Leaves every row the change describes as its author recorded it: the whole row, not a blend
+/// with a change another copy made at the same time, nor as another copy set it where the author
+/// wrote a value that was already there. Where this copy held something else than the author
+/// saw, and the author left something different again, what this copy held is kept in the list.
+fn settle_rows(tx: &Transaction, rows: &[RowChange], before: &[Option<Value>], conflicts: &mut Vec<Conflict>) -> Result<()> {
+    for (row, held_here) in rows.iter().zip(before) {
+        if row.last.removal || conflicts.iter().any(|c| c.entity == row.entity && c.entity_id == Some(row.id)) {
+            continue;
+        }
+        let recorded = &row.last.state;
+        let here = held_here.clone().unwrap_or(Value::Null);
+        if here != row.seen && !here.is_null() && here != *recorded {
+            conflicts.push(Conflict { kind: "replaced", entity: row.entity.clone(), entity_id: Some(row.id), detail: serde_json::json!({ "values": recorded, "current": here }) });
+        }
+        match (crate::trail::row_json(tx, &row.entity, row.id)?, recorded) {
+            (None, _) => conflicts.push(Conflict {
+                kind: "removed meanwhile",
+                entity: row.entity.clone(),
+                entity_id: Some(row.id),
+                detail: serde_json::json!({ "values": recorded }),
+            }),
+            (Some(now), Value::Object(fields)) if now != *recorded => restore_row(tx, &row.entity, row.id, fields)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Sets every column of row `id` of `table` to what `row` (a trail entry's record) says.
 fn restore_row(tx: &Transaction, table: &str, id: i64, row: &serde_json::Map<String, Value>) -> Result<()> {
     let columns: Vec<&String> = row.keys().filter(|c| c.as_str() != "id").collect();
@@ -170,8 +216,9 @@ fn restore_row(tx: &Transaction, table: &str, id: i64, row: &serde_json::Map<Str
     Ok(())
 }
 
-/// What to do with one row of a change that does not fit this copy, and what to keep of it.
-fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Conflict) {
+/// What to do with one row of a change that does not fit this copy, and what to keep of it. A
+/// row changed here meanwhile takes the change (`settle_rows` keeps what it replaced).
+fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Option<Conflict>) {
     let (table, columns) = item.op().map(|op| (op.table_name().to_owned(), op.number_of_columns())).unwrap_or_default();
     let carried = {
         let new = row(columns, |i| item.new_value(i));
@@ -179,15 +226,13 @@ fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Conflict
     };
     // The key is the first column; an update carries it among the old values only.
     let entity_id = [item.old_value(0), item.new_value(0)].into_iter().find_map(|v| v.ok().and_then(|v| v.as_i64().ok()));
-    let (action, word) = match kind {
-        ConflictType::SQLITE_CHANGESET_DATA => (ConflictAction::SQLITE_CHANGESET_REPLACE, "replaced"),
-        ConflictType::SQLITE_CHANGESET_CONFLICT => (ConflictAction::SQLITE_CHANGESET_REPLACE, "replaced"),
-        ConflictType::SQLITE_CHANGESET_NOTFOUND => (ConflictAction::SQLITE_CHANGESET_OMIT, "removed meanwhile"),
-        ConflictType::SQLITE_CHANGESET_CONSTRAINT => (ConflictAction::SQLITE_CHANGESET_OMIT, "clash"),
-        _ => (ConflictAction::SQLITE_CHANGESET_OMIT, "refers to a removed row"),
+    let word = match kind {
+        ConflictType::SQLITE_CHANGESET_DATA | ConflictType::SQLITE_CHANGESET_CONFLICT => return (ConflictAction::SQLITE_CHANGESET_REPLACE, None),
+        ConflictType::SQLITE_CHANGESET_NOTFOUND => "removed meanwhile",
+        ConflictType::SQLITE_CHANGESET_CONSTRAINT => "clash",
+        _ => "refers to a removed row",
     };
-    let current = if word == "replaced" { Value::from(row(columns, |i| item.conflict(i))) } else { Value::Null };
-    (action, Conflict { kind: word, entity: table, entity_id, detail: serde_json::json!({ "values": carried, "current": current }) })
+    (ConflictAction::SQLITE_CHANGESET_OMIT, Some(Conflict { kind: word, entity: table, entity_id, detail: serde_json::json!({ "values": carried }) }))
 }
 
 /// A changeset row's values as JSON, a column that is not there (an update's unchanged one) as
@@ -215,6 +260,8 @@ pub(crate) struct Entry {
     pub state: Value,
     /// Whether the entry removed the row.
     pub removal: bool,
+    /// The row before the entry (Null when it added the row).
+    pub before: Value,
 }
 
 /// The trail entries a changeset adds, in order.
@@ -231,9 +278,11 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
         }
         let text = |i: usize| item.new_value(i).ok().and_then(|v| v.as_str().ok().map(str::to_owned));
         let removal = text(7).is_none();
+        let before = text(6).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
         let state = text(7).or_else(|| text(6)).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
         entries.push(Entry {
             removal,
+            before,
             action: text(3).unwrap_or_default(),
             entity: text(4).unwrap_or_default(),
             entity_id: item.new_value(5).ok().and_then(|v| v.as_i64().ok()).unwrap_or_default(),
