@@ -98,6 +98,7 @@ fn no_record_reaches_the_disk_in_plaintext() {
     assert!(sent >= 10, "every record went out as a change ({sent})");
     let (copy, _) = EngagementFile::join(&shared, &dir.path().join("copy.tickmark"), PASSPHRASE).unwrap();
     assert_eq!(copy.review_notes(None).unwrap()[0].text, marked("review"), "the teammate's copy has the work");
+    assert!(copy.verify().unwrap().is_intact(), "evidence and all, as attached");
     copy.close().unwrap();
 
     let on_disk = || {

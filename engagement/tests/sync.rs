@@ -452,3 +452,39 @@ fn a_change_arriving_for_a_reviewed_and_locked_workpaper_goes_to_the_conflicts_l
     b.close().unwrap();
     assert_eq!(content(&a_path), content(&b_path));
 }
+
+#[test]
+fn evidence_travels_once_by_its_hash_and_arrives_whole_even_when_merging_reorders_it() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let source = dir.path().join("approvals.bin");
+    let mut bytes = vec![0u8; 2_500_000];
+    rand::fill(&mut bytes[..]);
+    std::fs::write(&source, &bytes).unwrap();
+    // JI makes a change first, so that DW's attach, made alongside, is undone and redone on
+    // DW's copy when JI's arrives; both attach the same file.
+    b.raise_review_note(control, "Where are the approvals?").unwrap();
+    b.sync(&folder).unwrap();
+    a.attach_evidence(&source, None, Some(control), date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+    b.attach_evidence(&source, None, Some(control), date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    let stored: Vec<_> = std::fs::read_dir(folder.join("evidence")).unwrap().collect();
+    assert_eq!(stored.len(), 1, "the same file went to the folder once");
+    for (file, path) in [(&a, &a_path), (&b, &b_path)] {
+        let evidence = file.evidence().unwrap();
+        assert_eq!(evidence.len(), 2, "both attachments are recorded");
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{}: {:?}", path.display(), verified.problems);
+        let out = dir.path().join(format!("out-{}", path.file_name().unwrap().to_string_lossy()));
+        file.write_evidence(evidence[0].id, &mut std::fs::File::create(&out).unwrap()).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), bytes, "the bytes arrived whole");
+    }
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path));
+}

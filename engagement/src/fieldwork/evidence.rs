@@ -131,7 +131,7 @@ impl EngagementFile {
     }
 }
 
-fn for_each_chunk(conn: &Connection, id: i64, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
+pub(crate) fn for_each_chunk(conn: &Connection, id: i64, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare("SELECT data FROM evidence_chunk WHERE evidence_id = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([id])?;
     while let Some(row) = rows.next()? {

@@ -207,16 +207,17 @@ CREATE TABLE sync_outbox (
     signature TEXT NOT NULL
 );
 -- Every change this copy holds, its own and the others', in the order it applied them (which is
--- the order every copy converges on): the changeset as made, and as it took effect here, whose
--- inverse undoes it exactly when a change that sorts earlier arrives later.
+-- the order every copy converges on): the changeset as made (NULL for this copy's own: it is in
+-- the outbox), and as it took effect here (NULL when as made), whose inverse undoes it exactly
+-- when a change that sorts earlier arrives later.
 CREATE TABLE sync_log (
     position  INTEGER PRIMARY KEY,
     copy      TEXT NOT NULL,
     seq       INTEGER NOT NULL,
     lamport   INTEGER NOT NULL,
     author    TEXT NOT NULL,
-    original  BLOB NOT NULL,
-    effective BLOB NOT NULL,
+    original  BLOB,
+    effective BLOB,
     UNIQUE (copy, seq)
 );
 -- What merging concurrent changes could not put in place as made, kept whole for a person to

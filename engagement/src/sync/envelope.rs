@@ -6,9 +6,11 @@
 //! XChaCha20-Poly1305 under a key HKDF-SHA256 derives from the engagement's sync secret (salt: the
 //! engagement uid), with everything before it as associated data: a file renamed, moved to
 //! another copy's place, cut short or flipped anywhere fails to open. Inside: a 4-byte length,
-//! JSON {author, state, signature}, then the SQLite changeset. The author's Ed25519 signature
-//! covers [`signed_message`], so a teammate who holds the secret still cannot forge another's
-//! change.
+//! JSON {author, lamport, state, signature}, then the SQLite changeset. The author's Ed25519
+//! signature covers [`signed_message`], so a teammate who holds the secret still cannot forge
+//! another's change. Evidence files travel apart, once each, by their SHA-256: each 1 MB chunk
+//! sealed the same way (its place "evidence <sha256>", its number), which the change that
+//! attached it names by hash, and so cannot be swapped for other bytes.
 //!
 //! The header holds nothing of the engagement: its uid is random and a copy's name is random.
 
@@ -102,30 +104,52 @@ pub fn seal(change: &Change, engagement: &str, secret: &[u8]) -> Vec<u8> {
     body.extend_from_slice(&(meta.len() as u32).to_be_bytes());
     body.extend_from_slice(&meta);
     body.extend_from_slice(&change.changeset);
+    seal_raw(&body, engagement, secret, &change.copy, change.seq)
+}
+
+/// Opens the file found at the place of change `seq` of copy `copy`. The signature is the
+/// caller's to check, against the team as this copy knows it.
+pub fn open(bytes: &[u8], engagement: &str, secret: &[u8], copy: &str, seq: u64) -> Result<Change, Unreadable> {
+    let body = open_raw(bytes, engagement, secret, copy, seq)?;
+    let meta_len = body.get(..4).map(|b| u32::from_be_bytes(b.try_into().expect("four bytes")) as usize).ok_or(Unreadable::Corrupted)?;
+    let meta: Meta = body.get(4..4 + meta_len).and_then(|m| serde_json::from_slice(m).ok()).ok_or(Unreadable::Corrupted)?;
+    Ok(Change { copy: copy.to_owned(), seq, author: meta.author, lamport: meta.lamport, state: meta.state, changeset: body[4 + meta_len..].to_vec(), signature: meta.signature })
+}
+
+/// Where chunk `index` of the evidence file with SHA-256 `sha256` sits, as the header names it.
+fn evidence_place(sha256: &str) -> String {
+    format!("evidence {sha256}")
+}
+
+/// The sealed bytes of one chunk of an evidence file (the last call, with `count` chunks, says
+/// how many there are: `index` = u64::MAX, body the count).
+pub fn seal_chunk(data: &[u8], engagement: &str, secret: &[u8], sha256: &str, index: u64) -> Vec<u8> {
+    seal_raw(data, engagement, secret, &evidence_place(sha256), index)
+}
+
+pub fn open_chunk(bytes: &[u8], engagement: &str, secret: &[u8], sha256: &str, index: u64) -> Result<Vec<u8>, Unreadable> {
+    open_raw(bytes, engagement, secret, &evidence_place(sha256), index)
+}
+
+/// Seals `body` as the thing at `place`/`seq` (a copy's change, a chunk of an evidence file).
+fn seal_raw(body: &[u8], engagement: &str, secret: &[u8], place: &str, seq: u64) -> Vec<u8> {
     let mut nonce = [0u8; 24];
     rand::fill(&mut nonce);
-    let header = Header {
-        engagement: engagement.to_owned(),
-        copy: change.copy.clone(),
-        seq: change.seq,
-        nonce: hex::encode(nonce),
-        sealed_len: body.len() as u64 + 16,
-    };
+    let header = Header { engagement: engagement.to_owned(), copy: place.to_owned(), seq, nonce: hex::encode(nonce), sealed_len: body.len() as u64 + 16 };
     let header = serde_json::to_vec(&header).expect("strings and numbers serialise");
     let mut out = Vec::with_capacity(MAGIC.len() + 4 + header.len() + body.len() + 16);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(header.len() as u32).to_be_bytes());
     out.extend_from_slice(&header);
     let sealed = cipher(engagement, secret)
-        .encrypt(&nonce.into(), Payload { msg: &body, aad: &out })
+        .encrypt(&nonce.into(), Payload { msg: body, aad: &out })
         .expect("XChaCha20-Poly1305 seals any length the folder can hold");
     out.extend_from_slice(&sealed);
     out
 }
 
-/// Opens the file found at the place of change `seq` of copy `copy`. The signature is the
-/// caller's to check, against the team as this copy knows it.
-pub fn open(bytes: &[u8], engagement: &str, secret: &[u8], copy: &str, seq: u64) -> Result<Change, Unreadable> {
+/// Opens what was sealed as the thing at `place`/`seq`.
+fn open_raw(bytes: &[u8], engagement: &str, secret: &[u8], place: &str, seq: u64) -> Result<Vec<u8>, Unreadable> {
     let short = |need: usize| Unreadable::Truncated { have: bytes.len() as u64, need: need as u64 };
     if bytes.len() < MAGIC.len() + 4 {
         return Err(if MAGIC.starts_with(&bytes[..bytes.len().min(MAGIC.len())]) { short(MAGIC.len() + 4) } else { Unreadable::Corrupted });
@@ -156,12 +180,10 @@ pub fn open(bytes: &[u8], engagement: &str, secret: &[u8], copy: &str, seq: u64)
     let body = cipher(engagement, secret)
         .decrypt(&nonce.into(), Payload { msg: &bytes[body_at..], aad: &bytes[..body_at] })
         .map_err(|_| Unreadable::Corrupted)?;
-    if header.copy != copy || header.seq != seq {
+    if header.copy != place || header.seq != seq {
         return Err(Unreadable::Misplaced { copy: header.copy, seq: header.seq });
     }
-    let meta_len = body.get(..4).map(|b| u32::from_be_bytes(b.try_into().expect("four bytes")) as usize).ok_or(Unreadable::Corrupted)?;
-    let meta: Meta = body.get(4..4 + meta_len).and_then(|m| serde_json::from_slice(m).ok()).ok_or(Unreadable::Corrupted)?;
-    Ok(Change { copy: header.copy, seq: header.seq, author: meta.author, lamport: meta.lamport, state: meta.state, changeset: body[4 + meta_len..].to_vec(), signature: meta.signature })
+    Ok(body)
 }
 
 #[cfg(test)]

@@ -160,7 +160,8 @@ impl EngagementFile {
         let held = folder.changes()?;
         self.publish(&folder, &uid, &secret, &copy, held.get(&copy).map(Vec::as_slice).unwrap_or(&[]), &mut report)?;
         let incoming = self.gather(&folder, &uid, &secret, &copy, &held, &mut report)?;
-        report.received = merge::merge(self.conn_mut(), incoming)?;
+        let fetch = |sha256: &str| fetch_evidence(&folder, &uid, &secret, sha256);
+        report.received = merge::merge(self.conn_mut(), &copy, incoming, &fetch)?;
         report.conflicts = self.sync_conflicts()?;
         Ok(report)
     }
@@ -201,6 +202,9 @@ impl EngagementFile {
                 continue;
             }
             let state: State = serde_json::from_str(&state)?;
+            for (id, sha256) in merge::evidence_added(&merge::trail_entries(&changeset)?) {
+                self.publish_evidence(folder, uid, secret, id, &sha256)?;
+            }
             let change = Change { copy: copy.to_owned(), seq, author: author.clone(), lamport: lamport as u64, state, changeset, signature };
             folder.write_change(copy, seq, &envelope::seal(&change, uid, secret))?;
             report.sent.push(format!("change {seq} by {author}"));
@@ -212,6 +216,20 @@ impl EngagementFile {
             ));
         }
         Ok(())
+    }
+
+    /// Puts an evidence file in the folder, once: its chunks, then their count.
+    fn publish_evidence(&self, folder: &Folder, uid: &str, secret: &[u8], id: i64, sha256: &str) -> Result<()> {
+        if folder.has_evidence(sha256) {
+            return Ok(());
+        }
+        let mut count = 0u64;
+        crate::evidence::for_each_chunk(self.conn(), id, |data| {
+            folder.write_evidence(sha256, &format!("{count:06}"), &envelope::seal_chunk(data, uid, secret, sha256, count))?;
+            count += 1;
+            Ok(())
+        })?;
+        folder.write_evidence(sha256, "count", &envelope::seal_chunk(count.to_string().as_bytes(), uid, secret, sha256, u64::MAX))
     }
 
     /// The other copies' changes this copy does not hold yet and can take now: each copy's in
@@ -237,7 +255,14 @@ impl EngagementFile {
                     report.refused.push(format!("{}: the folder lacks change {next} of this copy, which comes before it", folder.name(other, seq)));
                     break;
                 }
-                match open_change(folder, uid, secret, other, seq, &keys) {
+                let opened = open_change(folder, uid, secret, other, seq, &keys).and_then(|change| {
+                    let entries = merge::trail_entries(&change.changeset).map_err(|e| e.to_string())?;
+                    match merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
+                        Some((_, sha256)) => Err(format!("waits for evidence file {sha256}, not whole in the folder yet")),
+                        None => Ok(change),
+                    }
+                });
+                match opened {
                     Ok(change) => {
                         for e in merge::trail_entries(&change.changeset)?.into_iter().filter(|e| e.entity == "team_member" && !e.removal) {
                             if let (Some(initials), Some(key)) = (e.state["initials"].as_str(), e.state["public_key"].as_str()) {
@@ -287,4 +312,23 @@ fn open_change(folder: &Folder, uid: &str, secret: &[u8], copy: &str, seq: u64, 
     } else {
         Err(format!("it is not signed by the key of a team member of this engagement (it names {})", change.author))
     }
+}
+
+/// The chunks of the evidence file with SHA-256 `sha256` from the folder, checked against it.
+fn fetch_evidence(folder: &Folder, uid: &str, secret: &[u8], sha256: &str) -> Result<Vec<Vec<u8>>> {
+    use sha2::{Digest, Sha256};
+    let bad = |why: String| Error::invalid("folder", format!("evidence file {sha256} in the folder: {why}"));
+    let count = envelope::open_chunk(&folder.read_evidence(sha256, "count")?, uid, secret, sha256, u64::MAX).map_err(|e| bad(e.to_string()))?;
+    let count: u64 = String::from_utf8_lossy(&count).parse().map_err(|_| bad("its count is damaged".into()))?;
+    let mut hasher = Sha256::new();
+    let mut chunks = Vec::new();
+    for n in 0..count {
+        let chunk = envelope::open_chunk(&folder.read_evidence(sha256, &format!("{n:06}"))?, uid, secret, sha256, n).map_err(|e| bad(e.to_string()))?;
+        hasher.update(&chunk);
+        chunks.push(chunk);
+    }
+    if hex::encode(hasher.finalize()) != sha256 {
+        return Err(bad("its bytes do not hash to it".into()));
+    }
+    Ok(chunks)
 }

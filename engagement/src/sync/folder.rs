@@ -7,7 +7,10 @@
 //! - `changes/<copy>/<seq>.tmc`: each copy's changes, numbered from 1, six digits or more, each
 //!   written under a temporary dot-name and renamed when whole, never rewritten once there. Only
 //!   the copy named by the folder writes in it, so two copies syncing at once never touch the
-//!   same file.
+//!   same file;
+//! - `evidence/<sha256>/<n>.tmc`, `evidence/<sha256>/count.tmc`: each evidence file once, by its
+//!   content hash, in sealed 1 MB chunks, the count written last so that it says the file is
+//!   whole.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -21,6 +24,7 @@ use crate::error::{Error, Result};
 const MARKER: &str = "tickmark-share.json";
 const BASE: &str = "base.tickmark";
 const CHANGES: &str = "changes";
+const EVIDENCE: &str = "evidence";
 
 #[derive(Serialize, Deserialize)]
 struct Marker {
@@ -144,6 +148,29 @@ impl Folder {
             out.insert(name, seqs);
         }
         Ok(out)
+    }
+
+    fn evidence_part(&self, sha256: &str, part: &str) -> PathBuf {
+        self.root.join(EVIDENCE).join(sha256).join(format!("{part}.tmc"))
+    }
+
+    /// Whether the evidence file with this SHA-256 is in the folder whole.
+    pub fn has_evidence(&self, sha256: &str) -> bool {
+        self.evidence_part(sha256, "count").exists()
+    }
+
+    /// Reads one sealed part of an evidence file: a chunk by its number, or "count".
+    pub fn read_evidence(&self, sha256: &str, part: &str) -> Result<Vec<u8>> {
+        let path = self.evidence_part(sha256, part);
+        fs::read(&path).map_err(io(&path))
+    }
+
+    /// Writes one sealed part of an evidence file, whole or not at all.
+    pub fn write_evidence(&self, sha256: &str, part: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.evidence_part(sha256, part);
+        let dir = path.parent().expect("an evidence part has a folder");
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        write_whole(&path, bytes)
     }
 
     pub fn read_change(&self, copy: &str, seq: u64) -> Result<Vec<u8>> {

@@ -55,21 +55,28 @@ struct Conflict {
     detail: Value,
 }
 
+/// The bytes of the evidence file with a SHA-256, in its chunks, from the shared folder.
+pub(crate) type Fetch<'f> = &'f dyn Fn(&str) -> Result<Vec<Vec<u8>>>;
+
 /// Applies `incoming` (each checked: signed by a member, its dependencies held or arriving) in
 /// the one order, undoing and redoing what sorts after the first of them. All of it lands, or
-/// none of it. Returns, for each incoming change, the trail entries it brought.
-pub(crate) fn merge(conn: &mut Connection, incoming: Vec<Change>) -> Result<Vec<String>> {
+/// none of it. Returns, for each incoming change, the trail entries it brought. `own` names this
+/// copy; `fetch` brings the bytes of evidence files the changes attach.
+pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fetch: Fetch) -> Result<Vec<String>> {
     if incoming.is_empty() {
         return Ok(Vec::new());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let held: Vec<(i64, Step, Vec<u8>)> = {
-        let mut stmt = tx.prepare("SELECT position, copy, seq, lamport, author, original, effective FROM sync_log ORDER BY position")?;
-        let rows = stmt.query_map([], |r| {
+    let held: Vec<(i64, Step, Option<Vec<u8>>)> = {
+        let mut stmt = tx.prepare(
+            "SELECT l.position, l.copy, l.seq, l.lamport, l.author, coalesce(l.original, o.changeset), l.effective
+             FROM sync_log l LEFT JOIN sync_outbox o ON o.seq = l.seq AND l.copy = ?1 ORDER BY l.position",
+        )?;
+        let rows = stmt.query_map([own], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 Step { copy: r.get(1)?, seq: r.get::<_, i64>(2)? as u64, lamport: r.get::<_, i64>(3)? as u64, author: r.get(4)?, original: r.get(5)? },
-                r.get::<_, Vec<u8>>(6)?,
+                r.get::<_, Option<Vec<u8>>>(6)?,
             ))
         })?;
         rows.collect::<rusqlite::Result<_>>()?
@@ -81,12 +88,16 @@ pub(crate) fn merge(conn: &mut Connection, incoming: Vec<Change>) -> Result<Vec<
     let keep = held.iter().zip(&order).take_while(|((_, h, _), o)| h.key() == o.key()).count();
 
     for (position, step, effective) in held[keep..].iter().rev() {
-        undo(&tx, effective).map_err(|e| Error::invalid("sync", format!("change {} of copy {} could not be undone to merge ({e})", step.seq, step.copy)))?;
+        for (id, _) in evidence_added(&trail_entries(&step.original)?) {
+            tx.execute("DELETE FROM evidence_chunk WHERE evidence_id = ?1", [id])?;
+        }
+        undo(&tx, effective.as_deref().unwrap_or(&step.original))
+            .map_err(|e| Error::invalid("sync", format!("change {} of copy {} could not be undone to merge ({e})", step.seq, step.copy)))?;
         tx.execute("DELETE FROM sync_log WHERE position = ?1", [position])?;
         tx.execute("DELETE FROM sync_conflict WHERE copy = ?1 AND seq = ?2", params![step.copy, step.seq as i64])?;
     }
     for step in &order[keep..] {
-        apply(&tx, step)?;
+        apply(&tx, step, step.copy == own, fetch)?;
     }
     let mut received = Vec::new();
     for step in &arriving {
@@ -109,8 +120,18 @@ fn undo(tx: &Transaction, effective: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Applies one change by the rules above, and logs what it did.
-fn apply(tx: &Transaction, step: &Step) -> Result<()> {
+/// The evidence files a change attaches: (evidence id, SHA-256).
+pub(crate) fn evidence_added(entries: &[Entry]) -> Vec<(i64, String)> {
+    entries
+        .iter()
+        .filter(|e| e.entity == "evidence" && e.before.is_null() && !e.removal)
+        .filter_map(|e| Some((e.entity_id, e.state["sha256"].as_str()?.to_owned())))
+        .collect()
+}
+
+/// Applies one change by the rules above, with the bytes of the evidence it attaches, and logs
+/// what it did.
+fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     let entries = trail_entries(&step.original)?;
     let held = held_because(tx, &entries)?;
     let rows = rows_of(&entries);
@@ -127,6 +148,15 @@ fn apply(tx: &Transaction, step: &Step) -> Result<()> {
     let mut conflicts = std::mem::take(&mut *found.lock().expect("one merge at a time"));
     if held.is_none() {
         settle_rows(tx, &rows, &before, &mut conflicts)?;
+        for (id, sha256) in evidence_added(&entries) {
+            let present: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence WHERE id = ?1)", [id], |r| r.get(0))?;
+            let bytes: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence_chunk WHERE evidence_id = ?1)", [id], |r| r.get(0))?;
+            if present && !bytes {
+                for (seq, chunk) in fetch(&sha256)?.iter().enumerate() {
+                    tx.execute("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?1, ?2, ?3)", params![id, seq as i64, chunk])?;
+                }
+            }
+        }
     }
     let mut effective = Vec::new();
     session.changeset_strm(&mut effective)?;
@@ -145,7 +175,8 @@ fn apply(tx: &Transaction, step: &Step) -> Result<()> {
             params![step.copy, step.seq as i64, step.author, c.kind, c.entity, c.entity_id, c.detail.to_string()],
         )?;
     }
-    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, &step.original, &effective)
+    let effective = (effective != step.original).then_some(effective.as_slice());
+    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, (!own).then_some(step.original.as_slice()), effective)
 }
 
 /// A row a change's trail entries describe: what its author saw before the change (Null when

@@ -104,20 +104,23 @@ impl<'c> Capture<'c> {
             "INSERT INTO sync_outbox (seq, author, state, lamport, changeset, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             rusqlite::params![seq as i64, author, serde_json::to_string(&state)?, lamport as i64, changeset, signature],
         )?;
-        log(conn, &self.ctx.copy, seq, lamport, author, &changeset, &changeset)
+        log(conn, &self.ctx.copy, seq, lamport, author, None, None)
     }
 }
 
-/// A session recording every change to the engagement's own tables (not the sync tables).
+/// A session recording every change to the engagement's own tables: not the sync tables, nor
+/// evidence bytes, which travel apart, once per file (`exchange`).
 pub(crate) fn record(conn: &Connection) -> Result<Session<'_>> {
     let mut session = Session::new(conn)?;
-    session.table_filter(Some(|table: &str| !table.starts_with("sync_")));
+    session.table_filter(Some(|table: &str| !table.starts_with("sync_") && table != "evidence_chunk"));
     session.attach(None::<&str>)?;
     Ok(session)
 }
 
-/// Appends a change to the log of what this copy holds, in the order it took effect.
-pub(crate) fn log(conn: &Connection, copy: &str, seq: u64, lamport: u64, author: &str, original: &[u8], effective: &[u8]) -> Result<()> {
+/// Appends a change to the log of what this copy holds, in the order it took effect. A change
+/// of this copy's own keeps its changeset in the outbox only (`original` None), and one that took
+/// effect as made has no `effective` of its own: evidence makes changesets large.
+pub(crate) fn log(conn: &Connection, copy: &str, seq: u64, lamport: u64, author: &str, original: Option<&[u8]>, effective: Option<&[u8]>) -> Result<()> {
     conn.execute(
         "INSERT INTO sync_log (position, copy, seq, lamport, author, original, effective)
          VALUES ((SELECT coalesce(max(position), 0) + 1 FROM sync_log), ?1, ?2, ?3, ?4, ?5, ?6)",
