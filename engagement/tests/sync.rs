@@ -139,7 +139,7 @@ fn bad_change_files_are_refused_by_name_and_the_rest_syncs() {
     let stranger = PersonalKey::generate("Mallory", "DW");
     let forged = Change { copy: "cccccccccccccccc".into(), seq: 1, author: "DW".into(), lamport: 1, state: State::new(), changeset: vec![], signature: String::new() };
     let signature = stranger.sign(&envelope::signed_message(&uid, &forged.copy, 1, "DW", 1, &forged.state, &forged.changeset));
-    let foreign_key = plant(&folder, "cccccccccccccccc", 1, &envelope::seal(&Change { signature, ..forged }, &uid, &secret));
+    let foreign_key = plant(&folder, "cccccccccccccccc", 1, &envelope::seal(&[Change { signature, ..forged }], &uid, &secret));
     let other = {
         let other_path = dir.path().join("other.tickmark");
         let (new, dana, _) = keyed_team();

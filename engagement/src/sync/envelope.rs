@@ -96,24 +96,42 @@ fn cipher(engagement: &str, secret: &[u8]) -> XChaCha20Poly1305 {
     XChaCha20Poly1305::new(&key.into())
 }
 
-/// The file's bytes for `change` of engagement `engagement`.
-pub fn seal(change: &Change, engagement: &str, secret: &[u8]) -> Vec<u8> {
-    let meta = serde_json::to_vec(&Meta { author: change.author.clone(), lamport: change.lamport, state: change.state.clone(), signature: change.signature.clone() })
-        .expect("a map of strings serialises");
-    let mut body = Vec::with_capacity(4 + meta.len() + change.changeset.len());
-    body.extend_from_slice(&(meta.len() as u32).to_be_bytes());
-    body.extend_from_slice(&meta);
-    body.extend_from_slice(&change.changeset);
-    seal_raw(&body, engagement, secret, &change.copy, change.seq)
+/// The file's bytes for `changes`, consecutive changes of one copy (what one sync publishes:
+/// one file, not one per change, so a day of keystrokes is not thousands of files).
+pub fn seal(changes: &[Change], engagement: &str, secret: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for change in changes {
+        let meta = serde_json::to_vec(&Meta { author: change.author.clone(), lamport: change.lamport, state: change.state.clone(), signature: change.signature.clone() })
+            .expect("a map of strings serialises");
+        body.extend_from_slice(&(meta.len() as u32).to_be_bytes());
+        body.extend_from_slice(&meta);
+        body.extend_from_slice(&(change.changeset.len() as u64).to_be_bytes());
+        body.extend_from_slice(&change.changeset);
+    }
+    seal_raw(&body, engagement, secret, &changes[0].copy, changes[0].seq)
 }
 
-/// Opens the file found at the place of change `seq` of copy `copy`. The signature is the
-/// caller's to check, against the team as this copy knows it.
-pub fn open(bytes: &[u8], engagement: &str, secret: &[u8], copy: &str, seq: u64) -> Result<Change, Unreadable> {
-    let body = open_raw(bytes, engagement, secret, copy, seq)?;
-    let meta_len = body.get(..4).map(|b| u32::from_be_bytes(b.try_into().expect("four bytes")) as usize).ok_or(Unreadable::Corrupted)?;
-    let meta: Meta = body.get(4..4 + meta_len).and_then(|m| serde_json::from_slice(m).ok()).ok_or(Unreadable::Corrupted)?;
-    Ok(Change { copy: copy.to_owned(), seq, author: meta.author, lamport: meta.lamport, state: meta.state, changeset: body[4 + meta_len..].to_vec(), signature: meta.signature })
+/// Opens the file found at the place of change `first` of copy `copy`: its changes, numbered
+/// from `first`. The signatures are the caller's to check, against the team as it knows it.
+pub fn open(bytes: &[u8], engagement: &str, secret: &[u8], copy: &str, first: u64) -> Result<Vec<Change>, Unreadable> {
+    let body = open_raw(bytes, engagement, secret, copy, first)?;
+    let mut changes = Vec::new();
+    let mut at = 0;
+    while at < body.len() {
+        let take = |from: usize, n: usize| body.get(from..from + n).ok_or(Unreadable::Corrupted);
+        let meta_len = u32::from_be_bytes(take(at, 4)?.try_into().expect("four bytes")) as usize;
+        let meta: Meta = serde_json::from_slice(take(at + 4, meta_len)?).map_err(|_| Unreadable::Corrupted)?;
+        let set_at = at + 4 + meta_len;
+        let set_len = usize::try_from(u64::from_be_bytes(take(set_at, 8)?.try_into().expect("eight bytes"))).map_err(|_| Unreadable::Corrupted)?;
+        let changeset = take(set_at + 8, set_len)?.to_vec();
+        at = set_at + 8 + set_len;
+        let seq = first + changes.len() as u64;
+        changes.push(Change { copy: copy.to_owned(), seq, author: meta.author, lamport: meta.lamport, state: meta.state, changeset, signature: meta.signature });
+    }
+    if changes.is_empty() {
+        return Err(Unreadable::Corrupted);
+    }
+    Ok(changes)
 }
 
 /// Where chunk `index` of the evidence file with SHA-256 `sha256` sits, as the header names it.
@@ -200,8 +218,9 @@ mod tests {
         /// flipping any bit of it is refused: nothing altered is ever taken as a change.
         #[test]
         fn a_sealed_change_opens_whole_and_any_damage_is_refused(data in proptest::collection::vec(any::<u8>(), 0..600), cut in any::<prop::sample::Index>(), flip in any::<prop::sample::Index>(), bit in 0u8..8) {
-            let sealed = seal(&change(data.clone()), "uid-1", b"secret");
-            prop_assert_eq!(open(&sealed, "uid-1", b"secret", "c1", 7), Ok(change(data)));
+            let second = Change { seq: 8, lamport: 10, ..change(vec![1, 2, 3]) };
+            let sealed = seal(&[change(data.clone()), second.clone()], "uid-1", b"secret");
+            prop_assert_eq!(open(&sealed, "uid-1", b"secret", "c1", 7), Ok(vec![change(data), second]));
             let cut = cut.index(sealed.len());
             prop_assert!(open(&sealed[..cut], "uid-1", b"secret", "c1", 7).is_err());
             let mut flipped = sealed.clone();
@@ -212,7 +231,7 @@ mod tests {
 
     #[test]
     fn a_change_is_refused_for_another_engagement_secret_or_place() {
-        let sealed = seal(&change(b"rows".to_vec()), "uid-1", b"secret");
+        let sealed = seal(&[change(b"rows".to_vec())], "uid-1", b"secret");
         assert_eq!(open(&sealed, "uid-2", b"secret", "c1", 7), Err(Unreadable::OtherEngagement));
         assert_eq!(open(&sealed, "uid-1", b"other secret", "c1", 7), Err(Unreadable::Corrupted));
         assert_eq!(open(&sealed, "uid-1", b"secret", "c1", 8), Err(Unreadable::Misplaced { copy: "c1".into(), seq: 7 }));

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::store::EngagementFile;
-use crate::sync::envelope::{self, signed_message, Change, State};
+use crate::sync::envelope::{self, signed_message, Change};
 use crate::sync::folder::{copy_index, free_copy_index, new_copy_name, Folder};
 use crate::sync::{merge, outbox};
 
@@ -188,31 +188,40 @@ impl EngagementFile {
         Ok(lines)
     }
 
-    fn publish(&self, folder: &Folder, uid: &str, secret: &[u8], copy: &str, held: &[u64], report: &mut SyncReport) -> Result<()> {
-        let mut stmt = self.conn().prepare("SELECT seq, author, state, lamport, changeset, signature FROM sync_outbox ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| {
+    /// Writes this copy's changes that the folder does not hold yet, as one file.
+    fn publish(&self, folder: &Folder, uid: &str, secret: &[u8], copy: &str, files: &[u64], report: &mut SyncReport) -> Result<()> {
+        let published = match files.last() {
+            None => 0,
+            Some(&first) => match envelope::open(&folder.read_change(copy, first)?, uid, secret, copy, first) {
+                Ok(changes) => first + changes.len() as u64 - 1,
+                Err(why) => {
+                    report.refused.push(format!("{}: {why}; written again from this copy", folder.name(copy, first)));
+                    first - 1
+                }
+            },
+        };
+        let mut stmt = self.conn().prepare("SELECT seq, author, state, lamport, changeset, signature FROM sync_outbox WHERE seq > ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([published as i64], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, Vec<u8>>(4)?, r.get::<_, String>(5)?))
         })?;
-        let mut last = 0;
+        let mut changes = Vec::new();
         for row in rows {
             let (seq, author, state, lamport, changeset, signature) = row?;
-            let seq = seq as u64;
-            last = seq;
-            if held.binary_search(&seq).is_ok() {
-                continue;
-            }
-            let state: State = serde_json::from_str(&state)?;
             for (id, sha256) in merge::evidence_added(&merge::trail_entries(&changeset)?) {
                 self.publish_evidence(folder, uid, secret, id, &sha256)?;
             }
-            let change = Change { copy: copy.to_owned(), seq, author: author.clone(), lamport: lamport as u64, state, changeset, signature };
-            folder.write_change(copy, seq, &envelope::seal(&change, uid, secret))?;
             report.sent.push(format!("change {seq} by {author}"));
+            changes.push(Change { copy: copy.to_owned(), seq: seq as u64, author, lamport: lamport as u64, state: serde_json::from_str(&state)?, changeset, signature });
         }
-        if let Some(beyond) = held.iter().find(|&&s| s > last) {
+        if let Some(first) = changes.first() {
+            folder.write_change(copy, first.seq, &envelope::seal(&changes, uid, secret))?;
+        }
+        let own: i64 = self.conn().query_row("SELECT coalesce(max(seq), 0) FROM sync_outbox", [], |r| r.get(0))?;
+        if published > own as u64 {
             report.refused.push(format!(
-                "{}: the folder holds changes of this copy from {beyond} on that this copy does not (was it restored from an older backup?)",
-                folder.name(copy, *beyond)
+                "{}: the folder holds changes {}–{published} of this copy that this copy does not (was it restored from an older backup?)",
+                folder.name(copy, files.last().copied().unwrap_or_default()),
+                own + 1
             ));
         }
         Ok(())
@@ -245,36 +254,52 @@ impl EngagementFile {
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        for (other, seqs) in held.iter().filter(|(c, _)| *c != copy) {
+        for (other, files) in held.iter().filter(|(c, _)| *c != copy) {
             let have = state.get(other).copied().unwrap_or(0);
-            if let Some(&newest) = seqs.last().filter(|&&n| n < have) {
-                report.refused.push(format!("{}: the folder lost changes {}–{have} of this copy, which this copy holds", folder.name(other, newest + 1), newest + 1));
-            }
-            for (next, &seq) in (have + 1..).zip(seqs.iter().filter(|&&s| s > have)) {
-                if seq != next {
-                    report.refused.push(format!("{}: the folder lacks change {next} of this copy, which comes before it", folder.name(other, seq)));
+            let mut next = have + 1;
+            for (i, &first) in files.iter().enumerate() {
+                let name = folder.name(other, first);
+                if files.get(i + 1).is_some_and(|&following| following <= next) {
+                    continue;
+                }
+                if first > next {
+                    report.refused.push(format!("{name}: the folder lacks change {next} of this copy, which comes before it"));
                     break;
                 }
-                let opened = open_change(folder, uid, secret, other, seq, &keys).and_then(|change| {
-                    let entries = merge::trail_entries(&change.changeset).map_err(|e| e.to_string())?;
-                    match merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
-                        Some((_, sha256)) => Err(format!("waits for evidence file {sha256}, not whole in the folder yet")),
-                        None => Ok(change),
-                    }
-                });
-                match opened {
-                    Ok(change) => {
-                        for e in merge::trail_entries(&change.changeset)?.into_iter().filter(|e| e.entity == "team_member" && !e.removal) {
-                            if let (Some(initials), Some(key)) = (e.state["initials"].as_str(), e.state["public_key"].as_str()) {
-                                keys.push((initials.to_uppercase(), key.to_owned()));
-                            }
-                        }
-                        incoming.push(change);
-                    }
+                let changes = match folder.read_change(other, first).map_err(|e| e.to_string()).and_then(|b| envelope::open(&b, uid, secret, other, first).map_err(|e| e.to_string())) {
+                    Ok(changes) => changes,
                     Err(why) => {
-                        report.refused.push(format!("{}: {why}", folder.name(other, seq)));
+                        report.refused.push(format!("{name}: {why}"));
                         break;
                     }
+                };
+                let last = first + changes.len() as u64 - 1;
+                if files.get(i + 1).is_none() && last < have {
+                    report.refused.push(format!("{name}: the folder lost changes {}–{have} of this copy, which this copy holds", last + 1));
+                }
+                let from = next;
+                let taken = changes.into_iter().filter(|c| c.seq >= from).try_for_each(|change| {
+                    let seq = change.seq;
+                    let checked = check(&change, uid, &keys).and_then(|()| {
+                        let entries = merge::trail_entries(&change.changeset).map_err(|e| e.to_string())?;
+                        match merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
+                            Some((_, sha256)) => Err(format!("change {seq} waits for evidence file {sha256}, not whole in the folder yet")),
+                            None => Ok(entries),
+                        }
+                    });
+                    let entries = checked.map_err(|why| format!("{name}: {why}"))?;
+                    for e in entries.into_iter().filter(|e| e.entity == "team_member" && !e.removal) {
+                        if let (Some(initials), Some(key)) = (e.state["initials"].as_str(), e.state["public_key"].as_str()) {
+                            keys.push((initials.to_uppercase(), key.to_owned()));
+                        }
+                    }
+                    incoming.push(change);
+                    next = seq + 1;
+                    Ok::<(), String>(())
+                });
+                if let Err(why) = taken {
+                    report.refused.push(why);
+                    break;
                 }
             }
         }
@@ -301,16 +326,14 @@ impl EngagementFile {
     }
 }
 
-/// Opens a change file and checks its signature against the keys of the team.
-fn open_change(folder: &Folder, uid: &str, secret: &[u8], copy: &str, seq: u64, keys: &[(String, String)]) -> std::result::Result<Change, String> {
-    let bytes = folder.read_change(copy, seq).map_err(|e| e.to_string())?;
-    let change = envelope::open(&bytes, uid, secret, copy, seq).map_err(|e| e.to_string())?;
-    let message = signed_message(uid, copy, seq, &change.author, change.lamport, &change.state, &change.changeset);
+/// Checks a change's signature against the keys of the team.
+fn check(change: &Change, uid: &str, keys: &[(String, String)]) -> std::result::Result<(), String> {
+    let message = signed_message(uid, &change.copy, change.seq, &change.author, change.lamport, &change.state, &change.changeset);
     let author = change.author.to_uppercase();
     if keys.iter().any(|(initials, key)| *initials == author && crate::keys::verify(key, &message, &change.signature)) {
-        Ok(change)
+        Ok(())
     } else {
-        Err(format!("it is not signed by the key of a team member of this engagement (it names {})", change.author))
+        Err(format!("change {} is not signed by the key of a team member of this engagement (it names {})", change.seq, change.author))
     }
 }
 
