@@ -488,3 +488,25 @@ fn evidence_travels_once_by_its_hash_and_arrives_whole_even_when_merging_reorder
     b.close().unwrap();
     assert_eq!(content(&a_path), content(&b_path));
 }
+
+#[test]
+fn verify_names_a_copy_whose_trail_lost_entries_the_folder_holds() {
+    let Team { folder, mut a, a_path, dir: _dir, dana, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.raise_review_note(control, "Kept in the folder").unwrap();
+    a.sync(&folder).unwrap();
+    assert!(a.verify().unwrap().is_intact());
+    a.close().unwrap();
+    // Someone who knows the passphrase drops the newest entry and the note, as a careful forger
+    // would, leaving nothing in the file to point past the cut.
+    {
+        let conn = raw(&a_path);
+        conn.execute_batch(
+            "DELETE FROM trail WHERE seq = (SELECT max(seq) FROM trail); DELETE FROM review_note; DELETE FROM sync_outbox WHERE seq = 2; DELETE FROM sync_log WHERE seq = 2",
+        )
+        .unwrap();
+    }
+    let a = reopen(&a_path, &dana);
+    let verified = a.verify().unwrap();
+    assert!(verified.problems.iter().any(|p| p.contains("the trail lacks 1 entry of DW's change 2") && p.contains("changes/")), "{:?}", verified.problems);
+}

@@ -212,9 +212,11 @@ pub(crate) fn now() -> String {
 
 impl EngagementFile {
     /// Checks the file against its trail and recorded hashes, re-performs every sample, and
-    /// derives every derived seed again from what it was derived from.
+    /// derives every derived seed again from what it was derived from; on a shared engagement
+    /// whose folder can be reached, also that the trail holds every entry the folder does.
     pub fn verify(&self) -> Result<crate::verify::Verification> {
         let mut result = crate::verify::verify(&self.conn)?;
+        result.problems.extend(self.folder_problems()?);
         for sample in self.samples(None)? {
             let same = match self.reperform_sample(sample.id) {
                 Ok(same) => same,

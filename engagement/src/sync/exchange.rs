@@ -166,6 +166,38 @@ impl EngagementFile {
         Ok(report)
     }
 
+    /// The shared folder as the anchor outside this laptop: every trail entry of the changes the
+    /// folder holds that this copy made or took in must be in this copy's trail. Nothing when the
+    /// engagement is not shared or its folder cannot be reached now.
+    pub(crate) fn folder_problems(&self) -> Result<Vec<String>> {
+        let (Ok((secret, copy)), Some(dir)) = (secret_and_copy(self), self.shared_folder()?) else { return Ok(Vec::new()) };
+        let Ok(folder) = Folder::reach(&dir) else { return Ok(Vec::new()) };
+        let uid = self.info()?.id;
+        let have = outbox::state(self.conn())?;
+        let mut problems = Vec::new();
+        let mut stmt = self.conn().prepare_cached("SELECT EXISTS(SELECT 1 FROM trail WHERE hash = ?1)")?;
+        for (other, files) in folder.changes()? {
+            for first in files {
+                let name = folder.name(&other, first);
+                let Ok(changes) = folder.read_change(&other, first).map_err(|e| e.to_string()).and_then(|b| envelope::open(&b, &uid, &secret, &other, first).map_err(|e| e.to_string())) else {
+                    continue;
+                };
+                for change in changes.iter().filter(|c| other == copy || c.seq <= have.get(&other).copied().unwrap_or(0)) {
+                    let lost = merge::trail_entries(&change.changeset)?.iter().filter(|e| !stmt.query_row([&e.hash], |r| r.get::<_, bool>(0)).unwrap_or(false)).count();
+                    if lost > 0 {
+                        problems.push(format!(
+                            "the trail lacks {lost} {} of {}'s change {} ({name}) that the shared folder holds: entries were removed from this copy",
+                            if lost == 1 { "entry" } else { "entries" },
+                            change.author,
+                            change.seq
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(problems)
+    }
+
     /// What merging concurrent changes kept aside, for a person to settle, one line each.
     pub fn sync_conflicts(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn().prepare("SELECT author, kind, entity, entity_id, detail FROM sync_conflict ORDER BY id")?;

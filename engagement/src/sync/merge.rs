@@ -293,6 +293,7 @@ pub(crate) struct Entry {
     pub removal: bool,
     /// The row before the entry (Null when it added the row).
     pub before: Value,
+    pub hash: String,
 }
 
 /// The trail entries a changeset adds, in order.
@@ -314,6 +315,7 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
         entries.push(Entry {
             removal,
             before,
+            hash: text(9).unwrap_or_default(),
             action: text(3).unwrap_or_default(),
             entity: text(4).unwrap_or_default(),
             entity_id: item.new_value(5).ok().and_then(|v| v.as_i64().ok()).unwrap_or_default(),
