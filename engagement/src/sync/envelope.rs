@@ -15,6 +15,7 @@
 //! The header holds nothing of the engagement: its uid is random and a copy's name is random.
 
 use std::collections::BTreeMap;
+use std::io::{Read, Write};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::XChaCha20Poly1305;
@@ -108,13 +109,20 @@ pub fn seal(changes: &[Change], engagement: &str, secret: &[u8]) -> Vec<u8> {
         body.extend_from_slice(&(change.changeset.len() as u64).to_be_bytes());
         body.extend_from_slice(&change.changeset);
     }
-    seal_raw(&body, engagement, secret, &changes[0].copy, changes[0].seq)
+    let mut deflated = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    deflated.write_all(&body).expect("deflating into memory");
+    seal_raw(&deflated.finish().expect("deflating into memory"), engagement, secret, &changes[0].copy, changes[0].seq)
 }
+
+/// The most a change file may inflate to: far past any day's work, short of exhausting memory.
+const MAX_INFLATED: u64 = 1 << 31;
 
 /// Opens the file found at the place of change `first` of copy `copy`: its changes, numbered
 /// from `first`. The signatures are the caller's to check, against the team as it knows it.
 pub fn open(bytes: &[u8], engagement: &str, secret: &[u8], copy: &str, first: u64) -> Result<Vec<Change>, Unreadable> {
-    let body = open_raw(bytes, engagement, secret, copy, first)?;
+    let deflated = open_raw(bytes, engagement, secret, copy, first)?;
+    let mut body = Vec::new();
+    flate2::read::DeflateDecoder::new(&deflated[..]).take(MAX_INFLATED).read_to_end(&mut body).map_err(|_| Unreadable::Corrupted)?;
     let mut changes = Vec::new();
     let mut at = 0;
     while at < body.len() {

@@ -38,6 +38,9 @@ struct Step {
     lamport: u64,
     author: String,
     original: Vec<u8>,
+    /// What its author's copy held, for a change arriving now: when this copy holds the same
+    /// just before it, nothing was done alongside it and it applies as made.
+    made_on: Option<crate::sync::envelope::State>,
 }
 
 impl Step {
@@ -75,14 +78,14 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
         let rows = stmt.query_map([own], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                Step { copy: r.get(1)?, seq: r.get::<_, i64>(2)? as u64, lamport: r.get::<_, i64>(3)? as u64, author: r.get(4)?, original: r.get(5)? },
+                Step { copy: r.get(1)?, seq: r.get::<_, i64>(2)? as u64, lamport: r.get::<_, i64>(3)? as u64, author: r.get(4)?, original: r.get(5)?, made_on: None },
                 r.get::<_, Option<Vec<u8>>>(6)?,
             ))
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let arriving: Vec<Step> =
-        incoming.into_iter().map(|c| Step { copy: c.copy, seq: c.seq, lamport: c.lamport, author: c.author, original: c.changeset }).collect();
+        incoming.into_iter().map(|c| Step { copy: c.copy, seq: c.seq, lamport: c.lamport, author: c.author, original: c.changeset, made_on: Some(c.state) }).collect();
     let mut order: Vec<&Step> = held.iter().map(|(_, s, _)| s).chain(arriving.iter()).collect();
     order.sort_by(|a, b| a.key().cmp(&b.key()));
     let keep = held.iter().zip(&order).take_while(|((_, h, _), o)| h.key() == o.key()).count();
@@ -96,8 +99,11 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
         tx.execute("DELETE FROM sync_log WHERE position = ?1", [position])?;
         tx.execute("DELETE FROM sync_conflict WHERE copy = ?1 AND seq = ?2", params![step.copy, step.seq as i64])?;
     }
+    let mut holding = outbox::state(&tx)?;
     for step in &order[keep..] {
-        apply(&tx, step, step.copy == own, fetch)?;
+        let alone = step.made_on.as_ref() == Some(&holding);
+        apply(&tx, step, step.copy == own, alone, fetch)?;
+        holding.insert(step.copy.clone(), step.seq);
     }
     let mut received = Vec::new();
     for step in &arriving {
@@ -130,11 +136,12 @@ pub(crate) fn evidence_added(entries: &[Entry]) -> Vec<(i64, String)> {
 }
 
 /// Applies one change by the rules above, with the bytes of the evidence it attaches, and logs
-/// what it did.
-fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
+/// what it did. `alone`: this copy holds what the change's author held, so no row can differ
+/// from what they saw.
+fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) -> Result<()> {
     let entries = trail_entries(&step.original)?;
     let held = held_because(tx, &entries)?;
-    let rows = rows_of(&entries);
+    let rows = if alone { Vec::new() } else { rows_of(&entries) };
     let before = rows.iter().map(|r| crate::trail::row_json(tx, &r.entity, r.id)).collect::<Result<Vec<_>>>()?;
     let found = Arc::new(Mutex::new(Vec::<Conflict>::new()));
     let seen = Arc::clone(&found);
