@@ -220,12 +220,25 @@ fn two_outcomes_for_the_same_cell_are_both_kept_and_listed() {
     a.sync(&folder).unwrap();
     let (on_a, on_b) = (a.results(tested.sample).unwrap(), b.results(tested.sample).unwrap());
     assert_eq!(on_a, on_b, "one outcome stands on both copies");
-    let conflicts = a.sync_conflicts().unwrap();
-    assert_eq!(conflicts, b.sync_conflicts().unwrap(), "the same list on both");
+    let conflicts: Vec<String> = a.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+    assert_eq!(a.sync_conflicts().unwrap(), b.sync_conflicts().unwrap(), "the same list on both");
     let both = conflicts.join("\n");
     let standing = on_a.iter().find(|r| r.position == 0 && r.attribute_id == attribute).unwrap().note.clone().unwrap();
     let other = if standing.starts_with("DW") { "JI: approval found in the ticket" } else { "DW: no approval on file" };
     assert!(conflicts.len() == 1 && both.contains("test result") && both.contains(other), "the other outcome is kept in the list: {both}");
+    // Until someone settles it, the preparer cannot sign over an outcome nobody chose.
+    let gate = a.workpaper(tested.control).unwrap().preparer_missing;
+    assert!(gate.iter().any(|m| m.starts_with("sync conflict 1 is not settled")), "{gate:?}");
+    assert!(b.settle_conflict(1, " ").is_err(), "settling says how");
+    b.settle_conflict(1, "JI re-checked the ticket: the outcome that stands is right").unwrap();
+    assert!(b.settle_conflict(1, "again").is_err());
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    for file in [&a, &b] {
+        let listed = file.sync_conflicts().unwrap();
+        assert!(listed[0].settled.as_deref().is_some_and(|s| s.starts_with("JI, ") && s.contains("re-checked")), "{listed:?}");
+        assert!(!file.workpaper(tested.control).unwrap().preparer_missing.iter().any(|m| m.contains("sync conflict")));
+    }
     for file in [&a, &b] {
         let verified = file.verify().unwrap();
         assert!(verified.is_intact(), "{:?}", verified.problems);
@@ -326,6 +339,8 @@ fn the_command_line_shares_joins_and_syncs_and_exits_1_when_a_file_was_refused()
     assert!(said.contains("refused: changes/ffffffffffffffff/000001.tmc: it is corrupted"), "{said}");
     assert!(said.contains("in:  DW add control") && said.contains("in:  DW take assignment"), "DW's work came in all the same: {said}");
 
+    let (code, said) = tickmark(&["conflicts".as_ref(), b_path.as_os_str()]);
+    assert_eq!((code, said.trim()), (Some(0), "no conflicts"));
     let unplugged = dir.path().join("unplugged");
     let (code, said) = tickmark(&["sync".as_ref(), b_path.as_os_str(), "--folder".as_ref(), unplugged.as_os_str()]);
     assert_eq!(code, Some(0), "an unreachable folder is a message: {said}");
@@ -440,7 +455,8 @@ fn a_change_arriving_for_a_reviewed_and_locked_workpaper_goes_to_the_conflicts_l
     let (team, control) = signed_on_one_copy_while_changed_on_the_other(40);
     for file in [&team.a, &team.b] {
         let conflicts = file.sync_conflicts().unwrap();
-        assert!(conflicts.len() == 1 && conflicts[0].contains("JI's change is kept here, not applied") && conflicts[0].contains("signed by reviewer"), "{conflicts:?}");
+        assert!(conflicts.len() == 1 && conflicts[0].text.contains("JI's change is kept here, not applied") && conflicts[0].text.contains("signed by reviewer"), "{conflicts:?}");
+        assert_eq!(conflicts[0].control_id, Some(control), "it belongs to the locked workpaper");
         let verified = file.verify().unwrap();
         assert!(verified.is_intact(), "{:?}", verified.problems);
         assert!(verified.changed_since_signed.is_empty(), "the locked work is as signed: {:?}", verified.changed_since_signed);

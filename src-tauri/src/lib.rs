@@ -125,6 +125,7 @@ pub fn run() {
             team::share_engagement,
             team::sync_now,
             team::sync_conflicts,
+            team::settle_conflict,
             opinion::opinion_state,
             opinion::exception_evaluations,
             opinion::evaluate_exception,

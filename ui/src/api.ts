@@ -39,6 +39,7 @@ import type {
   TeamMember,
   TestResult,
   TrailEntry,
+  SyncConflict,
   SyncReport,
   Verification,
   ViewedEvidence,
@@ -173,7 +174,8 @@ export const api = {
   sharedFolder: () => invoke<string | null>("shared_folder"),
   shareEngagement: (folder: string) => invoke<null>("share_engagement", { folder }),
   syncNow: () => invoke<SyncReport>("sync_now"),
-  syncConflicts: () => invoke<string[]>("sync_conflicts"),
+  syncConflicts: () => invoke<SyncConflict[]>("sync_conflicts"),
+  settleConflict: (number: number, note: string) => invoke<null>("settle_conflict", { number, note }),
 };
 
 export function isCommandError(e: unknown): e is CommandError {

@@ -419,6 +419,10 @@ legend: Array<Tickmark>,
  */
 preparer_missing: Array<string>, 
 /**
+ * Conflicts from merging team members' copies that touch this work and nobody has settled.
+ */
+sync_conflicts: Array<string>, 
+/**
  * What the reviewer's sign-off still needs, for the person working now.
  */
 reviewer_missing: Array<string>, 
@@ -670,9 +674,23 @@ refused: Array<string>,
  */
 waiting: Array<string>, 
 /**
- * Everything merging has kept aside for a person to settle (not only from this sync).
+ * Everything merging has kept aside that nobody has settled yet (not only from this sync).
  */
 conflicts: Array<string>, };
+
+export type SyncConflict = { 
+/**
+ * Its place in the list, the same on every copy: what `settle` takes.
+ */
+number: number, text: string, 
+/**
+ * The workpaper it belongs to, when it does.
+ */
+control_id: number | null, 
+/**
+ * Who settled it, when and how ("TW, 2026-12-01: kept DW's outcome"), once someone has.
+ */
+settled: string | null, };
 
 export type CommandError = { code: string, message: string, 
 /**

@@ -55,6 +55,11 @@ enum Command {
     Take(team::TakeArgs),
     /// Leave a control you took free for anyone to take.
     Release(team::TakeArgs),
+    /// List the conflicts merging team members' copies kept aside, numbered.
+    Conflicts(setup::FileArg),
+    /// Settle a conflict once its record is as it should be, saying how; a preparer cannot sign
+    /// a workpaper with an unsettled conflict.
+    Settle(team::SettleArgs),
     /// Import a client's listing (CSV or XLSX) as a control's population.
     ImportPopulation(setup::ImportArgs),
     /// Explain why items dated outside the period are in a population (needed before sampling).
@@ -173,6 +178,8 @@ fn main() -> ExitCode {
         Command::Sync(a) => team::sync(a),
         Command::Take(a) => team::take(a, true),
         Command::Release(a) => team::take(a, false),
+        Command::Conflicts(a) => team::conflicts(a),
+        Command::Settle(a) => team::settle(a),
         Command::RollForward(a) => setup::roll_forward(a),
         Command::Key(a) => keys::key(a),
         Command::RegisterKey(a) => keys::register(a),

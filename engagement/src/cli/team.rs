@@ -35,6 +35,44 @@ pub struct TakeArgs {
     who: Who,
 }
 
+#[derive(Args)]
+pub struct SettleArgs {
+    file: PathBuf,
+    /// The conflict's number, as `conflicts` lists it.
+    #[arg(long)]
+    conflict: i64,
+    /// How it was settled: which outcome stands, and why.
+    #[arg(long)]
+    note: String,
+    #[command(flatten)]
+    who: Who,
+}
+
+/// Lists the conflicts merging kept aside, settled ones with who settled them.
+pub fn conflicts(a: crate::setup::FileArg) -> Result<ExitCode, Error> {
+    let file = open(&a.file)?;
+    let listed = file.sync_conflicts()?;
+    file.close()?;
+    if listed.is_empty() {
+        say!("no conflicts");
+    }
+    for c in &listed {
+        match &c.settled {
+            Some(how) => say!("{}. [settled by {how}] {}", c.number, c.text),
+            None => say!("{}. {}", c.number, c.text),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn settle(a: SettleArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    file.settle_conflict(a.conflict, &a.note)?;
+    file.close()?;
+    say!("conflict {} settled", a.conflict);
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Takes the control's work (`take`) or leaves it free (`release`).
 pub fn take(a: TakeArgs, taking: bool) -> Result<ExitCode, Error> {
     let mut file = open_as(&a.file, &a.who)?;

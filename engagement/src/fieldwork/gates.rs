@@ -206,6 +206,8 @@ pub(crate) fn preparer_missing(wp: &Workpaper, examination: &Examination) -> Vec
         None => missing.push("no conclusion is recorded".to_owned()),
         Some(c) => missing.extend(conclusion_problems(wp, examination, c).into_iter().map(|p| format!("the conclusion: {p}"))),
     }
+    // Merging team members' copies kept an outcome aside: nobody has chosen which stands.
+    missing.extend(wp.sync_conflicts.iter().cloned());
     missing
 }
 

@@ -122,6 +122,8 @@ pub struct Workpaper {
     pub legend: Vec<Tickmark>,
     /// What the preparer's sign-off still needs; empty when it can be signed.
     pub preparer_missing: Vec<String>,
+    /// Conflicts from merging team members' copies that touch this work and nobody has settled.
+    pub sync_conflicts: Vec<String>,
     /// What the reviewer's sign-off still needs, for the person working now.
     pub reviewer_missing: Vec<String>,
     /// The population columns shown beside the attributes in the test grid.
@@ -233,6 +235,7 @@ impl EngagementFile {
             legend: TICKMARKS.to_vec(),
             preparer_missing: Vec::new(),
             reviewer_missing: Vec::new(),
+            sync_conflicts: crate::sync::conflicts::unsettled(self.conn(), control_id)?,
             evidence,
         };
         wp.preparer_missing = crate::gates::preparer_missing(&wp, &self.info()?.examination);

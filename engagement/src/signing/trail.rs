@@ -43,6 +43,7 @@ pub const TRACKED: &[&str] = &[
     "report_document",
     "carried_note",
     "assignment",
+    "settlement",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -222,15 +222,30 @@ CREATE TABLE sync_log (
 );
 -- What merging concurrent changes could not put in place as made, kept whole for a person to
 -- decide: the change (copy, seq), what it meant to do and why it was held.
+-- `control_id`: the workpaper it belongs to, whose preparer cannot sign until it is settled.
 CREATE TABLE sync_conflict (
-    id        INTEGER PRIMARY KEY,
-    copy      TEXT NOT NULL,
-    seq       INTEGER NOT NULL,
-    author    TEXT NOT NULL,
-    kind      TEXT NOT NULL,
-    entity    TEXT NOT NULL,
-    entity_id INTEGER,
-    detail    TEXT NOT NULL
+    id         INTEGER PRIMARY KEY,
+    copy       TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    author     TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  INTEGER,
+    control_id INTEGER,
+    detail     TEXT NOT NULL
+);
+-- A conflict a person has looked at and settled (the record put right, or left as it stands),
+-- by the change it came from and the row, so that it stays settled however merging reorders.
+-- It travels like any other change.
+CREATE TABLE settlement (
+    id         INTEGER PRIMARY KEY,
+    copy       TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  INTEGER,
+    note       TEXT NOT NULL,
+    settled_by TEXT NOT NULL,
+    settled_at TEXT NOT NULL
 );
 
 -- Who has taken a control's work ("assigned to TW"), so a team working in several copies sees

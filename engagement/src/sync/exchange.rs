@@ -30,7 +30,7 @@ pub struct SyncReport {
     pub refused: Vec<String>,
     /// Changes not taken yet: made on top of a change this copy cannot take yet.
     pub waiting: Vec<String>,
-    /// Everything merging has kept aside for a person to settle (not only from this sync).
+    /// Everything merging has kept aside that nobody has settled yet (not only from this sync).
     pub conflicts: Vec<String>,
 }
 
@@ -162,7 +162,7 @@ impl EngagementFile {
         let incoming = self.gather(&folder, &uid, &secret, &copy, &held, &mut report)?;
         let fetch = |sha256: &str| fetch_evidence(&folder, &uid, &secret, sha256);
         report.received = merge::merge(self.conn_mut(), &copy, incoming, &fetch)?;
-        report.conflicts = self.sync_conflicts()?;
+        report.conflicts = self.sync_conflicts()?.into_iter().filter(|c| c.settled.is_none()).map(|c| c.text).collect();
         Ok(report)
     }
 
@@ -196,28 +196,6 @@ impl EngagementFile {
             }
         }
         Ok(problems)
-    }
-
-    /// What merging concurrent changes kept aside, for a person to settle, one line each.
-    pub fn sync_conflicts(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare("SELECT author, kind, entity, entity_id, detail FROM sync_conflict ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i64>>(3)?, r.get::<_, String>(4)?))
-        })?;
-        let mut lines = Vec::new();
-        for row in rows {
-            let (author, kind, entity, id, detail) = row?;
-            let what = format!("{} {}", entity.replace('_', " "), id.map(|i| i.to_string()).unwrap_or_default());
-            let detail: serde_json::Value = serde_json::from_str(&detail)?;
-            lines.push(match kind.as_str() {
-                "replaced" => format!("{what}: changed on two copies; {author}'s change stands, the values it replaced are kept here: {}", detail["current"]),
-                "clash" => format!("{what}: added by {author} on another copy as well (the same cell, number or reference); {author}'s is kept here, not applied: {}", detail["values"]),
-                "held" => format!("{what}: {author}'s change is kept here, not applied: {}", detail["reason"].as_str().unwrap_or_default()),
-                "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {}", detail["values"]),
-                _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {}", detail["values"]),
-            });
-        }
-        Ok(lines)
     }
 
     /// Writes this copy's changes that the folder does not hold yet, as one file.

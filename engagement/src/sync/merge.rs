@@ -177,9 +177,14 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
         }));
     }
     for c in conflicts {
+        let values = as_row(tx, &c.entity, &c.detail["values"])?;
+        let control = match c.entity_id {
+            Some(id) => crate::signoff::control_of_work(tx, &c.entity, id, &values)?,
+            None => None,
+        };
         tx.execute(
-            "INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![step.copy, step.seq as i64, step.author, c.kind, c.entity, c.entity_id, c.detail.to_string()],
+            "INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, control_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![step.copy, step.seq as i64, step.author, c.kind, c.entity, c.entity_id, control, c.detail.to_string()],
         )?;
     }
     let effective = (effective != step.original).then_some(effective.as_slice());
@@ -271,6 +276,13 @@ fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Option<C
         _ => "refers to a removed row",
     };
     (ConflictAction::SQLITE_CHANGESET_OMIT, Some(Conflict { kind: word, entity: table, entity_id, detail: serde_json::json!({ "values": carried }) }))
+}
+
+/// A row's values as an object by column name, whether kept as one or as the changeset's list.
+fn as_row(conn: &Connection, table: &str, values: &Value) -> Result<Value> {
+    let Value::Array(list) = values else { return Ok(values.clone()) };
+    let names: Vec<String> = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(Value::Object(names.into_iter().zip(list.iter().cloned()).collect()))
 }
 
 /// A changeset row's values as JSON, a column that is not there (an update's unchanged one) as

@@ -8,8 +8,10 @@
 //!   engagement's sync secret (never the passphrase).
 //! - `folder`: the folder's layout: marker, base file, numbered change files per copy.
 //! - `merge`: every copy's changes in one order, concurrent work settled by the audit's rules.
+//! - `conflicts`: the list of what merging kept aside, and settling it.
 //! - `exchange`: share, join and sync.
 
+pub mod conflicts;
 pub mod envelope;
 mod exchange;
 pub mod folder;

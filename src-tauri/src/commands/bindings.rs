@@ -95,6 +95,7 @@ pub fn bindings() -> String {
         engagement::trail::TrailEntry::decl(&cfg),
         engagement::verify::Verification::decl(&cfg),
         engagement::SyncReport::decl(&cfg),
+        engagement::sync::conflicts::SyncConflict::decl(&cfg),
         crate::error::CommandError::decl(&cfg),
         super::file::Startup::decl(&cfg),
         super::requests::ViewedEvidence::decl(&cfg),

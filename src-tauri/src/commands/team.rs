@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use engagement::sync::conflicts::SyncConflict;
 use engagement::SyncReport;
 use tauri::State;
 
@@ -21,8 +22,13 @@ pub async fn share_engagement(state: State<'_, OpenFile>, folder: String) -> Rep
 
 /// What merging concurrent changes kept aside for a person to settle.
 #[tauri::command]
-pub async fn sync_conflicts(state: State<'_, OpenFile>) -> Reply<Vec<String>> {
+pub async fn sync_conflicts(state: State<'_, OpenFile>) -> Reply<Vec<SyncConflict>> {
     state.with(|f| f.sync_conflicts())
+}
+
+#[tauri::command]
+pub async fn settle_conflict(state: State<'_, OpenFile>, number: i64, note: String) -> Reply<()> {
+    state.with(|f| f.settle_conflict(number, &note))
 }
 
 /// Syncs with the folder this copy last synced with.

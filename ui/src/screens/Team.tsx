@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
-import type { Overview, SyncReport } from "../bindings";
+import type { Overview, SyncConflict, SyncReport } from "../bindings";
 import { api } from "../api";
 import { ErrorNote, Field, useAction } from "../components";
+import { useUnsaved } from "../unsaved";
 
 interface Props {
   onOverview: (o: Overview) => void;
@@ -15,7 +16,7 @@ export function Team({ onOverview }: Props) {
   const [folder, setFolder] = useState<string | null | undefined>(undefined);
   const [target, setTarget] = useState("");
   const [report, setReport] = useState<SyncReport | null>(null);
-  const [conflicts, setConflicts] = useState<string[]>([]);
+  const [conflicts, setConflicts] = useState<SyncConflict[]>([]);
   const action = useAction();
 
   useEffect(() => {
@@ -40,7 +41,7 @@ export function Team({ onOverview }: Props) {
     });
     if (done) {
       setReport(done);
-      setConflicts(done.conflicts);
+      setConflicts((await api.syncConflicts()) ?? []);
     }
   }
 
@@ -69,7 +70,7 @@ export function Team({ onOverview }: Props) {
             {action.busy ? "Syncing…" : "Sync"}
           </button>
           {report && <SyncResult report={report} />}
-          <List title={`Conflicts to settle (${conflicts.length})`} items={conflicts} testid="sync-conflicts" />
+          <Conflicts conflicts={conflicts} onSettled={async () => setConflicts(await api.syncConflicts())} />
         </div>
       )}
     </div>
@@ -93,6 +94,54 @@ function SyncResult({ report }: { report: SyncReport }) {
       <List title="Came in" items={report.received} testid="sync-received" />
       <List title="Refused (nothing of these applied)" items={report.refused} testid="sync-refused" />
       <List title="Waiting" items={report.waiting} testid="sync-waiting" />
+    </div>
+  );
+}
+
+/**
+ * What merging kept aside. Settling says which outcome stands and why; until then the
+ * workpaper's preparer cannot sign.
+ */
+function Conflicts({ conflicts, onSettled }: { conflicts: SyncConflict[]; onSettled: () => Promise<void> }) {
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  useUnsaved("a note settling a conflict", Object.values(notes).some((n) => n.trim()));
+  const action = useAction();
+  const open = conflicts.filter((c) => !c.settled);
+  async function settle(c: SyncConflict) {
+    if ((await action.run(() => api.settleConflict(c.number, notes[c.number] ?? ""))) !== undefined) {
+      setNotes({ ...notes, [c.number]: "" });
+      await onSettled();
+    }
+  }
+  return (
+    <div data-testid="sync-conflicts">
+      <h4>
+        Conflicts to settle ({open.length}
+        {conflicts.length > open.length ? `; ${conflicts.length - open.length} settled` : ""})
+      </h4>
+      <ErrorNote error={action.error} />
+      {conflicts.map((c) => (
+        <div key={c.number} className="entry" data-testid={`conflict-${c.number}`}>
+          <p className="wrap">
+            {c.number}. {c.text}
+          </p>
+          {c.settled ? (
+            <p className="muted">Settled by {c.settled}</p>
+          ) : (
+            <div className="row">
+              <input
+                data-testid={`settle-note-${c.number}`}
+                placeholder="Which outcome stands, and why"
+                value={notes[c.number] ?? ""}
+                onChange={(e) => setNotes({ ...notes, [c.number]: e.target.value })}
+              />
+              <button data-testid={`settle-${c.number}`} onClick={() => void settle(c)} disabled={action.busy || !(notes[c.number] ?? "").trim()}>
+                Settle
+              </button>
+            </div>
+          )}
+        </div>
+      ))}
     </div>
   );
 }

@@ -59,17 +59,18 @@ export function WorkpaperScreen({ controlId, overview, onBack }: Props) {
           </div>
           <p className="wrap">{control.description}</p>
           <div className="muted">
-            Criteria {control.criteria.join(", ")} · {frequencyTitle(control.frequency)} · {control.nature.replace(/_/g, " ")} · owner {control.owner || "—"}
-          </div>
-          <div className="row">
-            <span data-testid="assigned-to">{control.assigned_to ? `Assigned to ${control.assigned_to}` : "Nobody has taken this control"}</span>
-            <button data-testid="take-control" onClick={() => void action.run(() => api.takeControl(control.id)).then(reload)} disabled={action.busy}>
-              Take it
+            Criteria {control.criteria.join(", ")} · {frequencyTitle(control.frequency)} · {control.nature.replace(/_/g, " ")} · owner {control.owner || "—"} ·{" "}
+            <span data-testid="assigned-to">{control.assigned_to ? `Assigned to ${control.assigned_to}` : "Nobody has taken this control"}</span>{" "}
+            <button className="link" data-testid="take-control" onClick={() => void action.run(() => api.takeControl(control.id)).then(reload)} disabled={action.busy}>
+              take it
             </button>
             {control.assigned_to && (
-              <button data-testid="release-control" onClick={() => void action.run(() => api.releaseControl(control.id)).then(reload)} disabled={action.busy}>
-                Release
-              </button>
+              <>
+                {" "}
+                <button className="link" data-testid="release-control" onClick={() => void action.run(() => api.releaseControl(control.id)).then(reload)} disabled={action.busy}>
+                  release
+                </button>
+              </>
             )}
           </div>
         </div>

@@ -1,0 +1,100 @@
+//! The conflicts list: what merging concurrent changes kept aside, for a person to look at and
+//! settle. A conflict on a workpaper's work keeps its preparer from signing until it is settled,
+//! so that a signature never stands over an outcome nobody chose.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::store::EngagementFile;
+
+/// One entry of the conflicts list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncConflict {
+    /// Its place in the list, the same on every copy: what `settle` takes.
+    pub number: i64,
+    pub text: String,
+    /// The workpaper it belongs to, when it does.
+    pub control_id: Option<i64>,
+    /// Who settled it, when and how ("TW, 2026-12-01: kept DW's outcome"), once someone has.
+    pub settled: Option<String>,
+}
+
+/// A conflict's identity across copies: the change it came from and the row.
+struct Key {
+    copy: String,
+    seq: i64,
+    entity: String,
+    entity_id: Option<i64>,
+}
+
+fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict)>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.copy, c.seq, c.author, c.kind, c.entity, c.entity_id, c.control_id, c.detail,
+                (SELECT s.settled_by || ', ' || substr(s.settled_at, 1, 10) || ': ' || s.note FROM settlement s
+                 WHERE s.copy = c.copy AND s.seq = c.seq AND s.entity = c.entity AND s.entity_id IS c.entity_id ORDER BY s.id DESC LIMIT 1)
+         FROM sync_conflict c ORDER BY c.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            Key { copy: r.get(0)?, seq: r.get(1)?, entity: r.get(4)?, entity_id: r.get(5)? },
+            (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i64>>(6)?, r.get::<_, String>(7)?, r.get::<_, Option<String>>(8)?),
+        ))
+    })?;
+    let mut out = Vec::new();
+    for (number, row) in rows.enumerate() {
+        let (key, (author, kind, control_id, detail, settled)) = row?;
+        let what = format!("{} {}", key.entity.replace('_', " "), key.entity_id.map(|i| i.to_string()).unwrap_or_default());
+        let detail: serde_json::Value = serde_json::from_str(&detail)?;
+        let text = match kind.as_str() {
+            "replaced" => format!("{what}: changed on two copies; {author}'s change stands, the values it replaced are kept here: {}", detail["current"]),
+            "clash" => format!("{what}: added by {author} on another copy as well (the same cell, number or reference); {author}'s is kept here, not applied: {}", detail["values"]),
+            "held" => format!("{what}: {author}'s change is kept here, not applied: {}", detail["reason"].as_str().unwrap_or_default()),
+            "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {}", detail["values"]),
+            _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {}", detail["values"]),
+        };
+        out.push((key, SyncConflict { number: number as i64 + 1, text, control_id, settled }));
+    }
+    Ok(out)
+}
+
+/// The unsettled conflicts on a workpaper's work, as its sign-off gate lists them.
+pub(crate) fn unsettled(conn: &Connection, control_id: i64) -> Result<Vec<String>> {
+    Ok(listed(conn)?
+        .into_iter()
+        .filter(|(_, c)| c.control_id == Some(control_id) && c.settled.is_none())
+        .map(|(_, c)| format!("sync conflict {} is not settled: {}", c.number, c.text))
+        .collect())
+}
+
+impl EngagementFile {
+    /// The conflicts list, settled entries included.
+    pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
+        Ok(listed(self.conn())?.into_iter().map(|(_, c)| c).collect())
+    }
+
+    /// Settles conflict `number`: the user has put the record right (or found it right as it
+    /// stands) and says how. Travels like any other change, so it is settled on every copy.
+    pub fn settle_conflict(&mut self, number: i64, note: &str) -> Result<()> {
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(Error::invalid("note", "say how the conflict was settled: which outcome stands, and why"));
+        }
+        let (key, conflict) = listed(self.conn())?
+            .into_iter()
+            .find(|(_, c)| c.number == number)
+            .ok_or_else(|| Error::NotFound(format!("sync conflict {number}")))?;
+        if conflict.settled.is_some() {
+            return Err(Error::invalid("conflict", format!("sync conflict {number} is settled already")));
+        }
+        self.write(|w| {
+            let id = w.new_id("settlement")?;
+            w.tx().execute(
+                "INSERT INTO settlement (id, copy, seq, entity, entity_id, note, settled_by, settled_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![id, key.copy, key.seq, key.entity, key.entity_id, note, w.user, w.at],
+            )?;
+            w.record("settle", "settlement", id, None)
+        })
+    }
+}
