@@ -41,31 +41,6 @@ fn team() -> Team {
     Team { dir, folder, a, a_path, b, b_path, dana, joaquin }
 }
 
-/// Every table a sync carries, row by row: two copies with the same dump hold the same work.
-fn content(path: &Path) -> String {
-    let conn = raw(path);
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sync_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut out = String::new();
-    for table in tables {
-        let columns = conn.prepare(&format!("SELECT * FROM {table}")).unwrap().column_count();
-        let order = (1..=columns).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}")).unwrap();
-        let rows = stmt
-            .query_map([], |r| Ok((0..columns).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect::<Vec<_>>();
-        out.push_str(&format!("{table}\n{}\n", rows.join("\n")));
-    }
-    out
-}
-
 fn reopen(path: &Path, key: &PersonalKey) -> EngagementFile {
     let mut file = EngagementFile::open(path, PASSPHRASE).unwrap();
     file.sign_in(key).unwrap();

@@ -9,11 +9,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::forgery::raw;
 use common::workflow::test_a_control;
 use common::*;
 use engagement::keys::PersonalKey;
@@ -51,31 +50,6 @@ impl Auditor {
 
 fn copy_arg(a: &Auditor) -> &str {
     a.copy.to_str().unwrap()
-}
-
-/// The engagement as every copy holds it, table by table (sync bookkeeping aside).
-fn content(path: &Path) -> String {
-    let conn = raw(path);
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sync_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut out = String::new();
-    for table in tables {
-        let columns = conn.prepare(&format!("SELECT * FROM {table}")).unwrap().column_count();
-        let order = (1..=columns).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}")).unwrap();
-        let rows = stmt
-            .query_map([], |r| Ok((0..columns).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect::<Vec<_>>();
-        out.push_str(&format!("{table}\n{}\n", rows.join("\n")));
-    }
-    out
 }
 
 fn scenario(seed: u64) {
