@@ -1,7 +1,7 @@
 //! Three auditors, each with a copy of the engagement, each working in their own processes (the
 //! `tickmark` command): random edits of several kinds made offline (grid results, including
-//! the same cells on several copies, review notes, taking and releasing a control, request
-//! statuses), syncs at random moments, some of them killed (SIGKILL) part-way. Afterwards, once
+//! the same cells on several copies, review notes, exceptions, procedures, taking and releasing
+//! a control, request statuses), syncs at random moments, some of them killed (SIGKILL) part-way. Afterwards, once
 //! every copy has synced twice more: all three hold the same work, every copy's trail holds
 //! every edit anyone made, every copy lists the same conflicts, and every copy verifies.
 //!
@@ -90,7 +90,7 @@ fn scenario(seed: u64) {
     for step in 0..30 {
         let who = &auditors[rng.random_range(0..3)];
         let tag = format!("seed {seed} step {step} by {}", who.initials);
-        match rng.random_range(0..10) {
+        match rng.random_range(0..12) {
             0..=3 => {
                 let item = &items[rng.random_range(0..items.len())];
                 let attribute = ["A", "B"][rng.random_range(0..2)];
@@ -101,9 +101,23 @@ fn scenario(seed: u64) {
                 assert!(out.status.success(), "results: {}", String::from_utf8_lossy(&out.stderr));
                 tags.push(tag);
             }
-            4..=5 => {
+            4 => {
                 let out = who.run(&["note", "raise", copy_arg(who), "--control", &reference, "--text", &tag]);
                 assert!(out.status.success(), "note: {}", String::from_utf8_lossy(&out.stderr));
+                tags.push(tag);
+            }
+            5 => {
+                // Refused (exit 1) when the item is not a deviation on this copy, or written up.
+                let item = rng.random_range(1..=items.len()).to_string();
+                let out = who.run(&["exception", copy_arg(who), "--control", &reference, "--description", &tag, "--items", &item]);
+                assert!(matches!(out.status.code(), Some(0 | 1)), "exception: {}", String::from_utf8_lossy(&out.stderr));
+                if out.status.success() {
+                    tags.push(tag);
+                }
+            }
+            8 => {
+                let out = who.run(&["procedure", "add", copy_arg(who), "--control", &reference, "--nature", "inspection", "--text", &tag]);
+                assert!(out.status.success(), "procedure: {}", String::from_utf8_lossy(&out.stderr));
                 tags.push(tag);
             }
             6 => {
