@@ -501,3 +501,38 @@ fn verify_names_a_copy_whose_trail_lost_entries_the_folder_holds() {
     let verified = a.verify().unwrap();
     assert!(verified.problems.iter().any(|p| p.contains("the trail lacks 1 entry of DW's change 2") && p.contains("changes/")), "{:?}", verified.problems);
 }
+
+#[test]
+fn the_same_outcome_recorded_on_two_copies_needs_nobody_to_choose() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let tested = test_a_control(&mut a);
+    let n = a.sample(tested.sample).unwrap().selection.items.len() as i64;
+    a.extend_sample(tested.sample, 1, "One more change, deployed on the last day").unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let attribute = a.control(tested.control).unwrap().attributes[0].id;
+    let pass = engagement::testing::TestResult {
+        sample_id: tested.sample,
+        position: n,
+        attribute_id: attribute,
+        outcome: engagement::testing::Outcome::Pass,
+        tickmark: Some("✓".into()),
+        note: None,
+        evidence: vec![],
+    };
+    a.record_result(&pass).unwrap();
+    b.record_result(&pass).unwrap();
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    for file in [&a, &b] {
+        assert_eq!(file.sync_conflicts().unwrap(), vec![], "nothing to choose between");
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+        assert!(file.results(tested.sample).unwrap().iter().any(|r| r.position == n && r.attribute_id == attribute));
+    }
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path));
+}

@@ -1,5 +1,5 @@
 //! The conflicts list: what merging concurrent changes kept aside, for a person to look at and
-//! settle. A conflict on a workpaper's work keeps its preparer from signing until it is settled,
+//! settle (a row added the same on two copies is kept aside too, but nobody needs to look). A conflict on a workpaper's work keeps its preparer from signing until it is settled,
 //! so that a signature never stands over an outcome nobody chose.
 
 use rusqlite::{params, Connection};
@@ -34,7 +34,7 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict)>> {
         "SELECT c.copy, c.seq, c.author, c.kind, c.entity, c.entity_id, c.control_id, c.detail,
                 (SELECT s.settled_by || ', ' || substr(s.settled_at, 1, 10) || ': ' || s.note FROM settlement s
                  WHERE s.copy = c.copy AND s.seq = c.seq AND s.entity = c.entity AND s.entity_id IS c.entity_id ORDER BY s.id DESC LIMIT 1)
-         FROM sync_conflict c ORDER BY c.id",
+         FROM sync_conflict c WHERE c.kind <> 'duplicate' ORDER BY c.id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((

@@ -153,6 +153,11 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
         action
     })?;
     let mut conflicts = std::mem::take(&mut *found.lock().expect("one merge at a time"));
+    for c in conflicts.iter_mut().filter(|c| c.kind == "clash") {
+        if same_as_standing(tx, &c.entity, &as_row(tx, &c.entity, &c.detail["values"])?)? {
+            c.kind = "duplicate";
+        }
+    }
     if held.is_none() {
         settle_rows(tx, &rows, &before, &mut conflicts)?;
         for (id, sha256) in evidence_added(&entries) {
@@ -177,14 +182,15 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
         }));
     }
     for c in conflicts {
-        let values = as_row(tx, &c.entity, &c.detail["values"])?;
+        let mut detail = c.detail;
+        detail["values"] = as_row(tx, &c.entity, &detail["values"])?;
         let control = match c.entity_id {
-            Some(id) => crate::signoff::control_of_work(tx, &c.entity, id, &values)?,
+            Some(id) => crate::signoff::control_of_work(tx, &c.entity, id, &detail["values"])?,
             None => None,
         };
         tx.execute(
             "INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, control_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![step.copy, step.seq as i64, step.author, c.kind, c.entity, c.entity_id, control, c.detail.to_string()],
+            params![step.copy, step.seq as i64, step.author, c.kind, c.entity, c.entity_id, control, detail.to_string()],
         )?;
     }
     let effective = (effective != step.original).then_some(effective.as_slice());
@@ -248,13 +254,7 @@ fn restore_row(tx: &Transaction, table: &str, id: i64, row: &serde_json::Map<Str
     }
     let assignments = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect::<Vec<_>>().join(", ");
     let mut values: Vec<rusqlite::types::Value> = vec![id.into()];
-    values.extend(columns.iter().map(|c| match &row[c.as_str()] {
-        Value::Null => rusqlite::types::Value::Null,
-        Value::Bool(b) => i64::from(*b).into(),
-        Value::Number(n) => n.as_i64().map_or_else(|| n.as_f64().unwrap_or_default().into(), Into::into),
-        Value::String(s) => s.clone().into(),
-        other => other.to_string().into(),
-    }));
+    values.extend(columns.iter().map(|c| sql_value(&row[c.as_str()])));
     tx.execute(&format!("UPDATE {table} SET {assignments} WHERE id = ?1"), rusqlite::params_from_iter(values))?;
     Ok(())
 }
@@ -276,6 +276,35 @@ fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Option<C
         _ => "refers to a removed row",
     };
     (ConflictAction::SQLITE_CHANGESET_OMIT, Some(Conflict { kind: word, entity: table, entity_id, detail: serde_json::json!({ "values": carried }) }))
+}
+
+/// Whether a row added on two copies was added the same on both: the row that stands with the
+/// same key (a unique index of the table) holds the same values but its id. Nothing then needs a
+/// person's choice; the row is still kept aside, so that `verify` reads its entry as not applied.
+fn same_as_standing(conn: &Connection, table: &str, row: &Value) -> Result<bool> {
+    let Value::Object(values) = row else { return Ok(false) };
+    let indexes: Vec<String> =
+        conn.prepare(&format!("SELECT name FROM pragma_index_list('{table}') WHERE \"unique\" = 1 AND origin = 'u'"))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for index in indexes {
+        let columns: Vec<String> = conn.prepare(&format!("SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let filter = columns.iter().enumerate().map(|(i, c)| format!("{c} IS ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
+        let key: Vec<rusqlite::types::Value> = columns.iter().map(|c| sql_value(values.get(c).unwrap_or(&Value::Null))).collect();
+        let standing: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(&format!("SELECT id FROM {table} WHERE {filter}"), rusqlite::params_from_iter(key), |r| r.get(0)))?;
+        let Some(id) = standing else { continue };
+        let Some(Value::Object(there)) = crate::trail::row_json(conn, table, id)? else { continue };
+        return Ok(there.iter().all(|(name, value)| name == "id" || values.get(name) == Some(value)));
+    }
+    Ok(false)
+}
+
+fn sql_value(value: &Value) -> rusqlite::types::Value {
+    match value {
+        Value::Null => rusqlite::types::Value::Null,
+        Value::Bool(b) => i64::from(*b).into(),
+        Value::Number(n) => n.as_i64().map_or_else(|| n.as_f64().unwrap_or_default().into(), Into::into),
+        Value::String(s) => s.clone().into(),
+        other => other.to_string().into(),
+    }
 }
 
 /// A row's values as an object by column name, whether kept as one or as the changeset's list.
