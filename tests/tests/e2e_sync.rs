@@ -1,9 +1,11 @@
 //! Team sync in the real window: two copies of the demo engagement, one per auditor, each opened
-//! in the app in turn, working at the same time between syncs. TW records a result, raises a
-//! review note, takes the control and syncs; JI, who has not synced since joining, raises a note
-//! of their own, then syncs: JI's window shows TW's work and TW's hold on the control. TW's window
-//! syncs and shows JI's note. (The harness drives one window at a time, so the two take turns.)
-
+//! in the app in turn, working at the same time between syncs. TW records a pass in a grid cell,
+//! raises a review note, takes the control and syncs. JI, who has not synced since joining,
+//! raises a note and records a deviation in the same cell, then syncs: JI's window shows TW's
+//! work and hold, the cell marked as in conflict (TW's pass stands, JI's deviation kept in the
+//! conflicts list) and the preparer's sign-off waiting for it; JI settles it, and it is no
+//! longer marked. TW's window syncs and shows JI's note and the settlement. (The harness drives
+//! one window at a time, so the two take turns.)
 use std::path::Path;
 
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
@@ -11,6 +13,7 @@ use engagement::EngagementFile;
 use tickmark_tests::app::{binary, screenshot_dir, Harness};
 use tickmark_tests::engagements::{demo, demo_key_passphrase};
 use tickmark_tests::flows::{click, fill, WAIT};
+use tickmark_tests::webdriver::keys;
 
 const PASSPHRASE: &str = "team sync passphrase";
 const CONTROL: &str = "CC8.1-01";
@@ -56,6 +59,16 @@ fn raise_note(app: &Harness, text: &str) -> String {
     ui.wait_text("[data-testid=review-notes]", WAIT, |t| t.contains(text)).unwrap()
 }
 
+/// Waits until cell 0-0 shows `outcome`, stored.
+fn settled_cell(app: &Harness, outcome: &str) {
+    let ui = app.ui();
+    let cell = ui.find("[data-testid=cell-0-0]").unwrap();
+    let start = std::time::Instant::now();
+    while !ui.property(&cell, "className").unwrap().as_str().is_some_and(|c| c.contains(outcome) && !c.contains("pending")) && start.elapsed() < WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 fn notes(app: &Harness) -> String {
     let ui = app.ui();
     open_workpaper(app);
@@ -81,11 +94,7 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
     let ui = app.ui();
     click(ui, "cell-0-0");
     ui.type_text(&ui.find("[data-testid=test-grid]").unwrap(), "p").unwrap();
-    let cell = ui.find("[data-testid=cell-0-0]").unwrap();
-    let start = std::time::Instant::now();
-    while !ui.property(&cell, "className").unwrap().as_str().is_some_and(|c| c.contains("pass") && !c.contains("pending")) && start.elapsed() < WAIT {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    settled_cell(&app, "pass");
     click(ui, "take-control");
     ui.wait_text("[data-testid=assigned-to]", WAIT, |t| t == "Assigned to TW").unwrap();
     let report = sync(&app);
@@ -95,8 +104,15 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
 
     let app = window(&ji, "JI");
     raise_note(&app, "JI: which ticket is 4?");
+    // JI records the same cell as TW, differently, before either has seen the other's.
+    let ui = app.ui();
+    click(ui, "cell-0-0");
+    ui.type_text(&ui.find("[data-testid=test-grid]").unwrap(), "d").unwrap();
+    let note = ui.wait_for("[data-testid=deviation-note]", WAIT).unwrap();
+    ui.type_text(&note, &format!("JI: no approval in the ticket{}", keys::ENTER)).unwrap();
+    settled_cell(&app, "deviation");
     let report = sync(&app);
-    assert!(report.contains("Sent 1 change"), "{report}");
+    assert!(report.contains("Sent 2 changes"), "the note and the result went out: {report}");
     for came in ["TW raise review note", "TW record test result", "TW take assignment"] {
         assert!(report.contains(came), "JI's window names what came in ({came}): {report}");
     }
@@ -105,12 +121,30 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
     let shown = notes(&app);
     assert!(shown.contains("TW: tie ticket 4 to its approval") && shown.contains("JI: which ticket is 4?"), "JI sees both notes: {shown}");
     let cell = app.ui().find("[data-testid=cell-0-0]").unwrap();
-    assert!(app.ui().property(&cell, "className").unwrap().as_str().is_some_and(|c| c.contains("pass")), "JI sees TW's result");
+    let class = app.ui().property(&cell, "className").unwrap();
+    assert!(class.as_str().is_some_and(|c| c.contains("pass") && c.contains("conflict")), "TW's result stands, marked as in conflict: {class}");
+    let gate = app.ui().text(&app.ui().find("[data-testid=workpaper]").unwrap()).unwrap();
+    assert!(gate.contains("sync conflict 1 is not settled"), "the preparer's sign-off waits for it");
+    click(app.ui(), "tab-team");
+    let listed = app.ui().wait_text("[data-testid=sync-conflicts]", WAIT, |t| t.contains("JI: no approval in the ticket")).unwrap();
+    assert!(listed.contains("Conflicts to settle (1"), "{listed}");
+    fill(app.ui(), "settle-note-1", "TW's pass stands: the approval is in the change record, not the ticket");
+    click(app.ui(), "settle-1");
+    app.ui().wait_text("[data-testid=conflict-1]", WAIT, |t| t.contains("Settled by JI")).unwrap();
+    let cell = {
+        open_workpaper(&app);
+        app.ui().find("[data-testid=cell-0-0]").unwrap()
+    };
+    assert!(!app.ui().property(&cell, "className").unwrap().as_str().unwrap_or_default().contains("conflict"), "settled: no longer marked");
+    app.ui().screenshot(&screenshot_dir().join("sync-settled.png")).unwrap();
+    assert!(sync(&app).contains("Sent 1 change"), "the settlement travels");
     drop(app);
 
     let app = window(&tw, "TW");
     let report = sync(&app);
-    assert!(report.contains("JI raise review note"), "{report}");
+    assert!(report.contains("JI raise review note") && report.contains("JI settle settlement"), "{report}");
+    click(app.ui(), "tab-team");
+    app.ui().wait_text("[data-testid=conflict-1]", WAIT, |t| t.contains("Settled by JI")).unwrap();
     assert!(notes(&app).contains("JI: which ticket is 4?"), "TW sees JI's note");
     app.ui().screenshot(&screenshot_dir().join("sync-received.png")).unwrap();
 }

@@ -423,6 +423,10 @@ preparer_missing: Array<string>,
  */
 sync_conflicts: Array<string>, 
 /**
+ * The grid cells among them, which the grid marks.
+ */
+conflict_cells: Array<ConflictCell>, 
+/**
  * What the reviewer's sign-off still needs, for the person working now.
  */
 reviewer_missing: Array<string>, 
@@ -691,6 +695,12 @@ control_id: number | null,
  * Who settled it, when and how ("TW, 2026-12-01: kept DW's outcome"), once someone has.
  */
 settled: string | null, };
+
+export type ConflictCell = { sample_id: number, position: number, attribute_id: number, 
+/**
+ * The conflict's number in the list.
+ */
+number: number, };
 
 export type CommandError = { code: string, message: string, 
 /**

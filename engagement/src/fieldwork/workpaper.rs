@@ -124,6 +124,8 @@ pub struct Workpaper {
     pub preparer_missing: Vec<String>,
     /// Conflicts from merging team members' copies that touch this work and nobody has settled.
     pub sync_conflicts: Vec<String>,
+    /// The grid cells among them, which the grid marks.
+    pub conflict_cells: Vec<crate::sync::conflicts::ConflictCell>,
     /// What the reviewer's sign-off still needs, for the person working now.
     pub reviewer_missing: Vec<String>,
     /// The population columns shown beside the attributes in the test grid.
@@ -236,6 +238,7 @@ impl EngagementFile {
             preparer_missing: Vec::new(),
             reviewer_missing: Vec::new(),
             sync_conflicts: crate::sync::conflicts::unsettled(self.conn(), control_id)?,
+            conflict_cells: crate::sync::conflicts::cells(self.conn(), control_id)?,
             evidence,
         };
         wp.preparer_missing = crate::gates::preparer_missing(&wp, &self.info()?.examination);

@@ -21,6 +21,17 @@ pub struct SyncConflict {
     pub settled: Option<String>,
 }
 
+/// A grid cell with an unsettled conflict: the grid marks it until someone settles it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConflictCell {
+    pub sample_id: i64,
+    pub position: i64,
+    pub attribute_id: i64,
+    /// The conflict's number in the list.
+    pub number: i64,
+}
+
 /// A conflict's identity across copies: the change it came from and the row.
 struct Key {
     copy: String,
@@ -29,7 +40,7 @@ struct Key {
     entity_id: Option<i64>,
 }
 
-fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict)>> {
+fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value)>> {
     let mut stmt = conn.prepare(
         "SELECT c.copy, c.seq, c.author, c.kind, c.entity, c.entity_id, c.control_id, c.detail,
                 (SELECT s.settled_by || ', ' || substr(s.settled_at, 1, 10) || ': ' || s.note FROM settlement s
@@ -54,7 +65,8 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict)>> {
             "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {}", detail["values"]),
             _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {}", detail["values"]),
         };
-        out.push((key, SyncConflict { number: number as i64 + 1, text, control_id, settled }));
+        let values = detail["values"].clone();
+        out.push((key, SyncConflict { number: number as i64 + 1, text, control_id, settled }, values));
     }
     Ok(out)
 }
@@ -63,15 +75,24 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict)>> {
 pub(crate) fn unsettled(conn: &Connection, control_id: i64) -> Result<Vec<String>> {
     Ok(listed(conn)?
         .into_iter()
-        .filter(|(_, c)| c.control_id == Some(control_id) && c.settled.is_none())
-        .map(|(_, c)| format!("sync conflict {} is not settled: {}", c.number, c.text))
+        .filter(|(_, c, _)| c.control_id == Some(control_id) && c.settled.is_none())
+        .map(|(_, c, _)| format!("sync conflict {} is not settled: {}", c.number, c.text))
+        .collect())
+}
+
+/// The grid cells of a workpaper with an unsettled conflict.
+pub(crate) fn cells(conn: &Connection, control_id: i64) -> Result<Vec<ConflictCell>> {
+    Ok(listed(conn)?
+        .into_iter()
+        .filter(|(key, c, _)| key.entity == "test_result" && c.control_id == Some(control_id) && c.settled.is_none())
+        .filter_map(|(_, c, v)| Some(ConflictCell { sample_id: v["sample_id"].as_i64()?, position: v["position"].as_i64()?, attribute_id: v["attribute_id"].as_i64()?, number: c.number }))
         .collect())
 }
 
 impl EngagementFile {
     /// The conflicts list, settled entries included.
     pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
-        Ok(listed(self.conn())?.into_iter().map(|(_, c)| c).collect())
+        Ok(listed(self.conn())?.into_iter().map(|(_, c, _)| c).collect())
     }
 
     /// Settles conflict `number`: the user has put the record right (or found it right as it
@@ -81,9 +102,9 @@ impl EngagementFile {
         if note.is_empty() {
             return Err(Error::invalid("note", "say how the conflict was settled: which outcome stands, and why"));
         }
-        let (key, conflict) = listed(self.conn())?
+        let (key, conflict, _) = listed(self.conn())?
             .into_iter()
-            .find(|(_, c)| c.number == number)
+            .find(|(_, c, _)| c.number == number)
             .ok_or_else(|| Error::NotFound(format!("sync conflict {number}")))?;
         if conflict.settled.is_some() {
             return Err(Error::invalid("conflict", format!("sync conflict {number} is settled already")));

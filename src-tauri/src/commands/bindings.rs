@@ -96,6 +96,7 @@ pub fn bindings() -> String {
         engagement::verify::Verification::decl(&cfg),
         engagement::SyncReport::decl(&cfg),
         engagement::sync::conflicts::SyncConflict::decl(&cfg),
+        engagement::sync::conflicts::ConflictCell::decl(&cfg),
         crate::error::CommandError::decl(&cfg),
         super::file::Startup::decl(&cfg),
         super::requests::ViewedEvidence::decl(&cfg),

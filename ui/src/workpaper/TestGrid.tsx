@@ -71,6 +71,7 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
   const shown = (position: number, attributeId: number): TestResult | undefined =>
     queue.get(position, attributeId)?.result ?? stored.get(`${position}:${attributeId}`);
   const recorded = sample.items.reduce((n, item) => n + attributes.filter((a) => shown(item.position, a.id)).length, 0);
+  const conflicted = new Map(wp.conflict_cells.filter((c) => c.sample_id === sample.id).map((c) => [`${c.position}:${c.attribute_id}`, c.number]));
   const markFor = (outcome: Outcome) => wp.legend.find((t) => t.outcome === outcome)?.mark ?? "";
   const columns = wp.grid_columns.map((name) => ({ name, index: sample.columns.indexOf(name) })).filter((c) => c.index >= 0);
 
@@ -208,14 +209,22 @@ export function TestGrid({ wp, sample, reload }: PanelProps & { sample: SampleVi
                   const r = shown(item.position, a.id);
                   const entry = queue.get(item.position, a.id);
                   const isFocused = cell.row === row && cell.col === col;
-                  const classes = ["mark", r?.outcome ?? "", r?.note ? "noted" : "", isFocused ? "focused" : "", entry?.status === "failed" ? "failed" : "", entry && entry.status !== "saved" && entry.status !== "failed" ? "pending" : ""];
+                  const conflict = conflicted.get(`${item.position}:${a.id}`);
+                  const classes = [conflict !== undefined ? "conflict" : "","mark", r?.outcome ?? "", r?.note ? "noted" : "", isFocused ? "focused" : "", entry?.status === "failed" ? "failed" : "", entry && entry.status !== "saved" && entry.status !== "failed" ? "pending" : ""];
                   return (
                     <td
                       key={a.id}
                       ref={isFocused ? focused : undefined}
                       data-testid={`cell-${item.position}-${col}`}
                       className={classes.filter(Boolean).join(" ")}
-                      title={[entry?.error, r?.note, r?.evidence.length ? `cites ${r.evidence.length} evidence file(s)` : ""].filter(Boolean).join(" — ")}
+                      title={[
+                        conflict !== undefined ? `Sync conflict ${conflict}: another copy recorded something else here; choose, then settle it in Team sync` : "",
+                        entry?.error,
+                        r?.note,
+                        r?.evidence.length ? `cites ${r.evidence.length} evidence file(s)` : "",
+                      ]
+                        .filter(Boolean)
+                        .join(" — ")}
                       onClick={() => setCell({ row, col })}
                     >
                       {r ? r.tickmark || markFor(r.outcome) : ""}
