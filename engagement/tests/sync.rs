@@ -536,3 +536,38 @@ fn the_same_outcome_recorded_on_two_copies_needs_nobody_to_choose() {
     b.close().unwrap();
     assert_eq!(content(&a_path), content(&b_path));
 }
+
+#[test]
+fn evidence_attached_on_two_copies_at_once_is_renumbered_the_same_way_on_both() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    for (file, name) in [(&mut a, "dana-approvals.pdf"), (&mut b, "joaquin-tickets.pdf")] {
+        let source = dir.path().join(name);
+        std::fs::write(&source, name.repeat(1000)).unwrap();
+        file.attach_evidence(&source, None, Some(control), date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+        assert_eq!(file.evidence().unwrap()[0].reference(), "EV-1", "each copy numbers from what it holds");
+    }
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    let numbering = |file: &EngagementFile| {
+        let mut listed: Vec<(String, String)> = file.evidence().unwrap().into_iter().map(|e| (e.name.clone(), e.reference())).collect();
+        listed.sort();
+        listed
+    };
+    assert_eq!(numbering(&a), numbering(&b), "the same numbers on both copies");
+    let references: Vec<String> = numbering(&a).into_iter().map(|(_, r)| r).collect();
+    assert_eq!(references.iter().filter(|r| *r == "EV-1").count(), 1, "no two files share a number: {references:?}");
+    assert!(references.contains(&"EV-2".to_owned()), "{references:?}");
+    for file in [&a, &b] {
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+        assert!(file.trail(Some("evidence")).unwrap().iter().any(|e| e.actor == "Tickmark" && e.action == "renumber"), "the trail says why the number changed");
+    }
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path));
+}

@@ -64,7 +64,7 @@ pub fn free_copy_index(taken: impl Iterator<Item = i64>) -> i64 {
         let mut bytes = [0u8; 2];
         rand::fill(&mut bytes);
         let index = i64::from(u16::from_be_bytes(bytes) & 0x7fff);
-        if index > 1 && !taken.contains(&index) {
+        if index > 1 && index != crate::sync::merge::MERGE_RANGE && !taken.contains(&index) {
             return index;
         }
     }

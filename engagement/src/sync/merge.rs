@@ -58,6 +58,9 @@ struct Conflict {
     detail: Value,
 }
 
+/// The id range of what merging itself writes (evidence renumbered): a copy number no copy has.
+pub(crate) const MERGE_RANGE: i64 = 0x7fff;
+
 /// The bytes of the evidence file with a SHA-256, in its chunks, from the shared folder.
 pub(crate) type Fetch<'f> = &'f dyn Fn(&str) -> Result<Vec<Vec<u8>>>;
 
@@ -168,6 +171,9 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
                     tx.execute("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?1, ?2, ?3)", params![id, seq as i64, chunk])?;
                 }
             }
+            if present {
+                renumber_evidence(tx, step, &entries, id)?;
+            }
         }
     }
     let mut effective = Vec::new();
@@ -216,6 +222,26 @@ fn rows_of(entries: &[Entry]) -> Vec<RowChange<'_>> {
         }
     }
     rows
+}
+
+/// Gives evidence `id` the next free index number when another copy attached a file under the
+/// same number meanwhile (each copy numbers from what it holds), the same way on every copy.
+/// The trail records it as Tickmark's own entry, unsigned, in a range no copy uses.
+fn renumber_evidence(tx: &Transaction, step: &Step, entries: &[Entry], id: i64) -> Result<()> {
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM evidence a JOIN evidence b ON coalesce(a.number, a.id) = coalesce(b.number, b.id) AND b.id <> a.id WHERE a.id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if !taken {
+        return Ok(());
+    }
+    let before = crate::trail::row_json(tx, "evidence", id)?;
+    tx.execute("UPDATE evidence SET number = (SELECT max(coalesce(number, id)) + 1 FROM evidence) WHERE id = ?1", [id])?;
+    let after = crate::trail::row_json(tx, "evidence", id)?;
+    let at = entries.iter().rev().find(|e| e.entity == "evidence" && e.entity_id == id).map_or("", |e| e.at.as_str());
+    let merging = outbox::Context { copy: "merge".into(), index: MERGE_RANGE, lamport: step.lamport as i64 };
+    crate::trail::append(tx, Some(&merging), at, "Tickmark", None, "renumber", "evidence", id, before.as_ref(), after.as_ref())
 }
 
 /// Leaves every row the change describes as its author recorded it: the whole row, not a blend
@@ -342,6 +368,7 @@ pub(crate) struct Entry {
     /// The row before the entry (Null when it added the row).
     pub before: Value,
     pub hash: String,
+    pub at: String,
 }
 
 /// The trail entries a changeset adds, in order.
@@ -364,6 +391,7 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
             removal,
             before,
             hash: text(9).unwrap_or_default(),
+            at: text(1).unwrap_or_default(),
             action: text(3).unwrap_or_default(),
             entity: text(4).unwrap_or_default(),
             entity_id: item.new_value(5).ok().and_then(|v| v.as_i64().ok()).unwrap_or_default(),
