@@ -571,3 +571,35 @@ fn evidence_attached_on_two_copies_at_once_is_renumbered_the_same_way_on_both() 
     b.close().unwrap();
     assert_eq!(content(&a_path), content(&b_path));
 }
+
+#[test]
+fn a_request_number_added_on_two_copies_is_renumbered_the_same_way_and_keeps_its_new_number() {
+    use engagement::request::{RequestInput, RequestStatus};
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let request = |title: &str| RequestInput { number: "PBC-9".into(), title: title.into(), control_id: None, requested_on: date("2026-10-01"), due_on: None, status: RequestStatus::Open };
+    a.add_request(&request("Change tickets for the year")).unwrap();
+    let joaquin = b.add_request(&request("Access review evidence")).unwrap();
+    // JI works on his PBC-9 before he learns of DW's.
+    b.set_request_status(joaquin, RequestStatus::Received, None).unwrap();
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    let numbering = |file: &EngagementFile| {
+        let mut listed: Vec<(String, String, String)> = file.requests().unwrap().into_iter().map(|r| (r.input.title.clone(), r.input.number.clone(), r.input.status.word().to_owned())).collect();
+        listed.sort();
+        listed
+    };
+    assert_eq!(numbering(&a), numbering(&b), "the same numbers on both copies");
+    let numbers: Vec<String> = numbering(&a).into_iter().map(|(_, n, _)| n).collect();
+    assert!(numbers.contains(&"PBC-9".to_owned()) && numbers.contains(&"PBC-9-2".to_owned()), "{numbers:?}");
+    assert!(numbering(&a).iter().any(|(title, _, status)| title == "Access review evidence" && status == "received"), "JI's work on it stands");
+    for file in [&a, &b] {
+        assert!(file.sync_conflicts().unwrap().is_empty(), "renumbering needs nobody's choice");
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+    }
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path));
+}

@@ -88,24 +88,16 @@ impl EngagementFile {
         }
     }
 
-    /// Writes the engagement as it stands, under the same passphrase, to `path`: SQLCipher's
-    /// own export into a database attached with this file's key.
+    /// Writes the engagement as it stands, under the same passphrase, to `path`: everything
+    /// checkpointed from the WAL into the file (this connection holds the file exclusively, so
+    /// nothing else writes), then the file's encrypted bytes copied.
     fn export_base(&self, path: &Path) -> Result<()> {
-        let conn = self.conn();
-        let target = path.to_str().ok_or_else(|| Error::invalid("folder", format!("{} is not a path SQLite can open", path.display())))?;
-        // A file opened for an existing engagement may not create files: attach an empty one.
-        std::fs::File::create(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-        conn.execute("ATTACH DATABASE ?1 AS base", [target])?;
-        let exported = (|| -> Result<()> {
-            conn.query_row("SELECT sqlcipher_export('base')", [], |_| Ok(()))?;
-            for pragma in ["application_id", "user_version"] {
-                let value: i64 = conn.pragma_query_value(None, pragma, |r| r.get(0))?;
-                conn.pragma_update(Some("base"), pragma, value)?;
-            }
-            Ok(())
-        })();
-        conn.execute("DETACH DATABASE base", [])?;
-        exported
+        let (busy, _, _): (i64, i64, i64) = self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        if busy != 0 {
+            return Err(Error::InUse { path: self.path().to_owned() });
+        }
+        std::fs::copy(self.path(), path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(|source| Error::Io { path: path.to_owned(), source })
     }
 
     /// Makes a local copy at `out` of the engagement shared in `dir`, and brings it up to date.

@@ -157,12 +157,17 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
     })?;
     let mut conflicts = std::mem::take(&mut *found.lock().expect("one merge at a time"));
     for c in conflicts.iter_mut().filter(|c| c.kind == "clash") {
-        if same_as_standing(tx, &c.entity, &as_row(tx, &c.entity, &c.detail["values"])?)? {
+        let row = as_row(tx, &c.entity, &c.detail["values"])?;
+        if same_as_standing(tx, &c.entity, &row)? {
             c.kind = "duplicate";
+        } else if c.entity == "request" && held.is_none() {
+            renumber_request(tx, step, &entries, row)?;
+            c.kind = "renumbered";
         }
     }
+    conflicts.retain(|c| c.kind != "renumbered");
     if held.is_none() {
-        settle_rows(tx, &rows, &before, &mut conflicts)?;
+        settle_rows(tx, step, &entries, &rows, &before, &mut conflicts)?;
         for (id, sha256) in evidence_added(&entries) {
             let present: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence WHERE id = ?1)", [id], |r| r.get(0))?;
             let bytes: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence_chunk WHERE evidence_id = ?1)", [id], |r| r.get(0))?;
@@ -238,24 +243,61 @@ fn renumber_evidence(tx: &Transaction, step: &Step, entries: &[Entry], id: i64) 
     }
     let before = crate::trail::row_json(tx, "evidence", id)?;
     tx.execute("UPDATE evidence SET number = (SELECT max(coalesce(number, id)) + 1 FROM evidence) WHERE id = ?1", [id])?;
-    let after = crate::trail::row_json(tx, "evidence", id)?;
-    let at = entries.iter().rev().find(|e| e.entity == "evidence" && e.entity_id == id).map_or("", |e| e.at.as_str());
+    renumbered(tx, step, entries, "evidence", id, before.as_ref())
+}
+
+/// Adds a request that another copy added under the same number meanwhile, as "PBC-7-2" (the
+/// first free suffix), the same way on every copy; its author's later changes keep that number.
+fn renumber_request(tx: &Transaction, step: &Step, entries: &[Entry], row: Value) -> Result<()> {
+    let Value::Object(mut fields) = row.clone() else { return Ok(()) };
+    let (Some(id), Some(number)) = (fields.get("id").and_then(Value::as_i64), fields.get("number").and_then(Value::as_str).map(str::to_owned)) else { return Ok(()) };
+    let free = (2..)
+        .map(|n| format!("{number}-{n}"))
+        .find(|candidate| !tx.query_row("SELECT EXISTS(SELECT 1 FROM request WHERE number = ?1)", [candidate], |r| r.get::<_, bool>(0)).unwrap_or(true))
+        .expect("some suffix is free");
+    fields.insert("number".into(), Value::from(free));
+    let columns: Vec<&String> = fields.keys().collect();
+    let places = (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let names = columns.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
+    tx.execute(&format!("INSERT INTO request ({names}) VALUES ({places})"), rusqlite::params_from_iter(columns.iter().map(|c| sql_value(&fields[c.as_str()]))))?;
+    renumbered(tx, step, entries, "request", id, Some(&row))
+}
+
+/// Records in the trail, as Tickmark's own unsigned entry in the merge range, that a row's
+/// number was changed by merging: `before` as its author recorded it, after as it stands.
+fn renumbered(tx: &Transaction, step: &Step, entries: &[Entry], entity: &str, id: i64, before: Option<&Value>) -> Result<()> {
+    let after = crate::trail::row_json(tx, entity, id)?;
+    let at = entries.iter().rev().find(|e| e.entity == entity && e.entity_id == id).map_or("", |e| e.at.as_str());
     let merging = outbox::Context { copy: "merge".into(), index: MERGE_RANGE, lamport: step.lamport as i64 };
-    crate::trail::append(tx, Some(&merging), at, "Tickmark", None, "renumber", "evidence", id, before.as_ref(), after.as_ref())
+    crate::trail::append(tx, Some(&merging), at, "Tickmark", None, "renumber", entity, id, before, after.as_ref())
 }
 
 /// Leaves every row the change describes as its author recorded it: the whole row, not a blend
 /// with a change another copy made at the same time, nor as another copy set it where the author
 /// wrote a value that was already there. Where this copy held something else than the author
 /// saw, and the author left something different again, what this copy held is kept in the list.
-fn settle_rows(tx: &Transaction, rows: &[RowChange], before: &[Option<Value>], conflicts: &mut Vec<Conflict>) -> Result<()> {
+fn settle_rows(tx: &Transaction, step: &Step, entries: &[Entry], rows: &[RowChange], before: &[Option<Value>], conflicts: &mut Vec<Conflict>) -> Result<()> {
     for (row, held_here) in rows.iter().zip(before) {
         if row.last.removal || conflicts.iter().any(|c| c.entity == row.entity && c.entity_id == Some(row.id)) {
             continue;
         }
-        let recorded = &row.last.state;
+        // A row merging renumbered keeps its new number whatever its author's copy still shows.
+        let sticky: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM trail WHERE actor = 'Tickmark' AND action = 'renumber' AND entity = ?1 AND entity_id = ?2)",
+            params![row.entity, row.id],
+            |r| r.get(0),
+        )?;
+        let (mut recorded, mut seen) = (row.last.state.clone(), row.seen.clone());
+        if let (true, Some(now)) = (sticky, crate::trail::row_json(tx, &row.entity, row.id)?) {
+            for view in [&mut recorded, &mut seen] {
+                if let Value::Object(fields) = view {
+                    fields.insert("number".into(), now["number"].clone());
+                }
+            }
+        }
+        let recorded = &recorded;
         let here = held_here.clone().unwrap_or(Value::Null);
-        if here != row.seen && !here.is_null() && here != *recorded {
+        if here != seen && !here.is_null() && here != *recorded {
             conflicts.push(Conflict { kind: "replaced", entity: row.entity.clone(), entity_id: Some(row.id), detail: serde_json::json!({ "values": recorded, "current": here }) });
         }
         match (crate::trail::row_json(tx, &row.entity, row.id)?, recorded) {
@@ -267,6 +309,18 @@ fn settle_rows(tx: &Transaction, rows: &[RowChange], before: &[Option<Value>], c
             }),
             (Some(now), Value::Object(fields)) if now != *recorded => restore_row(tx, &row.entity, row.id, fields)?,
             _ => {}
+        }
+        // The trail's last word on the row must be the row as it stands: where the author's entry
+        // shows the old number, Tickmark's own entry follows it.
+        let last_word: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
+            "SELECT after FROM trail WHERE entity = ?1 AND entity_id = ?2 ORDER BY clock DESC, seq DESC LIMIT 1",
+            params![row.entity, row.id],
+            |r| r.get(0),
+        ))?
+        .flatten();
+        let now = crate::trail::row_json(tx, &row.entity, row.id)?;
+        if sticky && last_word.and_then(|w| serde_json::from_str::<Value>(&w).ok()) != now {
+            renumbered(tx, step, entries, &row.entity, row.id, Some(&row.last.state))?;
         }
     }
     Ok(())
