@@ -12,8 +12,10 @@
 //! nothing is dropped: what cannot stand as made is kept whole in the conflicts list.
 //! - A row changed on two copies: the change that sorts later stands; the values it replaced are
 //!   kept in the list (for a grid cell: the other outcome, for the preparer to choose).
-//! - A row added on two copies with the same key (the same grid cell, request number, control
-//!   reference), or a change to a row removed meanwhile: kept in the list, not applied.
+//! - A row added on two copies with the same key (the same grid cell, control reference), or a
+//!   change to a row removed meanwhile: kept in the list, not applied; added the same on both,
+//!   nobody needs to choose. Numbers are renumbered instead: a request number ("PBC-9-2"), an
+//!   evidence number (the next free EV-n), recorded in the trail as Tickmark's own entries.
 //! - A change to a workpaper that was reviewed and locked before it, or made after completion
 //!   (other than an addendum): kept in the list, not applied; only its trail entries are, so the
 //!   trail stays whole and says what its author did.
