@@ -229,12 +229,65 @@ mod tests {
             let second = Change { seq: 8, lamport: 10, ..change(vec![1, 2, 3]) };
             let sealed = seal(&[change(data.clone()), second.clone()], "uid-1", b"secret");
             prop_assert_eq!(open(&sealed, "uid-1", b"secret", "c1", 7), Ok(vec![change(data), second]));
+            // Cut anywhere, the file says it is truncated, how long it is and how long it must be.
             let cut = cut.index(sealed.len());
-            prop_assert!(open(&sealed[..cut], "uid-1", b"secret", "c1", 7).is_err());
+            match open(&sealed[..cut], "uid-1", b"secret", "c1", 7) {
+                Err(Unreadable::Truncated { have, need }) => prop_assert!(have == cut as u64 && need > have && need <= sealed.len() as u64, "{have} {need}"),
+                other => prop_assert!(false, "cut at {cut}: {other:?}"),
+            }
             let mut flipped = sealed.clone();
             flipped[flip.index(sealed.len())] ^= 1 << bit;
             prop_assert!(open(&flipped, "uid-1", b"secret", "c1", 7).is_err());
         }
+    }
+
+    /// A cut file says how much it needs to be read further: its first 20 bytes (the magic and
+    /// the header's length), then its header, then its whole length.
+    #[test]
+    fn a_cut_file_says_how_much_more_it_needs() {
+        let sealed = seal(&[change(b"rows".to_vec())], "uid-1", b"secret");
+        let body_at = 20 + u32::from_be_bytes(sealed[16..20].try_into().unwrap()) as usize;
+        let need = |cut: usize| match open(&sealed[..cut], "uid-1", b"secret", "c1", 7) {
+            Err(Unreadable::Truncated { have, need }) if have == cut as u64 => need,
+            other => panic!("cut at {cut}: {other:?}"),
+        };
+        assert_eq!((need(10), need(20), need(body_at)), (20, body_at as u64, sealed.len() as u64));
+    }
+
+    /// A header longer than any Tickmark writes is damage, not a file still arriving; one of the
+    /// longest it reads is a file still arriving.
+    #[test]
+    fn a_header_length_past_the_limit_is_corruption() {
+        let file = |header_len: u32| [&MAGIC[..], &header_len.to_be_bytes(), b"{}"].concat();
+        assert_eq!(open(&file(1_000_000), "uid-1", b"secret", "c1", 7), Err(Unreadable::Corrupted));
+        assert_eq!(open(&file(4096), "uid-1", b"secret", "c1", 7), Err(Unreadable::Truncated { have: 22, need: 4116 }));
+    }
+
+    /// The signature covers everything a change says: two changes differing in any one thing
+    /// are signed as different messages.
+    #[test]
+    fn the_signed_message_differs_with_every_field() {
+        let state = State::from([("c2".into(), 3)]);
+        let base = signed_message("uid", "c1", 7, "TW", 9, &state, b"rows");
+        let others = [
+            signed_message("uid2", "c1", 7, "TW", 9, &state, b"rows"),
+            signed_message("uid", "c2", 7, "TW", 9, &state, b"rows"),
+            signed_message("uid", "c1", 8, "TW", 9, &state, b"rows"),
+            signed_message("uid", "c1", 7, "JI", 9, &state, b"rows"),
+            signed_message("uid", "c1", 7, "TW", 10, &state, b"rows"),
+            signed_message("uid", "c1", 7, "TW", 9, &State::new(), b"rows"),
+            signed_message("uid", "c1", 7, "TW", 9, &state, b"rowz"),
+        ];
+        assert!(others.iter().all(|o| *o != base));
+    }
+
+    /// A chunk of one evidence file cannot pass for a chunk of another.
+    #[test]
+    fn an_evidence_chunk_opens_only_as_the_file_and_place_it_was_sealed_for() {
+        let sealed = seal_chunk(b"bytes", "uid-1", b"secret", "aa11", 0);
+        assert_eq!(open_chunk(&sealed, "uid-1", b"secret", "aa11", 0), Ok(b"bytes".to_vec()));
+        assert!(matches!(open_chunk(&sealed, "uid-1", b"secret", "bb22", 0), Err(Unreadable::Misplaced { .. })));
+        assert!(matches!(open_chunk(&sealed, "uid-1", b"secret", "aa11", 1), Err(Unreadable::Misplaced { .. })));
     }
 
     #[test]
