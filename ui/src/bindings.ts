@@ -680,7 +680,11 @@ waiting: Array<string>,
 /**
  * Everything merging has kept aside that nobody has settled yet (not only from this sync).
  */
-conflicts: Array<string>, };
+conflicts: Array<string>, 
+/**
+ * The sentence that sums the sync up, in the same words in the window and the terminal.
+ */
+headline: string, };
 
 export type SyncConflict = { 
 /**

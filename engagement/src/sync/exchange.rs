@@ -32,18 +32,27 @@ pub struct SyncReport {
     pub waiting: Vec<String>,
     /// Everything merging has kept aside that nobody has settled yet (not only from this sync).
     pub conflicts: Vec<String>,
+    /// The sentence that sums the sync up, in the same words in the window and the terminal.
+    pub headline: String,
 }
 
 impl SyncReport {
+    /// The report with its headline written.
+    fn summed(mut self) -> Self {
+        let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+        self.headline = match &self.unreachable {
+            Some(why) => format!("Not synced: {why}. Work continues on this copy; sync again when the folder can be reached."),
+            None => format!("Sent {}; received {}.", count(self.sent.len(), "change", "changes"), count(self.received.len(), "trail entry", "trail entries")),
+        };
+        self
+    }
+
     /// Every line a person needs to read, in order.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        if let Some(why) = &self.unreachable {
-            lines.push(format!("Not synced: {why}. Work continues on this copy; sync again when the folder can be reached."));
+        let mut lines = vec![self.headline.clone()];
+        if self.unreachable.is_some() {
             return lines;
         }
-        let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
-        lines.push(format!("Sent {}; received {}.", count(self.sent.len(), "change", "changes"), count(self.received.len(), "trail entry", "trail entries")));
         lines.extend(self.sent.iter().map(|s| format!("  out: {s}")));
         lines.extend(self.received.iter().map(|s| format!("  in:  {s}")));
         lines.extend(self.refused.iter().map(|s| format!("  refused: {s}")));
@@ -141,7 +150,7 @@ impl EngagementFile {
         let (secret, copy) = secret_and_copy(self)?;
         let folder = match Folder::reach(dir) {
             Ok(folder) => folder,
-            Err(why) => return Ok(SyncReport { unreachable: Some(why), ..SyncReport::default() }),
+            Err(why) => return Ok(SyncReport { unreachable: Some(why), ..SyncReport::default() }.summed()),
         };
         let uid = self.info()?.id;
         if folder.engagement != uid {
@@ -155,7 +164,13 @@ impl EngagementFile {
         let fetch = |sha256: &str| fetch_evidence(&folder, &uid, &secret, sha256);
         report.received = merge::merge(self.conn_mut(), &copy, incoming, &fetch)?;
         report.conflicts = self.sync_conflicts()?.into_iter().filter(|c| c.settled.is_none()).map(|c| c.text).collect();
-        Ok(report)
+        Ok(report.summed())
+    }
+
+    /// Syncs with the folder this copy last synced with (the window's Sync).
+    pub fn sync_now(&mut self) -> Result<SyncReport> {
+        let folder = self.shared_folder()?.ok_or_else(|| Error::invalid("folder", "this engagement is not shared: share it to a folder first"))?;
+        self.sync(&folder)
     }
 
     /// The shared folder as the anchor outside this laptop: every trail entry of the changes the

@@ -34,8 +34,5 @@ pub async fn settle_conflict(state: State<'_, OpenFile>, number: i64, note: Stri
 /// Syncs with the folder this copy last synced with.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, OpenFile>) -> Reply<SyncReport> {
-    state.with(|f| {
-        let folder = f.shared_folder()?.ok_or_else(|| engagement::Error::Invalid { field: "folder".into(), message: "this engagement is not shared".into() })?;
-        f.sync(&folder)
-    })
+    state.with(|f| f.sync_now())
 }

@@ -81,15 +81,13 @@ function SyncResult({ report }: { report: SyncReport }) {
   if (report.unreachable) {
     return (
       <p className="warn" data-testid="sync-report">
-        Not synced: {report.unreachable}. Work continues on this copy; sync again when the folder can be reached.
+        {report.headline}
       </p>
     );
   }
   return (
     <div data-testid="sync-report">
-      <p className={report.refused.length ? "error" : "ok"}>
-        Sent {report.sent.length} change{report.sent.length === 1 ? "" : "s"}; received {report.received.length} trail entr{report.received.length === 1 ? "y" : "ies"}.
-      </p>
+      <p className={report.refused.length ? "error" : "ok"}>{report.headline}</p>
       <List title="Went out" items={report.sent} testid="sync-sent" />
       <List title="Came in" items={report.received} testid="sync-received" />
       <List title="Refused (nothing of these applied)" items={report.refused} testid="sync-refused" />
