@@ -74,13 +74,19 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
     if incoming.is_empty() {
         return Ok(Vec::new());
     }
+    let arriving: Vec<Step> =
+        incoming.into_iter().map(|c| Step { copy: c.copy, seq: c.seq, lamport: c.lamport, author: c.author, original: c.changeset, made_on: Some(c.state) }).collect();
+    let first = arriving.iter().map(Step::key).min().expect("at least one change arrives");
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // The log is in the one order, so what sorts before the first arriving change stays as it
+    // is: only the changes from there on are read, not the whole history at every sync.
     let held: Vec<(i64, Step, Option<Vec<u8>>)> = {
         let mut stmt = tx.prepare(
             "SELECT l.position, l.copy, l.seq, l.lamport, l.author, coalesce(l.original, o.changeset), l.effective
-             FROM sync_log l LEFT JOIN sync_outbox o ON o.seq = l.seq AND l.copy = ?1 ORDER BY l.position",
+             FROM sync_log l LEFT JOIN sync_outbox o ON o.seq = l.seq AND l.copy = ?1
+             WHERE (l.lamport, l.copy, l.seq) >= (?2, ?3, ?4) ORDER BY l.position",
         )?;
-        let rows = stmt.query_map([own], |r| {
+        let rows = stmt.query_map(params![own, first.0 as i64, first.1, first.2 as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 Step { copy: r.get(1)?, seq: r.get::<_, i64>(2)? as u64, lamport: r.get::<_, i64>(3)? as u64, author: r.get(4)?, original: r.get(5)?, made_on: None },
@@ -89,8 +95,6 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    let arriving: Vec<Step> =
-        incoming.into_iter().map(|c| Step { copy: c.copy, seq: c.seq, lamport: c.lamport, author: c.author, original: c.changeset, made_on: Some(c.state) }).collect();
     let mut order: Vec<&Step> = held.iter().map(|(_, s, _)| s).chain(arriving.iter()).collect();
     order.sort_by(|a, b| a.key().cmp(&b.key()));
     let keep = held.iter().zip(&order).take_while(|((_, h, _), o)| h.key() == o.key()).count();
