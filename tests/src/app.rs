@@ -11,12 +11,14 @@ use std::time::{Duration, Instant};
 
 use crate::webdriver::Session;
 
-/// One app at a time per test process: two windows starting together on two cores made
-/// WebKitWebDriver drop requests.
+/// One test's apps at a time per test process: two windows starting together on two cores made
+/// WebKitWebDriver drop requests. A test wanting a second window opens it beside its first,
+/// once that one is up (`beside`).
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 pub struct Harness {
-    _turn: MutexGuard<'static, ()>,
+    /// The process's turn; None for a window opened beside another, whose turn it shares.
+    _turn: Option<MutexGuard<'static, ()>>,
     children: Vec<Child>,
     pub home: PathBuf,
     server: String,
@@ -88,6 +90,18 @@ impl Harness {
     /// alone. WebKitWebDriver starts the app with tauri-driver's environment: `env` reaches it.
     pub fn prepare(env: &[(&str, &str)]) -> Harness {
         let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Harness::start(Some(turn), env)
+    }
+
+    /// A second display and tauri-driver, for a window open at the same time as `first`'s
+    /// (two auditors' laptops in one test), in `first`'s turn. Open it once `first`'s window is
+    /// up, and let it go before `first`.
+    pub fn beside(first: &Harness, env: &[(&str, &str)]) -> Harness {
+        assert!(first._turn.is_some() && first.session.is_some(), "a window opens beside one that is up and holds the turn");
+        Harness::start(None, env)
+    }
+
+    fn start(turn: Option<MutexGuard<'static, ()>>, env: &[(&str, &str)]) -> Harness {
         let home = tempfile_dir();
         let mut children = Vec::new();
         let display = match std::env::var("DISPLAY") {

@@ -1,11 +1,10 @@
-//! Team sync in the real window: two copies of the demo engagement, one per auditor, each opened
-//! in the app in turn, working at the same time between syncs. TW records a pass in a grid cell,
-//! raises a review note, takes the control and syncs. JI, who has not synced since joining,
-//! raises a note and records a deviation in the same cell, then syncs: JI's window shows TW's
-//! work and hold, the cell marked as in conflict (TW's pass stands, JI's deviation kept in the
-//! conflicts list) and the preparer's sign-off waiting for it; JI settles it, and it is no
-//! longer marked. TW's window syncs and shows JI's note and the settlement. (The harness drives
-//! one window at a time, so the two take turns.)
+//! Team sync in the real window: two copies of the demo engagement, one per auditor, open in two
+//! app windows at the same time, each working offline between syncs. TW records a pass in a grid
+//! cell, raises a review note and takes the control; meanwhile JI raises a note and records a
+//! deviation in the same cell. TW syncs, then JI: JI's window shows TW's work and hold, the cell
+//! marked as in conflict (TW's pass stands, JI's deviation kept in the conflicts list) and the
+//! preparer's sign-off waiting for it; JI settles it, and it is no longer marked. TW's window,
+//! open all along, syncs and shows JI's note and the settlement.
 use std::path::Path;
 
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
@@ -18,16 +17,21 @@ use tickmark_tests::webdriver::keys;
 const PASSPHRASE: &str = "team sync passphrase";
 const CONTROL: &str = "CC8.1-01";
 
-/// The app on `file`, signed in at launch as `initials` with their demo key.
-fn window(file: &Path, initials: &str) -> Harness {
+/// The app on `file`, signed in at launch as `initials` with their demo key; opened `beside` a
+/// window already up, when given.
+fn window(file: &Path, initials: &str, beside: Option<&Harness>) -> Harness {
     let key = tickmark_tests::app::workspace().join(format!("fixtures/demo/keys/{initials}.tickmark-key"));
     let key_passphrase = demo_key_passphrase(initials);
-    let mut app = Harness::prepare(&[
+    let env = [
         ("TICKMARK_PASSPHRASE", PASSPHRASE),
         ("TICKMARK_USER", initials),
         ("TICKMARK_KEY", key.to_str().unwrap()),
         ("TICKMARK_KEY_PASSPHRASE", &key_passphrase),
-    ]);
+    ];
+    let mut app = match beside {
+        Some(first) => Harness::beside(first, &env),
+        None => Harness::prepare(&env),
+    };
     app.open(&binary("tickmark-app"), &[file.to_str().unwrap()]);
     app.ui().wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
     app
@@ -89,36 +93,39 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
     first.close().unwrap();
     EngagementFile::join(&folder, &ji, PASSPHRASE).unwrap().0.close().unwrap();
 
-    let app = window(&tw, "TW");
-    raise_note(&app, "TW: tie ticket 4 to its approval");
-    let ui = app.ui();
+    let tw_app = window(&tw, "TW", None);
+    let ji_app = window(&ji, "JI", Some(&tw_app));
+
+    // Both at work offline, in the same cell, neither having seen the other's.
+    raise_note(&tw_app, "TW: tie ticket 4 to its approval");
+    let ui = tw_app.ui();
     click(ui, "cell-0-0");
     ui.type_text(&ui.find("[data-testid=test-grid]").unwrap(), "p").unwrap();
-    settled_cell(&app, "pass");
+    settled_cell(&tw_app, "pass");
     click(ui, "take-control");
     ui.wait_text("[data-testid=assigned-to]", WAIT, |t| t == "Assigned to TW").unwrap();
-    let report = sync(&app);
-    assert!(report.contains("Sent 3 changes"), "note, result and hold went out: {report}");
-    app.ui().screenshot(&screenshot_dir().join("sync-sent.png")).unwrap();
-    drop(app);
 
-    let app = window(&ji, "JI");
-    raise_note(&app, "JI: which ticket is 4?");
-    // JI records the same cell as TW, differently, before either has seen the other's.
-    let ui = app.ui();
+    raise_note(&ji_app, "JI: which ticket is 4?");
+    let ui = ji_app.ui();
     click(ui, "cell-0-0");
     ui.type_text(&ui.find("[data-testid=test-grid]").unwrap(), "d").unwrap();
     let note = ui.wait_for("[data-testid=deviation-note]", WAIT).unwrap();
     ui.type_text(&note, &format!("JI: no approval in the ticket{}", keys::ENTER)).unwrap();
-    settled_cell(&app, "deviation");
-    let report = sync(&app);
+    settled_cell(&ji_app, "deviation");
+
+    let report = sync(&tw_app);
+    assert!(report.contains("Sent 3 changes"), "note, result and hold went out: {report}");
+    tw_app.ui().screenshot(&screenshot_dir().join("sync-sent.png")).unwrap();
+
+    let app = &ji_app;
+    let report = sync(app);
     assert!(report.contains("Sent 2 changes"), "the note and the result went out: {report}");
     for came in ["TW raise review note", "TW record test result", "TW take assignment"] {
         assert!(report.contains(came), "JI's window names what came in ({came}): {report}");
     }
     click(app.ui(), "tab-matrix");
     app.ui().wait_text(&format!("[data-testid=\"taken-{CONTROL}\"]"), WAIT, |t| t == "TW").unwrap();
-    let shown = notes(&app);
+    let shown = notes(app);
     assert!(shown.contains("TW: tie ticket 4 to its approval") && shown.contains("JI: which ticket is 4?"), "JI sees both notes: {shown}");
     let cell = app.ui().find("[data-testid=cell-0-0]").unwrap();
     let class = app.ui().property(&cell, "className").unwrap();
@@ -132,19 +139,24 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
     click(app.ui(), "settle-1");
     app.ui().wait_text("[data-testid=conflict-1]", WAIT, |t| t.contains("Settled by JI")).unwrap();
     let cell = {
-        open_workpaper(&app);
+        open_workpaper(app);
         app.ui().find("[data-testid=cell-0-0]").unwrap()
     };
     assert!(!app.ui().property(&cell, "className").unwrap().as_str().unwrap_or_default().contains("conflict"), "settled: no longer marked");
     app.ui().screenshot(&screenshot_dir().join("sync-settled.png")).unwrap();
-    assert!(sync(&app).contains("Sent 1 change"), "the settlement travels");
-    drop(app);
+    assert!(sync(app).contains("Sent 1 change"), "the settlement travels");
 
-    let app = window(&tw, "TW");
-    let report = sync(&app);
+    // TW's window, open all along, has not seen any of it until it syncs.
+    let app = &tw_app;
+    assert!(!notes(app).contains("JI: which ticket is 4?"), "nothing of JI's before TW syncs");
+    let report = sync(app);
     assert!(report.contains("JI raise review note") && report.contains("JI settle settlement"), "{report}");
     click(app.ui(), "tab-team");
     app.ui().wait_text("[data-testid=conflict-1]", WAIT, |t| t.contains("Settled by JI")).unwrap();
-    assert!(notes(&app).contains("JI: which ticket is 4?"), "TW sees JI's note");
+    assert!(notes(app).contains("JI: which ticket is 4?"), "TW sees JI's note");
+    let cell = app.ui().find("[data-testid=cell-0-0]").unwrap();
+    let class = app.ui().property(&cell, "className").unwrap();
+    assert!(class.as_str().is_some_and(|c| c.contains("pass") && !c.contains("conflict")), "TW's pass stands, settled: {class}");
     app.ui().screenshot(&screenshot_dir().join("sync-received.png")).unwrap();
+    drop(ji_app);
 }
