@@ -572,6 +572,51 @@ fn evidence_attached_on_two_copies_at_once_is_renumbered_the_same_way_on_both() 
     assert_eq!(content(&a_path), content(&b_path));
 }
 
+/// Merging writes its renumbering entries again when an earlier change arrives late, and they
+/// can come out otherwise (another number); an entry its copy made meanwhile must not have
+/// followed one of them, or it would follow nothing.
+#[test]
+fn an_entry_made_after_a_renumbering_still_verifies_when_an_earlier_change_arrives_late() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir, dana, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let c_path = dir.path().join("dana-desktop.tickmark");
+    let (mut c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
+    c.sign_in(&dana).unwrap();
+    let attach = |file: &mut EngagementFile, name: &str| {
+        let source = dir.path().join(name);
+        std::fs::write(&source, name.repeat(1000)).unwrap();
+        file.attach_evidence(&source, None, Some(control), date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+    };
+    // The third copy's file is earlier than the two others' (their second change each), and
+    // arrives last: every copy numbered its own EV-1.
+    attach(&mut c, "desktop-listing.csv");
+    for (file, name) in [(&mut a, "dana-approvals.pdf"), (&mut b, "joaquin-tickets.pdf")] {
+        file.raise_review_note(control, &format!("before attaching {name}")).unwrap();
+        attach(file, name);
+    }
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    assert!(a.trail(Some("evidence")).unwrap().iter().any(|e| e.actor == "Tickmark" && e.action == "renumber"), "a renumbered an EV-1");
+    a.raise_review_note(control, "raised after the renumbering").unwrap();
+    a.sync(&folder).unwrap();
+    c.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let references: Vec<String> = a.evidence().unwrap().iter().map(|e| e.reference()).collect();
+    assert_eq!(references.len(), 3, "{references:?}");
+    for file in [&a, &b, &c] {
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+    }
+    for file in [a, b, c] {
+        file.close().unwrap();
+    }
+    assert_eq!(content(&a_path), content(&b_path));
+    assert_eq!(content(&a_path), content(&c_path));
+}
+
 #[test]
 fn a_request_number_added_on_two_copies_is_renumbered_the_same_way_and_keeps_its_new_number() {
     use engagement::request::{RequestInput, RequestStatus};

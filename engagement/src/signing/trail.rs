@@ -171,11 +171,18 @@ pub(crate) fn append(
     Ok(())
 }
 
-/// The hash of the newest entry: what a sign-off and the archive record as "the trail so far".
-/// On a shared engagement the newest is the last in the order every copy converges on.
+/// The hash of the newest entry: what a new entry follows, and what a sign-off and the archive
+/// record as "the trail so far". On a shared engagement the newest is the last in the order every
+/// copy converges on, leaving out Tickmark's own entries from merging (renumbering): merging
+/// writes them again when an earlier change arrives late, under another hash, and an entry that
+/// followed one would then follow nothing.
 pub fn head(conn: &Connection) -> Result<String> {
     Ok(conn
-        .query_row("SELECT hash FROM trail ORDER BY clock DESC, seq DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT hash FROM trail WHERE seq >> 32 <> ?1 ORDER BY clock DESC, seq DESC LIMIT 1",
+            [crate::sync::merge::MERGE_RANGE],
+            |r| r.get(0),
+        )
         .optional()?
         .unwrap_or_else(|| GENESIS.to_owned()))
 }

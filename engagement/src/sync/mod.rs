@@ -15,7 +15,7 @@ pub mod conflicts;
 pub mod envelope;
 mod exchange;
 pub mod folder;
-mod merge;
+pub(crate) mod merge;
 pub(crate) mod outbox;
 
 pub use exchange::SyncReport;
