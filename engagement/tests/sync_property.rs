@@ -117,7 +117,7 @@ fn scenario(seed: u64) {
             }
             file.close().unwrap();
         };
-        match rng.random_range(0..24) {
+        match rng.random_range(0..26) {
             0..=3 => {
                 let item = &items[rng.random_range(0..items.len())];
                 let attribute = ["A", "B"][rng.random_range(0..2)];
@@ -135,7 +135,7 @@ fn scenario(seed: u64) {
                 assert!(out.status.success(), "note: {}", String::from_utf8_lossy(&out.stderr));
                 tags.push(tag);
             }
-            9 | 10 => {
+            9 | 10 | 19 => {
                 let role = ["preparer", "reviewer"][rng.random_range(0..2)];
                 let out = if rng.random_bool(0.7) {
                     who.run(&["sign", copy_arg(who), "--control", &reference, "--role", role])
@@ -146,7 +146,7 @@ fn scenario(seed: u64) {
                     signed += 1;
                 }
             }
-            11 => {
+            11 | 20 => {
                 let conclusion = ["no-exceptions", "exceptions-noted"][rng.random_range(0..2)];
                 let out = who.run(&["conclude", copy_arg(who), "--control", &reference, "--conclusion", conclusion, "--basis", &tag]);
                 if done_or_refused(&out, "conclude") {
