@@ -200,7 +200,9 @@ fn two_outcomes_for_the_same_cell_are_both_kept_and_listed() {
     let both = conflicts.join("\n");
     let standing = on_a.iter().find(|r| r.position == 0 && r.attribute_id == attribute).unwrap().note.clone().unwrap();
     let other = if standing.starts_with("DW") { "JI: approval found in the ticket" } else { "DW: no approval on file" };
-    assert!(conflicts.len() == 1 && both.contains("test result") && both.contains(other), "the other outcome is kept in the list: {both}");
+    assert!(conflicts.len() == 1 && both.contains(other), "the other outcome is kept in the list: {both}");
+    assert!(both.starts_with("item 1, attribute A of sample "), "the cell named as the grid names it: {both}");
+    assert!(!both.contains('{') && !both.split(|c: char| !c.is_ascii_digit()).any(|n| n.len() >= 10), "no raw record, no ten-digit ids: {both}");
     // Until someone settles it, the preparer cannot sign over an outcome nobody chose.
     let gate = a.workpaper(tested.control).unwrap().preparer_missing;
     assert!(gate.iter().any(|m| m.starts_with("sync conflict 1 is not settled")), "{gate:?}");
@@ -296,17 +298,33 @@ fn the_command_line_shares_joins_and_syncs_and_exits_1_when_a_file_was_refused()
     assert_eq!((code, said.lines().next()), (Some(0), Some("Sent 1 change; received 0 trail entries.")), "{said}");
     let key_file = dir.path().join("DW.tickmark-key");
     dana.write(&key_file, "Dana's own quiet passphrase 42").unwrap();
-    let taken = Command::new(env!("CARGO_BIN_EXE_tickmark"))
-        .args(["take".as_ref(), a_arg, "--control".as_ref(), change_control().reference.as_ref(), "--as".as_ref(), "DW".as_ref(), "--key-file".as_ref(), key_file.as_os_str()])
-        .env("TICKMARK_PASSPHRASE", PASSPHRASE)
-        .env("TICKMARK_KEY_PASSPHRASE", "Dana's own quiet passphrase 42")
-        .output()
-        .unwrap();
-    assert!(taken.status.success(), "{}", String::from_utf8_lossy(&taken.stderr));
+    let as_dana = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_tickmark"))
+            .args(args)
+            .args(["--as".as_ref(), "DW".as_ref(), "--key-file".as_ref(), key_file.as_os_str()])
+            .env("TICKMARK_PASSPHRASE", PASSPHRASE)
+            .env("TICKMARK_KEY_PASSPHRASE", "Dana's own quiet passphrase 42")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+    };
+    let (a_text, reference) = (a_path.to_str().unwrap(), change_control().reference);
+    let (code, said) = as_dana(&["take", a_text, "--control", &reference]);
+    assert_eq!(code, Some(0), "{said}");
+    // Rows made after sharing are named by their copy (DW's is copy 1), not by a ten-digit id.
+    let (code, said) = as_dana(&["note", "raise", a_text, "--control", &reference, "--text", "Tie the approvals to the tickets"]);
+    assert_eq!((code, said.trim()), (Some(0), "review note 1-1 raised on CC8.1-01"));
+    let (_, said) = tickmark(&["blockers".as_ref(), a_arg]);
+    assert!(said.contains("review note 1-1 raised by DW is open"), "{said}");
+    let (code, said) = as_dana(&["note", "respond", a_text, "--note", "1-1", "--text", "Tied: see EV-1"]);
+    assert_eq!((code, said.trim()), (Some(0), "review note 1-1: response recorded"));
+    let (code, said) = as_dana(&["note", "clear", a_text, "--note", "1-x"]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("\"1-x\" is not a review note number"), "{said}");
     let (_, said) = tickmark(&["info".as_ref(), a_arg]);
     assert!(said.contains(&format!("control {}: assigned to DW", change_control().reference)) && said.contains("shared through"), "{said}");
     let (code, said) = tickmark(&["sync".as_ref(), a_arg, "--folder".as_ref(), folder_arg]);
-    assert_eq!((code, said.lines().next()), (Some(0), Some("Sent 1 change; received 0 trail entries.")), "{said}");
+    assert_eq!((code, said.lines().next()), (Some(0), Some("Sent 3 changes; received 0 trail entries.")), "{said}");
 
     plant(&folder, "ffffffffffffffff", 1, b"not a change");
     let (code, said) = tickmark(&["join".as_ref(), folder_arg, "--out".as_ref(), b_path.as_os_str()]);

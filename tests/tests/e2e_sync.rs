@@ -132,6 +132,9 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
     assert!(class.as_str().is_some_and(|c| c.contains("pass") && c.contains("conflict")), "TW's result stands, marked as in conflict: {class}");
     let gate = app.ui().text(&app.ui().find("[data-testid=workpaper]").unwrap()).unwrap();
     assert!(gate.contains("sync conflict 1 is not settled"), "the preparer's sign-off waits for it");
+    assert!(gate.contains("sync conflict 1 is not settled: item 1, attribute A of sample 1: "), "the cell named as the grid names it: {gate}");
+    let conflict = gate.split("sync conflict 1").nth(1).and_then(|t| t.split("Sign as preparer").next()).unwrap_or_default();
+    assert!(!conflict.split(|c: char| !c.is_ascii_digit()).any(|n| n.len() >= 10), "rows made after sharing are named by their copy, never by a ten-digit id: {conflict}");
     click(app.ui(), "tab-team");
     let listed = app.ui().wait_text("[data-testid=sync-conflicts]", WAIT, |t| t.contains("JI: no approval in the ticket")).unwrap();
     assert!(listed.contains("Conflicts to settle (1"), "{listed}");

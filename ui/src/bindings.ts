@@ -223,7 +223,11 @@ export type Conclusion = "no_exceptions" | "exceptions_noted" | "not_effective" 
 
 export type ConclusionInput = { conclusion: Conclusion, basis: string, override_reason: string | null, };
 
-export type Exception = { id: number, control_id: number, 
+export type Exception = { id: number, 
+/**
+ * How people name it, and its sample (`model::number`).
+ */
+number: string, sample_number: string | null, control_id: number, 
 /**
  * The sample whose deviations it writes up; none for an exception found another way.
  */
@@ -334,7 +338,11 @@ changed_since: ChangedSince | null, };
 
 export type ChangedSince = { changes: Array<string>, };
 
-export type ReviewNote = { id: number, control_id: number, raised_by: string, raised_at: string, text: string, response: string | null, responded_by: string | null, responded_at: string | null, cleared_by: string | null, cleared_at: string | null, };
+export type ReviewNote = { id: number, 
+/**
+ * How people name it (`model::number`).
+ */
+number: string, control_id: number, raised_by: string, raised_at: string, text: string, response: string | null, responded_by: string | null, responded_at: string | null, cleared_by: string | null, cleared_at: string | null, };
 
 export type SampleItem = { position: number, index: number, 
 /**
@@ -349,7 +357,11 @@ amount_cents: number | null, fields: Array<string>, };
 
 export type MonthCount = { month: string, population: number, sample: number, };
 
-export type SampleView = { id: number, population_id: number, method: string, seed: string, seed_derived: boolean, 
+export type SampleView = { id: number, 
+/**
+ * How people name it (`model::number`).
+ */
+number: string, population_id: number, method: string, seed: string, seed_derived: boolean, 
 /**
  * Why an explicit seed was chosen.
  */

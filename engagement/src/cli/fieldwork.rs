@@ -1,6 +1,7 @@
 //! Fieldwork from the command line, so firms can script it and reviewers re-run it: results,
 //! exceptions and responses, conclusions, sign-offs, review notes, voiding a sample, requests.
 
+use engagement::model::number::label;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -89,7 +90,7 @@ pub struct ExceptionArgs {
 pub struct ResponseArgs {
     file: PathBuf,
     /// Exception number, as `exception` printed it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::number_of("exception"))]
     exception: i64,
     /// Management's response as given; with --declined, how management declined to give one.
     #[arg(long)]
@@ -188,7 +189,7 @@ pub enum NoteCommand {
     Respond {
         file: PathBuf,
         /// Review note number.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::number_of("review_note"))]
         note: i64,
         #[arg(long)]
         text: String,
@@ -198,7 +199,8 @@ pub enum NoteCommand {
     /// Clear a review note (only the reviewer who raised it).
     Clear {
         file: PathBuf,
-        #[arg(long)]
+        /// Review note number.
+        #[arg(long, value_parser = crate::number_of("review_note"))]
         note: i64,
         #[command(flatten)]
         who: Who,
@@ -281,7 +283,7 @@ pub fn void_sample(a: VoidArgs) -> Result<ExitCode, Error> {
     let control = file.control_by_reference(&a.control)?;
     let live = file.live_sample(control.id)?.ok_or_else(|| Error::Invalid { field: "sample".into(), message: format!("{} has no live sample", control.reference) })?;
     file.void_sample(live.id, &a.reason)?;
-    say!("sample {} of {} voided: {}", live.id, control.reference, a.reason.trim());
+    say!("sample {} of {} voided: {}", label("sample", live.id), control.reference, a.reason.trim());
     file.close()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -292,7 +294,7 @@ pub fn extend_sample(a: ExtendArgs) -> Result<ExitCode, Error> {
     let live = file.live_sample(control.id)?.ok_or_else(|| Error::Invalid { field: "sample".into(), message: format!("{} has no live sample", control.reference) })?;
     file.extend_sample(live.id, a.by, &a.reason)?;
     let extended = file.sample(live.id)?;
-    say!("sample {} of {} extended by {}: now {} items", live.id, control.reference, a.by, extended.selection.items.len());
+    say!("sample {} of {} extended by {}: now {} items", label("sample", live.id), control.reference, a.by, extended.selection.items.len());
     file.close()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -346,7 +348,7 @@ pub fn exception(a: ExceptionArgs) -> Result<ExitCode, Error> {
     };
     let id = file.add_exception(control.id, &a.description, &items)?;
     let numbers: Vec<String> = items.iter().map(|p| (p + 1).to_string()).collect();
-    say!("exception {id} on {}{}", control.reference, if numbers.is_empty() { String::new() } else { format!(" (items {})", numbers.join(", ")) });
+    say!("exception {} on {}{}", label("exception", id), control.reference, if numbers.is_empty() { String::new() } else { format!(" (items {})", numbers.join(", ")) });
     file.close()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -356,10 +358,10 @@ pub fn response(a: ResponseArgs) -> Result<ExitCode, Error> {
     let on = a.on.unwrap_or_else(|| chrono::Local::now().date_naive());
     if a.declined {
         file.record_response_declined(a.exception, &a.text, on)?;
-        say!("exception {}: management declined to respond ({on})", a.exception);
+        say!("exception {}: management declined to respond ({on})", label("exception", a.exception));
     } else {
         file.respond_to_exception(a.exception, &a.text, a.by.as_deref().unwrap_or_default(), on)?;
-        say!("exception {}: management's response recorded ({on})", a.exception);
+        say!("exception {}: management's response recorded ({on})", label("exception", a.exception));
     }
     file.close()?;
     Ok(ExitCode::SUCCESS)
@@ -404,19 +406,19 @@ pub fn note(command: NoteCommand) -> Result<ExitCode, Error> {
             let mut opened = open_as(&file, &who)?;
             let control = opened.control_by_reference(&control)?;
             let id = opened.raise_review_note(control.id, &text)?;
-            say!("review note {id} raised on {}", control.reference);
+            say!("review note {} raised on {}", label("review_note", id), control.reference);
             opened.close()?;
         }
         NoteCommand::Respond { file, note, text, who } => {
             let mut opened = open_as(&file, &who)?;
             opened.respond_to_review_note(note, &text)?;
-            say!("review note {note}: response recorded");
+            say!("review note {}: response recorded", label("review_note", note));
             opened.close()?;
         }
         NoteCommand::Clear { file, note, who } => {
             let mut opened = open_as(&file, &who)?;
             opened.clear_review_note(note)?;
-            say!("review note {note} cleared");
+            say!("review note {} cleared", label("review_note", note));
             opened.close()?;
         }
     }

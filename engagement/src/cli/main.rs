@@ -245,6 +245,12 @@ macro_rules! say {
     }};
 }
 
+/// Reads a row's number as people write it ("7", or "30168-3" for one made on a copy of a shared
+/// engagement: `engagement::model::number`), for clap.
+pub fn number_of(table: &'static str) -> impl Fn(&str) -> Result<i64, String> + Clone + Send + Sync + 'static {
+    move |text| engagement::model::number::parse(table, text).ok_or_else(|| format!("\"{text}\" is not a {} number (7, or 30168-3 on a shared engagement)", table.replace('_', " ")))
+}
+
 /// Opens the engagement file with the passphrase from the environment or a prompt.
 pub fn open(file: &Path) -> Result<EngagementFile, Error> {
     EngagementFile::open(file, &passphrase("TICKMARK_PASSPHRASE", "Passphrase: ")?)

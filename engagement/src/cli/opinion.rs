@@ -24,7 +24,7 @@ enum KindArg {
 pub struct EvaluateArgs {
     file: PathBuf,
     /// Exception number, as `exception` printed it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::number_of("exception"))]
     exception: i64,
     #[arg(long, value_enum)]
     kind: KindArg,
@@ -157,7 +157,7 @@ pub fn evaluate(a: EvaluateArgs) -> Result<ExitCode, Error> {
         KindArg::Operating => DeviationKind::Operating,
     };
     file.evaluate_exception(a.exception, &EvaluationInput { kind, cause: a.cause, compensating, effects: a.effects, rationale: a.rationale })?;
-    say!("exception {} evaluated", a.exception);
+    say!("exception {} evaluated", engagement::model::number::label("exception", a.exception));
     file.close()?;
     Ok(ExitCode::SUCCESS)
 }

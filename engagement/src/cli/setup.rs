@@ -1,6 +1,7 @@
 //! Setting an engagement up and its populations and samples: new, info, import-population,
 //! explain-population, remove-population, sample, blockers.
 
+use engagement::model::number::label;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -88,7 +89,7 @@ pub struct ImportArgs {
 pub struct ExplainArgs {
     file: PathBuf,
     /// Population number, as `info` lists it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::number_of("population"))]
     population: i64,
     /// Why items dated outside the period are in the listing.
     #[arg(long)]
@@ -101,7 +102,7 @@ pub struct ExplainArgs {
 pub struct RemoveArgs {
     file: PathBuf,
     /// Population number, as `info` lists it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::number_of("population"))]
     population: i64,
     #[arg(long)]
     reason: String,
@@ -115,7 +116,7 @@ pub struct SampleArgs {
     #[arg(long)]
     control: String,
     /// Population number, as `info` lists it; by default the control's latest in use.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::number_of("population"))]
     population: Option<i64>,
     #[arg(long, value_enum, default_value = "simple-random")]
     method: MethodArg,
@@ -225,7 +226,7 @@ pub fn info(a: FileArg) -> Result<ExitCode, Error> {
     }
     for p in file.populations(None)? {
         let removed = p.removed.as_ref().map(|r| format!(" — removed: {}", r.reason)).unwrap_or_default();
-        say!("population {}: {} rows, {} [{}]{removed}", p.id, p.row_count, p.source_name, &p.fingerprint[..16]);
+        say!("population {}: {} rows, {} [{}]{removed}", label("population", p.id), p.row_count, p.source_name, &p.fingerprint[..16]);
     }
     for e in file.evidence()? {
         say!("evidence {} ({}): {} ({} bytes, SHA-256 {})", e.id, e.reference(), e.name, e.size, e.sha256);
@@ -248,7 +249,7 @@ pub fn import_population(a: ImportArgs) -> Result<ExitCode, Error> {
         file.set_item_type(id, item_type)?;
     }
     let p = file.population(id)?;
-    say!("imported population {id}: {} rows from {}", p.row_count, p.source_name);
+    say!("imported population {}: {} rows from {}", label("population", id), p.row_count, p.source_name);
     say!("  source SHA-256  {}", p.source_sha256);
     say!("  fingerprint     {}", p.fingerprint);
     print_findings(&p.findings);
@@ -262,7 +263,7 @@ pub fn import_population(a: ImportArgs) -> Result<ExitCode, Error> {
 pub fn explain_population(a: ExplainArgs) -> Result<ExitCode, Error> {
     let mut file = open_as(&a.file, &a.who)?;
     file.explain_out_of_period(a.population, &a.text)?;
-    say!("population {}: the items outside the period are explained", a.population);
+    say!("population {}: the items outside the period are explained", label("population", a.population));
     file.close()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -270,7 +271,7 @@ pub fn explain_population(a: ExplainArgs) -> Result<ExitCode, Error> {
 pub fn remove_population(a: RemoveArgs) -> Result<ExitCode, Error> {
     let mut file = open_as(&a.file, &a.who)?;
     file.remove_population(a.population, &a.reason)?;
-    say!("population {} removed: {}", a.population, a.reason.trim());
+    say!("population {} removed: {}", label("population", a.population), a.reason.trim());
     file.close()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -325,7 +326,7 @@ pub fn sample(a: SampleArgs) -> Result<ExitCode, Error> {
     }
     let id = file.draw_sample(&request)?;
     let sample = file.sample(id)?;
-    say!("drew sample {id}: {} items from population {population_id}", sample.selection.items.len());
+    say!("drew sample {}: {} items from population {}", label("sample", id), sample.selection.items.len(), label("population", population_id));
     say!("  #   row    key");
     for (position, item) in file.population_items_at(population_id, &sample.selection.items)?.iter().enumerate() {
         say!("  {:<3} {:<6} {}", position + 1, item.row, item.key);

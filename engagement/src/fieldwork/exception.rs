@@ -13,6 +13,9 @@ use crate::store::EngagementFile;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Exception {
     pub id: i64,
+    /// How people name it, and its sample (`model::number`).
+    pub number: String,
+    pub sample_number: Option<String>,
     pub control_id: i64,
     /// The sample whose deviations it writes up; none for an exception found another way.
     pub sample_id: Option<i64>,
@@ -86,7 +89,7 @@ impl EngagementFile {
 
     fn record_response(&mut self, id: i64, text: &str, by: Option<&str>, on: NaiveDate, declined: bool, action: &str) -> Result<()> {
         self.write(|w| {
-            let before = w.snapshot("exception", id)?.ok_or_else(|| Error::NotFound(format!("exception {id}")))?;
+            let before = w.snapshot("exception", id)?.ok_or_else(|| Error::NotFound(format!("exception {}", crate::model::number::label("exception", id))))?;
             let control_id = before["control_id"].as_i64().unwrap_or_default();
             ensure_unlocked(w.tx(), control_id)?;
             w.tx().execute(
@@ -114,6 +117,8 @@ impl EngagementFile {
             let ((id, control_id, sample_id, on_voided_sample, description), (items, management_response, response_by, response_on, response_declined)) = row?;
             Ok(Exception {
                 id,
+                number: crate::model::number::label("exception", id),
+                sample_number: sample_id.map(|s| crate::model::number::label("sample", s)),
                 control_id,
                 sample_id,
                 on_voided_sample,

@@ -53,7 +53,7 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
                 problems.push("a Type 1 examination concludes on design as of a date; \"did not operate\" applies to a period".to_owned());
             }
             if let Some(s) = &wp.sample {
-                problems.push(format!("sample {} is live: void it with a reason, or conclude on its results", s.id));
+                problems.push(format!("sample {} is live: void it with a reason, or conclude on its results", s.number));
             }
             if basis.is_empty() {
                 problems.push("say how you established that the control did not operate in the period (the listing for the period, the inquiry, the inspection)".to_owned());
@@ -70,7 +70,7 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
                     if s.results_recorded < s.results_expected {
                         problems.push(format!(
                             "{} of {} results of sample {} are recorded: conclude once testing is complete",
-                            s.results_recorded, s.results_expected, s.id
+                            s.results_recorded, s.results_expected, s.number
                         ));
                     }
                     if let Some(m) = s.monetary.as_ref().filter(|m| !m.complete()) {
@@ -78,7 +78,7 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
                             "{} of {} audited amounts of sample {} are recorded: conclude once testing is complete",
                             m.audited.len(),
                             m.amounts_expected(),
-                            s.id
+                            s.number
                         ));
                     }
                     if s.supports_reliance == Some(false) && proposed.override_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
@@ -111,7 +111,7 @@ pub(crate) fn conclusion_problems(wp: &Workpaper, examination: &Examination, pro
             }
             if proposed.conclusion == Conclusion::NoExceptions {
                 if let Some(s) = wp.sample.as_ref().filter(|s| s.deviations > 0) {
-                    problems.push(format!("{} item(s) of sample {} deviate: the conclusion cannot be \"no exceptions noted\"", s.deviations, s.id));
+                    problems.push(format!("{} item(s) of sample {} deviate: the conclusion cannot be \"no exceptions noted\"", s.deviations, s.number));
                 }
                 if !wp.exceptions.is_empty() {
                     problems.push(format!("{} exception(s) are recorded: the conclusion cannot be \"no exceptions noted\"", wp.exceptions.len()));
@@ -145,7 +145,7 @@ fn grid_missing(wp: &Workpaper, s: &SampleView) -> Vec<String> {
             "{} of {} results of sample {} are not recorded (items {})",
             s.results_expected - s.results_recorded,
             s.results_expected,
-            s.id,
+            s.number,
             items(&untested)
         ));
     }
@@ -164,7 +164,7 @@ fn grid_missing(wp: &Workpaper, s: &SampleView) -> Vec<String> {
     if let Some(m) = s.monetary.as_ref().filter(|m| !m.complete()) {
         let audited: std::collections::BTreeSet<i64> = m.audited.iter().map(|a| a.position).collect();
         let unaudited: Vec<i64> = s.items.iter().map(|i| i.position).filter(|p| !audited.contains(p)).collect();
-        missing.push(format!("{} item(s) of sample {} have no audited amount (items {})", unaudited.len(), s.id, items(&unaudited)));
+        missing.push(format!("{} item(s) of sample {} have no audited amount (items {})", unaudited.len(), s.number, items(&unaudited)));
     }
     let population = wp.population_of(s);
     if !population.findings.outside_period.is_empty() && population.out_of_period_note.is_none() {
@@ -181,7 +181,7 @@ fn grid_missing(wp: &Workpaper, s: &SampleView) -> Vec<String> {
 pub(crate) fn preparer_missing(wp: &Workpaper, examination: &Examination) -> Vec<String> {
     let mut missing = Vec::new();
     for s in &wp.stranded_samples {
-        missing.push(format!("sample {} was left behind by a later draw: void it, with a reason", s.id));
+        missing.push(format!("sample {} was left behind by a later draw: void it, with a reason", s.number));
     }
     match &wp.sample {
         Some(s) => missing.extend(grid_missing(wp, s)),
@@ -222,7 +222,7 @@ pub(crate) fn reviewer_missing(wp: &Workpaper, user: &str) -> Vec<String> {
     }
     missing.extend(wp.preparer_missing.iter().cloned());
     for note in wp.review_notes.iter().filter(|n| n.cleared_at.is_none()) {
-        missing.push(format!("review note {} raised by {} is open: \"{}\"", note.id, note.raised_by, note.text));
+        missing.push(format!("review note {} raised by {} is open: \"{}\"", note.number, note.raised_by, note.text));
     }
     missing
 }

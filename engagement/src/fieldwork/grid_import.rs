@@ -94,7 +94,7 @@ impl Reader<'_> {
         let matches: Vec<i64> = self.sample.items.iter().filter(|i| i.key == key.trim()).map(|i| i.position).collect();
         match matches[..] {
             [position] => Ok(position),
-            [] => Err(error(self.file, Some(row), Some(key_column), format!("\"{}\" is not an item of sample {}", key.trim(), self.sample.id))),
+            [] => Err(error(self.file, Some(row), Some(key_column), format!("\"{}\" is not an item of sample {}", key.trim(), self.sample.number))),
             _ => Err(error(self.file, Some(row), Some(key_column), format!("\"{}\" appears more than once in the sample: give the item's number (#)", key.trim()))),
         }
     }

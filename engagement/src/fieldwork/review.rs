@@ -11,6 +11,8 @@ use crate::store::EngagementFile;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReviewNote {
     pub id: i64,
+    /// How people name it (`model::number`).
+    pub number: String,
     pub control_id: i64,
     pub raised_by: String,
     pub raised_at: String,
@@ -43,7 +45,7 @@ impl EngagementFile {
             return Err(Error::invalid("response", "write the response"));
         }
         self.write(|w| {
-            let before = w.snapshot("review_note", id)?.ok_or_else(|| Error::NotFound(format!("review note {id}")))?;
+            let before = w.snapshot("review_note", id)?.ok_or_else(|| Error::NotFound(format!("review note {}", crate::model::number::label("review_note", id))))?;
             if !before["cleared_at"].is_null() {
                 return Err(Error::invalid("review_note", "the note is already cleared"));
             }
@@ -58,7 +60,7 @@ impl EngagementFile {
     /// Clears a note; only the reviewer who raised it may.
     pub fn clear_review_note(&mut self, id: i64) -> Result<()> {
         self.write(|w| {
-            let before = w.snapshot("review_note", id)?.ok_or_else(|| Error::NotFound(format!("review note {id}")))?;
+            let before = w.snapshot("review_note", id)?.ok_or_else(|| Error::NotFound(format!("review note {}", crate::model::number::label("review_note", id))))?;
             if before["raised_by"].as_str() != Some(w.user.as_str()) {
                 return Err(Error::invalid("review_note", format!("only {} who raised the note can clear it", before["raised_by"].as_str().unwrap_or("?"))));
             }
@@ -75,6 +77,7 @@ impl EngagementFile {
         let rows = stmt.query_map([control_id], |r| {
             Ok(ReviewNote {
                 id: r.get(0)?,
+                number: crate::model::number::label("review_note", r.get(0)?),
                 control_id: r.get(1)?,
                 raised_by: r.get(2)?,
                 raised_at: r.get(3)?,

@@ -12,6 +12,7 @@ use sampling::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::number::label;
 use crate::signoff::ensure_unlocked;
 use crate::store::EngagementFile;
 
@@ -251,7 +252,7 @@ impl EngagementFile {
         if let Some(live) = self.live_sample(control.id)? {
             missing.push(format!(
                 "sample {} ({} items, drawn {}) is the control's live sample: void it first, with a reason",
-                live.id,
+                label("sample", live.id),
                 live.selection.items.len(),
                 &live.drawn_at[..10.min(live.drawn_at.len())]
             ));
@@ -377,16 +378,16 @@ impl EngagementFile {
         });
         let mut problems = Vec::new();
         if from.seed() != sample.selection.seed {
-            problems.push(format!("sample {} has seed {}, not the seed derived from its engagement, control and population ({}): the seed was replaced", sample.id, sample.selection.seed, from.seed()));
+            problems.push(format!("sample {} has seed {}, not the seed derived from its engagement, control and population ({}): the seed was replaced", label("sample", sample.id), sample.selection.seed, from.seed()));
         }
         if sample.derived_from.is_some() && from.identity != info.identity() {
-            problems.push(format!("sample {}'s seed was derived for the engagement \"{}\", but this engagement is \"{}\"", sample.id, from.identity, info.identity()));
+            problems.push(format!("sample {}'s seed was derived for the engagement \"{}\", but this engagement is \"{}\"", label("sample", sample.id), from.identity, info.identity()));
         }
         if from.control != control.reference {
-            problems.push(format!("sample {}'s seed was derived for control {}, but its control is {}", sample.id, from.control, control.reference));
+            problems.push(format!("sample {}'s seed was derived for control {}, but its control is {}", label("sample", sample.id), from.control, control.reference));
         }
         if from.fingerprint != population.fingerprint {
-            problems.push(format!("sample {}'s seed was derived from a population fingerprint {} other than its population's {}", sample.id, from.fingerprint, population.fingerprint));
+            problems.push(format!("sample {}'s seed was derived from a population fingerprint {} other than its population's {}", label("sample", sample.id), from.fingerprint, population.fingerprint));
         }
         Ok(problems)
     }
@@ -418,7 +419,7 @@ impl EngagementFile {
             )
             .optional()?;
         let (control_id, population_id, basis, selection, drawn_at, voided_at, voided_by, void_reason) =
-            row.ok_or_else(|| Error::NotFound(format!("sample {id}")))?;
+            row.ok_or_else(|| Error::NotFound(format!("sample {}", label("sample", id))))?;
         let basis: StoredBasis = serde_json::from_str(&basis)?;
         Ok(Sample {
             id,

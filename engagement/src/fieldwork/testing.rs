@@ -112,7 +112,7 @@ fn store_result(w: &Writer, result: &TestResult) -> Result<()> {
     let (control_id, size, voided) = control_of_sample(tx, result.sample_id)?;
     ensure_unlocked(tx, control_id)?;
     if voided {
-        return Err(Error::invalid("sample", format!("sample {} is voided: results are recorded on the live sample", result.sample_id)));
+        return Err(Error::invalid("sample", format!("sample {} is voided: results are recorded on the live sample", crate::model::number::label("sample", result.sample_id))));
     }
     if result.position < 0 || result.position >= size {
         return Err(Error::invalid("position", format!("the sample has items 1 to {size}")));

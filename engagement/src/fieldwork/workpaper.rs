@@ -53,6 +53,8 @@ pub struct MonthCount {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SampleView {
     pub id: i64,
+    /// How people name it (`model::number`).
+    pub number: String,
     pub population_id: i64,
     pub method: String,
     pub seed: String,
@@ -316,6 +318,7 @@ impl EngagementFile {
         };
         Ok(SampleView {
             id: sample.id,
+            number: crate::model::number::label("sample", sample.id),
             population_id: sample.population_id,
             method: describe_method(&sample.method),
             seed: selection.seed.to_string(),

@@ -2,6 +2,7 @@
 
 mod criteria;
 mod engagement;
+pub mod number;
 
 pub use criteria::{criteria_in_scope, criterion, Criterion, CRITERIA};
 pub use engagement::{long_date, Category, EngagementInfo, Examination, NewEngagement, Role, TeamMember};

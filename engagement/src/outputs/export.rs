@@ -138,7 +138,7 @@ fn control(wp: &Workpaper) -> Sheet {
     };
     let population = wp.population_of(s);
     about.extend([
-        ("Sample".to_owned(), text(format!("sample {}: {} of {} items", s.id, s.items.len(), s.population_size))),
+        ("Sample".to_owned(), text(format!("sample {}: {} of {} items", s.number, s.items.len(), s.population_size))),
         ("Population".to_owned(), text(format!("{} ({})", population.source_name, population.description))),
         ("Population fingerprint".to_owned(), text(&s.fingerprint)),
         ("Method".to_owned(), text(&s.method)),

@@ -53,10 +53,10 @@ impl EngagementFile {
                 }
             }
             for e in wp.exceptions.iter().filter(|e| !e.answered()) {
-                blockers.push(format!("{reference}: exception {} has no management response (or recorded refusal to respond)", e.id));
+                blockers.push(format!("{reference}: exception {} has no management response (or recorded refusal to respond)", e.number));
             }
             for n in wp.review_notes.iter().filter(|n| n.cleared_at.is_none()) {
-                blockers.push(format!("{reference}: review note {} raised by {} is open: \"{}\"", n.id, n.raised_by, n.text));
+                blockers.push(format!("{reference}: review note {} raised by {} is open: \"{}\"", n.number, n.raised_by, n.text));
             }
         }
         match self.opinion()?.decision {

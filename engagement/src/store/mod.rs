@@ -224,7 +224,7 @@ impl EngagementFile {
                 Err(other) => return Err(other),
             };
             if !same {
-                result.problems.push(format!("sample {} does not re-perform: its population or its record was changed", sample.id));
+                result.problems.push(format!("sample {} does not re-perform: its population or its record was changed", crate::model::number::label("sample", sample.id)));
             }
             result.problems.extend(self.seed_problems(&sample)?);
         }

@@ -2,7 +2,7 @@
 //! settle (a row added the same on two copies is kept aside too, but nobody needs to look). A conflict on a workpaper's work keeps its preparer from signing until it is settled,
 //! so that a signature never stands over an outcome nobody chose.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -56,19 +56,44 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
     let mut out = Vec::new();
     for (number, row) in rows.enumerate() {
         let (key, (author, kind, control_id, detail, settled)) = row?;
-        let what = format!("{} {}", key.entity.replace('_', " "), key.entity_id.map(|i| i.to_string()).unwrap_or_default());
         let detail: serde_json::Value = serde_json::from_str(&detail)?;
+        let what = name(conn, &key.entity, key.entity_id, &detail["values"])?;
+        let (values, current) = (said(&detail["values"]), said(&detail["current"]));
         let text = match kind.as_str() {
-            "replaced" => format!("{what}: changed on two copies; {author}'s change stands, the values it replaced are kept here: {}", detail["current"]),
-            "clash" => format!("{what}: added by {author} on another copy as well (the same cell, number or reference); {author}'s is kept here, not applied: {}", detail["values"]),
+            "replaced" => format!("{what}: changed on two copies; {author}'s change stands, what it replaced is kept here: {current}"),
+            "clash" => format!("{what}: added by {author} on another copy as well (the same cell, number or reference); {author}'s is kept here, not applied: {values}"),
             "held" => format!("{what}: {author}'s change is kept here, not applied: {}", detail["reason"].as_str().unwrap_or_default()),
-            "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {}", detail["values"]),
-            _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {}", detail["values"]),
+            "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {values}"),
+            _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {values}"),
         };
         let values = detail["values"].clone();
         out.push((key, SyncConflict { number: number as i64 + 1, text, control_id, settled }, values));
     }
     Ok(out)
+}
+
+/// What a conflict is about, as people name it: a grid cell by its item and attribute, any
+/// other row by its kind and number (`model::number`).
+fn name(conn: &Connection, entity: &str, id: Option<i64>, values: &serde_json::Value) -> Result<String> {
+    if let (Some(position), Some(attribute), Some(sample)) = (values["position"].as_i64(), values["attribute_id"].as_i64(), values["sample_id"].as_i64()) {
+        if entity == "test_result" {
+            let label: Option<String> = conn.query_row("SELECT label FROM attribute WHERE id = ?1", [attribute], |r| r.get(0)).optional()?;
+            let sample = crate::model::number::label("sample", sample);
+            return Ok(format!("item {}, attribute {} of sample {sample}", position + 1, label.unwrap_or_else(|| "?".into())));
+        }
+    }
+    Ok(format!("{} {}", entity.replace('_', " "), id.map(|i| crate::model::number::label(entity, i)).unwrap_or_default()))
+}
+
+/// A row's values as people read them: each field that says something, ids left out.
+fn said(values: &serde_json::Value) -> String {
+    let Some(fields) = values.as_object() else { return values.to_string() };
+    fields
+        .iter()
+        .filter(|(field, value)| !["id", "position"].contains(&field.as_str()) && !field.ends_with("_id") && !value.is_null() && value.as_str() != Some("[]"))
+        .map(|(field, value)| format!("{} {}", field.replace('_', " "), value.as_str().map_or_else(|| value.to_string(), |s| format!("\"{s}\""))))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The unsettled conflicts on a workpaper's work, as its sign-off gate lists them.

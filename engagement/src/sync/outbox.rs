@@ -27,7 +27,7 @@ pub(crate) struct Context {
 impl Context {
     /// The ids this copy gives new rows of `table`.
     fn range(&self, table: &str) -> (i64, i64) {
-        let bits = if table == "population" { 16 } else { 32 };
+        let bits = crate::model::number::range_bits(table);
         (self.index << bits | 1, (self.index << bits) + ((1 << bits) - 1))
     }
 }

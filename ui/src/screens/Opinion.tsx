@@ -92,7 +92,7 @@ function EvaluationEntry({ e, controls, onChanged }: { e: ExceptionEvaluation; c
   const [rationale, setRationale] = useState(held?.rationale ?? "");
   const [compensating, setCompensating] = useState<number[]>(held?.compensating ?? []);
   const [effects, setEffects] = useState<Record<string, CriterionEffect>>(Object.fromEntries(held?.effects.map((x) => [x.criterion, x.effect]) ?? []));
-  useUnsaved(`the evaluation of exception ${e.exception.id}`, editing && !!(cause.trim() || rationale.trim()) && (cause !== (held?.cause ?? "") || rationale !== (held?.rationale ?? "")));
+  useUnsaved(`the evaluation of exception ${e.exception.number}`, editing && !!(cause.trim() || rationale.trim()) && (cause !== (held?.cause ?? "") || rationale !== (held?.rationale ?? "")));
   const action = useAction();
   const id = e.exception.id;
 
@@ -109,7 +109,7 @@ function EvaluationEntry({ e, controls, onChanged }: { e: ExceptionEvaluation; c
     <div className="entry" data-testid={`evaluation-${id}`}>
       <p className="wrap">
         <b>
-          {e.control_reference}, exception {id}:
+          {e.control_reference}, exception {e.exception.number}:
         </b>{" "}
         {e.exception.description}
       </p>

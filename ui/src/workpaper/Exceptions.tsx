@@ -39,7 +39,7 @@ export function Exceptions({ wp, reload }: PanelProps) {
           <summary>On voided samples ({wp.voided_exceptions.length}): counted nowhere</summary>
           {wp.voided_exceptions.map((e) => (
             <p key={e.id} className="voided wrap">
-              {e.description} <span className="muted">(sample {e.sample_id}, items {e.items.map((p) => p + 1).join(", ")})</span>
+              {e.description} <span className="muted">(sample {e.sample_number}, items {e.items.map((p) => p + 1).join(", ")})</span>
             </p>
           ))}
         </details>

@@ -54,10 +54,10 @@ export function SamplePanel({ wp, reload }: PanelProps) {
             <div key={s.id} className="voided">
               {s.voided ? (
                 <p data-testid="voided-sample">
-                  <b>Sample {s.id} voided</b> by {s.voided.by} on {s.voided.at.slice(0, 10)}: {s.voided.reason}
+                  <b>Sample {s.number} voided</b> by {s.voided.by} on {s.voided.at.slice(0, 10)}: {s.voided.reason}
                 </p>
               ) : (
-                <VoidSample wp={wp} sample={s} reload={reload} label={`Sample ${s.id} was left behind by a later draw: void it`} />
+                <VoidSample wp={wp} sample={s} reload={reload} label={`Sample ${s.number} was left behind by a later draw: void it`} />
               )}
               <SampleSummary sample={s} />
             </div>
@@ -133,7 +133,7 @@ function VoidSample({ wp, sample, reload, label }: PanelProps & { sample: Sample
           <input data-testid="void-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
         </Field>
         <button data-testid="void-confirm" onClick={run} disabled={!reason.trim() || action.busy}>
-          Void sample {sample.id}
+          Void sample {sample.number}
         </button>
       </div>
       <ErrorNote error={action.error} details={action.details} />

@@ -367,7 +367,7 @@ impl EngagementFile {
     }
 
     pub fn population(&self, id: i64) -> Result<Population> {
-        self.populations(None)?.into_iter().find(|p| p.id == id).ok_or_else(|| Error::NotFound(format!("population {id}")))
+        self.populations(None)?.into_iter().find(|p| p.id == id).ok_or_else(|| Error::NotFound(format!("population {}", crate::model::number::label("population", id))))
     }
 
     /// A window of items, for a table that shows a hundred thousand rows a screen at a time.

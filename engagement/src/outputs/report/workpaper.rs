@@ -189,7 +189,7 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
     }
     for s in wp.stranded_samples.iter().chain(&wp.voided_samples) {
         let state = if s.voided.is_some() { "voided: counted nowhere" } else { "left behind by a later draw: to be voided" };
-        sample_section(&mut doc, &wp, s, &format!("Sample {} ({state})", s.id));
+        sample_section(&mut doc, &wp, s, &format!("Sample {} ({state})", s.number));
     }
 
     // The requests behind the control: made for it, or answered by evidence it relies on.
@@ -263,7 +263,7 @@ pub(super) fn render(file: &EngagementFile, control_id: i64) -> Result<Vec<u8>> 
                     (Some(text), false) => format!("{text} — {}", e.response_by.clone().unwrap_or_default()),
                     (None, _) => "No response recorded yet.".to_owned(),
                 };
-                let description = if e.on_voided_sample { format!("{} (on voided sample {})", e.description, e.sample_id.unwrap_or_default()) } else { e.description.clone() };
+                let description = if e.on_voided_sample { format!("{} (on voided sample {})", e.description, e.sample_number.as_deref().unwrap_or_default()) } else { e.description.clone() };
                 vec![description, items, response]
             })
             .collect();
@@ -326,7 +326,7 @@ fn evaluations(doc: &mut Document, evaluations: &[crate::evaluation::ExceptionEv
     }
     doc.heading("Evaluation of exceptions", H2);
     for e in evaluations {
-        doc.heading(&format!("Exception {}", e.exception.id), STRONG);
+        doc.heading(&format!("Exception {}", e.exception.number), STRONG);
         let Some(evaluation) = &e.evaluation else {
             doc.paragraph(&format!("Not evaluated yet. Extent: {}", e.extent), BODY);
             continue;
