@@ -10,7 +10,9 @@ use std::process::Command;
 use common::forgery::raw;
 use common::workflow::test_a_control;
 use common::*;
+use engagement::control::ControlInput;
 use engagement::keys::PersonalKey;
+use engagement::procedure::{ProcedureInput, ProcedureNature};
 use engagement::sync::envelope::{self, Change, State};
 use engagement::EngagementFile;
 
@@ -203,6 +205,12 @@ fn two_outcomes_for_the_same_cell_are_both_kept_and_listed() {
     assert!(conflicts.len() == 1 && both.contains(other), "the other outcome is kept in the list: {both}");
     assert!(both.starts_with("item 1, attribute A of sample "), "the cell named as the grid names it: {both}");
     assert!(!both.contains('{') && !both.split(|c: char| !c.is_ascii_digit()).any(|n| n.len() >= 10), "no raw record, no ten-digit ids: {both}");
+    // The grid marks that cell, and no other, until someone settles it.
+    for file in [&a, &b] {
+        let marked: Vec<(i64, i64, i64, i64)> =
+            file.workpaper(tested.control).unwrap().conflict_cells.iter().map(|c| (c.sample_id, c.position, c.attribute_id, c.number)).collect();
+        assert_eq!(marked, vec![(tested.sample, 0, attribute, 1)]);
+    }
     // Until someone settles it, the preparer cannot sign over an outcome nobody chose.
     let gate = a.workpaper(tested.control).unwrap().preparer_missing;
     assert!(gate.iter().any(|m| m.starts_with("sync conflict 1 is not settled")), "{gate:?}");
@@ -215,7 +223,48 @@ fn two_outcomes_for_the_same_cell_are_both_kept_and_listed() {
         let listed = file.sync_conflicts().unwrap();
         assert!(listed[0].settled.as_deref().is_some_and(|s| s.starts_with("JI, ") && s.contains("re-checked")), "{listed:?}");
         assert!(!file.workpaper(tested.control).unwrap().preparer_missing.iter().any(|m| m.contains("sync conflict")));
+        assert!(file.workpaper(tested.control).unwrap().conflict_cells.is_empty(), "settled: no longer marked");
     }
+    for file in [&a, &b] {
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{:?}", verified.problems);
+    }
+    a.close().unwrap();
+    b.close().unwrap();
+    assert_eq!(content(&a_path), content(&b_path));
+}
+
+/// A control reference added on two copies, and a procedure performed on a copy where another
+/// removed it meanwhile, are listed in words; a procedure removed on both needs nobody.
+#[test]
+fn rows_added_twice_or_changed_after_removal_are_listed_and_a_removal_made_on_both_is_not() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    let procedure = |text: &str| ProcedureInput { nature: ProcedureNature::Inquiry, text: text.into(), sample_based: false };
+    let (asked, observed) = (a.add_procedure(control, &procedure("Inquired of the CTO")).unwrap(), a.add_procedure(control, &procedure("Observed a deployment")).unwrap());
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let access = |description: &str| ControlInput { reference: "CC6.1-01".into(), description: description.into(), criteria: vec!["CC6.1".into()], ..change_control() };
+    a.add_control(&access("Access is granted on an approved request.")).unwrap();
+    a.remove_procedure(asked).unwrap();
+    a.remove_procedure(observed).unwrap();
+    b.add_control(&access("Access requests are approved by the system owner.")).unwrap();
+    b.raise_review_note(control, "Which deployment was observed?").unwrap();
+    b.mark_performed(asked, date("2026-10-09")).unwrap();
+    b.remove_procedure(observed).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    let listed: Vec<String> = a.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+    assert_eq!(a.sync_conflicts().unwrap(), b.sync_conflicts().unwrap(), "the same list on both");
+    let (added, rest): (Vec<&String>, Vec<&String>) = listed.iter().partition(|t| t.contains("not applied: it adds a row another copy added as well"));
+    let second = a.controls().unwrap().into_iter().filter(|c| c.reference == "CC6.1-01").count();
+    assert_eq!(second, 1, "one CC6.1-01 stands");
+    assert!(added.iter().any(|t| t.starts_with("control ") && t.contains("reference \"CC6.1-01\"")) && added.iter().filter(|t| t.starts_with("attribute ")).count() == 2, "the control added twice is listed, with the attributes added with it: {listed:#?}");
+    assert!(
+        matches!(&rest[..], [t] if t.starts_with("procedure ") && t.contains("JI changed it on a copy where it was removed meanwhile") && t.contains("performed on \"2026-10-09\"")),
+        "the procedure performed after its removal, and not the one removed on both: {listed:#?}"
+    );
     for file in [&a, &b] {
         let verified = file.verify().unwrap();
         assert!(verified.is_intact(), "{:?}", verified.problems);

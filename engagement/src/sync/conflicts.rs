@@ -62,7 +62,7 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
         let text = match kind.as_str() {
             "replaced" => format!("{what}: changed on two copies; {author}'s change stands, what it replaced is kept here: {current}"),
             "clash" => format!("{what}: added by {author} on another copy as well (the same cell, number or reference); {author}'s is kept here, not applied: {values}"),
-            "held" => format!("{what}: {author}'s change is kept here, not applied: {}", detail["reason"].as_str().unwrap_or_default()),
+            "held" => format!("{what}: {author}'s change is kept here, not applied: {}; it recorded {values}", detail["reason"].as_str().unwrap_or_default()),
             "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {values}"),
             _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {values}"),
         };

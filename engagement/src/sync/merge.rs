@@ -149,19 +149,23 @@ pub(crate) fn evidence_added(entries: &[Entry]) -> Vec<(i64, String)> {
 /// from what they saw.
 fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) -> Result<()> {
     let entries = trail_entries(&step.original)?;
-    let held = held_because(tx, &entries)?;
+    let mut held = held_because(tx, &entries)?;
     let rows = if alone { Vec::new() } else { rows_of(&entries) };
     let before = rows.iter().map(|r| crate::trail::row_json(tx, &r.entity, r.id)).collect::<Result<Vec<_>>>()?;
-    let found = Arc::new(Mutex::new(Vec::<Conflict>::new()));
-    let seen = Arc::clone(&found);
-    let only_trail = held.is_some();
-    let mut session = outbox::record(tx)?;
-    tx.apply_strm(&mut &step.original[..], Some(move |table: &str| !only_trail || table == "trail"), move |kind, item| {
-        let (action, conflict) = settle(kind, &item);
-        seen.lock().expect("one merge at a time").extend(conflict);
-        action
-    })?;
-    let mut conflicts = std::mem::take(&mut *found.lock().expect("one merge at a time"));
+    let attempted = match held {
+        Some(_) => None,
+        None => attempt(tx, step, false)?,
+    };
+    let (mut session, mut conflicts) = match attempted {
+        Some(done) => done,
+        None => {
+            // Held, or it would leave rows pointing at one that is not here (a control added on
+            // two copies, kept aside with the attributes added with it; a row removed meanwhile):
+            // then nothing of it stands but its trail entries, and all of it is listed.
+            held.get_or_insert_with(|| "it adds a row another copy added as well, or needs one another copy removed meanwhile".to_owned());
+            attempt(tx, step, true)?.ok_or_else(|| Error::invalid("sync", format!("the trail entries of change {} of copy {} could not be applied", step.seq, step.copy)))?
+        }
+    };
     for c in conflicts.iter_mut().filter(|c| c.kind == "clash") {
         let row = as_row(tx, &c.entity, &c.detail["values"])?;
         if same_as_standing(tx, &c.entity, &row)? {
@@ -212,6 +216,33 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
     }
     let effective = (effective != step.original).then_some(effective.as_slice());
     outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, (!own).then_some(step.original.as_slice()), effective)
+}
+
+/// Applies a change's changeset (its trail rows alone when `only_trail`), its effect recorded in
+/// a session, and collects what could not stand as made. None, with nothing of it applied, when it
+/// would leave a row pointing at one that is not here.
+fn attempt<'t>(tx: &'t Transaction, step: &Step, only_trail: bool) -> Result<Option<(rusqlite::session::Session<'t>, Vec<Conflict>)>> {
+    let found = Arc::new(Mutex::new((Vec::<Conflict>::new(), false)));
+    let seen = Arc::clone(&found);
+    let session = outbox::record(tx)?;
+    let applied = tx.apply_strm(&mut &step.original[..], Some(move |table: &str| !only_trail || table == "trail"), move |kind, item| {
+        let mut seen = seen.lock().expect("one merge at a time");
+        if kind == ConflictType::SQLITE_CHANGESET_FOREIGN_KEY {
+            // Called once at the end, with the iterator on no change (nothing of it can be read):
+            // abort, which undoes the whole changeset.
+            seen.1 = true;
+            return ConflictAction::SQLITE_CHANGESET_ABORT;
+        }
+        let (action, conflict) = settle(kind, &item);
+        seen.0.extend(conflict);
+        action
+    });
+    let (conflicts, dangling) = std::mem::take(&mut *found.lock().expect("one merge at a time"));
+    match applied {
+        Err(_) if dangling => Ok(None),
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(Some((session, conflicts))),
+    }
 }
 
 /// A row a change's trail entries describe: what its author saw before the change (Null when
@@ -357,6 +388,8 @@ fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Option<C
     let entity_id = [item.old_value(0), item.new_value(0)].into_iter().find_map(|v| v.ok().and_then(|v| v.as_i64().ok()));
     let word = match kind {
         ConflictType::SQLITE_CHANGESET_DATA | ConflictType::SQLITE_CHANGESET_CONFLICT => return (ConflictAction::SQLITE_CHANGESET_REPLACE, None),
+        // Removed on two copies: both wanted it gone, nobody needs to choose.
+        ConflictType::SQLITE_CHANGESET_NOTFOUND if matches!(item.op().map(|op| op.code()), Ok(rusqlite::hooks::Action::SQLITE_DELETE)) => "duplicate",
         ConflictType::SQLITE_CHANGESET_NOTFOUND => "removed meanwhile",
         ConflictType::SQLITE_CHANGESET_CONSTRAINT => "clash",
         _ => "refers to a removed row",

@@ -138,3 +138,26 @@ pub(crate) fn log(conn: &Connection, copy: &str, seq: u64, lamport: u64, author:
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy's range ends where the next copy's begins: its last id is given, then refused.
+    #[test]
+    fn a_copy_gives_ids_from_its_range_up_to_its_last_and_no_further() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE review_note (id INTEGER PRIMARY KEY); CREATE TABLE population (id INTEGER PRIMARY KEY);").unwrap();
+        let ctx = Context { copy: "0003".into(), index: 3, lamport: 1 };
+        for (table, bits) in [("review_note", 32), ("population", 16)] {
+            assert_eq!(new_id(&conn, Some(&ctx), table, "id").unwrap(), 3 << bits | 1, "{table}: the first of copy 3");
+            let next_copy = 4i64 << bits;
+            conn.execute(&format!("INSERT INTO {table} (id) VALUES (?1), (?2)"), [next_copy | 1, next_copy - 2]).unwrap();
+            assert_eq!(new_id(&conn, Some(&ctx), table, "id").unwrap(), next_copy - 1, "{table}: copy 3's last id, not copy 4's first");
+            conn.execute(&format!("INSERT INTO {table} (id) VALUES (?1)"), [next_copy - 1]).unwrap();
+            let refused = new_id(&conn, Some(&ctx), table, "id").unwrap_err().to_string();
+            assert!(refused.contains("used every id of its range"), "{refused}");
+            assert_eq!(new_id(&conn, None, table, "id").unwrap(), next_copy | 2, "unshared: after the highest");
+        }
+    }
+}
