@@ -243,7 +243,7 @@ pub enum ProcedureCommand {
     Perform {
         file: PathBuf,
         /// Procedure number, as `procedure list` shows it.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::number_of("procedure"))]
         id: i64,
         #[arg(long)]
         on: chrono::NaiveDate,
@@ -452,7 +452,7 @@ pub fn procedure(command: ProcedureCommand) -> Result<ExitCode, Error> {
                     Some(done) => format!("performed by {} on {}", done.by, done.on),
                     None => "planned".to_owned(),
                 };
-                say!("{:>4}  {:<9} {}  [{status}]", p.id, format!("{:?}", p.input.nature).to_lowercase(), p.input.text);
+                say!("{:>4}  {:<9} {}  [{status}]", label("procedure", p.id), format!("{:?}", p.input.nature).to_lowercase(), p.input.text);
             }
             for s in &wp.suggested_procedures {
                 say!("   -  suggested: {}", s.text);
@@ -473,13 +473,13 @@ pub fn procedure(command: ProcedureCommand) -> Result<ExitCode, Error> {
             if let Some(on) = performed_on {
                 opened.mark_performed(id, on)?;
             }
-            say!("procedure {id} on {} ({})", control.reference, if performed_on.is_some() { "performed" } else { "planned" });
+            say!("procedure {} on {} ({})", label("procedure", id), control.reference, if performed_on.is_some() { "performed" } else { "planned" });
             opened.close()?;
         }
         ProcedureCommand::Perform { file, id, on, who } => {
             let mut opened = open_as(&file, &who)?;
             opened.mark_performed(id, on)?;
-            say!("procedure {id} performed on {on}");
+            say!("procedure {} performed on {on}", label("procedure", id));
             opened.close()?;
         }
     }

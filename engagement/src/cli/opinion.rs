@@ -2,6 +2,7 @@
 //! criteria, recording scope limitations, the partner's decision, and the client's documents
 //! the report presents as theirs.
 
+use engagement::model::number::label;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -103,7 +104,8 @@ pub enum LimitationCommand {
     /// Remove a scope limitation recorded in error.
     Remove {
         file: PathBuf,
-        #[arg(long)]
+        /// Scope limitation number, as `scope-limitation list` shows it.
+        #[arg(long, value_parser = crate::number_of("scope_limitation"))]
         id: i64,
         #[command(flatten)]
         who: Who,
@@ -200,7 +202,7 @@ pub fn limitation(command: LimitationCommand) -> Result<ExitCode, Error> {
     match command {
         LimitationCommand::List(f) => {
             for l in open(&f.file)?.scope_limitations()? {
-                say!("{}\t{}\t{}\t{}\t{}", l.id, l.request_number, l.control_reference, l.criteria.join(", "), l.description);
+                say!("{}\t{}\t{}\t{}\t{}", label("scope_limitation", l.id), l.request_number, l.control_reference, l.criteria.join(", "), l.description);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -208,14 +210,14 @@ pub fn limitation(command: LimitationCommand) -> Result<ExitCode, Error> {
             let mut file = open_as(&file, &who)?;
             let control = file.control_by_reference(&control)?;
             let id = file.add_scope_limitation(&request, control.id, &description)?;
-            say!("scope limitation {id}: {} could not be tested", control.reference);
+            say!("scope limitation {}: {} could not be tested", label("scope_limitation", id), control.reference);
             file.close()?;
             Ok(ExitCode::SUCCESS)
         }
         LimitationCommand::Remove { file, id, who } => {
             let mut file = open_as(&file, &who)?;
             file.remove_scope_limitation(id)?;
-            say!("scope limitation {id} removed");
+            say!("scope limitation {} removed", label("scope_limitation", id));
             file.close()?;
             Ok(ExitCode::SUCCESS)
         }

@@ -43,7 +43,7 @@ pub struct ExportArgs {
 pub struct ExportEvidenceArgs {
     file: PathBuf,
     /// Evidence number, as `info` lists it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::number_of("evidence"))]
     id: i64,
     #[arg(long)]
     out: PathBuf,

@@ -229,7 +229,7 @@ pub fn info(a: FileArg) -> Result<ExitCode, Error> {
         say!("population {}: {} rows, {} [{}]{removed}", label("population", p.id), p.row_count, p.source_name, &p.fingerprint[..16]);
     }
     for e in file.evidence()? {
-        say!("evidence {} ({}): {} ({} bytes, SHA-256 {})", e.id, e.reference(), e.name, e.size, e.sha256);
+        say!("evidence {} ({}): {} ({} bytes, SHA-256 {})", label("evidence", e.id), e.reference(), e.name, e.size, e.sha256);
     }
     say!("open requests: {}, trail entries: {}", o.open_requests, o.trail_entries);
     file.close()?;

@@ -189,14 +189,14 @@ pub(crate) fn preparer_missing(wp: &Workpaper, examination: &Examination) -> Vec
             let concluded_without_sample = wp.conclusion.as_ref().is_some_and(|c| matches!(c.conclusion, Conclusion::DidNotOperate | Conclusion::NotEffective));
             for p in wp.current_populations() {
                 if !concluded_without_sample {
-                    missing.push(format!("population {} (\"{}\") is imported but not sampled: draw the sample, or remove the population with a reason", p.id, p.source_name));
+                    missing.push(format!("population {} (\"{}\") is imported but not sampled: draw the sample, or remove the population with a reason", crate::model::number::label("population", p.id), p.source_name));
                 }
             }
         }
         None => {}
     }
     for p in wp.procedures.iter().filter(|p| p.performed.is_none() && !p.input.sample_based) {
-        missing.push(format!("procedure {} (\"{}\") is planned, not performed: record it as performed, or remove it", p.id, shorten(&p.input.text)));
+        missing.push(format!("procedure {} (\"{}\") is planned, not performed: record it as performed, or remove it", crate::model::number::label("procedure", p.id), shorten(&p.input.text)));
     }
     let sample_based_live = wp.sample.is_some() && wp.procedures.iter().any(|p| p.input.sample_based);
     if wp.procedures.iter().all(|p| p.input.sample_based) && !sample_based_live {

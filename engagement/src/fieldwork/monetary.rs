@@ -136,10 +136,10 @@ impl EngagementFile {
     pub fn record_audited_amount(&mut self, sample_id: i64, position: i64, audit_cents: i64, note: Option<&str>) -> Result<()> {
         let sample = self.sample(sample_id)?;
         if !matches!(sample.selection.method, Method::MonetaryUnit { .. }) {
-            return Err(Error::invalid("sample", format!("sample {sample_id} is not a monetary-unit sample")));
+            return Err(Error::invalid("sample", format!("sample {} is not a monetary-unit sample", crate::model::number::label("sample", sample_id))));
         }
         if sample.voided.is_some() {
-            return Err(Error::invalid("sample", format!("sample {sample_id} is voided: amounts are recorded on the live sample")));
+            return Err(Error::invalid("sample", format!("sample {} is voided: amounts are recorded on the live sample", crate::model::number::label("sample", sample_id))));
         }
         let index = *sample
             .selection

@@ -246,7 +246,7 @@ impl EngagementFile {
         let control = self.control(request.control_id)?;
         let population = self.population(request.population_id)?;
         if population.control_id != control.id {
-            return Err(Error::invalid("population", format!("population {} belongs to another control", population.id)));
+            return Err(Error::invalid("population", format!("population {} belongs to another control", label("population", population.id))));
         }
         let mut missing = Vec::new();
         if let Some(live) = self.live_sample(control.id)? {
@@ -330,7 +330,7 @@ impl EngagementFile {
         }
         let sample = self.sample(sample_id)?;
         if sample.voided.is_some() {
-            return Err(Error::invalid("sample", format!("sample {sample_id} is already voided")));
+            return Err(Error::invalid("sample", format!("sample {} is already voided", label("sample", sample_id))));
         }
         self.write(|w| {
             ensure_unlocked(w.tx(), sample.control_id)?;
@@ -350,7 +350,7 @@ impl EngagementFile {
         }
         let sample = self.sample(sample_id)?;
         if sample.voided.is_some() {
-            return Err(Error::invalid("sample", format!("sample {sample_id} is voided; it cannot be extended")));
+            return Err(Error::invalid("sample", format!("sample {} is voided; it cannot be extended", label("sample", sample_id))));
         }
         let extended = self.with_population_data(&sample, |population| sampling::extend(&sample.selection, population, additional))?;
         self.write(|w| {

@@ -63,7 +63,7 @@ fn control_of_sample(conn: &Connection, sample_id: i64) -> Result<(i64, i64, boo
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
     .optional()?
-    .ok_or_else(|| Error::NotFound(format!("sample {sample_id}")))
+    .ok_or_else(|| Error::NotFound(format!("sample {}", crate::model::number::label("sample", sample_id))))
 }
 
 impl EngagementFile {

@@ -239,9 +239,9 @@ impl EngagementFile {
     /// address, claims compensation without naming a compensating control, or names the
     /// control itself or one that does not exist.
     pub fn evaluate_exception(&mut self, exception_id: i64, input: &EvaluationInput) -> Result<()> {
-        let exception = self.exceptions(None)?.into_iter().find(|e| e.id == exception_id).ok_or_else(|| Error::NotFound(format!("exception {exception_id}")))?;
+        let exception = self.exceptions(None)?.into_iter().find(|e| e.id == exception_id).ok_or_else(|| Error::NotFound(format!("exception {}", crate::model::number::label("exception", exception_id))))?;
         if exception.on_voided_sample {
-            return Err(Error::invalid("exception", format!("exception {exception_id} is on a voided sample and counts nowhere")));
+            return Err(Error::invalid("exception", format!("exception {} is on a voided sample and counts nowhere", crate::model::number::label("exception", exception_id))));
         }
         let control = self.control(exception.control_id)?;
         if input.cause.trim().is_empty() {

@@ -171,11 +171,11 @@ pub(crate) fn append(
     Ok(())
 }
 
-/// The hash of the newest entry: what a new entry follows, and what a sign-off and the archive
-/// record as "the trail so far". On a shared engagement the newest is the last in the order every
-/// copy converges on, leaving out Tickmark's own entries from merging (renumbering): merging
-/// writes them again when an earlier change arrives late, under another hash, and an entry that
-/// followed one would then follow nothing.
+/// The hash of the newest entry a person made: what a new entry follows, and what a sign-off or
+/// decision records as the trail its signer saw. On a shared engagement the newest is the last in
+/// the order every copy converges on, leaving out Tickmark's own entries from merging
+/// (renumbering): merging writes them again when an earlier change arrives late, under another
+/// hash, and an entry that followed one would then follow nothing.
 pub fn head(conn: &Connection) -> Result<String> {
     Ok(conn
         .query_row(
@@ -183,6 +183,15 @@ pub fn head(conn: &Connection) -> Result<String> {
             [crate::sync::merge::MERGE_RANGE],
             |r| r.get(0),
         )
+        .optional()?
+        .unwrap_or_else(|| GENESIS.to_owned()))
+}
+
+/// The hash of the last entry of all, Tickmark's own included: what `verify` reports and the
+/// archive pins, so that an unsigned renumbering entry, which no entry follows, is pinned there.
+pub fn last_hash(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row("SELECT hash FROM trail ORDER BY clock DESC, seq DESC LIMIT 1", [], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| GENESIS.to_owned()))
 }

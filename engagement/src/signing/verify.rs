@@ -113,12 +113,12 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         for &id in &ids {
             let current = trail::row_json(conn, table, id)?;
             match last_state.remove(&(table, id)) {
-                None => problems.push(format!("{table} {id} has no trail entry: it was added outside Tickmark")),
-                Some(None) => problems.push(format!("{table} {id} was deleted according to the trail but is present")),
+                None => problems.push(format!("{table} {} has no trail entry: it was added outside Tickmark", crate::model::number::label(table, id))),
+                Some(None) => problems.push(format!("{table} {} was deleted according to the trail but is present", crate::model::number::label(table, id))),
                 Some(Some(after)) => {
                     let recorded: Value = serde_json::from_str(after)?;
                     if !matches_record(current.as_ref(), &recorded, &defaults) {
-                        problems.push(format!("{table} {id} differs from what the trail last recorded: it was changed outside Tickmark"));
+                        problems.push(format!("{table} {} differs from what the trail last recorded: it was changed outside Tickmark", crate::model::number::label(table, id)));
                     }
                 }
             }
@@ -127,7 +127,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     let mut vanished: Vec<_> = last_state.into_iter().filter(|(_, after)| after.is_some()).map(|(k, _)| k).collect();
     vanished.sort();
     for (table, id) in vanished {
-        problems.push(format!("{table} {id} is recorded in the trail but missing: it was deleted outside Tickmark"));
+        problems.push(format!("{table} {} is recorded in the trail but missing: it was deleted outside Tickmark", crate::model::number::label(table, id)));
     }
 
     problems.extend(evidence::verify_all(conn)?);
@@ -135,7 +135,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     let period = serde_json::from_str::<crate::model::Examination>(&examination)?.period();
     problems.extend(population::verify_all(conn, period)?);
 
-    Ok(Verification { entries: entries.len() as i64, head: trail::head(conn)?, problems, changed_since_signed: Vec::new() })
+    Ok(Verification { entries: entries.len() as i64, head: trail::last_hash(conn)?, problems, changed_since_signed: Vec::new() })
 }
 
 /// The rows whose trail entries a merge of concurrent changes did not apply (kept in the

@@ -70,7 +70,7 @@ impl EngagementFile {
             "{} (identity {}), trail head {}",
             self.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             info.identity(),
-            crate::trail::head(self.conn())?
+            crate::trail::last_hash(self.conn())?
         );
         let mut next = EngagementFile::create_from(out, passphrase, &new, key, Some(&origin))?;
         let filled = self.carry_into(&mut next, shift);

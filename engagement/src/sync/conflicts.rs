@@ -62,7 +62,13 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
         let text = match kind.as_str() {
             "replaced" => format!("{what}: changed on two copies; {author}'s change stands, what it replaced is kept here: {current}"),
             "clash" => format!("{what}: added by {author} on another copy as well (the same cell, number or reference); {author}'s is kept here, not applied: {values}"),
-            "held" => format!("{what}: {author}'s change is kept here, not applied: {}; it recorded {values}", detail["reason"].as_str().unwrap_or_default()),
+            "held" => {
+                let reason = detail["reason"].as_str().unwrap_or_default();
+                match detail["removal"].as_bool() {
+                    Some(true) => format!("{what}: {author}'s removal of it is kept here, not applied: {reason}; it held {values}"),
+                    _ => format!("{what}: {author}'s change is kept here, not applied: {reason}; it recorded {values}"),
+                }
+            }
             "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {values}"),
             _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {values}"),
         };
@@ -88,12 +94,17 @@ fn name(conn: &Connection, entity: &str, id: Option<i64>, values: &serde_json::V
 /// A row's values as people read them: each field that says something, ids left out.
 fn said(values: &serde_json::Value) -> String {
     let Some(fields) = values.as_object() else { return values.to_string() };
-    fields
+    let said = fields
         .iter()
         .filter(|(field, value)| !["id", "position"].contains(&field.as_str()) && !field.ends_with("_id") && !value.is_null() && value.as_str() != Some("[]"))
         .map(|(field, value)| format!("{} {}", field.replace('_', " "), value.as_str().map_or_else(|| value.to_string(), |s| format!("\"{s}\""))))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if said.is_empty() {
+        "no values".to_owned()
+    } else {
+        said
+    }
 }
 
 /// The unsettled conflicts on a workpaper's work, as its sign-off gate lists them.

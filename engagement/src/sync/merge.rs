@@ -119,7 +119,8 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
         let index = crate::sync::folder::copy_index(&step.copy);
         let mut stmt = tx.prepare("SELECT actor, action, entity, entity_id FROM trail WHERE clock = ?1 AND seq >> 32 = ?2 ORDER BY seq")?;
         let rows = stmt.query_map(params![step.lamport as i64, index], |r| {
-            Ok(format!("{} {} {} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?.replace('_', " "), r.get::<_, i64>(3)?))
+            let entity: String = r.get(2)?;
+            Ok(format!("{} {} {} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, entity.replace('_', " "), crate::model::number::label(&entity, r.get(3)?)))
         })?;
         received.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
     }
@@ -162,7 +163,7 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
             // Held, or it would leave rows pointing at one that is not here (a control added on
             // two copies, kept aside with the attributes added with it; a row removed meanwhile):
             // then nothing of it stands but its trail entries, and all of it is listed.
-            held.get_or_insert_with(|| "it adds a row another copy added as well, or needs one another copy removed meanwhile".to_owned());
+            held.get_or_insert_with(|| "it adds a row another copy added as well, or refers to a row another copy removed meanwhile, or removes one that rows added on another copy refer to".to_owned());
             attempt(tx, step, true)?.ok_or_else(|| Error::invalid("sync", format!("the trail entries of change {} of copy {} could not be applied", step.seq, step.copy)))?
         }
     };
@@ -199,7 +200,7 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
             kind: "held",
             entity: e.entity.clone(),
             entity_id: Some(e.entity_id),
-            detail: serde_json::json!({ "reason": reason, "action": e.action, "values": e.state }),
+            detail: serde_json::json!({ "reason": reason, "action": e.action, "removal": e.removal, "values": e.state }),
         }));
     }
     for c in conflicts {

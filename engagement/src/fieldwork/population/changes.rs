@@ -53,7 +53,7 @@ impl EngagementFile {
         }
         let population = self.population(population_id)?;
         if population.removed.is_some() {
-            return Err(Error::invalid("population", format!("population {population_id} is already removed")));
+            return Err(Error::invalid("population", format!("population {} is already removed", crate::model::number::label("population", population_id))));
         }
         let live: Vec<i64> = self
             .samples(Some(population.control_id))?
@@ -62,8 +62,8 @@ impl EngagementFile {
             .map(|s| s.id)
             .collect();
         Error::refuse_unless_empty(
-            format!("removing population {population_id} (\"{}\")", population.source_name),
-            live.iter().map(|id| format!("sample {id} was drawn from it: void the sample first, with a reason")).collect(),
+            format!("removing population {} (\"{}\")", crate::model::number::label("population", population_id), population.source_name),
+            live.iter().map(|id| format!("sample {} was drawn from it: void the sample first, with a reason", crate::model::number::label("sample", *id))).collect(),
         )?;
         self.write(|w| {
             ensure_unlocked(w.tx(), population.control_id)?;

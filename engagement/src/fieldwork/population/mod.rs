@@ -154,7 +154,7 @@ impl Population {
     /// or items outside the period not yet explained. Rows are spreadsheet rows.
     pub fn sampling_blocker(&self) -> Option<String> {
         if let Some(removed) = &self.removed {
-            return Some(format!("population {} (\"{}\") was removed: {}", self.id, self.source_name, removed.reason));
+            return Some(format!("population {} (\"{}\") was removed: {}", crate::model::number::label("population", self.id), self.source_name, removed.reason));
         }
         let outside = &self.findings.outside_period;
         if self.in_period == Some(0) {
@@ -382,7 +382,7 @@ impl EngagementFile {
             .map(|&i| {
                 items(self.conn(), "id = ?1 * 4294967296 + ?2", params![population_id, i as i64])?
                     .pop()
-                    .ok_or_else(|| Error::NotFound(format!("item {i} of population {population_id}")))
+                    .ok_or_else(|| Error::NotFound(format!("item {i} of population {}", crate::model::number::label("population", population_id))))
             })
             .collect()
     }
@@ -496,10 +496,10 @@ pub(crate) fn verify_all(conn: &Connection, period: (NaiveDate, NaiveDate)) -> R
         }
         let actual = if version == 1 { hex::encode(v1.finalize()) } else { v2.finish() };
         if actual != fingerprint {
-            problems.push(format!("population {id} (\"{name}\") no longer matches the fingerprint recorded when it was imported"));
+            problems.push(format!("population {} (\"{name}\") no longer matches the fingerprint recorded when it was imported", crate::model::number::label("population", id)));
         }
         if let Some(row) = mismatched {
-            problems.push(format!("population {id} (\"{name}\"), row {row}: the key, date, amount or stratum stored no longer follow from the row's cells"));
+            problems.push(format!("population {} (\"{name}\"), row {row}: the key, date, amount or stratum stored no longer follow from the row's cells", crate::model::number::label("population", id)));
         }
     }
     Ok(problems)

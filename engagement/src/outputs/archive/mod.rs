@@ -113,7 +113,7 @@ impl EngagementFile {
             index.push(IndexEntry { original_name: Some(evidence.name.clone()), evidence_id: Some(evidence.id), ..entry(path, written, "evidence", control) });
         }
 
-        let trail_head = crate::trail::head(self.conn())?;
+        let trail_head = crate::trail::last_hash(self.conn())?;
         let trail_entries = self.trail(None)?.len();
         let path = format!("data/engagement/{}", paths::safe_name(&self.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
         let written = self.copy_encrypted_file(&mut bag, &path)?;
