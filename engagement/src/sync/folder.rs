@@ -204,3 +204,50 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     written.map_err(io(path))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_joining_copy_takes_a_free_number_never_the_sharers_nor_mergings() {
+        let free = 0x1234;
+        let taken: Vec<i64> = (0..=0x7fff).filter(|&i| i != free && i != 0 && i != 1 && i != crate::sync::merge::MERGE_RANGE).collect();
+        for _ in 0..20 {
+            assert_eq!(free_copy_index(taken.iter().copied()), free, "the one number left");
+        }
+    }
+
+    #[test]
+    fn a_copy_folder_is_named_by_sixteen_lowercase_hex_digits() {
+        assert!(is_copy_name("0001a2b3c4d5e6f7"));
+        for name in ["0001a2b3c4d5e6f", "0001a2b3c4d5e6f78", "0001A2B3C4D5E6F7", "0001a2b3c4d5e6fg", ".0001a2b3c4d5e6f"] {
+            assert!(!is_copy_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn an_unreachable_folder_an_empty_one_and_another_versions_say_which() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = Folder::reach(&dir.path().join("unplugged")).err().unwrap();
+        assert!(gone.contains("cannot be reached"), "{gone}");
+        let empty = Folder::reach(dir.path()).err().unwrap();
+        assert!(empty.contains("holds no shared engagement"), "{empty}");
+        std::fs::write(dir.path().join(MARKER), r#"{"format":"tickmark-share","version":2,"engagement":"e"}"#).unwrap();
+        let newer = Folder::reach(dir.path()).err().unwrap();
+        assert!(newer.contains("is not a Tickmark shared folder this version reads"), "{newer}");
+    }
+
+    #[test]
+    fn only_numbered_change_files_of_copy_folders_are_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::create(dir.path(), "e", |path| std::fs::write(path, b"base").map_err(io(path))).unwrap();
+        folder.write_change("0002a2b3c4d5e6f7", 3, b"sealed").unwrap();
+        let copy = dir.path().join(CHANGES).join("0002a2b3c4d5e6f7");
+        for stray in ["12.tmc", "notes.txt", "00000x.tmc", ".000004.tmc.0001aaaaaaaaaaaa.partial"] {
+            std::fs::write(copy.join(stray), b"").unwrap();
+        }
+        std::fs::create_dir(dir.path().join(CHANGES).join("desktop.ini")).unwrap();
+        assert_eq!(folder.changes().unwrap(), BTreeMap::from([("0002a2b3c4d5e6f7".to_owned(), vec![3])]));
+    }
+}
