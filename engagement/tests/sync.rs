@@ -43,6 +43,20 @@ fn team() -> Team {
     Team { dir, folder, a, a_path, b, b_path, dana, joaquin }
 }
 
+/// Every copy verifies and, once closed, holds the same work as the first.
+fn converged(copies: Vec<(EngagementFile, &PathBuf)>) {
+    let mut paths = Vec::new();
+    for (file, path) in copies {
+        let verified = file.verify().unwrap();
+        assert!(verified.is_intact(), "{}: {:?}", path.display(), verified.problems);
+        file.close().unwrap();
+        paths.push(path);
+    }
+    for path in &paths[1..] {
+        assert_eq!(content(paths[0]), content(path), "{} differs from {}", path.display(), paths[0].display());
+    }
+}
+
 fn reopen(path: &Path, key: &PersonalKey) -> EngagementFile {
     let mut file = EngagementFile::open(path, PASSPHRASE).unwrap();
     file.sign_in(key).unwrap();
@@ -68,13 +82,7 @@ fn work_on_one_copy_arrives_on_the_other_and_the_trail_stays_one_verifiable_chai
     let notes = a.review_notes(Some(tested.control)).unwrap();
     assert_eq!((notes.len(), notes[0].id, notes[0].raised_by.as_str()), (1, note, "JI"), "DW sees JI's note");
 
-    for file in [&a, &b] {
-        let verified = file.verify().unwrap();
-        assert!(verified.is_intact(), "{:?}", verified.problems);
-    }
-    a.close().unwrap();
-    b.close().unwrap();
-    assert_eq!(content(&a_path), content(&b_path), "both copies hold the same work");
+    converged(vec![(a, &a_path), (b, &b_path)]);
 
     // Nothing new: a second sync on either side exchanges nothing.
     for (path, key) in [(&a_path, &dana), (&b_path, &joaquin)] {
@@ -165,13 +173,9 @@ fn work_done_on_two_copies_at_once_is_merged_the_same_way_on_both() {
     a.sync(&folder).unwrap();
     for file in [&a, &b] {
         assert_eq!(file.controls().unwrap().len(), 2, "both controls on both copies");
-        let verified = file.verify().unwrap();
-        assert!(verified.is_intact(), "{:?}", verified.problems);
         assert!(file.sync_conflicts().unwrap().is_empty());
     }
-    a.close().unwrap();
-    b.close().unwrap();
-    assert_eq!(content(&a_path), content(&b_path), "the same work, in the same order, on both");
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
 #[test]
@@ -225,13 +229,7 @@ fn two_outcomes_for_the_same_cell_are_both_kept_and_listed() {
         assert!(!file.workpaper(tested.control).unwrap().preparer_missing.iter().any(|m| m.contains("sync conflict")));
         assert!(file.workpaper(tested.control).unwrap().conflict_cells.is_empty(), "settled: no longer marked");
     }
-    for file in [&a, &b] {
-        let verified = file.verify().unwrap();
-        assert!(verified.is_intact(), "{:?}", verified.problems);
-    }
-    a.close().unwrap();
-    b.close().unwrap();
-    assert_eq!(content(&a_path), content(&b_path));
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
 /// A control reference added on two copies, and a procedure performed on a copy where another
@@ -278,13 +276,7 @@ fn rows_added_twice_or_changed_after_removal_are_listed_and_a_removal_made_on_bo
         rest.iter().any(|t| t.starts_with("item 1, attribute A of sample 1-1: added by ") && t.contains("on another copy as well") && t.contains("note \"first look\"")),
         "the same cell recorded on both copies: {listed:#?}"
     );
-    for file in [&a, &b] {
-        let verified = file.verify().unwrap();
-        assert!(verified.is_intact(), "{:?}", verified.problems);
-    }
-    a.close().unwrap();
-    b.close().unwrap();
-    assert_eq!(content(&a_path), content(&b_path));
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
 #[test]
@@ -519,9 +511,7 @@ fn a_change_arriving_for_a_reviewed_and_locked_workpaper_goes_to_the_conflicts_l
         assert!(file.results(sample).unwrap().iter().all(|r| r.note.as_deref() != Some("JI: the approver was the requester")));
     }
     let Team { a, a_path, b, b_path, .. } = team;
-    a.close().unwrap();
-    b.close().unwrap();
-    assert_eq!(content(&a_path), content(&b_path));
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
 #[test]
@@ -608,13 +598,9 @@ fn the_same_outcome_recorded_on_two_copies_needs_nobody_to_choose() {
     }
     for file in [&a, &b] {
         assert_eq!(file.sync_conflicts().unwrap(), vec![], "nothing to choose between");
-        let verified = file.verify().unwrap();
-        assert!(verified.is_intact(), "{:?}", verified.problems);
         assert!(file.results(tested.sample).unwrap().iter().any(|r| r.position == n && r.attribute_id == attribute));
     }
-    a.close().unwrap();
-    b.close().unwrap();
-    assert_eq!(content(&a_path), content(&b_path));
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
 #[test]
@@ -690,15 +676,7 @@ fn an_entry_made_after_a_renumbering_still_verifies_when_an_earlier_change_arriv
     b.sync(&folder).unwrap();
     let references: Vec<String> = a.evidence().unwrap().iter().map(|e| e.reference()).collect();
     assert_eq!(references.len(), 3, "{references:?}");
-    for file in [&a, &b, &c] {
-        let verified = file.verify().unwrap();
-        assert!(verified.is_intact(), "{:?}", verified.problems);
-    }
-    for file in [a, b, c] {
-        file.close().unwrap();
-    }
-    assert_eq!(content(&a_path), content(&b_path));
-    assert_eq!(content(&a_path), content(&c_path));
+    converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
 }
 
 #[test]
@@ -725,10 +703,6 @@ fn a_request_number_added_on_two_copies_is_renumbered_the_same_way_and_keeps_its
     assert!(numbering(&a).iter().any(|(title, _, status)| title == "Access review evidence" && status == "received"), "JI's work on it stands");
     for file in [&a, &b] {
         assert!(file.sync_conflicts().unwrap().is_empty(), "renumbering needs nobody's choice");
-        let verified = file.verify().unwrap();
-        assert!(verified.is_intact(), "{:?}", verified.problems);
     }
-    a.close().unwrap();
-    b.close().unwrap();
-    assert_eq!(content(&a_path), content(&b_path));
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }

@@ -65,7 +65,7 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
             "held" => {
                 let reason = detail["reason"].as_str().unwrap_or_default();
                 match detail["removal"].as_bool() {
-                    Some(true) => format!("{what}: {author}'s removal of it is kept here, not applied: {reason}; it held {values}"),
+                    Some(true) => format!("{what}: {author}'s removal of it is kept here, not applied: {reason}; it removed {values}"),
                     _ => format!("{what}: {author}'s change is kept here, not applied: {reason}; it recorded {values}"),
                 }
             }
@@ -81,12 +81,11 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
 /// What a conflict is about, as people name it: a grid cell by its item and attribute, any
 /// other row by its kind and number (`model::number`).
 fn name(conn: &Connection, entity: &str, id: Option<i64>, values: &serde_json::Value) -> Result<String> {
-    if let (Some(position), Some(attribute), Some(sample)) = (values["position"].as_i64(), values["attribute_id"].as_i64(), values["sample_id"].as_i64()) {
-        if entity == "test_result" {
-            let label: Option<String> = conn.query_row("SELECT label FROM attribute WHERE id = ?1", [attribute], |r| r.get(0)).optional()?;
-            let sample = crate::model::number::label("sample", sample);
-            return Ok(format!("item {}, attribute {} of sample {sample}", position + 1, label.unwrap_or_else(|| "?".into())));
-        }
+    let cell = (values["position"].as_i64(), values["attribute_id"].as_i64(), values["sample_id"].as_i64());
+    if let ("test_result", (Some(position), Some(attribute), Some(sample))) = (entity, cell) {
+        let label: Option<String> = conn.query_row("SELECT label FROM attribute WHERE id = ?1", [attribute], |r| r.get(0)).optional()?;
+        let sample = crate::model::number::label("sample", sample);
+        return Ok(format!("item {}, attribute {} of sample {sample}", position + 1, label.unwrap_or_else(|| "?".into())));
     }
     Ok(format!("{} {}", entity.replace('_', " "), id.map(|i| crate::model::number::label(entity, i)).unwrap_or_default()))
 }
