@@ -54,3 +54,39 @@ fn files_from_every_schema_version_open_upgraded_with_their_data() {
         assert_eq!(schema_of(&copy, FIXTURE_PASSPHRASE), wanted, "v{version} upgrades to the schema a new file has");
     }
 }
+
+/// Version 4 moves evidence bytes out of a WITHOUT ROWID table: every chunk of every file comes
+/// through byte for byte, in order. The v3 fixture holds no evidence, so files are put in it as
+/// version 3 stored them.
+#[test]
+fn evidence_bytes_come_through_the_move_to_version_4_whole_and_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("v3.tickmark");
+    std::fs::copy(fixture(3), &copy).unwrap();
+    let files: Vec<Vec<Vec<u8>>> = (0..3u8).map(|f| (0..f + 1).map(|c| vec![f * 16 + c; 1000 + 7 * c as usize]).collect()).collect();
+    {
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        conn.pragma_update(None, "key", FIXTURE_PASSPHRASE).unwrap();
+        assert_eq!(conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).unwrap(), 3);
+        for (f, chunks) in files.iter().enumerate() {
+            let id = 900 + f as i64;
+            let size: usize = chunks.iter().map(Vec::len).sum();
+            conn.execute(
+                "INSERT INTO evidence (id, name, size, sha256, received_on) VALUES (?1, ?2, ?3, 'not checked here', '2026-10-02')",
+                rusqlite::params![id, format!("file-{f}.bin"), size as i64],
+            )
+            .unwrap();
+            // Stored last chunk first: the order is the chunk number's, not the insertion's.
+            for (seq, data) in chunks.iter().enumerate().rev() {
+                conn.execute("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?1, ?2, ?3)", rusqlite::params![id, seq as i64, data]).unwrap();
+            }
+        }
+    }
+    let opened = EngagementFile::open(&copy, FIXTURE_PASSPHRASE).unwrap();
+    for (f, chunks) in files.iter().enumerate() {
+        let mut bytes = Vec::new();
+        opened.write_evidence(900 + f as i64, &mut bytes).unwrap();
+        assert_eq!(bytes, chunks.concat(), "file {f} reads back as stored under version 3");
+    }
+    opened.close().unwrap();
+}
