@@ -75,7 +75,9 @@ fn work_on_one_copy_arrives_on_the_other_and_the_trail_stays_one_verifiable_chai
     assert!(came.received.iter().any(|line| line.starts_with("DW ") && line.contains("test result")), "{:?}", came.lines());
     assert_eq!(b.results(tested.sample).unwrap(), a.results(tested.sample).unwrap(), "JI sees DW's results");
     let note = b.raise_review_note(tested.control, "Tie ticket 4 to its approval").unwrap();
-    assert_eq!(b.sync(&folder).unwrap().sent.len(), 1);
+    let sent = b.sync(&folder).unwrap().sent;
+    let number = b.review_notes(Some(tested.control)).unwrap()[0].number.clone();
+    assert!(sent.len() == 1 && sent[0].starts_with("change ") && sent[0].ends_with(&format!(" by JI: raise review note {number}")), "what went out is named: {sent:?}");
 
     let back = a.sync(&folder).unwrap();
     assert!(back.received.iter().any(|line| line.starts_with("JI ")), "{:?}", back.lines());
@@ -284,12 +286,14 @@ fn an_unreachable_folder_is_a_message_and_work_goes_on() {
     let Team { folder, mut a, dir, .. } = team();
     let away = dir.path().join("unplugged");
     std::fs::rename(&folder, &away).unwrap();
-    a.add_control(&change_control()).unwrap();
+    let control = a.add_control(&change_control()).unwrap();
     let report = a.sync(&folder).unwrap();
     assert!(report.unreachable.as_deref().is_some_and(|why| why.contains("cannot be reached")), "{report:?}");
     assert!(report.lines()[0].starts_with("Not synced"), "{:?}", report.lines());
     std::fs::rename(&away, &folder).unwrap();
     assert_eq!(a.sync(&folder).unwrap().sent.len(), 1, "the change made offline goes out once the folder is back");
+    a.raise_review_note(control, "Raised once the folder was back").unwrap();
+    assert_eq!(a.sync_now().unwrap().sent.len(), 1, "the window's Sync uses the folder this copy last synced with");
 }
 
 #[test]
@@ -394,6 +398,129 @@ fn the_command_line_shares_joins_and_syncs_and_exits_1_when_a_file_was_refused()
     assert!(said.starts_with("Not synced:"), "{said}");
 }
 
+/// Every change file in the folder, by path.
+fn change_files(folder: &Path) -> std::collections::BTreeSet<PathBuf> {
+    std::fs::read_dir(folder.join("changes")).unwrap().flat_map(|copy| std::fs::read_dir(copy.unwrap().path()).unwrap()).map(|f| f.unwrap().path()).collect()
+}
+
+#[test]
+fn a_change_file_lost_from_the_folder_is_named_by_the_copy_holding_it_and_written_again_by_its_author() {
+    let Team { folder, mut a, mut b, dir: _dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let before = change_files(&folder);
+    a.raise_review_note(control, "Lost from the folder, not from DW's copy").unwrap();
+    a.sync(&folder).unwrap();
+    assert!(b.sync(&folder).unwrap().refused.is_empty());
+    let lost: Vec<PathBuf> = change_files(&folder).difference(&before).cloned().collect();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    std::fs::remove_file(&lost[0]).unwrap();
+
+    let report = b.sync(&folder).unwrap();
+    assert_eq!(report.refused.len(), 1, "{:?}", report.lines());
+    assert!(report.refused[0].contains("the folder lost changes") && report.refused[0].contains("which this copy holds"), "{:?}", report.refused);
+    let again = a.sync(&folder).unwrap();
+    assert_eq!((again.sent.len(), again.refused.len()), (1, 0), "DW's copy writes the lost change again: {:?}", again.lines());
+    assert_eq!(b.sync(&folder).unwrap().refused, Vec::<String>::new(), "the folder holds it again");
+}
+
+#[test]
+fn a_copys_own_change_file_damaged_in_the_folder_is_written_again_from_the_copy() {
+    let Team { folder, mut a, mut b, dir: _dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    let before = change_files(&folder);
+    a.raise_review_note(control, "Damaged in the folder, kept on DW's copy").unwrap();
+    a.raise_review_note(control, "In the same file").unwrap();
+    a.sync(&folder).unwrap();
+    let damaged: Vec<PathBuf> = change_files(&folder).difference(&before).cloned().collect();
+    assert_eq!(damaged.len(), 1, "{damaged:?}");
+    std::fs::write(&damaged[0], b"damaged").unwrap();
+
+    let again = a.sync(&folder).unwrap();
+    assert!(again.refused.len() == 1 && again.refused[0].contains("written again from this copy"), "{:?}", again.lines());
+    assert_eq!(again.sent.len(), 2, "both changes of the damaged file go out again: {:?}", again.lines());
+    let came = b.sync(&folder).unwrap();
+    assert_eq!(came.refused, Vec::<String>::new());
+    assert_eq!(b.review_notes(Some(control)).unwrap().len(), 2, "JI gets both notes");
+}
+
+/// One change that adds an attribute another copy added too (listed, not applied) and rewords
+/// one the other copy reworded: the wording it replaced is still listed, as for any other row.
+#[test]
+fn a_row_replaced_beside_a_row_added_twice_in_the_same_change_is_still_listed() {
+    use engagement::control::AttributeInput;
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let reworded = |question: &str| {
+        let mut input = change_control();
+        input.attributes[0].question = question.into();
+        input.attributes.push(AttributeInput { label: "C".into(), question: "Deployed by the pipeline?".into() });
+        input
+    };
+    a.update_control(control, &reworded("Approved in the ticket before deployment?")).unwrap();
+    b.update_control(control, &reworded("Approved by the change board before deployment?")).unwrap();
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    let standing = a.control(control).unwrap().attributes[0].question.clone();
+    let replaced = if standing.contains("ticket") { "Approved by the change board" } else { "Approved in the ticket" };
+    for file in [&a, &b] {
+        let listed: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        assert!(listed.iter().any(|t| t.contains(replaced)), "the wording {replaced:?} replaced is listed: {listed:?}");
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
+#[test]
+fn a_copy_restored_from_an_older_backup_is_told_the_folder_holds_changes_it_lacks() {
+    let Team { folder, mut a, a_path, dir, dana, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    a.close().unwrap();
+    let backup = dir.path().join("backup.tickmark");
+    std::fs::copy(&a_path, &backup).unwrap();
+    let mut a = reopen(&a_path, &dana);
+    a.raise_review_note(control, "Made after the backup").unwrap();
+    assert_eq!(a.sync(&folder).unwrap().refused, Vec::<String>::new());
+    a.close().unwrap();
+    std::fs::copy(&backup, &a_path).unwrap();
+
+    let mut a = reopen(&a_path, &dana);
+    let report = a.sync(&folder).unwrap();
+    assert_eq!(report.sent.len(), 0, "{:?}", report.lines());
+    assert!(report.refused.iter().any(|r| r.contains("that this copy does not (was it restored from an older backup?)")), "{:?}", report.lines());
+}
+
+#[test]
+fn a_change_made_on_top_of_one_a_copy_cannot_take_waits_and_what_came_before_it_comes_in() {
+    let Team { folder, mut a, mut b, dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    let dw_file = change_files(&folder);
+    // JI adds a control of their own offline (it needs nothing of DW's), then notes on DW's.
+    b.add_control(&ControlInput { reference: "CC6.1-01".into(), ..change_control() }).unwrap();
+    b.sync(&folder).unwrap();
+    b.raise_review_note(control, "Made on top of DW's control").unwrap();
+    b.sync(&folder).unwrap();
+    // DW's file is damaged in the folder before a third auditor joins.
+    for path in &dw_file {
+        std::fs::write(path, b"damaged").unwrap();
+    }
+    let (c, joined) = EngagementFile::join(&folder, &dir.path().join("third.tickmark"), PASSPHRASE).unwrap();
+    assert_eq!(joined.refused.len(), 1, "{:?}", joined.lines());
+    assert_eq!(joined.waiting.len(), 1, "{:?}", joined.lines());
+    assert!(joined.waiting[0].contains("JI's changes from") && joined.waiting[0].contains("on wait"), "{:?}", joined.waiting);
+    assert!(c.control_by_reference("CC6.1-01").is_ok(), "JI's first change needs nothing missing: it came in");
+    assert!(c.review_notes(None).unwrap().is_empty(), "the note waits for the control it is on");
+    assert!(c.sync_conflicts().unwrap().is_empty());
+    assert!(c.verify().unwrap().is_intact());
+}
+
 #[test]
 fn two_copies_syncing_at_the_same_moment_both_succeed() {
     let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
@@ -430,6 +557,33 @@ fn completion_on_one_copy_freezes_the_other_once_it_arrives() {
     let refused = b.raise_review_note(tested.control, "One more thing").unwrap_err().to_string();
     assert!(refused.contains("complet"), "{refused}");
     assert!(b.verify().unwrap().is_intact());
+}
+
+#[test]
+fn work_made_offline_that_sorts_after_completion_is_kept_aside_not_put_in_the_completed_file() {
+    const NOTES: usize = 80;
+    let Team { folder, mut a, a_path, mut b, b_path, dana, joaquin, dir: _dir } = team();
+    let tested = test_a_control(&mut a);
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
+    a.complete(date("2026-11-15")).unwrap();
+    a.sync(&folder).unwrap();
+    // JI, offline, goes on raising notes: the later ones come after DW's completion in the order.
+    // (DW's conclusion, sign-offs and completion are some forty transactions.)
+    for n in 0..NOTES {
+        b.raise_review_note(tested.control, &format!("Offline note {n}")).unwrap();
+    }
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    for file in [&a, &b] {
+        let notes = file.review_notes(Some(tested.control)).unwrap().len();
+        let held: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        let completed = held.iter().filter(|t| t.contains("the documentation was completed on 2026-11-15 before this change arrived")).count();
+        assert!(notes > 0 && completed > 0, "notes made before completion stand, later ones are kept aside: {notes} stand, {held:?}");
+        assert_eq!(notes + held.len(), NOTES, "every note either stands or is listed: {held:?}");
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
 #[test]
@@ -552,10 +706,14 @@ fn evidence_travels_once_by_its_hash_and_arrives_whole_even_when_merging_reorder
 
 #[test]
 fn verify_names_a_copy_whose_trail_lost_entries_the_folder_holds() {
-    let Team { folder, mut a, a_path, dir: _dir, dana, .. } = team();
+    let Team { folder, mut a, a_path, mut b, dir: _dir, dana, .. } = team();
     let control = a.add_control(&change_control()).unwrap();
     a.raise_review_note(control, "Kept in the folder").unwrap();
     a.sync(&folder).unwrap();
+    // JI's change in the folder that DW's copy has not taken yet is no loss of DW's.
+    b.sync(&folder).unwrap();
+    b.raise_review_note(control, "Not taken by DW yet").unwrap();
+    b.sync(&folder).unwrap();
     assert!(a.verify().unwrap().is_intact());
     a.close().unwrap();
     // Someone who knows the passphrase drops the newest entry and the note, as a careful forger
@@ -570,6 +728,7 @@ fn verify_names_a_copy_whose_trail_lost_entries_the_folder_holds() {
     let a = reopen(&a_path, &dana);
     let verified = a.verify().unwrap();
     assert!(verified.problems.iter().any(|p| p.contains("the trail lacks 1 entry of DW's change 2") && p.contains("changes/")), "{:?}", verified.problems);
+    assert!(!verified.problems.iter().any(|p| p.contains("JI's")), "{:?}", verified.problems);
 }
 
 #[test]
@@ -631,7 +790,10 @@ fn evidence_attached_on_two_copies_at_once_is_renumbered_the_same_way_on_both() 
     for file in [&a, &b] {
         let verified = file.verify().unwrap();
         assert!(verified.is_intact(), "{:?}", verified.problems);
-        assert!(file.trail(Some("evidence")).unwrap().iter().any(|e| e.actor == "Tickmark" && e.action == "renumber"), "the trail says why the number changed");
+        let trail = file.trail(Some("evidence")).unwrap();
+        let renumbering = trail.iter().find(|e| e.actor == "Tickmark" && e.action == "renumber").expect("the trail says why the number changed");
+        let attaching = trail.iter().find(|e| e.actor != "Tickmark" && e.entity_id == renumbering.entity_id).unwrap();
+        assert_eq!(renumbering.at, attaching.at, "dated when its author attached the file");
         // What verify reports (and an archive pins) is the last entry of all, here Tickmark's
         // own renumbering, which no entry follows.
         let last = file.trail(None).unwrap().pop().unwrap();

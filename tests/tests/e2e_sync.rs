@@ -115,6 +115,9 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
 
     let report = sync(&tw_app);
     assert!(report.contains("Sent 3 changes"), "note, result and hold went out: {report}");
+    for went in ["by TW: raise review note", "by TW: record test result", "by TW: take assignment"] {
+        assert!(report.contains(went), "TW's window names what went out ({went}): {report}");
+    }
     tw_app.ui().screenshot(&screenshot_dir().join("sync-sent.png")).unwrap();
 
     let app = &ji_app;

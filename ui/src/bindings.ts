@@ -674,7 +674,8 @@ export type SyncReport = {
  */
 unreachable: string | null, 
 /**
- * This copy's changes written to the folder, e.g. "change 3 by TW".
+ * This copy's changes written to the folder, each with what it did, e.g. "change 3 by TW:
+ * raise review note 1-2".
  */
 sent: Array<string>, 
 /**

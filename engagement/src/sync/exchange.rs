@@ -22,7 +22,8 @@ use crate::sync::{merge, outbox};
 pub struct SyncReport {
     /// The folder could not be reached: nothing was exchanged, work goes on offline.
     pub unreachable: Option<String>,
-    /// This copy's changes written to the folder, e.g. "change 3 by TW".
+    /// This copy's changes written to the folder, each with what it did, e.g. "change 3 by TW:
+    /// raise review note 1-2".
     pub sent: Vec<String>,
     /// What came in, as the trail entries other copies' changes brought.
     pub received: Vec<String>,
@@ -224,10 +225,11 @@ impl EngagementFile {
         let mut changes = Vec::new();
         for row in rows {
             let (seq, author, state, lamport, changeset, signature) = row?;
-            for (id, sha256) in merge::evidence_added(&merge::trail_entries(&changeset)?) {
+            let entries = merge::trail_entries(&changeset)?;
+            for (id, sha256) in merge::evidence_added(&entries) {
                 self.publish_evidence(folder, uid, secret, id, &sha256)?;
             }
-            report.sent.push(format!("change {seq} by {author}"));
+            report.sent.push(sent_line(seq, &author, &entries));
             changes.push(Change { copy: copy.to_owned(), seq: seq as u64, author, lamport: lamport as u64, state: serde_json::from_str(&state)?, changeset, signature });
         }
         if let Some(first) = changes.first() {
@@ -343,6 +345,17 @@ impl EngagementFile {
     }
 }
 
+/// A change that went out, in words: its number, author and what its trail entries say it did
+/// (the first few, and how many more).
+fn sent_line(seq: i64, author: &str, entries: &[merge::Entry]) -> String {
+    const SHOWN: usize = 3;
+    let mut did: Vec<String> = entries.iter().take(SHOWN).map(|e| merge::what_it_did(&e.action, &e.entity, e.entity_id)).collect();
+    if entries.len() > SHOWN {
+        did.push(format!("and {} more", entries.len() - SHOWN));
+    }
+    format!("change {seq} by {author}: {}", did.join("; "))
+}
+
 /// Checks a change's signature against the keys of the team.
 fn check(change: &Change, uid: &str, keys: &[(String, String)]) -> std::result::Result<(), String> {
     let message = signed_message(uid, &change.copy, change.seq, &change.author, change.lamport, &change.state, &change.changeset);
@@ -371,4 +384,23 @@ fn fetch_evidence(folder: &Folder, uid: &str, secret: &[u8], sha256: &str) -> Re
         return Err(bad("its bytes do not hash to it".into()));
     }
     Ok(chunks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: &str, entity: &str, entity_id: i64) -> merge::Entry {
+        let nothing = serde_json::Value::Null;
+        merge::Entry { action: action.into(), entity: entity.into(), entity_id, state: nothing.clone(), removal: false, before: nothing, hash: String::new(), at: String::new() }
+    }
+
+    /// A change that did many things is named by its first three and how many more.
+    #[test]
+    fn a_change_that_went_out_is_named_by_what_it_did() {
+        let entries = [entry("add", "control", 3), entry("add", "attribute", 4), entry("add", "attribute", 5), entry("add", "attribute", 6), entry("take", "assignment", 7)];
+        assert_eq!(sent_line(7, "TW", &entries[..1]), "change 7 by TW: add control 3");
+        assert_eq!(sent_line(7, "TW", &entries[..3]), "change 7 by TW: add control 3; add attribute 4; add attribute 5");
+        assert_eq!(sent_line(7, "TW", &entries), "change 7 by TW: add control 3; add attribute 4; add attribute 5; and 2 more");
+    }
 }

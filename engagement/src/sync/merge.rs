@@ -118,10 +118,7 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
     for step in &arriving {
         let index = crate::sync::folder::copy_index(&step.copy);
         let mut stmt = tx.prepare("SELECT actor, action, entity, entity_id FROM trail WHERE clock = ?1 AND seq >> 32 = ?2 ORDER BY seq")?;
-        let rows = stmt.query_map(params![step.lamport as i64, index], |r| {
-            let entity: String = r.get(2)?;
-            Ok(format!("{} {} {} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, entity.replace('_', " "), crate::model::number::label(&entity, r.get(3)?)))
-        })?;
+        let rows = stmt.query_map(params![step.lamport as i64, index], |r| Ok(format!("{} {}", r.get::<_, String>(0)?, what_it_did(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?, r.get(3)?))))?;
         received.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
     }
     tx.commit()?;
@@ -465,6 +462,11 @@ pub(crate) struct Entry {
     pub at: String,
 }
 
+/// A trail entry in words, as a sync report lists it: "record test result 1-5".
+pub(crate) fn what_it_did(action: &str, entity: &str, id: i64) -> String {
+    format!("{action} {} {}", entity.replace('_', " "), crate::model::number::label(entity, id))
+}
+
 /// The trail entries a changeset adds, in order.
 pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
     use fallible_streaming_iterator::FallibleStreamingIterator;
@@ -511,4 +513,21 @@ fn held_because(conn: &Connection, entries: &[Entry]) -> Result<Option<String>> 
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a row left pointing at one that is not here holds a change back; a changeset that
+    /// cannot be read at all fails the sync (rolled back, nothing lost) rather than being listed
+    /// as held work that no one made.
+    #[test]
+    fn a_changeset_that_cannot_be_read_is_an_error_not_held_work() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE review_note (id INTEGER PRIMARY KEY, text TEXT)").unwrap();
+        let tx = conn.transaction().unwrap();
+        let step = Step { copy: "0003".into(), seq: 1, lamport: 1, author: "TW".into(), original: b"not a changeset at all".to_vec(), made_on: None };
+        assert!(attempt(&tx, &step, false).is_err());
+    }
 }

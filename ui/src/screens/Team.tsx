@@ -144,16 +144,28 @@ function Conflicts({ conflicts, onSettled }: { conflicts: SyncConflict[]; onSett
   );
 }
 
+/** A day's sync can carry thousands of lines: the first few show, the rest on request. */
+const FIRST_SHOWN = 50;
+
 function List({ title, items, testid }: { title: string; items: string[]; testid: string }) {
+  const [all, setAll] = useState(false);
   if (!items.length) return null;
+  const shown = all ? items : items.slice(0, FIRST_SHOWN);
   return (
     <div>
-      <h4>{title}</h4>
+      <h4>
+        {title} ({items.length})
+      </h4>
       <ul data-testid={testid}>
-        {items.map((item, i) => (
+        {shown.map((item, i) => (
           <li key={i}>{item}</li>
         ))}
       </ul>
+      {shown.length < items.length && (
+        <button onClick={() => setAll(true)} data-testid={`${testid}-all`}>
+          Show all {items.length}
+        </button>
+      )}
     </div>
   );
 }
