@@ -134,6 +134,10 @@ fn main() {
         drop(out);
         file.attach_evidence(&path, None, None, date("2026-10-01"), &mut silent).unwrap();
     }
+    // Completion needs the opinion decided by the partner: every exception evaluated, every
+    // criterion concluded, as the tests' workflow does it.
+    file.set_user("DW").unwrap();
+    common::workflow::decide_opinion(&mut file);
     for control in file.controls().unwrap() {
         file.set_user("DW").unwrap();
         file.sign(control.id, SignoffRole::Preparer).unwrap();
