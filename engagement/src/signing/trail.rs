@@ -177,21 +177,24 @@ pub(crate) fn append(
 /// (renumbering): merging writes them again when an earlier change arrives late, under another
 /// hash, and an entry that followed one would then follow nothing.
 pub fn head(conn: &Connection) -> Result<String> {
-    Ok(conn
-        .query_row(
-            "SELECT hash FROM trail WHERE seq >> 32 <> ?1 ORDER BY clock DESC, seq DESC LIMIT 1",
-            [crate::sync::merge::MERGE_RANGE],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or_else(|| GENESIS.to_owned()))
+    newest(conn, false)
 }
 
 /// The hash of the last entry of all, Tickmark's own included: what `verify` reports and the
 /// archive pins, so that an unsigned renumbering entry, which no entry follows, is pinned there.
 pub fn last_hash(conn: &Connection) -> Result<String> {
+    newest(conn, true)
+}
+
+/// The hash of the last entry in the one order, with or without merging's own, or the genesis
+/// hash when there is none.
+fn newest(conn: &Connection, with_merging: bool) -> Result<String> {
     Ok(conn
-        .query_row("SELECT hash FROM trail ORDER BY clock DESC, seq DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT hash FROM trail WHERE ?1 OR seq >> 32 <> ?2 ORDER BY clock DESC, seq DESC LIMIT 1",
+            params![with_merging, crate::sync::merge::MERGE_RANGE],
+            |r| r.get(0),
+        )
         .optional()?
         .unwrap_or_else(|| GENESIS.to_owned()))
 }
