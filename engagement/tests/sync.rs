@@ -868,3 +868,51 @@ fn a_request_number_added_on_two_copies_is_renumbered_the_same_way_and_keeps_its
     }
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
+
+/// A change usually arrives on a copy that holds what its author held, and is taken as made. A
+/// copy whose rows were changed behind Tickmark's back (opened with the passphrase in another
+/// SQLite client) holds other rows than its log says: the change is then settled row by row as
+/// any change made alongside another, nothing of it lost, what stood there kept in the list, and
+/// an evidence number that is taken there renumbered.
+#[test]
+fn a_change_arriving_on_a_copy_edited_behind_tickmarks_back_is_settled_row_by_row() {
+    let Team { folder, mut a, mut b, b_path, dir, joaquin, .. } = team();
+    let tested = test_a_control(&mut a);
+    let attach = |file: &mut EngagementFile, name: &str| {
+        let source = dir.path().join(name);
+        std::fs::write(&source, name.repeat(1000)).unwrap();
+        file.attach_evidence(&source, None, Some(tested.control), date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+    };
+    attach(&mut a, "approvals.pdf");
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let attribute = a.control(tested.control).unwrap().attributes[0].id;
+    b.close().unwrap();
+    let forged = raw(&b_path);
+    let cell = "sample_id = ?1 AND position = 0 AND attribute_id = ?2";
+    assert_eq!(forged.execute(&format!("UPDATE test_result SET note = 'edited outside Tickmark' WHERE {cell}"), [tested.sample, attribute]).unwrap(), 1);
+    assert_eq!(forged.execute("UPDATE evidence SET number = 2", []).unwrap(), 1);
+    drop(forged);
+    let mut b = reopen(&b_path, &joaquin);
+
+    let deviation = engagement::testing::TestResult {
+        sample_id: tested.sample,
+        position: 0,
+        attribute_id: attribute,
+        outcome: engagement::testing::Outcome::Deviation,
+        tickmark: None,
+        note: Some("DW: no approval on file".into()),
+        evidence: vec![],
+    };
+    a.record_result(&deviation).unwrap();
+    attach(&mut a, "tickets.pdf");
+    a.sync(&folder).unwrap();
+    let report = b.sync(&folder).unwrap();
+    assert_eq!(report.refused, Vec::<String>::new());
+    let standing = b.results(tested.sample).unwrap().into_iter().find(|r| r.position == 0 && r.attribute_id == attribute).unwrap();
+    assert_eq!((standing.outcome, standing.note.as_deref()), (engagement::testing::Outcome::Deviation, Some("DW: no approval on file")), "DW's result stands");
+    assert!(report.conflicts.iter().any(|c| c.contains("edited outside Tickmark")), "what stood there is kept in the list: {:?}", report.conflicts);
+    let mut references: Vec<(String, String)> = b.evidence().unwrap().into_iter().map(|e| (e.name.clone(), e.reference())).collect();
+    references.sort();
+    assert_eq!(references, vec![("approvals.pdf".to_owned(), "EV-2".to_owned()), ("tickets.pdf".to_owned(), "EV-3".to_owned())], "no two files share a number");
+}

@@ -143,12 +143,17 @@ pub(crate) fn evidence_added(entries: &[Entry]) -> Vec<(i64, String)> {
 }
 
 /// Applies one change by the rules above, with the bytes of the evidence it attaches, and logs
-/// what it did. `alone`: this copy holds what the change's author held, so no row can differ
-/// from what they saw.
+/// what it did. `alone`: this copy holds what the change's author held, so it is taken as made
+/// unless its rows show otherwise (a copy changed behind Tickmark's back).
 fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) -> Result<()> {
     let entries = trail_entries(&step.original)?;
     let mut held = held_because(tx, &entries)?;
-    let rows = if alone { Vec::new() } else { rows_of(&entries) };
+    let original = (!own).then_some(step.original.as_slice());
+    if alone && held.is_none() && applied_as_made(tx, step, &entries, fetch)? {
+        return outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, original, None);
+    }
+    // Not as made: each row it describes is settled against what this copy holds.
+    let rows = rows_of(&entries);
     let before = rows.iter().map(|r| crate::trail::row_json(tx, &r.entity, r.id)).collect::<Result<Vec<_>>>()?;
     let attempted = match held {
         Some(_) => None,
@@ -176,17 +181,8 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
     conflicts.retain(|c| c.kind != "renumbered");
     if held.is_none() {
         settle_rows(tx, step, &entries, &rows, &before, &mut conflicts)?;
-        for (id, sha256) in evidence_added(&entries) {
-            let present: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence WHERE id = ?1)", [id], |r| r.get(0))?;
-            let bytes: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence_chunk WHERE evidence_id = ?1)", [id], |r| r.get(0))?;
-            if present && !bytes {
-                for (seq, chunk) in fetch(&sha256)?.iter().enumerate() {
-                    tx.execute("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?1, ?2, ?3)", params![id, seq as i64, chunk])?;
-                }
-            }
-            if present {
-                renumber_evidence(tx, step, &entries, id)?;
-            }
+        for id in take_evidence_bytes(tx, &entries, fetch)? {
+            renumber_evidence(tx, step, &entries, id)?;
         }
     }
     let mut effective = Vec::new();
@@ -213,7 +209,52 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
         )?;
     }
     let effective = (effective != step.original).then_some(effective.as_slice());
-    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, (!own).then_some(step.original.as_slice()), effective)
+    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, original, effective)
+}
+
+/// Applies a change exactly as made, when every row of it fits and no evidence number it gives
+/// is taken here: then its effect here is the change itself, and no session need record it (that
+/// recording is most of what merging a day of results costs). False, with nothing of it applied,
+/// otherwise, and `apply` settles it row by row.
+fn applied_as_made(tx: &Transaction, step: &Step, entries: &[Entry], fetch: Fetch) -> Result<bool> {
+    tx.execute_batch("SAVEPOINT as_made")?;
+    let fits = tx.apply_strm(&mut &step.original[..], None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_ABORT).is_ok()
+        && !evidence_added(entries).iter().map(|(id, _)| number_taken(tx, *id)).collect::<Result<Vec<_>>>()?.contains(&true);
+    if !fits {
+        tx.execute_batch("ROLLBACK TO as_made; RELEASE as_made")?;
+        return Ok(false);
+    }
+    take_evidence_bytes(tx, entries, fetch)?;
+    tx.execute_batch("RELEASE as_made")?;
+    Ok(true)
+}
+
+/// Stores the bytes, from the folder, of the evidence files a change attaches that are here
+/// without them. Returns the ids of the change's evidence rows that stand here.
+fn take_evidence_bytes(tx: &Transaction, entries: &[Entry], fetch: Fetch) -> Result<Vec<i64>> {
+    let mut standing = Vec::new();
+    for (id, sha256) in evidence_added(entries) {
+        let present: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence WHERE id = ?1)", [id], |r| r.get(0))?;
+        let bytes: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence_chunk WHERE evidence_id = ?1)", [id], |r| r.get(0))?;
+        if present && !bytes {
+            for (seq, chunk) in fetch(&sha256)?.iter().enumerate() {
+                tx.execute("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?1, ?2, ?3)", params![id, seq as i64, chunk])?;
+            }
+        }
+        if present {
+            standing.push(id);
+        }
+    }
+    Ok(standing)
+}
+
+/// Whether another evidence row here has evidence `id`'s number.
+fn number_taken(tx: &Transaction, id: i64) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM evidence a JOIN evidence b ON coalesce(a.number, a.id) = coalesce(b.number, b.id) AND b.id <> a.id WHERE a.id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
 }
 
 /// Applies a change's changeset (its trail rows alone when `only_trail`), its effect recorded in
@@ -268,12 +309,7 @@ fn rows_of(entries: &[Entry]) -> Vec<RowChange<'_>> {
 /// same number meanwhile (each copy numbers from what it holds), the same way on every copy.
 /// The trail records it as Tickmark's own entry, unsigned, in a range no copy uses.
 fn renumber_evidence(tx: &Transaction, step: &Step, entries: &[Entry], id: i64) -> Result<()> {
-    let taken: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM evidence a JOIN evidence b ON coalesce(a.number, a.id) = coalesce(b.number, b.id) AND b.id <> a.id WHERE a.id = ?1)",
-        [id],
-        |r| r.get(0),
-    )?;
-    if !taken {
+    if !number_taken(tx, id)? {
         return Ok(());
     }
     let before = crate::trail::row_json(tx, "evidence", id)?;
