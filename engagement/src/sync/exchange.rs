@@ -11,6 +11,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::keys::Verifier;
 use crate::store::EngagementFile;
 use crate::sync::envelope::{self, signed_message, Change};
 use crate::sync::folder::{copy_index, free_copy_index, new_copy_name, Folder};
@@ -268,10 +269,11 @@ impl EngagementFile {
         let mut incoming: Vec<Change> = Vec::new();
         // The team as this copy knows it, and as the changes taken so far add to it: a member
         // added (with their key) on another copy may sign that copy's next changes.
-        let mut keys: Vec<(String, String)> = {
+        // Each key is parsed once: a day's changes are thousands of signatures by a few people.
+        let mut keys: Vec<(String, Verifier)> = {
             let mut stmt = self.conn().prepare("SELECT upper(initials), public_key FROM team_member WHERE public_key IS NOT NULL")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            rows.into_iter().filter_map(|(initials, key)| Some((initials, Verifier::new(&key)?))).collect()
         };
         for (other, files) in held.iter().filter(|(c, _)| *c != copy) {
             let have = state.get(other).copied().unwrap_or(0);
@@ -308,8 +310,8 @@ impl EngagementFile {
                     });
                     let entries = checked.map_err(|why| format!("{name}: {why}"))?;
                     for e in entries.into_iter().filter(|e| e.entity == "team_member" && !e.removal) {
-                        if let (Some(initials), Some(key)) = (e.state["initials"].as_str(), e.state["public_key"].as_str()) {
-                            keys.push((initials.to_uppercase(), key.to_owned()));
+                        if let (Some(initials), Some(key)) = (e.state["initials"].as_str(), e.state["public_key"].as_str().and_then(Verifier::new)) {
+                            keys.push((initials.to_uppercase(), key));
                         }
                     }
                     incoming.push(change);
@@ -357,10 +359,10 @@ fn sent_line(seq: i64, author: &str, entries: &[merge::Entry]) -> String {
 }
 
 /// Checks a change's signature against the keys of the team.
-fn check(change: &Change, uid: &str, keys: &[(String, String)]) -> std::result::Result<(), String> {
+fn check(change: &Change, uid: &str, keys: &[(String, Verifier)]) -> std::result::Result<(), String> {
     let message = signed_message(uid, &change.copy, change.seq, &change.author, change.lamport, &change.state, &change.changeset);
     let author = change.author.to_uppercase();
-    if keys.iter().any(|(initials, key)| *initials == author && crate::keys::verify(key, &message, &change.signature)) {
+    if keys.iter().any(|(initials, key)| *initials == author && key.verify(&message, &change.signature)) {
         Ok(())
     } else {
         Err(format!("change {} is not signed by the key of a team member of this engagement (it names {})", change.seq, change.author))
