@@ -109,10 +109,19 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
         tx.execute("DELETE FROM sync_conflict WHERE copy = ?1 AND seq = ?2", params![step.copy, step.seq as i64])?;
     }
     let mut holding = outbox::state(&tx)?;
-    for step in &order[keep..] {
-        let alone = step.made_on.as_ref() == Some(&holding);
-        apply(&tx, step, step.copy == own, alone, fetch)?;
-        holding.insert(step.copy.clone(), step.seq);
+    let mut rest = &order[keep..];
+    while !rest.is_empty() {
+        let run = as_made_run(&tx, rest, &holding)?;
+        let n = run.len().max(1);
+        if run.is_empty() || !applied_as_made(&tx, &rest[..n], &run, own, fetch)? {
+            for step in &rest[..n] {
+                apply(&tx, step, step.copy == own, fetch)?;
+            }
+        }
+        for step in &rest[..n] {
+            holding.insert(step.copy.clone(), step.seq);
+        }
+        rest = &rest[n..];
     }
     let mut received = Vec::new();
     for step in &arriving {
@@ -142,17 +151,52 @@ pub(crate) fn evidence_added(entries: &[Entry]) -> Vec<(i64, String)> {
         .collect()
 }
 
+/// The trail entries of the changes at the head of `steps` that can be taken as made, together:
+/// each made on what this copy holds just before it (`holding` before the first), none of them
+/// held. What decides holding (sign-offs, completion) can change only in the last, so each is
+/// judged on what this copy holds before the first: a row another of them adds is either in a
+/// workpaper no sign-off locks or is itself held, which ends the run before it.
+fn as_made_run(tx: &Transaction, steps: &[&Step], holding: &crate::sync::envelope::State) -> Result<Vec<Vec<Entry>>> {
+    let mut holding = holding.clone();
+    let mut run = Vec::new();
+    for step in steps {
+        if step.made_on.as_ref() != Some(&holding) {
+            break;
+        }
+        let entries = trail_entries(&step.original)?;
+        if held_because(tx, &entries)?.is_some() {
+            break;
+        }
+        let decides = touches(&step.original, &["signoff", "engagement"])?;
+        run.push(entries);
+        holding.insert(step.copy.clone(), step.seq);
+        if decides {
+            break;
+        }
+    }
+    Ok(run)
+}
+
+/// Whether a changeset changes a row of any of `tables`.
+fn touches(changeset: &[u8], tables: &[&str]) -> Result<bool> {
+    use fallible_streaming_iterator::FallibleStreamingIterator;
+    let mut input: &[u8] = changeset;
+    let reader: &mut dyn std::io::Read = &mut input;
+    let mut iter = ChangesetIter::start_strm(&reader)?;
+    while let Some(item) = iter.next()? {
+        if tables.contains(&item.op()?.table_name()) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Applies one change by the rules above, with the bytes of the evidence it attaches, and logs
-/// what it did. `alone`: this copy holds what the change's author held, so it is taken as made
-/// unless its rows show otherwise (a copy changed behind Tickmark's back).
-fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) -> Result<()> {
+/// what it did.
+fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     let entries = trail_entries(&step.original)?;
     let mut held = held_because(tx, &entries)?;
-    let original = (!own).then_some(step.original.as_slice());
-    if alone && held.is_none() && applied_as_made(tx, step, &entries, fetch)? {
-        return outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, original, None);
-    }
-    // Not as made: each row it describes is settled against what this copy holds.
+    // Each row it describes is settled against what this copy holds.
     let rows = rows_of(&entries);
     let before = rows.iter().map(|r| crate::trail::row_json(tx, &r.entity, r.id)).collect::<Result<Vec<_>>>()?;
     let attempted = match held {
@@ -209,22 +253,40 @@ fn apply(tx: &Transaction, step: &Step, own: bool, alone: bool, fetch: Fetch) ->
         )?;
     }
     let effective = (effective != step.original).then_some(effective.as_slice());
-    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, original, effective)
+    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, (!own).then_some(step.original.as_slice()), effective)
 }
 
-/// Applies a change exactly as made, when every row of it fits and no evidence number it gives
-/// is taken here: then its effect here is the change itself, and no session need record it (that
-/// recording is most of what merging a day of results costs). False, with nothing of it applied,
-/// otherwise, and `apply` settles it row by row.
-fn applied_as_made(tx: &Transaction, step: &Step, entries: &[Entry], fetch: Fetch) -> Result<bool> {
+/// Applies a run of changes (`as_made_run`, with their trail entries) exactly as made, in one
+/// go, when every row of them fits and no evidence number they give is taken here: then their
+/// effect here is the changes themselves, and no session need record it. This is how nearly
+/// every change arrives, and re-preparing SQLite's statements and recording each change in a
+/// session were most of what merging a day of results cost. False, with nothing of them applied,
+/// otherwise (a copy changed behind Tickmark's back), and `apply` settles each row by row.
+fn applied_as_made(tx: &Transaction, steps: &[&Step], entries: &[Vec<Entry>], own: &str, fetch: Fetch) -> Result<bool> {
+    let together = match steps {
+        [step] => std::borrow::Cow::Borrowed(step.original.as_slice()),
+        _ => {
+            let mut group = rusqlite::session::Changegroup::new()?;
+            for step in steps {
+                group.add_stream(&mut &step.original[..])?;
+            }
+            let mut combined = Vec::new();
+            group.output_strm(&mut combined)?;
+            std::borrow::Cow::Owned(combined)
+        }
+    };
     tx.execute_batch("SAVEPOINT as_made")?;
-    let fits = tx.apply_strm(&mut &step.original[..], None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_ABORT).is_ok()
-        && !evidence_added(entries).iter().map(|(id, _)| number_taken(tx, *id)).collect::<Result<Vec<_>>>()?.contains(&true);
+    let fits = tx.apply_strm(&mut &together[..], None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_ABORT).is_ok()
+        && !entries.iter().flat_map(|e| evidence_added(e)).map(|(id, _)| number_taken(tx, id)).collect::<Result<Vec<_>>>()?.contains(&true);
     if !fits {
         tx.execute_batch("ROLLBACK TO as_made; RELEASE as_made")?;
         return Ok(false);
     }
-    take_evidence_bytes(tx, entries, fetch)?;
+    for (step, entries) in steps.iter().zip(entries) {
+        take_evidence_bytes(tx, entries, fetch)?;
+        let original = (step.copy != own).then_some(step.original.as_slice());
+        outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, original, None)?;
+    }
     tx.execute_batch("RELEASE as_made")?;
     Ok(true)
 }
