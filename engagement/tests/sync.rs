@@ -559,6 +559,37 @@ fn completion_on_one_copy_freezes_the_other_once_it_arrives() {
     assert!(b.verify().unwrap().is_intact());
 }
 
+/// An addendum to the completed file is the one change it takes: made on one copy, it arrives
+/// on the others with its reason ahead of it, late evidence for a reviewed workpaper included.
+/// (Its reason travelled as a change of its own, and each was held as work after completion on
+/// every copy but its author's.)
+#[test]
+fn an_addendum_made_on_one_copy_arrives_on_the_other_with_its_reason() {
+    let Team { folder, mut a, a_path, mut b, b_path, dana, joaquin, dir } = team();
+    let tested = test_a_control(&mut a);
+    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
+    a.complete(date("2026-11-15")).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let late = dir.path().join("late-confirmation.pdf");
+    std::fs::write(&late, "bank confirmation received after completion").unwrap();
+    let refused = b.attach_evidence(&late, None, Some(tested.control), date("2026-11-20"), &mut engagement::progress::silent).unwrap_err().to_string();
+    assert!(refused.contains("addendum"), "{refused}");
+    b.addendum("Bank confirmation received after completion", |f| f.attach_evidence(&late, None, Some(tested.control), date("2026-11-20"), &mut engagement::progress::silent)).unwrap();
+    for _ in 0..2 {
+        b.sync(&folder).unwrap();
+        a.sync(&folder).unwrap();
+    }
+    for file in [&a, &b] {
+        assert_eq!(file.sync_conflicts().unwrap(), vec![], "nothing kept aside");
+        assert_eq!(file.evidence().unwrap().iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), vec!["late-confirmation.pdf"]);
+        let trail = file.trail(None).unwrap();
+        let reason = trail.iter().position(|e| e.action == "addendum: Bank confirmation received after completion").expect("the reason is in the trail");
+        assert_eq!((trail[reason].actor.as_str(), trail[reason + 1].action.as_str()), ("JI", "attach"), "JI's reason stands ahead of what it explains");
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
 #[test]
 fn work_made_offline_that_sorts_after_completion_is_kept_aside_not_put_in_the_completed_file() {
     const NOTES: usize = 80;
@@ -915,4 +946,30 @@ fn a_change_arriving_on_a_copy_edited_behind_tickmarks_back_is_settled_row_by_ro
     let mut references: Vec<(String, String)> = b.evidence().unwrap().into_iter().map(|e| (e.name.clone(), e.reference())).collect();
     references.sort();
     assert_eq!(references, vec![("approvals.pdf".to_owned(), "EV-2".to_owned()), ("tickets.pdf".to_owned(), "EV-3".to_owned())], "no two files share a number");
+}
+
+/// A file attached to a control belongs to its workpaper: once the reviewer has signed it, no
+/// copy takes one until the sign-off is withdrawn. (Attaching was allowed on the attaching copy
+/// and held on the others, and the copies differed.)
+#[test]
+fn evidence_is_not_attached_to_a_reviewed_workpaper_on_any_copy() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir, dana, joaquin } = team();
+    let tested = test_a_control(&mut a);
+    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let source = dir.path().join("late.pdf");
+    std::fs::write(&source, "found after review".repeat(100)).unwrap();
+    for file in [&mut a, &mut b] {
+        let refused = file.attach_evidence(&source, None, Some(tested.control), date("2026-10-02"), &mut engagement::progress::silent).unwrap_err().to_string();
+        assert!(refused.contains("workpaper CC8.1-01") && refused.contains("signed by reviewer JI") && refused.contains("withdraw the sign-off"), "{refused}");
+        assert!(file.evidence().unwrap().is_empty(), "nothing stored");
+    }
+    a.attach_evidence(&source, None, None, date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    assert_eq!(b.evidence().unwrap().len(), 1, "a file for no workpaper is taken");
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }

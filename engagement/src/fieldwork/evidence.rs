@@ -38,7 +38,11 @@ impl Evidence {
 
 impl EngagementFile {
     /// Copies the file at `source` into the engagement, recording its name, size and SHA-256,
-    /// reporting the bytes stored after each chunk; a cancelled attach stores nothing.
+    /// reporting the bytes stored after each chunk; a cancelled attach stores nothing. A file
+    /// attached to a control is part of its workpaper, so a workpaper the reviewer has signed
+    /// takes none until the sign-off is withdrawn, as for every other part of it; after
+    /// completion, an addendum may attach late evidence to it (the sign-off then shows the work
+    /// changed since signed).
     pub fn attach_evidence(
         &mut self,
         source: &Path,
@@ -55,6 +59,9 @@ impl EngagementFile {
         let mut reader = std::fs::File::open(source).map_err(io)?;
         self.write(|w| {
             let tx = w.tx();
+            if let (Some(control), false) = (control_id, w.in_addendum) {
+                crate::signoff::ensure_unlocked(tx, control)?;
+            }
             tx.execute(
                 "INSERT INTO evidence (request_id, control_id, name, size, sha256, received_on, number, id)
                  VALUES (?1, ?2, ?3, 0, '', ?4, (SELECT coalesce(max(coalesce(number, id)), 0) + 1 FROM evidence), ?5)",

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::{Error, Result};
-use crate::store::EngagementFile;
+use crate::store::{EngagementFile, Writer};
 
 /// The recorded completion date, if documentation has been completed.
 fn completed_on(conn: &Connection) -> Result<Option<NaiveDate>> {
@@ -85,10 +85,11 @@ impl EngagementFile {
         })
     }
 
-    /// Changes a completed engagement. The trail first records "addendum: <reason>" as the
-    /// current user, then each change `change` makes, so the reason stands ahead of what it
-    /// explains. Should `change` fail part-way, the entry and the changes already made remain,
-    /// as they would for any other sequence of edits.
+    /// Changes a completed engagement. Each change `change` makes records "addendum: <reason>"
+    /// as the current user first, in the same transaction, so the reason stands ahead of what it
+    /// explains and travels with it to the team's other copies. Should `change` fail part-way,
+    /// the changes already made remain, each with its entry, as they would for any other
+    /// sequence of edits.
     pub fn addendum<T>(&mut self, reason: &str, change: impl FnOnce(&mut EngagementFile) -> Result<T>) -> Result<T> {
         let reason = reason.trim();
         if reason.is_empty() {
@@ -97,14 +98,23 @@ impl EngagementFile {
         if self.completed_on()?.is_none() {
             return Err(Error::invalid("addendum", "documentation is not completed yet; change the file directly"));
         }
-        let outer = std::mem::replace(&mut self.in_addendum, true);
-        let result = self
-            .write(|w| {
-                let state = w.snapshot("engagement", 1)?;
-                w.record(&format!("addendum: {reason}"), "engagement", 1, state)
-            })
-            .and_then(|()| change(self));
-        self.in_addendum = outer;
+        let outer = self.addendum.replace(reason.to_owned());
+        let result = change(self);
+        self.addendum = outer;
         result
     }
+}
+
+/// What an addendum's trail entries begin with.
+const ADDENDUM: &str = "addendum: ";
+
+/// Records, ahead of a change made in an addendum, the addendum's reason.
+pub(crate) fn record_addendum(w: &Writer, reason: &str) -> Result<()> {
+    let state = w.snapshot("engagement", 1)?;
+    w.record(&format!("{ADDENDUM}{reason}"), "engagement", 1, state)
+}
+
+/// Whether a trail entry's action is an addendum's reason.
+pub(crate) fn is_addendum(action: &str) -> bool {
+    action.starts_with(ADDENDUM)
 }

@@ -33,8 +33,9 @@ pub struct EngagementFile {
     user: Option<String>,
     /// The personal key of the user, when they have one: every trail entry they write is signed.
     signer: Option<PersonalKey>,
-    /// Set while an addendum runs: the only writes allowed after documentation completion.
-    pub(crate) in_addendum: bool,
+    /// The reason of the addendum running, if one is: the only writes allowed after
+    /// documentation completion.
+    pub(crate) addendum: Option<String>,
 }
 
 impl EngagementFile {
@@ -128,14 +129,17 @@ impl EngagementFile {
             .user
             .clone()
             .ok_or_else(|| Error::invalid("user", "choose who you are before making changes"))?;
-        if !self.in_addendum {
+        if self.addendum.is_none() {
             crate::completion::ensure_not_completed(&self.conn)?;
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let sync = crate::sync::outbox::context(&tx)?;
-        let writer = Writer { tx, user, at: now(), key: self.signer.as_ref(), sync };
+        let writer = Writer { tx, user, at: now(), key: self.signer.as_ref(), sync, in_addendum: self.addendum.is_some() };
         let out = {
             let capture = writer.sync.as_ref().map(|ctx| crate::sync::outbox::Capture::begin(&writer.tx, writer.key, ctx)).transpose()?;
+            if let Some(reason) = &self.addendum {
+                crate::completion::record_addendum(&writer, reason)?;
+            }
             let out = change(&writer)?;
             if let Some(capture) = capture {
                 capture.finish(&writer.tx, &writer.user)?;
@@ -176,6 +180,8 @@ pub(crate) struct Writer<'c> {
     key: Option<&'c PersonalKey>,
     /// The copy this change is made on, when the engagement is shared.
     sync: Option<crate::sync::outbox::Context>,
+    /// Whether the change is part of an addendum to the completed file.
+    pub in_addendum: bool,
 }
 
 impl Writer<'_> {

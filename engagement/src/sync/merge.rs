@@ -599,12 +599,12 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
 /// no addendum), or it changes a workpaper that was reviewed and locked before it.
 fn held_because(conn: &Connection, entries: &[Entry]) -> Result<Option<String>> {
     let completed: Option<String> = conn.query_row("SELECT completed_on FROM engagement WHERE id = 1", [], |r| r.get(0))?;
-    if let Some(on) = completed {
-        if !entries.iter().any(|e| e.action == "addendum") {
-            return Ok(Some(format!("the documentation was completed on {on} before this change arrived")));
-        }
+    let addendum = entries.iter().any(|e| crate::completion::is_addendum(&e.action));
+    if let (Some(on), false) = (completed, addendum) {
+        return Ok(Some(format!("the documentation was completed on {on} before this change arrived")));
     }
-    for e in entries {
+    // An addendum may attach late evidence to a reviewed workpaper, as on its author's copy.
+    for e in entries.iter().filter(|e| !(addendum && e.entity == "evidence")) {
         let Some(control) = crate::signoff::control_of_work(conn, &e.entity, e.entity_id, &e.state)? else { continue };
         if let Err(Error::Locked { what, reason }) = crate::signoff::ensure_unlocked(conn, control) {
             return Ok(Some(format!("{what} was {reason}, before this change arrived")));
