@@ -6,7 +6,8 @@
 //! A copy keeps, for each change it holds, the changeset as made and as it took effect here. When
 //! a change arrives that sorts before changes already applied, those are undone (their effect
 //! inverted, newest first) and everything from there is applied again in order. Applying is
-//! deterministic, so every copy passes through the same states.
+//! deterministic, so every copy comes to the same states. Nearly every change arrives on a copy
+//! holding what its author held: those are taken as made, a run of them in one go.
 //!
 //! What two copies did at once is settled by the audit's rules, the same way on every copy, and
 //! nothing is dropped: what cannot stand as made is kept whole in the conflicts list.
