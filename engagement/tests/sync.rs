@@ -559,6 +559,72 @@ fn completion_on_one_copy_freezes_the_other_once_it_arrives() {
     assert!(b.verify().unwrap().is_intact());
 }
 
+/// Two copies change different parts of the same grid cell at once: the cell is not a blend of
+/// the two, which neither auditor recorded. The later change's whole cell stands and the other is
+/// kept in the list.
+#[test]
+fn a_cell_changed_in_different_parts_on_two_copies_is_one_auditors_cell_not_a_blend() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let tested = test_a_control(&mut a);
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let attribute = a.control(tested.control).unwrap().attributes[0].id;
+    let cell = |tickmark: &str, note: Option<&str>| engagement::testing::TestResult {
+        sample_id: tested.sample,
+        position: 0,
+        attribute_id: attribute,
+        outcome: engagement::testing::Outcome::Pass,
+        tickmark: Some(tickmark.into()),
+        note: note.map(Into::into),
+        evidence: vec![],
+    };
+    a.record_result(&cell("✓", Some("DW: approval is in the ticket"))).unwrap();
+    b.record_result(&cell("T", None)).unwrap();
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    let standing = |file: &EngagementFile| {
+        let r = file.results(tested.sample).unwrap().into_iter().find(|r| r.position == 0 && r.attribute_id == attribute).unwrap();
+        (r.tickmark, r.note)
+    };
+    let (on_a, on_b) = (standing(&a), standing(&b));
+    assert_eq!(on_a, on_b);
+    let listed = a.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect::<Vec<_>>().join("\n");
+    assert!(
+        on_a == (Some("T".into()), None) && listed.contains("DW: approval is in the ticket") || on_a == (Some("✓".into()), Some("DW: approval is in the ticket".into())) && listed.contains("\"T\""),
+        "one auditor's whole cell stands, the other's is listed: {on_a:?}; {listed}"
+    );
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
+/// Changes a copy took as made, in one go, are undone and applied again like any others when a
+/// change that sorts before them arrives late from a third copy.
+#[test]
+fn changes_taken_in_one_go_are_redone_when_an_earlier_change_arrives_late() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir, dana, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let c_path = dir.path().join("dana-desktop.tickmark");
+    let (mut c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
+    c.sign_in(&dana).unwrap();
+    c.raise_review_note(control, "made first, synced last").unwrap();
+    for n in 0..3 {
+        a.raise_review_note(control, &format!("DW's note {n}")).unwrap();
+    }
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    c.sync(&folder).unwrap();
+    let late = b.sync(&folder).unwrap();
+    assert_eq!((late.refused.len(), late.received.len()), (0, 1), "{:?}", late.lines());
+    a.sync(&folder).unwrap();
+    for file in [&a, &b, &c] {
+        assert_eq!(file.review_notes(Some(control)).unwrap().len(), 4);
+    }
+    converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
+}
+
 /// An addendum to the completed file is the one change it takes: made on one copy, it arrives
 /// on the others with its reason ahead of it, late evidence for a reviewed workpaper included.
 /// (Its reason travelled as a change of its own, and each was held as work after completion on
@@ -586,6 +652,34 @@ fn an_addendum_made_on_one_copy_arrives_on_the_other_with_its_reason() {
         let trail = file.trail(None).unwrap();
         let reason = trail.iter().position(|e| e.action == "addendum: Bank confirmation received after completion").expect("the reason is in the trail");
         assert_eq!((trail[reason].actor.as_str(), trail[reason + 1].action.as_str()), ("JI", "attach"), "JI's reason stands ahead of what it explains");
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
+/// An addendum's reason records the engagement as it stands; that is no change of the author's
+/// to it, so it does not put back a completion date another copy's addendum corrected meanwhile.
+#[test]
+fn an_addendums_reason_does_not_undo_what_another_copy_changed_meanwhile() {
+    let Team { folder, mut a, a_path, mut b, b_path, dana, joaquin, dir } = team();
+    let tested = test_a_control(&mut a);
+    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
+    a.complete(date("2026-11-15")).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    for n in 0..2 {
+        let late = dir.path().join(format!("late-{n}.pdf"));
+        std::fs::write(&late, format!("received after completion, {n}")).unwrap();
+        a.addendum("Late confirmations", |f| f.attach_evidence(&late, None, None, date("2026-11-20"), &mut engagement::progress::silent)).unwrap();
+    }
+    b.addendum("Completion date corrected: the file was assembled on the 16th", |f| f.complete(date("2026-11-16"))).unwrap();
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    for file in [&a, &b] {
+        assert_eq!(file.completed_on().unwrap(), Some(date("2026-11-16")), "JI's correction stands");
+        assert_eq!(file.sync_conflicts().unwrap(), vec![], "nothing to choose between");
+        assert_eq!(file.evidence().unwrap().len(), 2);
     }
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
@@ -936,10 +1030,13 @@ fn a_change_arriving_on_a_copy_edited_behind_tickmarks_back_is_settled_row_by_ro
         evidence: vec![],
     };
     a.record_result(&deviation).unwrap();
-    attach(&mut a, "tickets.pdf");
     a.sync(&folder).unwrap();
     let report = b.sync(&folder).unwrap();
     assert_eq!(report.refused, Vec::<String>::new());
+    // Alone in its sync, so that nothing but the taken number keeps it from being taken as made.
+    attach(&mut a, "tickets.pdf");
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
     let standing = b.results(tested.sample).unwrap().into_iter().find(|r| r.position == 0 && r.attribute_id == attribute).unwrap();
     assert_eq!((standing.outcome, standing.note.as_deref()), (engagement::testing::Outcome::Deviation, Some("DW: no approval on file")), "DW's result stands");
     assert!(report.conflicts.iter().any(|c| c.contains("edited outside Tickmark")), "what stood there is kept in the list: {:?}", report.conflicts);
@@ -971,5 +1068,33 @@ fn evidence_is_not_attached_to_a_reviewed_workpaper_on_any_copy() {
         b.sync(&folder).unwrap();
     }
     assert_eq!(b.evidence().unwrap().len(), 1, "a file for no workpaper is taken");
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
+/// A file attached offline to a workpaper that the reviewer signed on another copy meanwhile,
+/// and that sorts after the sign-off, is kept in the list like any other change to it.
+#[test]
+fn evidence_attached_while_another_copy_signed_the_review_goes_to_the_conflicts_list() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir, dana, joaquin } = team();
+    let tested = test_a_control(&mut a);
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
+    for _ in 0..40 {
+        b.take_control(tested.control).unwrap();
+        b.release_control(tested.control).unwrap();
+    }
+    let source = dir.path().join("late.pdf");
+    std::fs::write(&source, "found during the review".repeat(100)).unwrap();
+    b.attach_evidence(&source, None, Some(tested.control), date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+    for _ in 0..2 {
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+    }
+    for file in [&a, &b] {
+        let conflicts = file.sync_conflicts().unwrap();
+        assert!(conflicts.len() == 1 && conflicts[0].text.contains("late.pdf") && conflicts[0].text.contains("signed by reviewer"), "{conflicts:?}");
+        assert!(file.evidence().unwrap().is_empty(), "not in the reviewed workpaper");
+    }
     converged(vec![(a, &a_path), (b, &b_path)]);
 }

@@ -101,7 +101,11 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         expected_prev = entry.hash.clone();
         earlier.insert(&entry.hash);
         next_in_range.insert(range, entry.seq + 1);
-        if !not_applied.contains(&(entry.clock, range, entry.entity.clone(), entry.entity_id)) {
+        // An entry that leaves its row as it was (an addendum's reason records the engagement as
+        // its author saw it) says nothing of the row: on a shared file another copy may have
+        // changed it meanwhile, in a change that sorts before.
+        let unchanged = entry.before.is_some() && entry.before == entry.after;
+        if !unchanged && !not_applied.contains(&(entry.clock, range, entry.entity.clone(), entry.entity_id)) {
             last_state.insert((entry.entity.as_str(), entry.entity_id), entry.after.as_deref());
         }
     }

@@ -266,15 +266,11 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
 fn applied_as_made(tx: &Transaction, steps: &[&Step], entries: &[Vec<Entry>], own: &str, fetch: Fetch) -> Result<bool> {
     let together = match steps {
         [step] => std::borrow::Cow::Borrowed(step.original.as_slice()),
-        _ => {
-            let mut group = rusqlite::session::Changegroup::new()?;
-            for step in steps {
-                group.add_stream(&mut &step.original[..])?;
-            }
-            let mut combined = Vec::new();
-            group.output_strm(&mut combined)?;
-            std::borrow::Cow::Owned(combined)
-        }
+        _ => match combined(steps) {
+            Ok(bytes) => std::borrow::Cow::Owned(bytes),
+            // Changes SQLite cannot combine (a table changed shape between them) go one by one.
+            Err(_) => return Ok(false),
+        },
     };
     tx.execute_batch("SAVEPOINT as_made")?;
     let fits = tx.apply_strm(&mut &together[..], None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_ABORT).is_ok()
@@ -290,6 +286,18 @@ fn applied_as_made(tx: &Transaction, steps: &[&Step], entries: &[Vec<Entry>], ow
     }
     tx.execute_batch("RELEASE as_made")?;
     Ok(true)
+}
+
+/// The changesets of `steps` as one, as SQLite combines them (a row added then changed is added
+/// as it ended).
+fn combined(steps: &[&Step]) -> rusqlite::Result<Vec<u8>> {
+    let mut group = rusqlite::session::Changegroup::new()?;
+    for step in steps {
+        group.add_stream(&mut &step.original[..])?;
+    }
+    let mut bytes = Vec::new();
+    group.output_strm(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Stores the bytes, from the folder, of the evidence files a change attaches that are here
@@ -356,7 +364,9 @@ struct RowChange<'e> {
     last: &'e Entry,
 }
 
-/// The rows of tracked tables a change describes, in the order its entries first name them.
+/// The rows of tracked tables a change describes, in the order its entries first name them. A
+/// row its author left as they saw it (an addendum's reason records the engagement as it stands)
+/// is not theirs to set, and is left out.
 fn rows_of(entries: &[Entry]) -> Vec<RowChange<'_>> {
     let mut rows: Vec<RowChange> = Vec::new();
     for e in entries.iter().filter(|e| crate::trail::TRACKED.contains(&e.entity.as_str())) {
@@ -365,6 +375,7 @@ fn rows_of(entries: &[Entry]) -> Vec<RowChange<'_>> {
             None => rows.push(RowChange { entity: e.entity.clone(), id: e.entity_id, seen: e.before.clone(), last: e }),
         }
     }
+    rows.retain(|r| r.seen != r.last.state);
     rows
 }
 
