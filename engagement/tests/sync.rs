@@ -652,6 +652,8 @@ fn an_addendum_made_on_one_copy_arrives_on_the_other_with_its_reason() {
         let trail = file.trail(None).unwrap();
         let reason = trail.iter().position(|e| e.action == "addendum: Bank confirmation received after completion").expect("the reason is in the trail");
         assert_eq!((trail[reason].actor.as_str(), trail[reason + 1].action.as_str()), ("JI", "attach"), "JI's reason stands ahead of what it explains");
+        let changed = file.verify().unwrap().changed_since_signed;
+        assert!(changed.iter().any(|c| c.contains("changed since JI signed as reviewer")), "the review sign-off says the work changed since: {changed:?}");
     }
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
