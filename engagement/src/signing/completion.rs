@@ -37,8 +37,14 @@ impl EngagementFile {
     /// decided, or no longer standing (the report is dated before the documentation is
     /// completed); every request not settled; every review note not yet cleared.
     pub fn completion_blockers(&self) -> Result<Vec<String>> {
+        self.completion_blockers_of(&self.workpapers()?)
+    }
+
+    /// The same, from the workpapers as already read (the draft report reads them for its own
+    /// content; reading them twice was most of its time).
+    pub(crate) fn completion_blockers_of(&self, workpapers: &[crate::workpaper::Workpaper]) -> Result<Vec<String>> {
         let mut blockers = Vec::new();
-        for wp in self.workpapers()? {
+        for wp in workpapers {
             let reference = &wp.control.reference;
             if wp.conclusion.is_none() {
                 blockers.push(format!("{reference}: no conclusion recorded"));

@@ -174,7 +174,7 @@ fn compose(file: &EngagementFile, doc: &mut impl Sink) -> Result<()> {
             BODY,
         );
     }
-    let blockers = file.completion_blockers()?;
+    let blockers = file.completion_blockers_of(&workpapers)?;
     if !blockers.is_empty() {
         doc.gap(8.0);
         doc.paragraph("INCOMPLETE", H1);
