@@ -598,17 +598,24 @@ fn a_cell_changed_in_different_parts_on_two_copies_is_one_auditors_cell_not_a_bl
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
+/// A control synced to both copies, and a third copy, DW's desktop, joined after it: the copy
+/// whose changes arrive late.
+fn with_a_third_copy() -> (Team, i64, EngagementFile, PathBuf) {
+    let mut team = team();
+    let control = team.a.add_control(&change_control()).unwrap();
+    team.a.sync(&team.folder).unwrap();
+    team.b.sync(&team.folder).unwrap();
+    let c_path = team.dir.path().join("dana-desktop.tickmark");
+    let (mut c, _) = EngagementFile::join(&team.folder, &c_path, PASSPHRASE).unwrap();
+    c.sign_in(&team.dana).unwrap();
+    (team, control, c, c_path)
+}
+
 /// Changes a copy took as made, in one go, are undone and applied again like any others when a
 /// change that sorts before them arrives late from a third copy.
 #[test]
 fn changes_taken_in_one_go_are_redone_when_an_earlier_change_arrives_late() {
-    let Team { folder, mut a, a_path, mut b, b_path, dir, dana, .. } = team();
-    let control = a.add_control(&change_control()).unwrap();
-    a.sync(&folder).unwrap();
-    b.sync(&folder).unwrap();
-    let c_path = dir.path().join("dana-desktop.tickmark");
-    let (mut c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
-    c.sign_in(&dana).unwrap();
+    let (Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. }, control, mut c, c_path) = with_a_third_copy();
     c.raise_review_note(control, "made first, synced last").unwrap();
     for n in 0..3 {
         a.raise_review_note(control, &format!("DW's note {n}")).unwrap();
@@ -625,18 +632,25 @@ fn changes_taken_in_one_go_are_redone_when_an_earlier_change_arrives_late() {
     converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
 }
 
+/// A control tested, concluded and signed on DW's copy, the documentation completed there, and
+/// both copies synced.
+fn completed_on_both() -> (Team, common::workflow::Tested) {
+    let mut team = team();
+    let tested = test_a_control(&mut team.a);
+    common::workflow::conclude_and_sign_keyed(&mut team.a, tested.control, &team.dana, &team.joaquin);
+    team.a.complete(date("2026-11-15")).unwrap();
+    team.a.sync(&team.folder).unwrap();
+    team.b.sync(&team.folder).unwrap();
+    (team, tested)
+}
+
 /// An addendum to the completed file is the one change it takes: made on one copy, it arrives
 /// on the others with its reason ahead of it, late evidence for a reviewed workpaper included.
 /// (Its reason travelled as a change of its own, and each was held as work after completion on
 /// every copy but its author's.)
 #[test]
 fn an_addendum_made_on_one_copy_arrives_on_the_other_with_its_reason() {
-    let Team { folder, mut a, a_path, mut b, b_path, dana, joaquin, dir } = team();
-    let tested = test_a_control(&mut a);
-    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
-    a.complete(date("2026-11-15")).unwrap();
-    a.sync(&folder).unwrap();
-    b.sync(&folder).unwrap();
+    let (Team { folder, mut a, a_path, mut b, b_path, dir, .. }, tested) = completed_on_both();
     let late = dir.path().join("late-confirmation.pdf");
     std::fs::write(&late, "bank confirmation received after completion").unwrap();
     let refused = b.attach_evidence(&late, None, Some(tested.control), date("2026-11-20"), &mut engagement::progress::silent).unwrap_err().to_string();
@@ -662,12 +676,7 @@ fn an_addendum_made_on_one_copy_arrives_on_the_other_with_its_reason() {
 /// to it, so it does not put back a completion date another copy's addendum corrected meanwhile.
 #[test]
 fn an_addendums_reason_does_not_undo_what_another_copy_changed_meanwhile() {
-    let Team { folder, mut a, a_path, mut b, b_path, dana, joaquin, dir } = team();
-    let tested = test_a_control(&mut a);
-    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
-    a.complete(date("2026-11-15")).unwrap();
-    a.sync(&folder).unwrap();
-    b.sync(&folder).unwrap();
+    let (Team { folder, mut a, a_path, mut b, b_path, dir, .. }, _) = completed_on_both();
     for n in 0..2 {
         let late = dir.path().join(format!("late-{n}.pdf"));
         std::fs::write(&late, format!("received after completion, {n}")).unwrap();
@@ -936,13 +945,7 @@ fn evidence_attached_on_two_copies_at_once_is_renumbered_the_same_way_on_both() 
 /// followed one of them, or it would follow nothing.
 #[test]
 fn an_entry_made_after_a_renumbering_still_verifies_when_an_earlier_change_arrives_late() {
-    let Team { folder, mut a, a_path, mut b, b_path, dir, dana, .. } = team();
-    let control = a.add_control(&change_control()).unwrap();
-    a.sync(&folder).unwrap();
-    b.sync(&folder).unwrap();
-    let c_path = dir.path().join("dana-desktop.tickmark");
-    let (mut c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
-    c.sign_in(&dana).unwrap();
+    let (Team { folder, mut a, a_path, mut b, b_path, dir, .. }, control, mut c, c_path) = with_a_third_copy();
     let attach = |file: &mut EngagementFile, name: &str| {
         let source = dir.path().join(name);
         std::fs::write(&source, name.repeat(1000)).unwrap();
