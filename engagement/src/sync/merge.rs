@@ -168,7 +168,8 @@ fn as_made_run(tx: &Transaction, steps: &[&Step], holding: &crate::sync::envelop
         if held_because(tx, &entries)?.is_some() {
             break;
         }
-        let decides = touches(&step.original, &["signoff", "engagement"])?;
+        // Judged, as `held_because` judges, by the trail entries that say what the change did.
+        let decides = entries.iter().any(|e| e.entity == "signoff" || e.entity == "engagement");
         run.push(entries);
         holding.insert(step.copy.clone(), step.seq);
         if decides {
@@ -176,20 +177,6 @@ fn as_made_run(tx: &Transaction, steps: &[&Step], holding: &crate::sync::envelop
         }
     }
     Ok(run)
-}
-
-/// Whether a changeset changes a row of any of `tables`.
-fn touches(changeset: &[u8], tables: &[&str]) -> Result<bool> {
-    use fallible_streaming_iterator::FallibleStreamingIterator;
-    let mut input: &[u8] = changeset;
-    let reader: &mut dyn std::io::Read = &mut input;
-    let mut iter = ChangesetIter::start_strm(&reader)?;
-    while let Some(item) = iter.next()? {
-        if tables.contains(&item.op()?.table_name()) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// Applies one change by the rules above, with the bytes of the evidence it attaches, and logs
@@ -264,14 +251,8 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
 /// session were most of what merging a day of results cost. False, with nothing of them applied,
 /// otherwise (a copy changed behind Tickmark's back), and `apply` settles each row by row.
 fn applied_as_made(tx: &Transaction, steps: &[&Step], entries: &[Vec<Entry>], own: &str, fetch: Fetch) -> Result<bool> {
-    let together = match steps {
-        [step] => std::borrow::Cow::Borrowed(step.original.as_slice()),
-        _ => match combined(steps) {
-            Ok(bytes) => std::borrow::Cow::Owned(bytes),
-            // Changes SQLite cannot combine (a table changed shape between them) go one by one.
-            Err(_) => return Ok(false),
-        },
-    };
+    // Changes SQLite cannot combine (a table changed shape between them) go one by one.
+    let Ok(together) = combined(steps) else { return Ok(false) };
     tx.execute_batch("SAVEPOINT as_made")?;
     let fits = tx.apply_strm(&mut &together[..], None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_ABORT).is_ok()
         && !entries.iter().flat_map(|e| evidence_added(e)).map(|(id, _)| number_taken(tx, id)).collect::<Result<Vec<_>>>()?.contains(&true);
