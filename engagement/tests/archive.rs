@@ -109,6 +109,24 @@ fn completion_lists_every_blocker_then_locks_the_file_and_addenda_are_kept_in_th
 
     let err = file.raise_review_note(t.control, "after the addendum").unwrap_err();
     assert!(matches!(err, Error::Locked { .. }), "the file is locked again after the addendum: {err}");
+
+    // An addendum opened (as the window does) covers every change until it is ended, each with
+    // its reason ahead of it; another auditor sitting down ends it.
+    file.begin_addendum("Confirmations received after completion").unwrap();
+    assert_eq!(file.overview().unwrap().addendum.as_deref(), Some("Confirmations received after completion"));
+    for name in ["second.pdf", "third.pdf"] {
+        let late = dir.path().join(name);
+        std::fs::write(&late, name).unwrap();
+        file.attach_evidence(&late, None, None, date("2026-11-21"), &mut silent).unwrap();
+    }
+    let reasons = file.trail(None).unwrap().iter().filter(|e| e.action == "addendum: Confirmations received after completion").count();
+    assert_eq!(reasons, 2, "each change made in the open addendum records its reason");
+    file.set_user("DW").unwrap();
+    assert_eq!(file.addendum_reason(), None, "JI's addendum is not DW's");
+    assert!(matches!(file.raise_review_note(t.control, "DW's edit").unwrap_err(), Error::Locked { .. }));
+    file.begin_addendum("Typo in the conclusion").unwrap();
+    file.end_addendum();
+    assert!(matches!(file.raise_review_note(t.control, "after it ended").unwrap_err(), Error::Locked { .. }), "an ended addendum changes nothing more");
     assert!(file.verify().unwrap().is_intact());
 }
 

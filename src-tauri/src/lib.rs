@@ -140,6 +140,8 @@ pub fn run() {
             deliverables::write_samples_xlsx,
             deliverables::completion_blockers,
             deliverables::complete_documentation,
+            deliverables::begin_addendum,
+            deliverables::end_addendum,
             deliverables::write_archive,
             deliverables::roll_forward,
         ])

@@ -143,7 +143,22 @@ fn a_control_is_tested_in_excel_concluded_and_signed_from_the_command_line() {
     let out = run(&["request", f, "--ref", "PBC-1", "--status", "not-needed"], "JI");
     assert_eq!(out.status.code(), Some(2), "a reason is required");
     ok(&["request", f, "--ref", "PBC-1", "--status", "closed"], "JI");
+    let early = run(&["note", "raise", f, "--control", "CC8.1-01", "--text", "x", "--addendum", "Too early"], "JI");
+    assert!(String::from_utf8_lossy(&early.stderr).contains("documentation is not completed yet"), "an addendum is for a completed file");
     ok(&["complete", f, "--on", "2026-11-15"], "JI");
+    ok(&["verify", f], "JI");
+
+    // The completed file changes only as an addendum, its reason in the trail ahead of the change.
+    let memo = ["note", "raise", f, "--control", "CC8.1-01", "--text", "Bank confirmation received on 2026-11-20 agrees to the balance tested."];
+    let locked = run(&memo, "JI");
+    assert!(!locked.status.success() && String::from_utf8_lossy(&locked.stderr).contains("record changes as an addendum"), "{locked:?}");
+    let before = trail_len(&file);
+    ok(&[&memo[..], &["--addendum", "Confirmation received after completion"]].concat(), "JI");
+    let opened = EngagementFile::open(&file, PASSPHRASE).unwrap();
+    let trail = opened.trail(None).unwrap();
+    let added: Vec<(&str, &str, &str)> = trail[before..].iter().map(|e| (e.actor.as_str(), e.action.as_str(), e.entity.as_str())).collect();
+    assert_eq!(added, [("JI", "addendum: Confirmation received after completion", "engagement"), ("JI", "raise", "review_note")]);
+    opened.close().unwrap();
     ok(&["verify", f], "JI");
 
     // Next year's file from this one.

@@ -258,6 +258,26 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     click(ui, "archive-write");
     ui.wait_for("[data-testid=archive-written]", WAIT).unwrap();
     shot("report-and-archive");
+
+    // The completed file is read-only in the window too; a late confirmation goes in as an
+    // addendum, opened with its reason and ended when done.
+    let late = dir.path().join("late confirmation.pdf");
+    std::fs::write(&late, "bank confirmation received after completion").unwrap();
+    click(ui, "tab-requests");
+    fill(ui, "evidence-path", late.to_str().unwrap());
+    click(ui, "attach-evidence");
+    let locked = ui.wait_text("[data-testid=attach-error]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(locked.contains("record changes as an addendum"), "{locked}");
+    click(ui, "addendum-start");
+    fill(ui, "addendum-reason", "Bank confirmation received after completion");
+    click(ui, "addendum-begin");
+    ui.wait_text("[data-testid=addendum-open]", WAIT, |t| t.contains("Bank confirmation received after completion")).unwrap();
+    fill(ui, "evidence-path", late.to_str().unwrap());
+    click(ui, "attach-evidence");
+    ui.wait_text("[data-testid=evidence]", WAIT, |t| t.contains("late confirmation.pdf")).unwrap();
+    shot("addendum");
+    click(ui, "addendum-end");
+    ui.wait_for("[data-testid=addendum-start]", WAIT).unwrap();
     click(ui, "close-engagement");
     ui.wait_for("[data-testid=open-path]", WAIT).unwrap();
 
@@ -272,6 +292,8 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
         assert!(actions.iter().any(|a| a == expected), "the trail records {expected}: {actions:?}");
     }
     assert_eq!(actions.iter().filter(|a| *a == "record test_result").count(), 10);
+    let addendum = actions.iter().position(|a| a == "addendum: Bank confirmation received after completion engagement").expect("the addendum is in the trail");
+    assert_eq!(actions[addendum + 1..], ["attach evidence"], "the late file, after its reason, is the last change: {actions:?}");
     assert!(!actions.iter().any(|a| a == "add request"), "the discarded request was not stored: {actions:?}");
     assert_eq!(actions.iter().filter(|a| *a == "edit test_result").count(), 1, "the note added later is an edit, with its before state");
     let control = opened.control_by_reference("CC8.1-01").unwrap();

@@ -165,6 +165,8 @@ export const api = {
   writeSamplesXlsx: (path: string) => invoke<null>("write_samples_xlsx", { path }),
   completionBlockers: () => invoke<string[]>("completion_blockers"),
   completeDocumentation: (on: string) => invoke<Overview>("complete_documentation", { on }),
+  beginAddendum: (reason: string) => invoke<Overview>("begin_addendum", { reason }),
+  endAddendum: () => invoke<Overview>("end_addendum"),
   writeArchive: (path: string, onProgress: (bytes: number) => void) =>
     invoke<null>("write_archive", { path, progress: progressChannel(onProgress) }),
   rollForward: (path: string, examination: Examination, passphrase: string, fromIncomplete: boolean) =>

@@ -57,7 +57,12 @@ fingerprints: Array<MemberKey>, info: EngagementInfo, controls: Array<ControlPro
 /**
  * The documentation completion date, once recorded: the file is read-only after it.
  */
-completed_on: string | null, open_requests: number, 
+completed_on: string | null, 
+/**
+ * The reason of the addendum the user has open: the changes they make now are recorded
+ * under it. None when no addendum is open.
+ */
+addendum: string | null, open_requests: number, 
 /**
  * Open requests whose due date has passed.
  */

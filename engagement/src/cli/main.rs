@@ -156,6 +156,10 @@ pub struct Who {
     /// Their key file, if not in the usual place (~/.local/share/tickmark/INITIALS.tickmark-key).
     #[arg(long, env = "TICKMARK_KEY")]
     pub key_file: Option<PathBuf>,
+    /// Why a completed file is changed: the change is made as an addendum, the reason recorded
+    /// in the trail ahead of it, with who and when.
+    #[arg(long, value_name = "REASON")]
+    pub addendum: Option<String>,
 }
 
 /// Unlocks the personal key of `initials` from `path` (or its usual place).
@@ -267,6 +271,9 @@ pub fn open_as(file: &Path, who: &Who) -> Result<EngagementFile, Error> {
         opened.sign_in_as(&initials, &key)?;
     } else {
         opened.set_user(&initials)?;
+    }
+    if let Some(reason) = &who.addendum {
+        opened.begin_addendum(reason)?;
     }
     Ok(opened)
 }

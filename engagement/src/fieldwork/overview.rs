@@ -48,6 +48,9 @@ pub struct Overview {
     pub controls: Vec<ControlProgress>,
     /// The documentation completion date, once recorded: the file is read-only after it.
     pub completed_on: Option<chrono::NaiveDate>,
+    /// The reason of the addendum the user has open: the changes they make now are recorded
+    /// under it. None when no addendum is open.
+    pub addendum: Option<String>,
     pub open_requests: i64,
     /// Open requests whose due date has passed.
     pub overdue_requests: i64,
@@ -215,6 +218,7 @@ impl EngagementFile {
             info,
             controls,
             completed_on: self.completed_on()?,
+            addendum: self.addendum_reason().map(str::to_owned),
             open_requests,
             overdue_requests,
             evidence_files: number("SELECT count(*) FROM evidence")?,

@@ -91,12 +91,24 @@ impl EngagementFile {
         })
     }
 
-    /// Changes a completed engagement. Each change `change` makes records "addendum: <reason>"
-    /// as the current user first, in the same transaction, so the reason stands ahead of what it
-    /// explains and travels with it to the team's other copies. Should `change` fail part-way,
-    /// the changes already made remain, each with its entry, as they would for any other
-    /// sequence of edits.
+    /// Changes a completed engagement: `change` runs inside an addendum with `reason` (see
+    /// [`EngagementFile::begin_addendum`]), and whatever addendum was open before is open again
+    /// after. Should `change` fail part-way, the changes already made remain, each with its
+    /// entry, as they would for any other sequence of edits.
     pub fn addendum<T>(&mut self, reason: &str, change: impl FnOnce(&mut EngagementFile) -> Result<T>) -> Result<T> {
+        let outer = self.addendum.clone();
+        self.begin_addendum(reason)?;
+        let result = change(self);
+        self.addendum = outer;
+        result
+    }
+
+    /// Opens an addendum to the completed file: until it is ended, or someone else signs in,
+    /// every change records "addendum: <reason>" as the current user first, in the same
+    /// transaction, so the reason stands ahead of what it explains and travels with it to the
+    /// team's other copies. The window keeps one open across several edits; the CLI for one
+    /// command (`--addendum`).
+    pub fn begin_addendum(&mut self, reason: &str) -> Result<()> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::invalid("reason", "say why the completed file is changed"));
@@ -104,10 +116,18 @@ impl EngagementFile {
         if self.completed_on()?.is_none() {
             return Err(Error::invalid("addendum", "documentation is not completed yet; change the file directly"));
         }
-        let outer = self.addendum.replace(reason.to_owned());
-        let result = change(self);
-        self.addendum = outer;
-        result
+        self.addendum = Some(reason.to_owned());
+        Ok(())
+    }
+
+    /// Ends the open addendum, if any: the file is read-only again.
+    pub fn end_addendum(&mut self) {
+        self.addendum = None;
+    }
+
+    /// The reason of the addendum open now, if one is.
+    pub fn addendum_reason(&self) -> Option<&str> {
+        self.addendum.as_deref()
     }
 }
 

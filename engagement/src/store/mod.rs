@@ -67,8 +67,7 @@ impl EngagementFile {
                 format!("{initials} signs with a personal key (fingerprint {}): sign in with it", crate::keys::fingerprint(&public)),
             )),
             Some(None) => {
-                self.user = Some(initials);
-                self.signer = None;
+                self.seat(initials, None);
                 Ok(())
             }
         }
@@ -83,9 +82,18 @@ impl EngagementFile {
         let initials = initials.ok_or_else(|| {
             Error::invalid("key", format!("the key of {} (fingerprint {}) is not registered on this engagement's team", key.name, key.fingerprint()))
         })?;
-        self.user = Some(initials);
-        self.signer = Some(key.clone());
+        self.seat(initials, Some(key.clone()));
         Ok(())
+    }
+
+    /// Puts `initials` at the keyboard. An open addendum is its opener's: it ends when someone
+    /// else sits down, so nobody's changes carry a reason they did not give.
+    fn seat(&mut self, initials: String, signer: Option<PersonalKey>) {
+        if self.user.as_deref() != Some(initials.as_str()) {
+            self.addendum = None;
+        }
+        self.user = Some(initials);
+        self.signer = signer;
     }
 
     pub fn user(&self) -> Option<&str> {
@@ -100,12 +108,12 @@ impl EngagementFile {
     /// Signs in as team member `initials` with their key; refused, leaving whoever was signed
     /// in as they were, when the key is someone else's. The window and the CLI both sign in so.
     pub fn sign_in_as(&mut self, initials: &str, key: &PersonalKey) -> Result<()> {
-        let (user, signer) = (self.user.clone(), self.signer.clone());
+        let (user, signer, addendum) = (self.user.clone(), self.signer.clone(), self.addendum.clone());
         self.sign_in(key)?;
         let wanted = initials.trim().to_uppercase();
         if self.user.as_deref() != Some(wanted.as_str()) {
             let holder = self.user.clone().unwrap_or_default();
-            (self.user, self.signer) = (user, signer);
+            (self.user, self.signer, self.addendum) = (user, signer, addendum);
             return Err(Error::invalid("key", format!("the key given is {holder}'s, not {wanted}'s")));
         }
         Ok(())
@@ -120,6 +128,7 @@ impl EngagementFile {
     pub fn sign_out(&mut self) {
         self.user = None;
         self.signer = None;
+        self.addendum = None;
     }
 
     /// Runs `change` as one IMMEDIATE transaction: all of it lands, with its trail, or none of it.

@@ -43,6 +43,25 @@ pub async fn complete_documentation(state: State<'_, OpenFile>, on: NaiveDate) -
     })
 }
 
+/// Opens an addendum to the completed file: the user's changes from now on are recorded under
+/// `reason`, until they end it or someone else signs in.
+#[tauri::command]
+pub async fn begin_addendum(state: State<'_, OpenFile>, reason: String) -> Reply<Overview> {
+    state.with(|f| {
+        f.begin_addendum(&reason)?;
+        f.overview()
+    })
+}
+
+/// Ends the open addendum: the completed file is read-only again.
+#[tauri::command]
+pub async fn end_addendum(state: State<'_, OpenFile>) -> Reply<Overview> {
+    state.with(|f| {
+        f.end_addendum();
+        f.overview()
+    })
+}
+
 /// Writes the archive package, reporting bytes written through `progress`; `cancel_work` stops
 /// it and the partial file is removed.
 #[tauri::command]

@@ -90,7 +90,7 @@ export function Deliverables({ overview, onOverview }: { overview: Overview; onO
         <h3>Documentation completion</h3>
         {overview.completed_on ? (
           <p className="locked" data-testid="completed">
-            Documentation completed on {overview.completed_on}. The file is read-only; later changes are addenda kept in the trail.
+            Documentation completed on {overview.completed_on}. The file is read-only; a later change is made as an addendum (above), kept in the trail with its reason.
           </p>
         ) : blockers && blockers.length > 0 ? (
           <div data-testid="blockers">

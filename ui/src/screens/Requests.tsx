@@ -278,7 +278,7 @@ function AttachEvidence({ requests, dropped, onAttached }: { requests: Request[]
           <button onClick={() => api.cancelWork()}>Cancel</button>
         </span>
       )}
-      <ErrorNote error={action.error} />
+      <ErrorNote error={action.error} testid="attach-error" />
     </div>
   );
 }

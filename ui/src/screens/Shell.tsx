@@ -12,6 +12,7 @@ import { Trail } from "./Trail";
 import { Team } from "./Team";
 import { Deliverables } from "./Deliverables";
 import { Opinion } from "./Opinion";
+import { AddendumBar } from "./Addendum";
 
 type Tab = "overview" | "matrix" | "requests" | "opinion" | "trail" | "team" | "deliverables";
 
@@ -158,6 +159,7 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
           <button onClick={() => setSigningIn(null)}>Cancel</button>
         </div>
       )}
+      <AddendumBar overview={overview} onOverview={onOverview} />
       <nav className="tabs">
         {TABS.map(([t, label]) => (
           <button key={t} data-testid={`tab-${t}`} className={tab === t && controlId === null ? "tab active" : "tab"} onClick={() => show(t)}>
