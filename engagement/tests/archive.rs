@@ -119,13 +119,22 @@ fn completion_lists_every_blocker_then_locks_the_file_and_addenda_are_kept_in_th
         std::fs::write(&late, name).unwrap();
         file.attach_evidence(&late, None, None, date("2026-11-21"), &mut silent).unwrap();
     }
-    let reasons = file.trail(None).unwrap().iter().filter(|e| e.action == "addendum: Confirmations received after completion").count();
-    assert_eq!(reasons, 2, "each change made in the open addendum records its reason");
+    let reasons: Vec<String> = file.trail(None).unwrap().into_iter().filter(|e| e.action == "addendum: Confirmations received after completion").map(|e| e.actor).collect();
+    assert_eq!(reasons, ["JI", "JI"], "each change made in the open addendum records its reason, as JI's");
+    let err = file.complete(date("2026-10-31")).unwrap_err();
+    assert!(err.to_string().contains("documentation was completed on 2026-09-30; that date stands"), "{err}");
+    assert_eq!(file.completed_on().unwrap(), Some(date("2026-09-30")), "not even an addendum moves the completion date");
+    file.set_user("JI").unwrap();
+    assert!(file.addendum_reason().is_some(), "JI choosing JI again keeps JI's addendum open");
     file.set_user("DW").unwrap();
     assert_eq!(file.addendum_reason(), None, "JI's addendum is not DW's");
     assert!(matches!(file.raise_review_note(t.control, "DW's edit").unwrap_err(), Error::Locked { .. }));
     file.begin_addendum("Typo in the conclusion").unwrap();
     file.end_addendum();
+    file.sign_out();
+    let err = file.begin_addendum("Nobody's").unwrap_err();
+    assert!(err.to_string().contains("choose who you are"), "an addendum is somebody's: {err}");
+    file.set_user("DW").unwrap();
     assert!(matches!(file.raise_review_note(t.control, "after it ended").unwrap_err(), Error::Locked { .. }), "an ended addendum changes nothing more");
     assert!(file.verify().unwrap().is_intact());
 }

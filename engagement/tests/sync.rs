@@ -673,24 +673,39 @@ fn an_addendum_made_on_one_copy_arrives_on_the_other_with_its_reason() {
 }
 
 /// An addendum's reason records the engagement as it stands; that is no change of the author's
-/// to it, so it does not put back a completion date another copy's addendum corrected meanwhile.
+/// to it. Two copies completed offline on different dates: the completion that sorts first stands
+/// on both, the other is kept aside, and an addendum made on the copy whose date did not stand
+/// does not put that date back.
 #[test]
 fn an_addendums_reason_does_not_undo_what_another_copy_changed_meanwhile() {
-    let (Team { folder, mut a, a_path, mut b, b_path, dir, .. }, _) = completed_on_both();
-    for n in 0..2 {
-        let late = dir.path().join(format!("late-{n}.pdf"));
-        std::fs::write(&late, format!("received after completion, {n}")).unwrap();
-        a.addendum("Late confirmations", |f| f.attach_evidence(&late, None, None, date("2026-11-20"), &mut engagement::progress::silent)).unwrap();
+    let Team { folder, mut a, a_path, mut b, b_path, dana, joaquin, dir } = team();
+    let tested = test_a_control(&mut a);
+    common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let late = |n: usize| {
+        let path = dir.path().join(format!("late-{n}.pdf"));
+        std::fs::write(&path, format!("received after completion, {n}")).unwrap();
+        path
+    };
+    // The first copy has one more change before completing, so the second copy's completion
+    // sorts before its own (and after that change, made by the copy that shared the engagement:
+    // the first in a tie).
+    a.attach_evidence(&late(0), None, None, date("2026-11-10"), &mut engagement::progress::silent).unwrap();
+    a.complete(date("2026-11-15")).unwrap();
+    for n in 1..3 {
+        a.addendum("Late confirmations", |f| f.attach_evidence(&late(n), None, None, date("2026-11-20"), &mut engagement::progress::silent)).unwrap();
     }
-    b.addendum("Completion date corrected: the file was assembled on the 16th", |f| f.complete(date("2026-11-16"))).unwrap();
+    b.complete(date("2026-11-16")).unwrap();
     for _ in 0..2 {
         a.sync(&folder).unwrap();
         b.sync(&folder).unwrap();
     }
     for file in [&a, &b] {
-        assert_eq!(file.completed_on().unwrap(), Some(date("2026-11-16")), "JI's correction stands");
-        assert_eq!(file.sync_conflicts().unwrap(), vec![], "nothing to choose between");
-        assert_eq!(file.evidence().unwrap().len(), 2);
+        assert_eq!(file.completed_on().unwrap(), Some(date("2026-11-16")), "the second copy's completion, first in the one order, stands");
+        let conflicts = file.sync_conflicts().unwrap();
+        assert!(conflicts.iter().any(|c| c.text.contains("completed on \"2026-11-15\"")), "the first copy's completion is kept aside: {conflicts:?}");
+        assert_eq!(file.evidence().unwrap().len(), 3, "the file attached before completion and the addendum's two are all there");
     }
     converged(vec![(a, &a_path), (b, &b_path)]);
 }

@@ -159,6 +159,8 @@ fn a_control_is_tested_in_excel_concluded_and_signed_from_the_command_line() {
     let added: Vec<(&str, &str, &str)> = trail[before..].iter().map(|e| (e.actor.as_str(), e.action.as_str(), e.entity.as_str())).collect();
     assert_eq!(added, [("JI", "addendum: Confirmation received after completion", "engagement"), ("JI", "raise", "review_note")]);
     opened.close().unwrap();
+    let moved = run(&["complete", f, "--on", "2026-12-01", "--addendum", "Assembled later than recorded"], "JI");
+    assert!(String::from_utf8_lossy(&moved.stderr).contains("documentation was completed on 2026-11-15; that date stands"), "{moved:?}");
     ok(&["verify", f], "JI");
 
     // Next year's file from this one.

@@ -278,7 +278,13 @@ fn a_control_is_tested_concluded_and_signed_in_the_window() {
     shot("addendum");
     click(ui, "addendum-end");
     ui.wait_for("[data-testid=addendum-start]", WAIT).unwrap();
+    fill(ui, "evidence-path", late.to_str().unwrap());
+    click(ui, "attach-evidence");
+    let locked = ui.wait_text("[data-testid=attach-error]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(locked.contains("record changes as an addendum"), "the ended addendum takes no more changes: {locked}");
     click(ui, "close-engagement");
+    ui.wait_text("[data-testid=confirm-leave]", WAIT, |t| !t.is_empty()).unwrap();
+    click(ui, "leave-discard");
     ui.wait_for("[data-testid=open-path]", WAIT).unwrap();
 
     // What the window did is what the file and its trail say, and an independent check agrees.

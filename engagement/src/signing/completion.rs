@@ -78,7 +78,12 @@ impl EngagementFile {
 
     /// Records the documentation completion date, after which the file is read-only except
     /// through [`EngagementFile::addendum`]. Refuses, listing every blocker, while any remain.
+    /// The date, once recorded, stands: an addendum does not move it, so the file cannot come to
+    /// say it was assembled on a day other than the one first recorded.
     pub fn complete(&mut self, on: NaiveDate) -> Result<()> {
+        if let Some(recorded) = self.completed_on()? {
+            return Err(Error::invalid("completed_on", format!("documentation was completed on {recorded}; that date stands")));
+        }
         Error::refuse_unless_empty("completing the documentation", self.completion_blockers()?)?;
         let (_, period_end) = self.info()?.examination.period();
         if on < period_end {
@@ -115,6 +120,9 @@ impl EngagementFile {
         }
         if self.completed_on()?.is_none() {
             return Err(Error::invalid("addendum", "documentation is not completed yet; change the file directly"));
+        }
+        if self.user().is_none() {
+            return Err(Error::invalid("user", "choose who you are before making an addendum"));
         }
         self.addendum = Some(reason.to_owned());
         Ok(())

@@ -53,7 +53,7 @@ export function AddendumBar({ overview, onOverview }: { overview: Overview; onOv
       ) : (
         <div className="row">
           <span>Documentation completed on {overview.completed_on}: the file is read-only. A later change is made as an addendum, with its reason.</span>
-          <button data-testid="addendum-start" onClick={() => setOpening(true)}>
+          <button data-testid="addendum-start" onClick={() => setOpening(true)} disabled={!overview.user} title={overview.user ? undefined : "Sign in first"}>
             Make an addendum…
           </button>
         </div>

@@ -159,7 +159,7 @@ export function Shell({ overview, onOverview, onClosed }: Props) {
           <button onClick={() => setSigningIn(null)}>Cancel</button>
         </div>
       )}
-      <AddendumBar overview={overview} onOverview={onOverview} />
+      <AddendumBar key={overview.path} overview={overview} onOverview={onOverview} />
       <nav className="tabs">
         {TABS.map(([t, label]) => (
           <button key={t} data-testid={`tab-${t}`} className={tab === t && controlId === null ? "tab active" : "tab"} onClick={() => show(t)}>
