@@ -66,7 +66,7 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
                 let reason = detail["reason"].as_str().unwrap_or_default();
                 match detail["removal"].as_bool() {
                     Some(true) => format!("{what}: {author}'s removal of it is kept here, not applied: {reason}; it removed {values}"),
-                    _ => format!("{what}: {author}'s change is kept here, not applied: {reason}; it recorded {values}"),
+                    _ => format!("{what}: {author}'s change is kept here, not applied: {reason}; it recorded {}", differing(&detail["values"], &detail["current"])),
                 }
             }
             "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {values}"),
@@ -103,6 +103,21 @@ fn said(values: &serde_json::Value) -> String {
         "no values".to_owned()
     } else {
         said
+    }
+}
+
+/// What a held change recorded that differs from the row as it stood ("completed on
+/// \"2026-11-15\" where the row has \"2026-11-16\""); everything it recorded when the row was
+/// not there, or nothing differs.
+fn differing(values: &serde_json::Value, current: &serde_json::Value) -> String {
+    let (Some(recorded), Some(standing)) = (values.as_object(), current.as_object()) else { return said(values) };
+    let changed: serde_json::Map<String, serde_json::Value> =
+        recorded.iter().filter(|(field, value)| standing.get(*field) != Some(value)).map(|(f, v)| (f.clone(), v.clone())).collect();
+    let was: serde_json::Map<String, serde_json::Value> = changed.keys().filter_map(|f| standing.get(f).map(|v| (f.clone(), v.clone()))).collect();
+    match (said(&changed.into()).as_str(), said(&was.into()).as_str()) {
+        ("no values", _) => said(values),
+        (recorded, "no values") => format!("{recorded}, none of which the row has"),
+        (recorded, had) => format!("{recorded} where the row has {had}"),
     }
 }
 

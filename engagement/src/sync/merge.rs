@@ -221,12 +221,16 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     session.changeset_strm(&mut effective)?;
     drop(session);
     if let Some(reason) = held {
-        conflicts.extend(entries.iter().filter(|e| e.entity != "trail").map(|e| Conflict {
-            kind: "held",
-            entity: e.entity.clone(),
-            entity_id: Some(e.entity_id),
-            detail: serde_json::json!({ "reason": reason, "action": e.action, "removal": e.removal, "values": e.state }),
-        }));
+        // The row as it stands beside what the change recorded, so the list can say what differs.
+        for e in entries.iter().filter(|e| e.entity != "trail") {
+            let current = crate::trail::row_json(tx, &e.entity, e.entity_id)?.unwrap_or(Value::Null);
+            conflicts.push(Conflict {
+                kind: "held",
+                entity: e.entity.clone(),
+                entity_id: Some(e.entity_id),
+                detail: serde_json::json!({ "reason": reason, "action": e.action, "removal": e.removal, "values": e.state, "current": current }),
+            });
+        }
     }
     for c in conflicts {
         let mut detail = c.detail;
