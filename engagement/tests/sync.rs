@@ -704,7 +704,7 @@ fn an_addendums_reason_does_not_undo_what_another_copy_changed_meanwhile() {
     for file in [&a, &b] {
         assert_eq!(file.completed_on().unwrap(), Some(date("2026-11-16")), "the second copy's completion, first in the one order, stands");
         let conflicts = file.sync_conflicts().unwrap();
-        let held = conflicts.iter().find(|c| c.text.contains("the documentation was completed on 2026-11-16 before this change arrived")).expect("the first copy's completion is kept aside");
+        let held = conflicts.iter().find(|c| c.text.starts_with("the engagement: ") && c.text.contains("the documentation was completed on 2026-11-16 before this change arrived")).expect("the first copy's completion is kept aside");
         assert!(held.text.ends_with("it recorded completed on \"2026-11-15\" where the row has completed on \"2026-11-16\""), "the list says what the change would have changed, not the whole row: {}", held.text);
         assert_eq!(file.evidence().unwrap().len(), 3, "the file attached before completion and the addendum's two are all there");
     }

@@ -78,14 +78,17 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
     Ok(out)
 }
 
-/// What a conflict is about, as people name it: a grid cell by its item and attribute, any
-/// other row by its kind and number (`model::number`).
+/// What a conflict is about, as people name it: a grid cell by its item and attribute, the
+/// engagement (there is one), any other row by its kind and number (`model::number`).
 fn name(conn: &Connection, entity: &str, id: Option<i64>, values: &serde_json::Value) -> Result<String> {
     let cell = (values["position"].as_i64(), values["attribute_id"].as_i64(), values["sample_id"].as_i64());
     if let ("test_result", (Some(position), Some(attribute), Some(sample))) = (entity, cell) {
         let label: Option<String> = conn.query_row("SELECT label FROM attribute WHERE id = ?1", [attribute], |r| r.get(0)).optional()?;
         let sample = crate::model::number::label("sample", sample);
         return Ok(format!("item {}, attribute {} of sample {sample}", position + 1, label.unwrap_or_else(|| "?".into())));
+    }
+    if entity == "engagement" {
+        return Ok("the engagement".to_owned());
     }
     Ok(format!("{} {}", entity.replace('_', " "), id.map(|i| crate::model::number::label(entity, i)).unwrap_or_default()))
 }
