@@ -168,8 +168,6 @@ struct Signatures {
     initials_by_id: HashMap<i64, String>,
     /// Each public key parsed once.
     parsed: HashMap<String, Option<crate::keys::Verifier>>,
-    /// Every signature verified in one batch already: each is then only matched to its key.
-    vouched: bool,
 }
 
 fn member_key(state: Option<&str>) -> Option<(String, Option<String>)> {
@@ -185,34 +183,7 @@ impl Signatures {
                 first.entry(initials).or_insert(key);
             }
         }
-        let mut signatures = Signatures { keys: HashMap::new(), first, initials_by_id: HashMap::new(), parsed: HashMap::new(), vouched: false };
-        signatures.vouched = signatures.all_verify_together(entries);
-        signatures
-    }
-
-    /// Whether every signed entry verifies under the key its author had, checked in one batch
-    /// (about three times faster than one by one: most of `verify`'s time on a long trail).
-    /// When one does not, `check` checks each alone and names it.
-    fn all_verify_together(&mut self, entries: &[trail::TrailEntry]) -> bool {
-        let mut walk = Signatures { keys: HashMap::new(), first: self.first.clone(), initials_by_id: HashMap::new(), parsed: HashMap::new(), vouched: false };
-        let mut signed = Vec::new();
-        for entry in entries {
-            if let (Some(signature), Some(key)) = (&entry.signature, walk.key_of(entry)) {
-                signed.push((entry.hash.as_bytes(), signature.as_str(), key));
-            }
-            walk.follow(entry);
-        }
-        for (_, _, key) in &signed {
-            self.parsed.entry(key.clone()).or_insert_with(|| crate::keys::Verifier::new(key));
-        }
-        let together: Option<Vec<_>> = signed.iter().map(|(message, signature, key)| Some((*message, *signature, self.parsed[key].as_ref()?))).collect();
-        together.is_some_and(|together| crate::keys::Verifier::verify_together(&together))
-    }
-
-    /// The key `entry`'s author had when it was made, or the first they ever had.
-    fn key_of(&self, entry: &trail::TrailEntry) -> Option<String> {
-        let actor = entry.actor.to_uppercase();
-        self.keys.get(&actor).or_else(|| self.first.get(&actor)).cloned()
+        Signatures { keys: HashMap::new(), first, initials_by_id: HashMap::new(), parsed: HashMap::new() }
     }
 
     /// What is wrong with `entry`'s signature: missing where its author had a key, or not
@@ -225,23 +196,12 @@ impl Signatures {
                 entry.seq, entry.action, entry.entity, entry.entity_id
             )),
             (None, None) => None,
-            (Some(signature), _) => match self.key_of(entry) {
-                Some(key)
-                    if self.vouched
-                        || self.parsed.entry(key.clone()).or_insert_with(|| crate::keys::Verifier::new(&key)).as_ref().is_some_and(|v| v.verify(entry.hash.as_bytes(), signature)) =>
-                {
-                    None
-                }
+            (Some(signature), key) => match key.or_else(|| self.first.get(&actor)).cloned() {
+                Some(key) if self.parsed.entry(key.clone()).or_insert_with(|| crate::keys::Verifier::new(&key)).as_ref().is_some_and(|v| v.verify(entry.hash.as_bytes(), signature)) => None,
                 Some(_) => Some(format!("trail entry {} by {actor}: its signature is not {actor}'s: the entry was forged or altered", entry.seq)),
                 None => Some(format!("trail entry {} by {actor} is signed, but {actor} never had a key on the team", entry.seq)),
             },
         };
-        self.follow(entry);
-        problem
-    }
-
-    /// Takes in what `entry` changed of the team: a member's key registered, replaced or gone.
-    fn follow(&mut self, entry: &trail::TrailEntry) {
         if entry.entity == "team_member" {
             if let Some((initials, key)) = member_key(entry.after.as_deref()) {
                 self.initials_by_id.insert(entry.entity_id, initials.clone());
@@ -253,6 +213,7 @@ impl Signatures {
                 self.keys.remove(initials);
             }
         }
+        problem
     }
 }
 
