@@ -299,11 +299,9 @@ impl EngagementFile {
                     report.refused.push(format!("{name}: the folder lost changes {}–{have} of this copy, which this copy holds", last + 1));
                 }
                 let from = next;
-                let vouched = verified_together(&changes, from, uid, &keys);
                 let taken = changes.into_iter().filter(|c| c.seq >= from).try_for_each(|change| {
                     let seq = change.seq;
-                    let checked = if vouched.contains(&seq) { Ok(()) } else { check(&change, uid, &keys) };
-                    let checked = checked.and_then(|()| {
+                    let checked = check(&change, uid, &keys).and_then(|()| {
                         let entries = merge::trail_entries(&change.changeset).map_err(|e| e.to_string())?;
                         match merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
                             Some((_, sha256)) => Err(format!("change {seq} waits for evidence file {sha256}, not whole in the folder yet")),
@@ -358,27 +356,6 @@ fn sent_line(seq: i64, author: &str, entries: &[merge::Entry]) -> String {
         did.push(format!("and {} more", entries.len() - SHOWN));
     }
     format!("change {seq} by {author}: {}", did.join("; "))
-}
-
-/// The numbers of a file's changes from `from` on whose signatures, by the keys of the team as
-/// it stands before the file, verify in one batch; none when the batch fails, and then each is
-/// checked alone, which names the one refused. A change by a member the file itself adds is
-/// always checked alone.
-fn verified_together(changes: &[Change], from: u64, uid: &str, keys: &[(String, Verifier)]) -> std::collections::HashSet<u64> {
-    let mut signed = Vec::new();
-    for change in changes.iter().filter(|c| c.seq >= from) {
-        let author = change.author.to_uppercase();
-        if let Some((_, key)) = keys.iter().rev().find(|(initials, _)| *initials == author) {
-            let message = signed_message(uid, &change.copy, change.seq, &change.author, change.lamport, &change.state, &change.changeset);
-            signed.push((change.seq, message, change.signature.as_str(), key));
-        }
-    }
-    let together: Vec<(&[u8], &str, &Verifier)> = signed.iter().map(|(_, m, s, k)| (m.as_slice(), *s, *k)).collect();
-    if Verifier::verify_together(&together) {
-        signed.iter().map(|(seq, ..)| *seq).collect()
-    } else {
-        Default::default()
-    }
 }
 
 /// Checks a change's signature against the keys of the team.
