@@ -1119,3 +1119,28 @@ fn evidence_attached_while_another_copy_signed_the_review_goes_to_the_conflicts_
     }
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
+
+/// A key replaced by the partner on one copy while its holder worked offline on another: what the
+/// holder did with the key they had reaches every copy, and every copy verifies it.
+#[test]
+fn work_signed_with_a_key_replaced_meanwhile_on_another_copy_is_taken_everywhere() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let partner = PersonalKey::generate("Priya Raman", "PR");
+    let member = engagement::model::TeamMember { name: partner.name.clone(), initials: "PR".into(), role: engagement::model::Role::Partner, public_key: Some(partner.public_key()) };
+    a.add_team_member(&member).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    // DW works offline with the key they have.
+    let tested = test_a_control(&mut a);
+    // Meanwhile the partner replaces DW's key on the other copy (DW reported it lost, say).
+    b.sign_in(&partner).unwrap();
+    let replacement = PersonalKey::generate("Dana Whitfield", "DW");
+    b.register_key("DW", &replacement.public_key()).unwrap();
+    b.sync(&folder).unwrap();
+    let sent = a.sync(&folder).unwrap();
+    assert!(sent.refused.is_empty(), "{:?}", sent.refused);
+    let received = b.sync(&folder).unwrap();
+    assert!(received.refused.is_empty(), "DW's work, signed with the key DW had when doing it, is taken: {:?}", received.refused);
+    assert_eq!(b.workpaper(tested.control).unwrap().results.len(), a.workpaper(tested.control).unwrap().results.len());
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}

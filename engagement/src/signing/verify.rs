@@ -160,11 +160,13 @@ fn kept_aside(conn: &Connection) -> Result<HashSet<(i64, i64, String, i64)>> {
 }
 
 /// Who had which key as the trail went: each team member's public key as the trail recorded
-/// their row before each entry, and the first key each ever had (for the entries that create a
-/// file, signed by a creator whose key is registered in the same change).
+/// their row before each entry, and every key each ever had. An entry verifies under the key its
+/// author had by the trail, or under another of theirs: the entries that create a file are signed
+/// by a creator whose key is registered in the same change, and work done offline on one copy
+/// with a key the partner replaced meanwhile on another was signed with the key its author had.
 struct Signatures {
     keys: HashMap<String, String>,
-    first: HashMap<String, String>,
+    had: HashMap<String, Vec<String>>,
     initials_by_id: HashMap<i64, String>,
     /// Each public key parsed once.
     parsed: HashMap<String, Option<crate::keys::Verifier>>,
@@ -177,30 +179,43 @@ fn member_key(state: Option<&str>) -> Option<(String, Option<String>)> {
 
 impl Signatures {
     fn new(entries: &[trail::TrailEntry]) -> Self {
-        let mut first = HashMap::new();
+        let mut had: HashMap<String, Vec<String>> = HashMap::new();
         for e in entries.iter().filter(|e| e.entity == "team_member") {
             if let Some((initials, Some(key))) = member_key(e.after.as_deref()) {
-                first.entry(initials).or_insert(key);
+                let keys = had.entry(initials).or_default();
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
             }
         }
-        Signatures { keys: HashMap::new(), first, initials_by_id: HashMap::new(), parsed: HashMap::new() }
+        Signatures { keys: HashMap::new(), had, initials_by_id: HashMap::new(), parsed: HashMap::new() }
     }
 
-    /// What is wrong with `entry`'s signature: missing where its author had a key, or not
-    /// verifying under the author's key. Then takes in what the entry changed of the team.
+    /// Whether `signature` of `entry` verifies under public key `key`.
+    fn verifies(&mut self, key: &str, entry: &trail::TrailEntry, signature: &str) -> bool {
+        self.parsed.entry(key.to_owned()).or_insert_with(|| crate::keys::Verifier::new(key)).as_ref().is_some_and(|v| v.verify(entry.hash.as_bytes(), signature))
+    }
+
+    /// What is wrong with `entry`'s signature: missing where its author had a key, or verifying
+    /// under no key its author had. Then takes in what the entry changed of the team.
     fn check(&mut self, entry: &trail::TrailEntry) -> Option<String> {
         let actor = entry.actor.to_uppercase();
-        let problem = match (&entry.signature, self.keys.get(&actor)) {
+        let problem = match (&entry.signature, self.keys.get(&actor).cloned()) {
             (None, Some(_)) => Some(format!(
                 "trail entry {} ({} {} {}) by {actor} is not signed, though {actor} signs with a personal key: it was written or rewritten outside Tickmark",
                 entry.seq, entry.action, entry.entity, entry.entity_id
             )),
             (None, None) => None,
-            (Some(signature), key) => match key.or_else(|| self.first.get(&actor)).cloned() {
-                Some(key) if self.parsed.entry(key.clone()).or_insert_with(|| crate::keys::Verifier::new(&key)).as_ref().is_some_and(|v| v.verify(entry.hash.as_bytes(), signature)) => None,
-                Some(_) => Some(format!("trail entry {} by {actor}: its signature is not {actor}'s: the entry was forged or altered", entry.seq)),
-                None => Some(format!("trail entry {} by {actor} is signed, but {actor} never had a key on the team", entry.seq)),
-            },
+            (Some(signature), key) => {
+                let candidates: Vec<String> = key.into_iter().chain(self.had.get(&actor).into_iter().flatten().cloned()).collect();
+                if candidates.is_empty() {
+                    Some(format!("trail entry {} by {actor} is signed, but {actor} never had a key on the team", entry.seq))
+                } else if candidates.iter().any(|key| self.verifies(key, entry, signature)) {
+                    None
+                } else {
+                    Some(format!("trail entry {} by {actor}: its signature is not {actor}'s: the entry was forged or altered", entry.seq))
+                }
+            }
         };
         if entry.entity == "team_member" {
             if let Some((initials, key)) = member_key(entry.after.as_deref()) {

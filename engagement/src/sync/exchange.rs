@@ -267,11 +267,17 @@ impl EngagementFile {
     fn gather(&self, folder: &Folder, uid: &str, secret: &[u8], copy: &str, held: &BTreeMap<String, Vec<u64>>, report: &mut SyncReport) -> Result<Vec<Change>> {
         let state = outbox::state(self.conn())?;
         let mut incoming: Vec<Change> = Vec::new();
-        // The team as this copy knows it, and as the changes taken so far add to it: a member
-        // added (with their key) on another copy may sign that copy's next changes.
+        // Every key each member has had, as this copy's trail records them, and as the changes
+        // taken so far add to them: a member added (with their key) on another copy may sign
+        // that copy's next changes, and work done offline with a key the partner replaced
+        // meanwhile on another copy was signed with the key its author had.
         // Each key is parsed once: a day's changes are thousands of signatures by a few people.
         let mut keys: Vec<(String, Verifier)> = {
-            let mut stmt = self.conn().prepare("SELECT upper(initials), public_key FROM team_member WHERE public_key IS NOT NULL")?;
+            let mut stmt = self.conn().prepare(
+                "SELECT upper(initials), public_key FROM team_member WHERE public_key IS NOT NULL
+                 UNION SELECT upper(json_extract(after, '$.initials')), json_extract(after, '$.public_key') FROM trail
+                 WHERE entity = 'team_member' AND json_extract(after, '$.public_key') IS NOT NULL",
+            )?;
             let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
             rows.into_iter().filter_map(|(initials, key)| Some((initials, Verifier::new(&key)?))).collect()
         };
