@@ -110,8 +110,8 @@ fn said(values: &serde_json::Value) -> String {
 }
 
 /// What a held change recorded that differs from the row as it stood ("completed on
-/// \"2026-11-15\" where the row has \"2026-11-16\""); everything it recorded when the row was
-/// not there, or nothing differs.
+/// \"2026-11-15\" where the row has completed on \"2026-11-16\""); everything it recorded when
+/// the row was not there, or nothing differs.
 fn differing(values: &serde_json::Value, current: &serde_json::Value) -> String {
     let (Some(recorded), Some(standing)) = (values.as_object(), current.as_object()) else { return said(values) };
     let changed: serde_json::Map<String, serde_json::Value> =

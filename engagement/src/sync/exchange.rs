@@ -273,9 +273,9 @@ impl EngagementFile {
         // meanwhile on another copy was signed with the key its author had.
         // Each key is parsed once: a day's changes are thousands of signatures by a few people.
         let mut keys: Vec<(String, Verifier)> = {
+            // The trail records every key a member row ever held, the one it holds now included.
             let mut stmt = self.conn().prepare(
-                "SELECT upper(initials), public_key FROM team_member WHERE public_key IS NOT NULL
-                 UNION SELECT upper(json_extract(after, '$.initials')), json_extract(after, '$.public_key') FROM trail
+                "SELECT DISTINCT upper(json_extract(after, '$.initials')), json_extract(after, '$.public_key') FROM trail
                  WHERE entity = 'team_member' AND json_extract(after, '$.public_key') IS NOT NULL",
             )?;
             let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
