@@ -227,6 +227,68 @@ fn a_member_registers_their_own_first_key_and_only_the_partner_replaces_one() {
     assert!(problems[0].starts_with(&format!("trail entry {last} (")) && problems[0].ends_with("by DW is not signed, though DW signs with a personal key: it was written or rewritten outside Tickmark"), "{problems:?}");
 }
 
+/// Who may change the team: once the partner signs with a key, only they add members or
+/// replace keys; a member registers only their own first key; no key is given twice.
+#[test]
+fn once_the_partner_signs_with_a_key_the_team_is_theirs_to_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, _team) = signed_engagement(dir.path());
+    let member = |initials: &str, role, key: Option<String>| engagement::model::TeamMember { name: format!("{initials} Member"), initials: initials.into(), role, public_key: key };
+    let partner = PersonalKey::generate("Priya Raman", "PR");
+    // Nobody signs as partner yet: Joaquín (manager) adds her, as the one who staffs the job.
+    file.add_team_member(&member("PR", engagement::model::Role::Partner, Some(partner.public_key()))).unwrap();
+    let before = file.trail(None).unwrap().len();
+    let refused = file.add_team_member(&member("SM", engagement::model::Role::Staff, None)).unwrap_err();
+    assert!(refused.to_string().contains("SM is added to the team by the engagement partner, signed in with their key"), "{refused}");
+    let minted = file.add_team_member(&member("XP", engagement::model::Role::Partner, Some(PersonalKey::generate("X", "XP").public_key()))).unwrap_err();
+    assert!(minted.to_string().contains("by the engagement partner"), "nobody but the partner makes another partner: {minted}");
+    let replaced = file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap_err();
+    assert!(replaced.to_string().contains("DW's key is registered by DW, or replaced by the engagement partner"), "{replaced}");
+    assert_eq!(file.trail(None).unwrap().len(), before, "nothing of what was refused was recorded");
+
+    file.sign_in(&partner).unwrap();
+    let twice = file.add_team_member(&member("SM", engagement::model::Role::Staff, Some(partner.public_key()))).unwrap_err();
+    assert!(twice.to_string().contains("already registered to a member of the team"), "{twice}");
+    file.add_team_member(&member("SM", engagement::model::Role::Staff, None)).unwrap();
+    file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap();
+    assert!(file.verify().unwrap().is_intact(), "{:?}", file.verify().unwrap().problems);
+}
+
+/// Dana gives Joaquín's row a key she holds, through the file, chain recomputed and her entry
+/// signed with her own key, so that she could sign as him: every signature checks out, but the
+/// entry breaks the team's rule and `verify` names it.
+#[test]
+fn a_key_set_by_someone_the_team_rule_does_not_allow_is_named_even_signed_and_chained() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, team) = signed_engagement(dir.path());
+    file.close().unwrap();
+    let conn = raw(&team.path);
+    let mallory = PersonalKey::generate("Joaquín Ibáñez", "JI");
+    let member = |conn: &rusqlite::Connection| -> String {
+        conn.query_row("SELECT json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key) FROM team_member WHERE initials = 'JI'", [], |r| r.get(0)).unwrap()
+    };
+    let before = member(&conn);
+    conn.execute("UPDATE team_member SET public_key = ?1 WHERE initials = 'JI'", [mallory.public_key()]).unwrap();
+    let id: i64 = conn.query_row("SELECT id FROM team_member WHERE initials = 'JI'", [], |r| r.get(0)).unwrap();
+    let seq: i64 = conn.query_row("SELECT max(seq) + 1 FROM trail", [], |r| r.get(0)).unwrap();
+    conn.execute(
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES (?1, '2026-11-02T09:00:00.000Z', 'DW', 'register key', 'team_member', ?2, ?3, ?4, '', '')",
+        rusqlite::params![seq, id, before, member(&conn)],
+    )
+    .unwrap();
+    rechain_from(&conn, seq);
+    resign_own(&conn, seq, &team.dana);
+    drop(conn);
+
+    let problems = problems(&team.path);
+    assert_eq!(
+        problems,
+        [format!(
+            "trail entry {seq} (register key team_member {id}) by DW breaks the team's rule: JI's key is registered by JI, or replaced by the engagement partner signed in with their own key"
+        )]
+    );
+}
+
 #[test]
 fn verify_names_the_sign_offs_the_work_has_changed_since() {
     let dir = tempfile::tempdir().unwrap();

@@ -1144,3 +1144,45 @@ fn work_signed_with_a_key_replaced_meanwhile_on_another_copy_is_taken_everywhere
     assert_eq!(b.workpaper(tested.control).unwrap().results.len(), a.workpaper(tested.control).unwrap().results.len());
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
+
+/// DW adds a member on one copy while, on the other, JI adds the engagement partner, who signs
+/// with a key. In the one order the partner comes first, and from then on the team is theirs to
+/// change: DW's addition is kept in the conflicts list on both copies, not applied, until the
+/// partner adds the member. What the member signed meanwhile still reaches every copy, and
+/// `verify` names it as signed by someone the team gave no key, until then. A modified build or
+/// a race between copies makes no one a member.
+#[test]
+fn a_member_added_on_one_copy_after_the_partner_took_the_team_on_another_is_held_on_both() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let partner = PersonalKey::generate("Priya Raman", "PR");
+    let staff = PersonalKey::generate("Sam Moreau", "SM");
+    let member = |name: &str, initials: &str, role, key: &PersonalKey| engagement::model::TeamMember { name: name.into(), initials: initials.into(), role, public_key: Some(key.public_key()) };
+    b.add_team_member(&member("Priya Raman", "PR", engagement::model::Role::Partner, &partner)).unwrap();
+    let tested = test_a_control(&mut a);
+    a.add_team_member(&member("Sam Moreau", "SM", engagement::model::Role::Staff, &staff)).unwrap();
+    a.sign_in(&staff).unwrap();
+    a.take_control(tested.control).unwrap();
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    for (copy, file) in [("DW's", &a), ("JI's", &b)] {
+        let team: Vec<String> = file.info().unwrap().team.into_iter().map(|m| m.initials).collect();
+        assert_eq!(team, ["DW", "JI", "PR"], "{copy} copy");
+        let listed: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        assert!(
+            listed.iter().any(|c| c.contains("DW's change is kept here, not applied: DW may not make this change of the team: SM is added to the team by the engagement partner")
+                && c.contains("Sam Moreau")),
+            "{copy} copy lists it: {listed:?}"
+        );
+        let problems = file.verify().unwrap().problems;
+        assert!(!problems.is_empty() && problems.iter().all(|p| p.contains("by SM is signed, but SM never had a key on the team")), "{copy} copy: {problems:?}");
+        assert_eq!(file.workpaper(tested.control).unwrap().control.assigned_to.as_deref(), Some("SM"), "{copy} copy holds what SM did");
+    }
+
+    b.sign_in(&partner).unwrap();
+    b.add_team_member(&member("Sam Moreau", "SM", engagement::model::Role::Staff, &staff)).unwrap();
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    assert!(a.info().unwrap().team.iter().any(|m| m.initials == "SM"), "added by the partner, SM is on the team everywhere");
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}

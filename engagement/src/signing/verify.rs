@@ -2,13 +2,15 @@
 //! state the trail recorded for it, and the bytes of evidence and populations against their
 //! recorded hashes. What this finds was changed outside Tickmark.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::Result;
+use crate::model::TeamMember;
+use crate::signing::team;
 use crate::trail::{self, TRACKED};
 use crate::{evidence, population};
 
@@ -74,8 +76,8 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     let mut next_in_range: HashMap<i64, i64> = HashMap::new();
     let mut earlier: HashSet<&str> = HashSet::from([trail::GENESIS]);
     let mut last_state: HashMap<(&str, i64), Option<&str>> = HashMap::new();
-    let mut signatures = Signatures::new(&entries);
     let not_applied = kept_aside(conn)?;
+    let mut signatures = Signatures::new(&entries, &not_applied);
     for entry in &entries {
         let range = entry.seq >> 32;
         let expected_seq = *next_in_range.get(&range).unwrap_or(&(range << 32 | 1));
@@ -97,7 +99,8 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
                 entry.seq, entry.action, entry.entity, entry.entity_id
             ));
         }
-        problems.extend(signatures.check(entry));
+        let applied = !not_applied.contains(&kept_aside_key(entry));
+        problems.extend(signatures.check(entry, applied));
         expected_prev = entry.hash.clone();
         earlier.insert(&entry.hash);
         next_in_range.insert(range, entry.seq + 1);
@@ -105,7 +108,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         // its author saw it) says nothing of the row: on a shared file another copy may have
         // changed it meanwhile, in a change that sorts before.
         let unchanged = entry.before.is_some() && entry.before == entry.after;
-        if !unchanged && !not_applied.contains(&(entry.clock, range, entry.entity.clone(), entry.entity_id)) {
+        if !unchanged && applied {
             last_state.insert((entry.entity.as_str(), entry.entity_id), entry.after.as_deref());
         }
     }
@@ -142,10 +145,17 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     Ok(Verification { entries: entries.len() as i64, head: trail::last_hash(conn)?, problems, changed_since_signed: Vec::new() })
 }
 
+type KeptAside = HashSet<(i64, i64, String, i64)>;
+
+/// How `kept_aside` names an entry's row.
+fn kept_aside_key(entry: &trail::TrailEntry) -> (i64, i64, String, i64) {
+    (entry.clock, entry.seq >> 32, entry.entity.clone(), entry.entity_id)
+}
+
 /// The rows whose trail entries a merge of concurrent changes did not apply (kept in the
 /// conflicts list instead), as (clock, copy range, entity, id): the trail says what their author
 /// did, and the row is as the change before it left it.
-fn kept_aside(conn: &Connection) -> Result<HashSet<(i64, i64, String, i64)>> {
+fn kept_aside(conn: &Connection) -> Result<KeptAside> {
     let mut stmt = conn.prepare(
         "SELECT l.lamport, c.copy, c.entity, c.entity_id FROM sync_conflict c JOIN sync_log l ON l.copy = c.copy AND l.seq = c.seq
          WHERE c.kind <> 'replaced' AND c.entity_id IS NOT NULL",
@@ -159,36 +169,39 @@ fn kept_aside(conn: &Connection) -> Result<HashSet<(i64, i64, String, i64)>> {
     Ok(out)
 }
 
-/// Who had which key as the trail went: each team member's public key as the trail recorded
-/// their row before each entry, and every key each ever had. An entry verifies under the key its
+/// The team as the trail went, and who had which key: each member as the trail recorded their
+/// row before each entry, and every key each ever had. An entry verifies under the key its
 /// author had by the trail, or under another of theirs: the entries that create a file are signed
 /// by a creator whose key is registered in the same change, and work done offline on one copy
 /// with a key the partner replaced meanwhile on another was signed with the key its author had.
+/// What merging kept aside never took effect: no key comes from it.
 struct Signatures {
-    keys: HashMap<String, String>,
+    team: BTreeMap<i64, TeamMember>,
     had: HashMap<String, Vec<String>>,
-    initials_by_id: HashMap<i64, String>,
+    /// The time of the entries that created the file, while they last: the team named at
+    /// creation was named by its creator, before any rule of the team's could apply.
+    founding: Option<String>,
     /// Each public key parsed once.
     parsed: HashMap<String, Option<crate::keys::Verifier>>,
 }
 
-fn member_key(state: Option<&str>) -> Option<(String, Option<String>)> {
-    let row: Value = serde_json::from_str(state?).ok()?;
-    Some((row["initials"].as_str()?.to_uppercase(), row["public_key"].as_str().map(str::to_owned)))
+fn member_of(state: Option<&str>) -> Option<TeamMember> {
+    team::member(&serde_json::from_str(state?).ok()?)
 }
 
 impl Signatures {
-    fn new(entries: &[trail::TrailEntry]) -> Self {
+    fn new(entries: &[trail::TrailEntry], not_applied: &KeptAside) -> Self {
         let mut had: HashMap<String, Vec<String>> = HashMap::new();
-        for e in entries.iter().filter(|e| e.entity == "team_member") {
-            if let Some((initials, Some(key))) = member_key(e.after.as_deref()) {
-                let keys = had.entry(initials).or_default();
+        for e in entries.iter().filter(|e| e.entity == "team_member" && !not_applied.contains(&kept_aside_key(e))) {
+            if let Some(TeamMember { initials, public_key: Some(key), .. }) = member_of(e.after.as_deref()) {
+                let keys = had.entry(initials.to_uppercase()).or_default();
                 if !keys.contains(&key) {
                     keys.push(key);
                 }
             }
         }
-        Signatures { keys: HashMap::new(), had, initials_by_id: HashMap::new(), parsed: HashMap::new() }
+        let founding = entries.first().filter(|e| e.entity == "engagement" && e.action == "create").map(|e| e.at.clone());
+        Signatures { team: BTreeMap::new(), had, founding, parsed: HashMap::new() }
     }
 
     /// Whether `signature` of `entry` verifies under public key `key`.
@@ -196,39 +209,43 @@ impl Signatures {
         self.parsed.entry(key.to_owned()).or_insert_with(|| crate::keys::Verifier::new(key)).as_ref().is_some_and(|v| v.verify(entry.hash.as_bytes(), signature))
     }
 
-    /// What is wrong with `entry`'s signature: missing where its author had a key, or verifying
-    /// under no key its author had. Then takes in what the entry changed of the team.
-    fn check(&mut self, entry: &trail::TrailEntry) -> Option<String> {
+    /// What is wrong with `entry`: its signature missing where its author had a key, or
+    /// verifying under no key its author had; a change of the team its author may not make.
+    /// Then takes in what the entry changed of the team, when it took effect (`applied`).
+    fn check(&mut self, entry: &trail::TrailEntry, applied: bool) -> Vec<String> {
         let actor = entry.actor.to_uppercase();
-        let problem = match (&entry.signature, self.keys.get(&actor).cloned()) {
-            (None, Some(_)) => Some(format!(
+        let mut problems = Vec::new();
+        let key = self.team.values().find(|m| m.initials.to_uppercase() == actor).and_then(|m| m.public_key.clone());
+        match (&entry.signature, key) {
+            (None, Some(_)) => problems.push(format!(
                 "trail entry {} ({} {} {}) by {actor} is not signed, though {actor} signs with a personal key: it was written or rewritten outside Tickmark",
                 entry.seq, entry.action, entry.entity, entry.entity_id
             )),
-            (None, None) => None,
+            (None, None) => {}
             (Some(signature), key) => {
                 let candidates: Vec<String> = key.into_iter().chain(self.had.get(&actor).into_iter().flatten().cloned()).collect();
                 if candidates.is_empty() {
-                    Some(format!("trail entry {} by {actor} is signed, but {actor} never had a key on the team", entry.seq))
-                } else if candidates.iter().any(|key| self.verifies(key, entry, signature)) {
-                    None
-                } else {
-                    Some(format!("trail entry {} by {actor}: its signature is not {actor}'s: the entry was forged or altered", entry.seq))
+                    problems.push(format!("trail entry {} by {actor} is signed, but {actor} never had a key on the team", entry.seq));
+                } else if !candidates.iter().any(|key| self.verifies(key, entry, signature)) {
+                    problems.push(format!("trail entry {} by {actor}: its signature is not {actor}'s: the entry was forged or altered", entry.seq));
                 }
             }
-        };
-        if entry.entity == "team_member" {
-            if let Some((initials, key)) = member_key(entry.after.as_deref()) {
-                self.initials_by_id.insert(entry.entity_id, initials.clone());
-                match key {
-                    Some(key) => self.keys.insert(initials, key),
-                    None => self.keys.remove(&initials),
-                };
-            } else if let Some(initials) = self.initials_by_id.get(&entry.entity_id) {
-                self.keys.remove(initials);
-            }
         }
-        problem
+        if self.founding.as_ref().is_some_and(|at| *at != entry.at) {
+            self.founding = None;
+        }
+        if entry.entity == "team_member" && applied {
+            let before = self.team.get(&entry.entity_id).cloned();
+            let after = member_of(entry.after.as_deref());
+            if let (None, Some(refusal)) = (&self.founding, team::refusal(&self.team.values().cloned().collect::<Vec<_>>(), &actor, entry.signature.is_some(), before.as_ref(), after.as_ref())) {
+                problems.push(format!("trail entry {} ({} {} {}) by {actor} breaks the team's rule: {refusal}", entry.seq, entry.action, entry.entity, entry.entity_id));
+            }
+            match after {
+                Some(member) => self.team.insert(entry.entity_id, member),
+                None => self.team.remove(&entry.entity_id),
+            };
+        }
+        problems
     }
 }
 

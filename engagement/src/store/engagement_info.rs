@@ -50,24 +50,13 @@ fn insert_member(w: &Writer, member: &TeamMember) -> Result<()> {
 impl EngagementFile {
     /// Registers `public_key` as the personal key of team member `initials`. A member registers
     /// their own first key; replacing a key (one lost, say) is for the partner, signed in with
-    /// their own. From then on the member signs in with the key.
+    /// their own (`team`). From then on the member signs in with the key.
     pub fn register_key(&mut self, initials: &str, public_key: &str) -> Result<()> {
         let public_key = crate::keys::check_public_key(public_key)?;
         let initials = initials.trim().to_uppercase();
-        let info = self.info()?;
-        let member = info.team.iter().find(|m| m.initials == initials).ok_or_else(|| Error::NotFound(format!("team member {initials}")))?;
-        let me = info.team.iter().find(|m| Some(m.initials.as_str()) == self.user());
-        let partner_with_key = me.is_some_and(|m| m.role == crate::model::Role::Partner && self.signed_in_with_key());
-        let own_first = member.public_key.is_none() && me.is_some_and(|m| m.initials == initials);
-        if !own_first && !partner_with_key {
-            return Err(Error::invalid(
-                "key",
-                format!("{initials}'s key is registered by {initials}, or replaced by the engagement partner signed in with their own key"),
-            ));
-        }
-        if info.team.iter().any(|m| m.public_key.as_deref() == Some(public_key.as_str())) {
-            return Err(Error::invalid("key", "this key is already registered to a member of the team"));
-        }
+        let team = self.info()?.team;
+        let member = team.iter().find(|m| m.initials == initials).ok_or_else(|| Error::NotFound(format!("team member {initials}")))?;
+        self.may_change_team(&team, Some(member), &TeamMember { public_key: Some(public_key.clone()), ..member.clone() })?;
         self.write(|w| {
             let id: i64 = w.tx().query_row("SELECT id FROM team_member WHERE initials = ?1", [&initials], |r| r.get(0))?;
             let before = w.snapshot("team_member", id)?;
@@ -81,10 +70,28 @@ impl EngagementFile {
         Ok(())
     }
 
-    /// Adds a reviewer, manager or partner who joins the engagement after it was created.
+    /// Adds a reviewer, manager or partner who joins the engagement after it was created: once
+    /// the partner signs with a key, the partner adds them (`team`).
     pub fn add_team_member(&mut self, member: &TeamMember) -> Result<()> {
         member.validate()?;
+        let team = self.info()?.team;
+        let added = TeamMember { initials: member.initials.trim().to_uppercase(), ..member.clone() };
+        self.may_change_team(&team, None, &added)?;
         self.write(|w| insert_member(w, member))
+    }
+
+    /// Refuses a change of the team that the user may not make, or that would give a key already
+    /// registered to a member of the team.
+    fn may_change_team(&self, team: &[TeamMember], before: Option<&TeamMember>, after: &TeamMember) -> Result<()> {
+        let actor = self.user().unwrap_or_default();
+        if let Some(refusal) = crate::signing::team::refusal(team, actor, self.signed_in_with_key(), before, Some(after)) {
+            return Err(Error::invalid("team", refusal));
+        }
+        let key = after.public_key.as_deref().map(|k| k.trim().to_lowercase());
+        if key.is_some() && before.and_then(|b| b.public_key.as_deref()) != key.as_deref() && team.iter().any(|m| m.public_key == key) {
+            return Err(Error::invalid("key", "this key is already registered to a member of the team"));
+        }
+        Ok(())
     }
 
     pub fn info(&self) -> Result<EngagementInfo> {
@@ -94,21 +101,24 @@ impl EngagementFile {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
-        let mut stmt = conn.prepare("SELECT name, initials, role, public_key FROM team_member ORDER BY id")?;
-        let team = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))?
-            .map(|row| {
-                let (name, initials, role, public_key) = row?;
-                Ok(TeamMember { name, initials, role: serde_json::from_value(role.into())?, public_key })
-            })
-            .collect::<Result<_>>()?;
         Ok(EngagementInfo {
             id,
             client,
             system,
             examination: serde_json::from_str(&examination)?,
             categories: serde_json::from_str(&categories)?,
-            team,
+            team: team(conn)?,
         })
     }
+}
+
+/// The team as it stands, in the order members joined.
+pub(crate) fn team(conn: &rusqlite::Connection) -> Result<Vec<TeamMember>> {
+    let mut stmt = conn.prepare("SELECT name, initials, role, public_key FROM team_member ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))?;
+    rows.map(|row| {
+        let (name, initials, role, public_key) = row?;
+        Ok(TeamMember { name, initials, role: serde_json::from_value(role.into())?, public_key })
+    })
+    .collect()
 }

@@ -270,7 +270,10 @@ impl EngagementFile {
         // Every key each member has had, as this copy's trail records them, and as the changes
         // taken so far add to them: a member added (with their key) on another copy may sign
         // that copy's next changes, and work done offline with a key the partner replaced
-        // meanwhile on another copy was signed with the key its author had.
+        // meanwhile on another copy was signed with the key its author had. A key from a change
+        // merging keeps aside counts too: this only checks who sent a change. Whether the key
+        // was theirs to use is for merging (`team`) and `verify` to judge, the same on every
+        // copy; refusing it here would leave the copies that took it apart from those that had not.
         // Each key is parsed once: a day's changes are thousands of signatures by a few people.
         let mut keys: Vec<(String, Verifier)> = {
             // The trail records every key a member row ever held, the one it holds now included.

@@ -154,7 +154,7 @@ pub(crate) fn evidence_added(entries: &[Entry]) -> Vec<(i64, String)> {
 
 /// The trail entries of the changes at the head of `steps` that can be taken as made, together:
 /// each made on what this copy holds just before it (`holding` before the first), none of them
-/// held. What decides holding (sign-offs, completion) can change only in the last, so each is
+/// held. What decides holding (sign-offs, completion, the team) can change only in the last, so each is
 /// judged on what this copy holds before the first: a row another of them adds is either in a
 /// workpaper no sign-off locks or is itself held, which ends the run before it.
 fn as_made_run(tx: &Transaction, steps: &[&Step], holding: &crate::sync::envelope::State) -> Result<Vec<Vec<Entry>>> {
@@ -165,11 +165,11 @@ fn as_made_run(tx: &Transaction, steps: &[&Step], holding: &crate::sync::envelop
             break;
         }
         let entries = trail_entries(&step.original)?;
-        if held_because(tx, &entries)?.is_some() {
+        if held_because(tx, &step.author, &entries)?.is_some() {
             break;
         }
         // Judged, as `held_because` judges, by the trail entries that say what the change did.
-        let decides = entries.iter().any(|e| e.entity == "signoff" || e.entity == "engagement");
+        let decides = entries.iter().any(|e| ["signoff", "engagement", "team_member"].contains(&e.entity.as_str()));
         run.push(entries);
         holding.insert(step.copy.clone(), step.seq);
         if decides {
@@ -183,7 +183,7 @@ fn as_made_run(tx: &Transaction, steps: &[&Step], holding: &crate::sync::envelop
 /// what it did.
 fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     let entries = trail_entries(&step.original)?;
-    let mut held = held_because(tx, &entries)?;
+    let mut held = held_because(tx, &step.author, &entries)?;
     // Each row it describes is settled against what this copy holds.
     let rows = rows_of(&entries);
     let before = rows.iter().map(|r| crate::trail::row_json(tx, &r.entity, r.id)).collect::<Result<Vec<_>>>()?;
@@ -592,9 +592,21 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// Why a change must not take effect here: the engagement was completed before it (and it is
-/// no addendum), or it changes a workpaper that was reviewed and locked before it.
-fn held_because(conn: &Connection, entries: &[Entry]) -> Result<Option<String>> {
+/// Why a change by `author` must not take effect here: the engagement was completed before it
+/// (and it is no addendum), it changes a workpaper that was reviewed and locked before it, or it
+/// changes the team in a way its author may not (`team`; every change that travels is signed).
+fn held_because(conn: &Connection, author: &str, entries: &[Entry]) -> Result<Option<String>> {
+    let members = entries.iter().filter(|e| e.entity == "team_member");
+    if members.clone().next().is_some() {
+        let team = crate::store::engagement_info::team(conn)?;
+        for e in members {
+            let before = crate::signing::team::member(&e.before);
+            let after = if e.removal { None } else { crate::signing::team::member(&e.state) };
+            if let Some(refusal) = crate::signing::team::refusal(&team, author, true, before.as_ref(), after.as_ref()) {
+                return Ok(Some(format!("{author} may not make this change of the team: {refusal}")));
+            }
+        }
+    }
     let completed: Option<String> = conn.query_row("SELECT completed_on FROM engagement WHERE id = 1", [], |r| r.get(0))?;
     let addendum = entries.iter().any(|e| crate::completion::is_addendum(&e.action));
     if let (Some(on), false) = (completed, addendum) {

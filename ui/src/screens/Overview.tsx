@@ -184,7 +184,7 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
           Add to team
         </button>
       </div>
-      <ErrorNote error={action.error} />
+      <ErrorNote error={action.error} testid="member-error" />
     </section>
   );
 }

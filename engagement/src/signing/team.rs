@@ -1,0 +1,90 @@
+//! Who may change the team. Personal keys make "who signed" provable only while nobody can make
+//! a key someone else's, or make themselves the partner, so the team's own changes follow a rule:
+//! - a member registers their own first key;
+//! - once the engagement partner signs with a key, the team is theirs to change: they add
+//!   members and replace keys, signed in with their own. Before that there is nobody to ask, and
+//!   anyone on the team may add a member (the trail names who added whom);
+//! - nobody is removed, renamed or given another role: Tickmark has no such action.
+//!
+//! The library refuses what breaks the rule; merging holds a change from another copy that
+//! breaks it, judged on the team as it stands before the change in the one order every copy
+//! applies; `verify` names a trail entry that breaks it, judged on the team as the trail stood.
+
+use serde_json::Value;
+
+use crate::model::{Role, TeamMember};
+
+/// Why `actor` (`signed`: signed in with their personal key) may not turn member row `before`
+/// into `after` (None: no row), judged on `team` as it stands before the change. None when
+/// they may.
+pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Option<&TeamMember>, after: Option<&TeamMember>) -> Option<String> {
+    let actor = actor.trim().to_uppercase();
+    let signing_partner = |m: &TeamMember| m.role == Role::Partner && m.public_key.is_some();
+    let by_partner = signed && team.iter().any(|m| m.initials == actor && signing_partner(m));
+    match (before, after) {
+        (None, None) => None,
+        (Some(gone), None) => Some(format!("{} is not removed from the team: Tickmark has no such action", gone.initials)),
+        (None, Some(added)) => (team.iter().any(signing_partner) && !by_partner)
+            .then(|| format!("{} is added to the team by the engagement partner, signed in with their key, now that the partner signs with one", added.initials)),
+        (Some(was), Some(now)) if (&was.name, &was.initials, was.role) != (&now.name, &now.initials, now.role) => {
+            Some(format!("{}'s name, initials and role are not changed once on the team: Tickmark has no such action", was.initials))
+        }
+        (Some(was), Some(now)) if was.public_key == now.public_key => None,
+        (Some(was), Some(_)) => {
+            let own_first = was.public_key.is_none() && was.initials == actor;
+            (!own_first && !by_partner)
+                .then(|| format!("{0}'s key is registered by {0}, or replaced by the engagement partner signed in with their own key", was.initials))
+        }
+    }
+}
+
+/// A member row as the trail records it (`None` for no row, or one that is not a member).
+pub(crate) fn member(row: &Value) -> Option<TeamMember> {
+    serde_json::from_value(row.clone()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(initials: &str, role: Role, key: Option<&str>) -> TeamMember {
+        TeamMember { name: format!("{initials} Name"), initials: initials.into(), role, public_key: key.map(str::to_owned) }
+    }
+
+    fn team(partner_key: Option<&str>) -> Vec<TeamMember> {
+        vec![member("DW", Role::Senior, Some("dw1")), member("JI", Role::Manager, None), member("PR", Role::Partner, partner_key)]
+    }
+
+    #[test]
+    fn a_member_registers_their_own_first_key_and_only_the_signing_partner_replaces_one() {
+        let team = team(Some("pr1"));
+        let with = |m: &TeamMember, key: &str| TeamMember { public_key: Some(key.into()), ..m.clone() };
+        assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&with(&team[1], "ji1"))), None, "JI's own first key");
+        assert!(refusal(&team, "DW", true, Some(&team[1]), Some(&with(&team[1], "ji1"))).is_some(), "DW may not set JI's");
+        assert!(refusal(&team, "DW", true, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "nor replace her own");
+        assert_eq!(refusal(&team, "PR", true, Some(&team[0]), Some(&with(&team[0], "dw2"))), None, "the partner replaces it");
+        assert!(refusal(&team, "PR", false, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "signed in with their key");
+        let unkeyed = self::team(None);
+        assert!(refusal(&unkeyed, "PR", false, Some(&unkeyed[0]), Some(&with(&unkeyed[0], "dw2"))).is_some(), "a partner without a key replaces none");
+    }
+
+    #[test]
+    fn once_the_partner_signs_with_a_key_only_they_add_members() {
+        let new = member("SM", Role::Staff, Some("sm1"));
+        assert_eq!(refusal(&team(None), "DW", true, None, Some(&new)), None, "nobody to ask yet");
+        let keyed = team(Some("pr1"));
+        let refused = refusal(&keyed, "DW", true, None, Some(&new)).expect("refused");
+        assert!(refused.contains("SM is added to the team by the engagement partner"), "{refused}");
+        assert_eq!(refusal(&keyed, "pr", true, None, Some(&new)), None);
+    }
+
+    #[test]
+    fn nobody_is_removed_renamed_or_given_another_role() {
+        let team = team(None);
+        assert!(refusal(&team, "PR", true, Some(&team[0]), None).is_some());
+        let promoted = TeamMember { role: Role::Partner, ..team[0].clone() };
+        assert!(refusal(&team, "PR", true, Some(&team[0]), Some(&promoted)).expect("refused").contains("role"));
+        let renamed = TeamMember { name: "Someone Else".into(), ..team[0].clone() };
+        assert!(refusal(&team, "PR", true, Some(&team[0]), Some(&renamed)).is_some());
+    }
+}
