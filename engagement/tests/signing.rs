@@ -248,7 +248,7 @@ fn once_the_partner_signs_with_a_key_the_team_is_theirs_to_change() {
 
     file.sign_in(&partner).unwrap();
     let twice = file.add_team_member(&member("SM", engagement::model::Role::Staff, Some(partner.public_key()))).unwrap_err();
-    assert!(twice.to_string().contains("already registered to a member of the team"), "{twice}");
+    assert!(twice.to_string().contains("SM's key is already PR's"), "{twice}");
     file.add_team_member(&member("SM", engagement::model::Role::Staff, None)).unwrap();
     file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap();
     assert!(file.verify().unwrap().is_intact(), "{:?}", file.verify().unwrap().problems);

@@ -1186,3 +1186,54 @@ fn a_member_added_on_one_copy_after_the_partner_took_the_team_on_another_is_held
     assert!(a.info().unwrap().team.iter().any(|m| m.initials == "SM"), "added by the partner, SM is on the team everywhere");
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
+
+/// A change a modified build made on JI's copy: `sql` run on a scratch copy of JI's file, its
+/// changeset recorded by SQLite's session extension, signed with JI's key and written to the
+/// folder as JI's copy's next change, as the stock build would write it.
+fn forged_change(folder: &Path, b_path: &Path, joaquin: &PersonalKey, sql: &str) -> String {
+    let scratch = b_path.with_extension("scratch");
+    std::fs::copy(b_path, &scratch).unwrap();
+    let conn = raw(&scratch);
+    let mut changeset = Vec::new();
+    {
+        let mut session = rusqlite::session::Session::new(&conn).unwrap();
+        session.table_filter(Some(|table: &str| !table.starts_with("sync_") && table != "evidence_chunk"));
+        session.attach(None::<&str>).unwrap();
+        conn.execute_batch(sql).unwrap();
+        session.changeset_strm(&mut changeset).unwrap();
+    }
+    let (uid, secret) = secret(b_path);
+    let copy: String = conn.query_row("SELECT copy FROM sync_state", [], |r| r.get(0)).unwrap();
+    let state = State::new();
+    let signature = joaquin.sign(&envelope::signed_message(&uid, &copy, 1, "JI", 1000, &state, &changeset));
+    let change = Change { copy: copy.clone(), seq: 1, author: "JI".into(), lamport: 1000, state, changeset, signature };
+    plant(folder, &copy, 1, &envelope::seal(&[change], &uid, &secret))
+}
+
+/// A modified build on JI's copy gives Dana's row a key JI holds, so that JI could sign as her:
+/// once with a trail entry that claims her row already had that key (the rule judges the row as
+/// it stands, not what the entry says), once with no trail entry at all. Both are signed by JI,
+/// so the folder takes them; neither changes the team on DW's copy: both are held and listed.
+#[test]
+fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes_it() {
+    let mallory = PersonalKey::generate("Dana Whitfield", "DW").public_key();
+    let lying = format!(
+        "UPDATE team_member SET public_key = '{mallory}' WHERE initials = 'DW';
+         INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, clock)
+         SELECT (SELECT max(seq) FROM trail) + 1, '2026-11-02T09:00:00.000Z', 'JI', 'register key', 'team_member', id,
+                json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key),
+                json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key), '', 'x', 1000
+         FROM team_member WHERE initials = 'DW';"
+    );
+    let silent = format!("UPDATE team_member SET public_key = '{mallory}' WHERE initials = 'DW';");
+    for (sql, why) in [(lying, "DW's key is registered by DW, or replaced by the engagement partner"), (silent, "without a trail entry saying so")] {
+        let Team { folder, mut a, b, b_path, joaquin, dir: _dir, .. } = team();
+        b.close().unwrap();
+        let own_key = a.info().unwrap().team[0].public_key.clone().unwrap();
+        let name = forged_change(&folder, &b_path, &joaquin, &sql);
+        let report = a.sync(&folder).unwrap();
+        assert!(report.refused.is_empty(), "signed by JI, it is taken from the folder: {:?}", report.refused);
+        assert_eq!(a.info().unwrap().team[0].public_key.as_deref(), Some(own_key.as_str()), "{name}: DW's key is hers");
+        assert!(report.conflicts.iter().any(|c| c.contains("JI may not make this change of the team") && c.contains(why)), "{name}: {:?}", report.conflicts);
+    }
+}

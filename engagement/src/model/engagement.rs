@@ -90,6 +90,17 @@ pub struct TeamMember {
 }
 
 impl TeamMember {
+    /// As the team record holds it: name and key trimmed, initials in capitals, the key's hex in
+    /// lower case; so that the same person or key is never held twice in two spellings.
+    pub(crate) fn normalised(&self) -> TeamMember {
+        TeamMember {
+            name: self.name.trim().to_owned(),
+            initials: self.initials.trim().to_uppercase(),
+            role: self.role,
+            public_key: self.public_key.as_deref().map(|k| k.trim().to_lowercase()),
+        }
+    }
+
     /// A name, and initials that sign-offs can show: 1 to 4 letters.
     pub fn validate(&self) -> Result<()> {
         if self.name.trim().is_empty() {

@@ -1,10 +1,13 @@
 //! Who may change the team. Personal keys make "who signed" provable only while nobody can make
 //! a key someone else's, or make themselves the partner, so the team's own changes follow a rule:
-//! - a member registers their own first key;
-//! - once the engagement partner signs with a key, the team is theirs to change: they add
-//!   members and replace keys, signed in with their own. Before that there is nobody to ask, and
-//!   anyone on the team may add a member (the trail names who added whom);
-//! - nobody is removed, renamed or given another role: Tickmark has no such action.
+//! - a member registers their own first key; a key once registered is replaced only by the
+//!   engagement partner, signed in with their own;
+//! - once the partner signs with a key, the team is theirs to change: they add members. While
+//!   the team has a partner who has no key yet, anyone on the team may add a member but not
+//!   another partner; while it has no partner at all, anyone may add one (there is nobody to ask,
+//!   and the trail names who added whom: name the partner when the file is created);
+//! - no key is two members', no initials are two members' (in any case), and nobody is removed,
+//!   renamed or given another role: Tickmark has no such action.
 //!
 //! The library refuses what breaks the rule; merging holds a change from another copy that
 //! breaks it, judged on the team as it stands before the change in the one order every copy
@@ -18,24 +21,45 @@ use crate::model::{Role, TeamMember};
 /// into `after` (None: no row), judged on `team` as it stands before the change. None when
 /// they may.
 pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Option<&TeamMember>, after: Option<&TeamMember>) -> Option<String> {
-    let actor = actor.trim().to_uppercase();
     let signing_partner = |m: &TeamMember| m.role == Role::Partner && m.public_key.is_some();
-    let by_partner = signed && team.iter().any(|m| m.initials == actor && signing_partner(m));
+    let by_partner = signed && team.iter().any(|m| same_initials(&m.initials, actor) && signing_partner(m));
+    // A key another member holds: whoever holds the key would sign as both.
+    let taken = |m: &TeamMember| {
+        let key = m.public_key.as_deref()?;
+        team.iter().find(|o| !same_initials(&o.initials, &m.initials) && o.public_key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+    };
     match (before, after) {
         (None, None) => None,
         (Some(gone), None) => Some(format!("{} is not removed from the team: Tickmark has no such action", gone.initials)),
-        (None, Some(added)) => (team.iter().any(signing_partner) && !by_partner)
-            .then(|| format!("{} is added to the team by the engagement partner, signed in with their key, now that the partner signs with one", added.initials)),
         (Some(was), Some(now)) if (&was.name, &was.initials, was.role) != (&now.name, &now.initials, now.role) => {
             Some(format!("{}'s name, initials and role are not changed once on the team: Tickmark has no such action", was.initials))
         }
+        (None, Some(added)) => {
+            if team.iter().any(|m| same_initials(&m.initials, &added.initials)) {
+                Some(format!("the initials {} are already on the team", added.initials))
+            } else if team.iter().any(signing_partner) && !by_partner {
+                Some(format!("{} is added to the team by the engagement partner, signed in with their key, now that the partner signs with one", added.initials))
+            } else if added.role == Role::Partner && team.iter().any(|m| m.role == Role::Partner) && !by_partner {
+                Some(format!("{} is added as a partner by the engagement partner, signed in with their key: the partner registers theirs first", added.initials))
+            } else {
+                taken(added).map(|holder| format!("{}'s key is already {}'s", added.initials, holder.initials))
+            }
+        }
         (Some(was), Some(now)) if was.public_key == now.public_key => None,
-        (Some(was), Some(_)) => {
-            let own_first = was.public_key.is_none() && was.initials == actor;
-            (!own_first && !by_partner)
-                .then(|| format!("{0}'s key is registered by {0}, or replaced by the engagement partner signed in with their own key", was.initials))
+        (Some(was), Some(now)) => {
+            let own_first = was.public_key.is_none() && same_initials(&was.initials, actor);
+            match taken(now) {
+                Some(holder) => Some(format!("{}'s new key is already {}'s", was.initials, holder.initials)),
+                None => (!own_first && !by_partner)
+                    .then(|| format!("{0}'s key is registered by {0}, or replaced by the engagement partner signed in with their own key", was.initials)),
+            }
         }
     }
+}
+
+/// Initials name one member whatever their case: sign-ins and signatures compare them so.
+fn same_initials(a: &str, b: &str) -> bool {
+    a.trim().to_uppercase() == b.trim().to_uppercase()
 }
 
 /// A member row as the trail records it (`None` for no row, or one that is not a member).
@@ -76,6 +100,27 @@ mod tests {
         let refused = refusal(&keyed, "DW", true, None, Some(&new)).expect("refused");
         assert!(refused.contains("SM is added to the team by the engagement partner"), "{refused}");
         assert_eq!(refusal(&keyed, "pr", true, None, Some(&new)), None);
+    }
+
+    #[test]
+    fn while_the_team_has_a_partner_nobody_but_a_signing_partner_adds_another() {
+        let unkeyed = team(None);
+        let minted = member("XP", Role::Partner, Some("xp1"));
+        assert!(refusal(&unkeyed, "DW", true, None, Some(&minted)).expect("refused").contains("XP is added as a partner by the engagement partner"));
+        assert_eq!(refusal(&unkeyed, "DW", true, None, Some(&member("SM", Role::Staff, None))), None, "staff, while the partner has no key");
+        let partnerless = &unkeyed[..2];
+        assert_eq!(refusal(partnerless, "DW", true, None, Some(&minted)), None, "nobody to ask");
+    }
+
+    #[test]
+    fn no_key_or_initials_are_two_members() {
+        let team = team(Some("pr1"));
+        assert!(refusal(&team, "PR", true, None, Some(&member("dw", Role::Staff, None))).expect("refused").contains("initials dw are already on the team"));
+        assert!(refusal(&team, "PR", true, None, Some(&member("SM", Role::Staff, Some("DW1")))).expect("refused").contains("SM's key is already DW's"));
+        let with_dws = TeamMember { public_key: Some("dw1".into()), ..team[1].clone() };
+        assert!(refusal(&team, "PR", true, Some(&team[1]), Some(&with_dws)).expect("refused").contains("JI's new key is already DW's"));
+        let own = TeamMember { public_key: Some("ji1".into()), ..team[1].clone() };
+        assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&own)), None, "initials in any case are the member's");
     }
 
     #[test]

@@ -21,26 +21,21 @@ pub(crate) fn initialise(w: &Writer, new: &NewEngagement, categories: &[Category
     )?;
     w.record("create", "engagement", 1, None)?;
     for member in &new.team {
-        insert_member(w, member)?;
+        insert_member(w, &member.normalised())?;
     }
     Ok(())
 }
 
+/// Adds `member`, as `TeamMember::normalised` writes it.
 fn insert_member(w: &Writer, member: &TeamMember) -> Result<()> {
     w.tx()
         .execute(
             "INSERT INTO team_member (name, initials, role, public_key, id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                member.name.trim(),
-                member.initials.trim().to_uppercase(),
-                serde_json::to_value(member.role)?.as_str(),
-                member.public_key.as_deref().map(str::trim).map(str::to_lowercase),
-                w.new_id("team_member")?
-            ],
+            params![member.name, member.initials, serde_json::to_value(member.role)?.as_str(), member.public_key, w.new_id("team_member")?],
         )
         .map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                Error::invalid("team", format!("the initials {} are already on the team", member.initials.trim().to_uppercase()))
+                Error::invalid("team", format!("the initials {} are already on the team", member.initials))
             }
             _ => e.into(),
         })?;
@@ -54,8 +49,11 @@ impl EngagementFile {
     pub fn register_key(&mut self, initials: &str, public_key: &str) -> Result<()> {
         let public_key = crate::keys::check_public_key(public_key)?;
         let initials = initials.trim().to_uppercase();
-        let team = self.info()?.team;
+        let team = team(self.conn())?;
         let member = team.iter().find(|m| m.initials == initials).ok_or_else(|| Error::NotFound(format!("team member {initials}")))?;
+        if member.public_key.as_deref() == Some(public_key.as_str()) {
+            return Err(Error::invalid("key", format!("this key is already {initials}'s")));
+        }
         self.may_change_team(&team, Some(member), &TeamMember { public_key: Some(public_key.clone()), ..member.clone() })?;
         self.write(|w| {
             let id: i64 = w.tx().query_row("SELECT id FROM team_member WHERE initials = ?1", [&initials], |r| r.get(0))?;
@@ -74,24 +72,17 @@ impl EngagementFile {
     /// the partner signs with a key, the partner adds them (`team`).
     pub fn add_team_member(&mut self, member: &TeamMember) -> Result<()> {
         member.validate()?;
-        let team = self.info()?.team;
-        let added = TeamMember { initials: member.initials.trim().to_uppercase(), ..member.clone() };
-        self.may_change_team(&team, None, &added)?;
-        self.write(|w| insert_member(w, member))
+        let member = member.normalised();
+        self.may_change_team(&team(self.conn())?, None, &member)?;
+        self.write(|w| insert_member(w, &member))
     }
 
-    /// Refuses a change of the team that the user may not make, or that would give a key already
-    /// registered to a member of the team.
+    /// Refuses a change of the team that the user may not make (`team`).
     fn may_change_team(&self, team: &[TeamMember], before: Option<&TeamMember>, after: &TeamMember) -> Result<()> {
-        let actor = self.user().unwrap_or_default();
-        if let Some(refusal) = crate::signing::team::refusal(team, actor, self.signed_in_with_key(), before, Some(after)) {
-            return Err(Error::invalid("team", refusal));
+        match crate::signing::team::refusal(team, self.user().unwrap_or_default(), self.signed_in_with_key(), before, Some(after)) {
+            Some(refusal) => Err(Error::invalid("team", refusal)),
+            None => Ok(()),
         }
-        let key = after.public_key.as_deref().map(|k| k.trim().to_lowercase());
-        if key.is_some() && before.and_then(|b| b.public_key.as_deref()) != key.as_deref() && team.iter().any(|m| m.public_key == key) {
-            return Err(Error::invalid("key", "this key is already registered to a member of the team"));
-        }
-        Ok(())
     }
 
     pub fn info(&self) -> Result<EngagementInfo> {
