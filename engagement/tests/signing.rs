@@ -232,16 +232,20 @@ fn a_member_registers_their_own_first_key_and_only_the_partner_replaces_one() {
 #[test]
 fn once_the_partner_signs_with_a_key_the_team_is_theirs_to_change() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut file, _team) = signed_engagement(dir.path());
+    let (mut file, team) = signed_engagement(dir.path());
     let member = |initials: &str, role, key: Option<String>| engagement::model::TeamMember { name: format!("{initials} Member"), initials: initials.into(), role, public_key: key };
     let partner = PersonalKey::generate("Priya Raman", "PR");
-    // Nobody signs as partner yet: Joaquín (manager) adds her, as the one who staffs the job.
-    file.add_team_member(&member("PR", engagement::model::Role::Partner, Some(partner.public_key()))).unwrap();
+    // Nobody is partner yet: Joaquín (manager), who staffs the job, adds her. Until she has a key,
+    // nobody makes another partner beside her.
+    file.add_team_member(&member("PR", engagement::model::Role::Partner, None)).unwrap();
+    let minted = file.add_team_member(&member("XP", engagement::model::Role::Partner, Some(PersonalKey::generate("X", "XP").public_key()))).unwrap_err();
+    assert!(minted.to_string().contains("XP is added as a partner by the engagement partner, signed in with their key: the partner registers theirs first"), "{minted}");
+    file.set_user("PR").unwrap();
+    file.register_key("PR", &partner.public_key()).unwrap();
+    file.sign_in(&team.joaquin).unwrap();
     let before = file.trail(None).unwrap().len();
     let refused = file.add_team_member(&member("SM", engagement::model::Role::Staff, None)).unwrap_err();
     assert!(refused.to_string().contains("SM is added to the team by the engagement partner, signed in with their key"), "{refused}");
-    let minted = file.add_team_member(&member("XP", engagement::model::Role::Partner, Some(PersonalKey::generate("X", "XP").public_key()))).unwrap_err();
-    assert!(minted.to_string().contains("by the engagement partner"), "nobody but the partner makes another partner: {minted}");
     let replaced = file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap_err();
     assert!(replaced.to_string().contains("DW's key is registered by DW, or replaced by the engagement partner"), "{replaced}");
     assert_eq!(file.trail(None).unwrap().len(), before, "nothing of what was refused was recorded");

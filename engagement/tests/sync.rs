@@ -1211,9 +1211,10 @@ fn forged_change(folder: &Path, b_path: &Path, joaquin: &PersonalKey, sql: &str)
 }
 
 /// A modified build on JI's copy gives Dana's row a key JI holds, so that JI could sign as her:
-/// once with a trail entry that claims her row already had that key (the rule judges the row as
-/// it stands, not what the entry says), once with no trail entry at all. Both are signed by JI,
-/// so the folder takes them; neither changes the team on DW's copy: both are held and listed.
+/// with a trail entry that claims her row already had that key (the rule judges the row as it
+/// stands, not what the entry says), with no trail entry at all, and with one that says her row
+/// is left as it was. Each is signed by JI, so the folder takes it; none changes the team on
+/// DW's copy: each is held and listed.
 #[test]
 fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes_it() {
     let mallory = PersonalKey::generate("Dana Whitfield", "DW").public_key();
@@ -1226,7 +1227,14 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
          FROM team_member WHERE initials = 'DW';"
     );
     let silent = format!("UPDATE team_member SET public_key = '{mallory}' WHERE initials = 'DW';");
-    for (sql, why) in [(lying, "DW's key is registered by DW, or replaced by the engagement partner"), (silent, "without a trail entry saying so")] {
+    // The entry recorded before the update: it says the row is left as it was.
+    let (entry, update) = lying.split_once(';').unwrap();
+    let understated = format!("{update};{entry};");
+    for (sql, why) in [
+        (lying, "DW's key is registered by DW, or replaced by the engagement partner"),
+        (silent, "without a trail entry saying so"),
+        (understated, "its trail entry says otherwise than what it does to team member"),
+    ] {
         let Team { folder, mut a, b, b_path, joaquin, dir: _dir, .. } = team();
         b.close().unwrap();
         let own_key = a.info().unwrap().team[0].public_key.clone().unwrap();

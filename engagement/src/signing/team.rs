@@ -6,8 +6,9 @@
 //!   the team has a partner who has no key yet, anyone on the team may add a member but not
 //!   another partner; while it has no partner at all, anyone may add one (there is nobody to ask,
 //!   and the trail names who added whom: name the partner when the file is created);
-//! - no key is two members', no initials are two members' (in any case), and nobody is removed,
-//!   renamed or given another role: Tickmark has no such action.
+//! - no key is two members', no initials are two members' (in any case, and a member is written
+//!   as Tickmark writes one), and nobody is removed, renamed or given another role: Tickmark has
+//!   no such action.
 //!
 //! The library refuses what breaks the rule; merging holds a change from another copy that
 //! breaks it, judged on the team as it stands before the change in the one order every copy
@@ -28,6 +29,9 @@ pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Op
         let key = m.public_key.as_deref()?;
         team.iter().find(|o| !same_initials(&o.initials, &m.initials) && o.public_key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(key)))
     };
+    if let Some(unwritten) = after.filter(|m| **m != m.normalised()) {
+        return Some(format!("{} is not written as Tickmark writes a member: initials in capitals, the key's hex in lower case", unwritten.initials));
+    }
     match (before, after) {
         (None, None) => None,
         (Some(gone), None) => Some(format!("{} is not removed from the team: Tickmark has no such action", gone.initials)),
@@ -115,10 +119,14 @@ mod tests {
     #[test]
     fn no_key_or_initials_are_two_members() {
         let team = team(Some("pr1"));
-        assert!(refusal(&team, "PR", true, None, Some(&member("dw", Role::Staff, None))).expect("refused").contains("initials dw are already on the team"));
-        assert!(refusal(&team, "PR", true, None, Some(&member("SM", Role::Staff, Some("DW1")))).expect("refused").contains("SM's key is already DW's"));
+        assert!(refusal(&team, "PR", true, None, Some(&member("DW", Role::Staff, None))).expect("refused").contains("initials DW are already on the team"));
+        let forged_earlier = [team.clone(), vec![member("sm", Role::Staff, None)]].concat();
+        assert!(refusal(&forged_earlier, "PR", true, None, Some(&member("SM", Role::Staff, None))).expect("refused").contains("initials SM are already on the team"));
+        assert!(refusal(&team, "PR", true, None, Some(&member("SM", Role::Staff, Some("dw1")))).expect("refused").contains("SM's key is already DW's"));
+        assert!(refusal(&team, "PR", true, None, Some(&member("SM", Role::Staff, Some("DW1")))).expect("refused").contains("the key's hex in lower case"));
         let with_dws = TeamMember { public_key: Some("dw1".into()), ..team[1].clone() };
         assert!(refusal(&team, "PR", true, Some(&team[1]), Some(&with_dws)).expect("refused").contains("JI's new key is already DW's"));
+        assert!(refusal(&team, "PR", true, None, Some(&member("sm", Role::Staff, None))).expect("refused").contains("initials in capitals"));
         let own = TeamMember { public_key: Some("ji1".into()), ..team[1].clone() };
         assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&own)), None, "initials in any case are the member's");
     }

@@ -222,7 +222,7 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     drop(session);
     if let Some(reason) = held {
         // The row as it stands beside what the change recorded, so the list can say what differs.
-        for e in entries.iter().filter(|e| e.entity != "trail") {
+        for e in entries.iter().filter(|e| e.entity != "trail" && e.entity != "team_member") {
             let current = crate::trail::row_json(tx, &e.entity, e.entity_id)?.unwrap_or(Value::Null);
             conflicts.push(Conflict {
                 kind: "held",
@@ -231,18 +231,16 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
                 detail: serde_json::json!({ "reason": reason, "action": e.action, "removal": e.removal, "values": e.state, "current": current }),
             });
         }
-        // A team row changed with no entry saying so is listed too, as the change would leave it.
-        for (id, values) in undescribed_team_rows(&step.original, &entries)? {
-            let current = crate::trail::row_json(tx, "team_member", id)?.unwrap_or(Value::Null);
-            let mut recorded = current.clone();
-            if let (Value::Object(fields), Value::Object(given)) = (&mut recorded, as_row(tx, "team_member", &Value::Array(values))?) {
-                fields.extend(given.into_iter().filter(|(_, v)| !v.is_null()));
-            }
+        // The team rows as the change would leave them, whatever its entries say
+        // (`team_changes`).
+        for effect in crate::sync::team_changes::effects(tx, &step.original)? {
+            let action = entries.iter().rev().find(|e| e.entity == "team_member" && Some(e.entity_id) == effect.id).map_or("change", |e| e.action.as_str());
+            let removal = effect.after.is_none();
             conflicts.push(Conflict {
                 kind: "held",
                 entity: "team_member".into(),
-                entity_id: Some(id),
-                detail: serde_json::json!({ "reason": reason, "action": "change", "removal": false, "values": recorded, "current": current }),
+                entity_id: effect.id,
+                detail: serde_json::json!({ "reason": reason, "action": action, "removal": removal, "values": effect.after.or(effect.before.clone()), "current": effect.before }),
             });
         }
     }
@@ -546,7 +544,7 @@ fn row<'a>(columns: i32, get: impl Fn(usize) -> rusqlite::Result<ValueRef<'a>>) 
     (0..columns.max(0) as usize).map(|i| get(i).map(json).unwrap_or(Value::Null)).collect()
 }
 
-fn json(value: ValueRef<'_>) -> Value {
+pub(crate) fn json(value: ValueRef<'_>) -> Value {
     match value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(n) => Value::from(n),
@@ -585,7 +583,8 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
     while let Some(item) = iter.next()? {
         let op = item.op()?;
-        if op.table_name() != "trail" || op.code() != rusqlite::hooks::Action::SQLITE_INSERT {
+        // SQLite finds a changeset's tables whatever their case, so this does too.
+        if !op.table_name().eq_ignore_ascii_case("trail") || op.code() != rusqlite::hooks::Action::SQLITE_INSERT {
             continue;
         }
         let text = |i: usize| item.new_value(i).ok().and_then(|v| v.as_str().ok().map(str::to_owned));
@@ -606,75 +605,11 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// What in a change of the team breaks its rule (`team`), judged entry by entry on the team as
-/// it stands here, not as the entry says its author found it; and a team row the changeset
-/// touches that no trail entry describes. Nearly no change touches the team, and those that do
-/// are the ones a forger would bend.
-fn team_refusal(conn: &Connection, author: &str, changeset: &[u8], entries: &[Entry]) -> Result<Option<String>> {
-    let described: Vec<&Entry> = entries.iter().filter(|e| e.entity == "team_member").collect();
-    if let Some((id, _)) = undescribed_team_rows(changeset, entries)?.first() {
-        return Ok(Some(format!("it changes team member {id} without a trail entry saying so")));
-    }
-    if described.is_empty() {
-        return Ok(None);
-    }
-    let mut team = std::collections::BTreeMap::new();
-    for id in conn.prepare("SELECT id FROM team_member ORDER BY id")?.query_map([], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()? {
-        if let Some(member) = crate::trail::row_json(conn, "team_member", id)?.as_ref().and_then(crate::signing::team::member) {
-            team.insert(id, member);
-        }
-    }
-    for e in described {
-        let after = if e.removal { None } else { crate::signing::team::member(&e.state) };
-        let members: Vec<_> = team.values().cloned().collect();
-        if let Some(refusal) = crate::signing::team::refusal(&members, author, true, team.get(&e.entity_id), after.as_ref()) {
-            return Ok(Some(refusal));
-        }
-        match after {
-            Some(member) => team.insert(e.entity_id, member),
-            None => team.remove(&e.entity_id),
-        };
-    }
-    Ok(None)
-}
-
-/// The team rows a changeset touches that no trail entry of it describes, with the values it
-/// gives them.
-fn undescribed_team_rows(changeset: &[u8], entries: &[Entry]) -> Result<Vec<(i64, Vec<Value>)>> {
-    let mut rows = rows_touched(changeset, "team_member")?;
-    rows.retain(|(id, _)| !entries.iter().any(|e| e.entity == "team_member" && e.entity_id == *id));
-    Ok(rows)
-}
-
-/// The rows of `table` a changeset adds, changes or removes: each row's id (its first column)
-/// and the values the changeset gives it (for a removal, those it had; a column an update leaves
-/// as it was, null).
-fn rows_touched(changeset: &[u8], table: &str) -> Result<Vec<(i64, Vec<Value>)>> {
-    use fallible_streaming_iterator::FallibleStreamingIterator;
-    let mut input: &[u8] = changeset;
-    let reader: &mut dyn std::io::Read = &mut input;
-    let mut iter = ChangesetIter::start_strm(&reader)?;
-    let mut rows = Vec::new();
-    while let Some(item) = iter.next()? {
-        let op = item.op()?;
-        if op.table_name() != table {
-            continue;
-        }
-        let Some(id) = [item.old_value(0), item.new_value(0)].into_iter().find_map(|v| v.ok().and_then(|v| v.as_i64().ok())) else { continue };
-        let values = match op.code() {
-            rusqlite::hooks::Action::SQLITE_DELETE => row(op.number_of_columns(), |i| item.old_value(i)),
-            _ => row(op.number_of_columns(), |i| item.new_value(i)),
-        };
-        rows.push((id, values));
-    }
-    Ok(rows)
-}
-
 /// Why a change by `author` must not take effect here: the engagement was completed before it
 /// (and it is no addendum), it changes a workpaper that was reviewed and locked before it, or it
 /// changes the team in a way its author may not (every change that travels is signed).
 fn held_because(conn: &Connection, author: &str, changeset: &[u8], entries: &[Entry]) -> Result<Option<String>> {
-    if let Some(refusal) = team_refusal(conn, author, changeset, entries)? {
+    if let Some(refusal) = crate::sync::team_changes::refusal(conn, author, changeset, entries)? {
         return Ok(Some(format!("{author} may not make this change of the team: {refusal}")));
     }
     let completed: Option<String> = conn.query_row("SELECT completed_on FROM engagement WHERE id = 1", [], |r| r.get(0))?;

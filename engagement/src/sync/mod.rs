@@ -8,6 +8,7 @@
 //!   engagement's sync secret (never the passphrase).
 //! - `folder`: the folder's layout: marker, base file, numbered change files per copy.
 //! - `merge`: every copy's changes in one order, concurrent work settled by the audit's rules.
+//! - `team_changes`: a change of the team from another copy, judged by what it does.
 //! - `conflicts`: the list of what merging kept aside, and settling it.
 //! - `exchange`: share, join and sync.
 
@@ -17,5 +18,6 @@ mod exchange;
 pub mod folder;
 pub(crate) mod merge;
 pub(crate) mod outbox;
+mod team_changes;
 
 pub use exchange::SyncReport;

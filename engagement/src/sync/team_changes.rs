@@ -1,0 +1,107 @@
+//! A change from another copy that touches the team, judged by what its changeset does to the
+//! team rows as they stand on this copy. Its trail entries are only its author's word for it: a
+//! modified build could write an entry that says the row was already so, or none at all. So the
+//! rule (`signing::team`) is applied to the changeset's effect, and a change whose entries do not
+//! say what it does to the team is held as well.
+
+use std::collections::BTreeMap;
+
+use rusqlite::session::ChangesetIter;
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+use crate::error::Result;
+use crate::model::TeamMember;
+use crate::signing::team;
+use crate::sync::merge::{json, Entry};
+
+/// What a changeset does to one team row: the row as it stands here, and as the change leaves it
+/// (None: no row). `id` is None when the changeset names the row by no id Tickmark can read.
+pub(super) struct Effect {
+    pub id: Option<i64>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// What `changeset` does to the team rows it touches, each laid over the row as it stands here.
+/// SQLite finds a changeset's tables whatever their case, so this does too.
+pub(super) fn effects(conn: &Connection, changeset: &[u8]) -> Result<Vec<Effect>> {
+    use fallible_streaming_iterator::FallibleStreamingIterator;
+    use rusqlite::hooks::Action;
+    let mut input: &[u8] = changeset;
+    let reader: &mut dyn std::io::Read = &mut input;
+    let mut iter = ChangesetIter::start_strm(&reader)?;
+    let mut columns: Vec<String> = Vec::new();
+    let mut effects = Vec::new();
+    while let Some(item) = iter.next()? {
+        let op = item.op()?;
+        if !op.table_name().eq_ignore_ascii_case("team_member") {
+            continue;
+        }
+        if columns.is_empty() {
+            columns = conn.prepare("SELECT name FROM pragma_table_info('team_member') ORDER BY cid")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        }
+        let id = [item.old_value(0), item.new_value(0)].into_iter().find_map(|v| v.ok().and_then(|v| v.as_i64().ok()));
+        let before = match id {
+            Some(id) => crate::trail::row_json(conn, "team_member", id)?,
+            None => None,
+        };
+        let after = match op.code() {
+            Action::SQLITE_DELETE => None,
+            code => {
+                // An update leaves the columns it does not name as they were; one it sets to
+                // NULL is named, with NULL.
+                let mut row = match (code, &before) {
+                    (Action::SQLITE_UPDATE, Some(Value::Object(was))) => was.clone(),
+                    _ => Map::new(),
+                };
+                for (i, name) in columns.iter().enumerate().take(op.number_of_columns().max(0) as usize) {
+                    if let Ok(value) = item.new_value(i) {
+                        row.insert(name.clone(), json(value));
+                    }
+                }
+                Some(Value::Object(row))
+            }
+        };
+        effects.push(Effect { id, before, after });
+    }
+    Ok(effects)
+}
+
+/// Why a change by `author` may not do to the team what its changeset does: the rule, judged on
+/// the team as it stands here, one row after another; a row it touches that no trail entry of it
+/// describes, or describes otherwise than the change leaves it. None when it may.
+pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries: &[Entry]) -> Result<Option<String>> {
+    let effects = effects(conn, changeset)?;
+    if effects.is_empty() {
+        return Ok(None);
+    }
+    let mut members: BTreeMap<i64, TeamMember> = BTreeMap::new();
+    for id in conn.prepare("SELECT id FROM team_member ORDER BY id")?.query_map([], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()? {
+        if let Some(member) = crate::trail::row_json(conn, "team_member", id)?.as_ref().and_then(team::member) {
+            members.insert(id, member);
+        }
+    }
+    for effect in effects {
+        let Some(id) = effect.id else { return Ok(Some("it changes a team row it names by no id".into())) };
+        let after = effect.after.as_ref().map(|row| team::member(row).ok_or(id)).transpose();
+        let Ok(after) = after else { return Ok(Some(format!("it leaves team member {id} as no member Tickmark can read"))) };
+        let said = entries.iter().rev().find(|e| e.entity == "team_member" && e.entity_id == id);
+        match said {
+            None => return Ok(Some(format!("it changes team member {id} without a trail entry saying so"))),
+            Some(e) if (if e.removal { None } else { team::member(&e.state) }) != after => {
+                return Ok(Some(format!("its trail entry says otherwise than what it does to team member {id}")))
+            }
+            Some(_) => {}
+        }
+        let team: Vec<TeamMember> = members.values().cloned().collect();
+        if let Some(refusal) = team::refusal(&team, author, true, members.get(&id), after.as_ref()) {
+            return Ok(Some(refusal));
+        }
+        match after {
+            Some(member) => members.insert(id, member),
+            None => members.remove(&id),
+        };
+    }
+    Ok(None)
+}
