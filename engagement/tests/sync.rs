@@ -1212,8 +1212,8 @@ fn forged_change(folder: &Path, b_path: &Path, joaquin: &PersonalKey, sql: &str)
 
 /// A modified build on JI's copy gives Dana's row a key JI holds, so that JI could sign as her:
 /// with a trail entry that claims her row already had that key (the rule judges the row as it
-/// stands, not what the entry says), with no trail entry at all, and with one that says her row
-/// is left as it was. Each is signed by JI, so the folder takes it; none changes the team on
+/// stands, not what the entry says), with no trail entry at all, with one that says her row is
+/// left as it was, and with the entry alone. Each is signed by JI, so the folder takes it; none changes the team on
 /// DW's copy: each is held and listed.
 #[test]
 fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes_it() {
@@ -1228,12 +1228,21 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
     );
     let silent = format!("UPDATE team_member SET public_key = '{mallory}' WHERE initials = 'DW';");
     // The entry recorded before the update: it says the row is left as it was.
-    let (entry, update) = lying.split_once(';').unwrap();
-    let understated = format!("{update};{entry};");
+    let (update, entry) = lying.split_once(';').unwrap();
+    let understated = format!("{entry};{update};");
+    // An entry alone, the row untouched: merging settles rows by what entries record.
+    let entry_only = format!(
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, clock)
+         SELECT (SELECT max(seq) FROM trail) + 1, '2026-11-02T09:00:00.000Z', 'JI', 'register key', 'team_member', id,
+                json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key),
+                json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', '{mallory}'), '', 'x', 1000
+         FROM team_member WHERE initials = 'DW';"
+    );
     for (sql, why) in [
         (lying, "DW's key is registered by DW, or replaced by the engagement partner"),
         (silent, "without a trail entry saying so"),
         (understated, "its trail entry says otherwise than what it does to team member"),
+        (entry_only, "where the change itself does not"),
     ] {
         let Team { folder, mut a, b, b_path, joaquin, dir: _dir, .. } = team();
         b.close().unwrap();

@@ -221,8 +221,11 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     session.changeset_strm(&mut effective)?;
     drop(session);
     if let Some(reason) = held {
-        // The row as it stands beside what the change recorded, so the list can say what differs.
-        for e in entries.iter().filter(|e| e.entity != "trail" && e.entity != "team_member") {
+        // Team rows the change touches are listed as it would leave them, whatever its entries
+        // say (`team_changes`); every other row as the entry recorded it, beside the row as it
+        // stands, so the list can say what differs.
+        let team_effects = crate::sync::team_changes::effects(tx, &step.original)?;
+        for e in entries.iter().filter(|e| e.entity != "trail" && !(e.entity == "team_member" && team_effects.iter().any(|f| f.id == Some(e.entity_id)))) {
             let current = crate::trail::row_json(tx, &e.entity, e.entity_id)?.unwrap_or(Value::Null);
             conflicts.push(Conflict {
                 kind: "held",
@@ -231,9 +234,7 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
                 detail: serde_json::json!({ "reason": reason, "action": e.action, "removal": e.removal, "values": e.state, "current": current }),
             });
         }
-        // The team rows as the change would leave them, whatever its entries say
-        // (`team_changes`).
-        for effect in crate::sync::team_changes::effects(tx, &step.original)? {
+        for effect in team_effects {
             let action = entries.iter().rev().find(|e| e.entity == "team_member" && Some(e.entity_id) == effect.id).map_or("change", |e| e.action.as_str());
             let removal = effect.after.is_none();
             conflicts.push(Conflict {

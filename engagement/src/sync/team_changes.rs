@@ -70,9 +70,14 @@ pub(super) fn effects(conn: &Connection, changeset: &[u8]) -> Result<Vec<Effect>
 
 /// Why a change by `author` may not do to the team what its changeset does: the rule, judged on
 /// the team as it stands here, one row after another; a row it touches that no trail entry of it
-/// describes, or describes otherwise than the change leaves it. None when it may.
+/// describes, or describes otherwise than the change leaves it; an entry for a team row it does
+/// not touch. None when it may.
 pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries: &[Entry]) -> Result<Option<String>> {
     let effects = effects(conn, changeset)?;
+    // An entry alone would still set the row when merging settles rows by what entries record.
+    if let Some(e) = entries.iter().find(|e| e.entity == "team_member" && !effects.iter().any(|f| f.id == Some(e.entity_id))) {
+        return Ok(Some(format!("its trail entry changes team member {} where the change itself does not", e.entity_id)));
+    }
     if effects.is_empty() {
         return Ok(None);
     }
