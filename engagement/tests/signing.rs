@@ -255,7 +255,29 @@ fn once_the_partner_signs_with_a_key_the_team_is_theirs_to_change() {
     assert!(twice.to_string().contains("SM's key is already PR's"), "{twice}");
     file.add_team_member(&member("SM", engagement::model::Role::Staff, None)).unwrap();
     file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap();
+    assert_eq!(file.user(), Some("PR"), "replacing another's key leaves the partner signed in");
+    // Her own, replaced: from now on she signs in with the new one only.
+    let renewed = PersonalKey::generate("Priya Raman", "PR");
+    file.register_key("PR", &renewed.public_key()).unwrap();
+    assert_eq!(file.user(), None);
+    assert!(file.sign_in(&partner).is_err(), "the key she replaced no longer signs in");
+    file.sign_in(&renewed).unwrap();
     assert!(file.verify().unwrap().is_intact(), "{:?}", file.verify().unwrap().problems);
+}
+
+/// The team named when the file is created is its creator's to name, in any order: Dana
+/// creating the file with the partner, key and all, named before Joaquín is no breach of the
+/// team's rule, though once the file exists she adds nobody.
+#[test]
+fn the_team_named_at_creation_is_the_creators_to_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut new, dana, _) = keyed_team();
+    let partner = PersonalKey::generate("Priya Raman", "PR");
+    new.team.insert(1, engagement::model::TeamMember { name: partner.name.clone(), initials: "PR".into(), role: engagement::model::Role::Partner, public_key: Some(partner.public_key()) });
+    let mut file = EngagementFile::create_signed(&dir.path().join("named.tickmark"), PASSPHRASE, &new, Some(&dana)).unwrap();
+    assert!(file.verify().unwrap().is_intact(), "{:?}", file.verify().unwrap().problems);
+    let refused = file.add_team_member(&engagement::model::TeamMember { name: "Sam Moreau".into(), initials: "SM".into(), role: engagement::model::Role::Staff, public_key: None });
+    assert!(refused.is_err());
 }
 
 /// Dana gives Joaquín's row a key she holds, through the file, chain recomputed and her entry

@@ -97,6 +97,14 @@ mod tests {
     }
 
     #[test]
+    fn a_change_that_leaves_a_member_as_they_were_breaks_no_rule() {
+        let team = team(Some("pr1"));
+        for m in &team {
+            assert_eq!(refusal(&team, "DW", true, Some(m), Some(m)), None, "{}", m.initials);
+        }
+    }
+
+    #[test]
     fn once_the_partner_signs_with_a_key_only_they_add_members() {
         let new = member("SM", Role::Staff, Some("sm1"));
         assert_eq!(refusal(&team(None), "DW", true, None, Some(&new)), None, "nobody to ask yet");

@@ -61,8 +61,9 @@ impl EngagementFile {
             w.tx().execute("UPDATE team_member SET public_key = ?2 WHERE id = ?1", params![id, public_key])?;
             w.record("register key", "team_member", id, before)
         })?;
-        if self.user() == Some(initials.as_str()) && !self.signed_in_with_key() {
-            // Registered: from now on this person works only with the key.
+        if self.user() == Some(initials.as_str()) {
+            // Their own key registered (or, for the partner, replaced): from now on they work
+            // only with that key, not with the passphrase or the key it replaced.
             self.sign_out();
         }
         Ok(())

@@ -74,8 +74,9 @@ pub(super) fn effects(conn: &Connection, changeset: &[u8]) -> Result<Vec<Effect>
 /// not touch. None when it may.
 pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries: &[Entry]) -> Result<Option<String>> {
     let effects = effects(conn, changeset)?;
+    let said: Vec<&Entry> = entries.iter().filter(|e| e.entity == "team_member").collect();
     // An entry alone would still set the row when merging settles rows by what entries record.
-    if let Some(e) = entries.iter().find(|e| e.entity == "team_member" && !effects.iter().any(|f| f.id == Some(e.entity_id))) {
+    if let Some(e) = said.iter().find(|e| !effects.iter().any(|f| f.id == Some(e.entity_id))) {
         return Ok(Some(format!("its trail entry changes team member {} where the change itself does not", e.entity_id)));
     }
     if effects.is_empty() {
@@ -91,8 +92,7 @@ pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries
         let Some(id) = effect.id else { return Ok(Some("it changes a team row it names by no id".into())) };
         let after = effect.after.as_ref().map(|row| team::member(row).ok_or(id)).transpose();
         let Ok(after) = after else { return Ok(Some(format!("it leaves team member {id} as no member Tickmark can read"))) };
-        let said = entries.iter().rev().find(|e| e.entity == "team_member" && e.entity_id == id);
-        match said {
+        match said.iter().rev().find(|e| e.entity_id == id) {
             None => return Ok(Some(format!("it changes team member {id} without a trail entry saying so"))),
             Some(e) if (if e.removal { None } else { team::member(&e.state) }) != after => {
                 return Ok(Some(format!("its trail entry says otherwise than what it does to team member {id}")))
