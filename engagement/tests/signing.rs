@@ -249,8 +249,10 @@ fn once_the_partner_signs_with_a_key_the_team_is_theirs_to_change() {
     let replaced = file.register_key("DW", &PersonalKey::generate("Dana Whitfield", "DW").public_key()).unwrap_err();
     assert!(replaced.to_string().contains("DW's key is registered by DW, or replaced by the engagement partner"), "{replaced}");
     assert_eq!(file.trail(None).unwrap().len(), before, "nothing of what was refused was recorded");
+    assert!(file.overview().unwrap().team_closed.is_some_and(|why| why.contains("added by the engagement partner")), "the window says so before anyone tries");
 
     file.sign_in(&partner).unwrap();
+    assert_eq!(file.overview().unwrap().team_closed, None);
     let twice = file.add_team_member(&member("SM", engagement::model::Role::Staff, Some(partner.public_key()))).unwrap_err();
     assert!(twice.to_string().contains("SM's key is already PR's"), "{twice}");
     file.add_team_member(&member("SM", engagement::model::Role::Staff, None)).unwrap();

@@ -62,7 +62,12 @@ completed_on: string | null,
  * The reason of the addendum the user has open: the changes they make now are recorded
  * under it. None when no addendum is open.
  */
-addendum: string | null, open_requests: number, 
+addendum: string | null, 
+/**
+ * Why the user cannot add members to the team now, said where the form would be: the
+ * partner signs with a key and adds them. None when they can.
+ */
+team_closed: string | null, open_requests: number, 
 /**
  * Open requests whose due date has passed.
  */

@@ -51,6 +51,9 @@ pub struct Overview {
     /// The reason of the addendum the user has open: the changes they make now are recorded
     /// under it. None when no addendum is open.
     pub addendum: Option<String>,
+    /// Why the user cannot add members to the team now, said where the form would be: the
+    /// partner signs with a key and adds them. None when they can.
+    pub team_closed: Option<String>,
     pub open_requests: i64,
     /// Open requests whose due date has passed.
     pub overdue_requests: i64,
@@ -215,6 +218,8 @@ impl EngagementFile {
                 .map(|m| MemberKey { initials: m.initials.clone(), fingerprint: m.public_key.as_deref().map(crate::keys::fingerprint) })
                 .collect(),
             open_items: open_items(&controls, &info.examination, open_requests, overdue_requests),
+            team_closed: crate::signing::team::partner_adds(&info.team, self.user().unwrap_or_default(), self.signed_in_with_key())
+                .then(|| "Members are added by the engagement partner, signed in with their key, now that the partner signs with one.".to_owned()),
             info,
             controls,
             completed_on: self.completed_on()?,

@@ -22,8 +22,7 @@ use crate::model::{Role, TeamMember};
 /// into `after` (None: no row), judged on `team` as it stands before the change. None when
 /// they may.
 pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Option<&TeamMember>, after: Option<&TeamMember>) -> Option<String> {
-    let signing_partner = |m: &TeamMember| m.role == Role::Partner && m.public_key.is_some();
-    let by_partner = signed && team.iter().any(|m| same_initials(&m.initials, actor) && signing_partner(m));
+    let by_partner = signs_as_partner(team, actor, signed);
     // A key another member holds: whoever holds the key would sign as both.
     let taken = |m: &TeamMember| {
         let key = m.public_key.as_deref()?;
@@ -41,7 +40,7 @@ pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Op
         (None, Some(added)) => {
             if team.iter().any(|m| same_initials(&m.initials, &added.initials)) {
                 Some(format!("the initials {} are already on the team", added.initials))
-            } else if team.iter().any(signing_partner) && !by_partner {
+            } else if partner_adds(team, actor, signed) {
                 Some(format!("{} is added to the team by the engagement partner, signed in with their key, now that the partner signs with one", added.initials))
             } else if added.role == Role::Partner && team.iter().any(|m| m.role == Role::Partner) && !by_partner {
                 Some(format!("{} is added as a partner by the engagement partner, signed in with their key: the partner registers theirs first", added.initials))
@@ -59,6 +58,21 @@ pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Op
             }
         }
     }
+}
+
+/// Whether members are now the partner's to add (the partner signs with a key) and `actor`
+/// is not the partner signed in with theirs: what the window says in place of the form.
+pub(crate) fn partner_adds(team: &[TeamMember], actor: &str, signed: bool) -> bool {
+    team.iter().any(signing_partner) && !signs_as_partner(team, actor, signed)
+}
+
+fn signing_partner(m: &TeamMember) -> bool {
+    m.role == Role::Partner && m.public_key.is_some()
+}
+
+/// Whether `actor`, signed in with their key (`signed`), is a partner who signs with one.
+fn signs_as_partner(team: &[TeamMember], actor: &str, signed: bool) -> bool {
+    signed && team.iter().any(|m| same_initials(&m.initials, actor) && signing_partner(m))
 }
 
 /// Initials name one member whatever their case: sign-ins and signatures compare them so.

@@ -172,18 +172,24 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
         ))}
       </ul>
       {overview.user && !overview.signed && <MakeKey onOverview={onOverview} />}
-      <div className="row">
-        <Field label="Name" error={check.shown("name")}>
-          <input data-testid="member-name" value={name} onChange={check.change("name", setName)} />
-        </Field>
-        <Field label="Initials" error={check.shown("initials")}>
-          <input data-testid="member-initials" value={initials} onChange={check.change("initials", setInitials)} />
-        </Field>
-        <RoleSelect testid="member-role" value={role} onChange={setRole} />
-        <button data-testid="add-member" onClick={add} disabled={action.busy}>
-          Add to team
-        </button>
-      </div>
+      {overview.team_closed ? (
+        <p data-testid="team-closed" className="muted">
+          {overview.team_closed}
+        </p>
+      ) : (
+        <div className="row">
+          <Field label="Name" error={check.shown("name")}>
+            <input data-testid="member-name" value={name} onChange={check.change("name", setName)} />
+          </Field>
+          <Field label="Initials" error={check.shown("initials")}>
+            <input data-testid="member-initials" value={initials} onChange={check.change("initials", setInitials)} />
+          </Field>
+          <RoleSelect testid="member-role" value={role} onChange={setRole} />
+          <button data-testid="add-member" onClick={add} disabled={action.busy}>
+            Add to team
+          </button>
+        </div>
+      )}
       <ErrorNote error={action.error} testid="member-error" />
     </section>
   );
