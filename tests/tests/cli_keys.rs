@@ -29,7 +29,7 @@ fn line<'a>(text: &'a str, prefix: &str) -> &'a str {
 }
 
 #[test]
-fn keys_are_made_registered_and_required_to_create_and_to_work_under_a_keyed_name() {
+fn keys_are_made_registered_and_required_to_create_and_to_work_under_a_keyed_name_and_the_team_grows_by_its_rule() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path();
     let with_key = [("TICKMARK_KEY_PASSPHRASE", KEY_PASSPHRASE)];
@@ -67,7 +67,15 @@ fn keys_are_made_registered_and_required_to_create_and_to_work_under_a_keyed_nam
     let wrong = tickmark(home, &note, &[("TICKMARK_KEY_PASSPHRASE", KEY_PASSPHRASE), ("TICKMARK_KEY", default.to_str().unwrap())]);
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("the key given is DW's, not JI's"), "{}", String::from_utf8_lossy(&wrong.stderr));
     stdout(&tickmark(home, &note, &[("TICKMARK_KEY_PASSPHRASE", KEY_PASSPHRASE), ("TICKMARK_KEY", ji_path.to_str().unwrap())]));
+
+    // The team: Dana adds staff, but no second partner beside Priya, who has no key yet.
+    let member = |initials: &str, role: &str| tickmark(home, &["add-member", f, "--name", "Sam Moreau", "--initials", initials, "--role", role, "--as", "DW"], &with_key);
+    let minted = member("XP", "partner");
+    assert_eq!(minted.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&minted.stderr).contains("XP is added as a partner by the engagement partner"), "{}", String::from_utf8_lossy(&minted.stderr));
+    assert!(stdout(&member("SM", "staff")).contains("Sam Moreau (SM, staff) is on the team"));
     let info = stdout(&tickmark(home, &["info", f], &[]));
+    assert!(info.contains("team: Sam Moreau (SM, Staff), no personal key"), "{info}");
     assert!(info.contains(&format!("team: Dana Whitfield (DW, Senior), key {}", line(&made, "fingerprint: "))), "{info}");
     assert!(info.contains("team: Priya Raghunathan (PR, Partner), no personal key"), "{info}");
     let verified = tickmark(home, &["verify", f], &[]);

@@ -1,11 +1,13 @@
-//! Personal signing keys from the command line: making one, showing one's public key and
-//! fingerprint (to be compared in person before it is registered), registering it on a team.
+//! Personal signing keys and the team from the command line: making a key, showing its public
+//! key and fingerprint (to be compared in person before it is registered), registering it on a
+//! team, adding a member to the team.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use engagement::keys::{self, PersonalKey};
+use engagement::model::{Role, TeamMember};
 use engagement::Error;
 
 use crate::{new_passphrase, open_as, say, Who};
@@ -62,6 +64,42 @@ pub fn key(command: KeyCommand) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+#[derive(Args)]
+pub struct AddMemberArgs {
+    file: PathBuf,
+    /// Their name as sign-offs show it.
+    #[arg(long)]
+    name: String,
+    /// 1 to 4 letters.
+    #[arg(long)]
+    initials: String,
+    /// staff, senior, manager or partner.
+    #[arg(long, value_parser = role)]
+    role: Role,
+    /// Their public key, when they have one (64 hex digits, as `tickmark key show` prints it).
+    #[arg(long)]
+    public_key: Option<String>,
+    #[command(flatten)]
+    who: Who,
+}
+
+fn role(text: &str) -> Result<Role, String> {
+    serde_json::from_value(text.trim().to_lowercase().into()).map_err(|_| format!("{text} is not a role: staff, senior, manager or partner"))
+}
+
+/// Adds a member to the team, as the window's Team section does (refused by the team's rule as
+/// it is there).
+pub fn add_member(a: AddMemberArgs) -> Result<ExitCode, Error> {
+    let mut file = open_as(&a.file, &a.who)?;
+    file.add_team_member(&TeamMember { name: a.name, initials: a.initials, role: a.role, public_key: a.public_key })?;
+    let added = file.info()?.team.pop().expect("the member just added");
+    let role = serde_json::to_value(added.role)?;
+    let key = added.public_key.as_deref().map(|k| format!(", key fingerprint {}", keys::fingerprint(k))).unwrap_or_default();
+    say!("{} ({}, {}) is on the team{key}", added.name, added.initials, role.as_str().unwrap_or_default());
+    file.close()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn register(a: RegisterArgs) -> Result<ExitCode, Error> {

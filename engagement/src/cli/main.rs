@@ -39,6 +39,8 @@ enum Command {
     Key(keys::KeyCommand),
     /// Register a team member's public key: their own first, or (the partner) a replacement.
     RegisterKey(keys::RegisterArgs),
+    /// Add a member to the team: once the partner signs with a key, the partner does.
+    AddMember(keys::AddMemberArgs),
     /// Next year's engagement from this year's: controls, procedures, requests, team and
     /// complementary controls carried; none of this year's work.
     RollForward(setup::RollForwardArgs),
@@ -187,6 +189,7 @@ fn main() -> ExitCode {
         Command::RollForward(a) => setup::roll_forward(a),
         Command::Key(a) => keys::key(a),
         Command::RegisterKey(a) => keys::register(a),
+        Command::AddMember(a) => keys::add_member(a),
         Command::ImportPopulation(a) => setup::import_population(a),
         Command::ExplainPopulation(a) => setup::explain_population(a),
         Command::RemovePopulation(a) => setup::remove_population(a),
