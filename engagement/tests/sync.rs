@@ -281,6 +281,36 @@ fn rows_added_twice_or_changed_after_removal_are_listed_and_a_removal_made_on_bo
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
+/// The same control with the same attributes, added on two copies before they met: one piece
+/// of work done twice, which stands once and asks nobody to choose. A control added with the
+/// same row but an attribute worded differently is listed as before.
+#[test]
+fn a_control_added_the_same_on_two_copies_stands_once_and_nobody_is_asked_to_choose() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let mut reworded = change_control();
+    reworded.reference = "CC8.1-02".into();
+    for file in [&mut a, &mut b] {
+        file.add_control(&change_control()).unwrap();
+    }
+    a.add_control(&reworded).unwrap();
+    reworded.attributes[0].question = format!("{} (as JI worded it)", reworded.attributes[0].question);
+    b.add_control(&reworded).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    for file in [&a, &b] {
+        let references: Vec<String> = file.controls().unwrap().into_iter().map(|c| c.reference).collect();
+        assert_eq!(references, [change_control().reference, "CC8.1-02".to_owned()], "each control once");
+        let listed: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        assert!(!listed.is_empty() && listed.iter().all(|t| !t.contains(&change_control().reference)), "only the reworded control is listed: {listed:#?}");
+        let standing = file.control_by_reference("CC8.1-02").unwrap().attributes[0].question.clone();
+        let other = if standing.ends_with("(as JI worded it)") { change_control().attributes[0].question.clone() } else { reworded.attributes[0].question.clone() };
+        assert!(listed.iter().any(|t| t.starts_with("attribute ") && t.contains(&format!("{other:?}"))), "the wording that does not stand is listed: {listed:#?}");
+        assert!(file.verify().unwrap().is_intact(), "{:?}", file.verify().unwrap().problems);
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
 #[test]
 fn an_unreachable_folder_is_a_message_and_work_goes_on() {
     let Team { folder, mut a, dir, .. } = team();

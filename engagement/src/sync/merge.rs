@@ -196,14 +196,24 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
         None => {
             // Held, or it would leave rows pointing at one that is not here (a control added on
             // two copies, kept aside with the attributes added with it; a row removed meanwhile):
-            // then nothing of it stands but its trail entries, and all of it is listed.
-            held.get_or_insert_with(|| "it adds a row another copy added as well, or refers to a row another copy removed meanwhile, or removes one that rows added on another copy refer to".to_owned());
-            attempt(tx, step, true)?.ok_or_else(|| Error::invalid("sync", format!("the trail entries of change {} of copy {} could not be applied", step.seq, step.copy)))?
+            // then nothing of it stands but its trail entries. All of it is listed, unless all it
+            // does is add what stands here already, the same.
+            let twins = match held {
+                Some(_) => None,
+                None => crate::sync::twins::of_change(tx, &step.original)?,
+            };
+            if twins.is_none() {
+                held.get_or_insert_with(|| "it adds a row another copy added as well, or refers to a row another copy removed meanwhile, or removes one that rows added on another copy refer to".to_owned());
+            }
+            let (session, mut conflicts) =
+                attempt(tx, step, true)?.ok_or_else(|| Error::invalid("sync", format!("the trail entries of change {} of copy {} could not be applied", step.seq, step.copy)))?;
+            conflicts.extend(twins.into_iter().flatten().map(|row| Conflict { kind: "duplicate", entity: row.table.clone(), entity_id: Some(row.id), detail: serde_json::json!({ "values": row.json() }) }));
+            (session, conflicts)
         }
     };
     for c in conflicts.iter_mut().filter(|c| c.kind == "clash") {
         let row = as_row(tx, &c.entity, &c.detail["values"])?;
-        if same_as_standing(tx, &c.entity, &row)? {
+        if crate::sync::twins::stands_already(tx, &c.entity, &row)? {
             c.kind = "duplicate";
         } else if c.entity == "request" && held.is_none() {
             renumber_request(tx, step, &entries, row)?;
@@ -503,26 +513,7 @@ fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Option<C
     (ConflictAction::SQLITE_CHANGESET_OMIT, Some(Conflict { kind: word, entity: table, entity_id, detail: serde_json::json!({ "values": carried }) }))
 }
 
-/// Whether a row added on two copies was added the same on both: the row that stands with the
-/// same key (a unique index of the table) holds the same values but its id. Nothing then needs a
-/// person's choice; the row is still kept aside, so that `verify` reads its entry as not applied.
-fn same_as_standing(conn: &Connection, table: &str, row: &Value) -> Result<bool> {
-    let Value::Object(values) = row else { return Ok(false) };
-    let indexes: Vec<String> =
-        conn.prepare(&format!("SELECT name FROM pragma_index_list('{table}') WHERE \"unique\" = 1 AND origin = 'u'"))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    for index in indexes {
-        let columns: Vec<String> = conn.prepare(&format!("SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let filter = columns.iter().enumerate().map(|(i, c)| format!("{c} IS ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
-        let key: Vec<rusqlite::types::Value> = columns.iter().map(|c| sql_value(values.get(c).unwrap_or(&Value::Null))).collect();
-        let standing: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(&format!("SELECT id FROM {table} WHERE {filter}"), rusqlite::params_from_iter(key), |r| r.get(0)))?;
-        let Some(id) = standing else { continue };
-        let Some(Value::Object(there)) = crate::trail::row_json(conn, table, id)? else { continue };
-        return Ok(there.iter().all(|(name, value)| name == "id" || values.get(name) == Some(value)));
-    }
-    Ok(false)
-}
-
-fn sql_value(value: &Value) -> rusqlite::types::Value {
+pub(super) fn sql_value(value: &Value) -> rusqlite::types::Value {
     match value {
         Value::Null => rusqlite::types::Value::Null,
         Value::Bool(b) => i64::from(*b).into(),
