@@ -281,6 +281,35 @@ fn rows_added_twice_or_changed_after_removal_are_listed_and_a_removal_made_on_bo
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
+/// A procedure performed on one copy while another removed it as planned: when the removal
+/// sorts later it would take the performed procedure with it. The procedure stays, performed, on
+/// every copy, and the removal is listed, not applied.
+#[test]
+fn a_removal_of_work_changed_meanwhile_on_another_copy_is_listed_and_the_work_stays() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    let procedure = a.add_procedure(control, &ProcedureInput { nature: ProcedureNature::Inspection, text: "Inspected the change tickets".into(), sample_based: false }).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    a.mark_performed(procedure, date("2026-10-09")).unwrap();
+    // JI's removal comes after a note of hers, so it sorts after DW's change.
+    b.raise_review_note(control, "Is this procedure needed?").unwrap();
+    b.remove_procedure(procedure).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    for file in [&a, &b] {
+        let standing = file.procedures(control).unwrap();
+        assert!(standing.iter().any(|p| p.id == procedure && p.performed.is_some()), "the performed procedure stays: {standing:?}");
+        let listed: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        assert_eq!(listed.len(), 1, "{listed:#?}");
+        assert!(listed[0].starts_with("procedure ") && listed[0].contains("JI's removal of it is kept here, not applied") && listed[0].contains("2026-10-09"), "{listed:#?}");
+        assert!(file.workpaper(control).unwrap().preparer_missing.iter().any(|m| m.starts_with("sync conflict 1 is not settled")));
+        assert!(file.verify().unwrap().is_intact(), "{:?}", file.verify().unwrap().problems);
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
 /// The same control with the same attributes, added on two copies before they met: one piece
 /// of work done twice, which stands once and asks nobody to choose. A control added with the
 /// same row but an attribute worded differently is listed as before.

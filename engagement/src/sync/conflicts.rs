@@ -69,6 +69,7 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
                     _ => format!("{what}: {author}'s change is kept here, not applied: {reason}; it recorded {}", differing(&detail["values"], &detail["current"])),
                 }
             }
+            "changed meanwhile" => format!("{what}: {author}'s removal of it is kept here, not applied: it was changed on another copy meanwhile and stands as changed ({})", said(&changed(&detail["current"], &detail["values"]).into())),
             "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {values}"),
             _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {values}"),
         };
@@ -113,15 +114,20 @@ fn said(values: &serde_json::Value) -> String {
 /// \"2026-11-15\" where the row has completed on \"2026-11-16\""); everything it recorded when
 /// the row was not there, or nothing differs.
 fn differing(values: &serde_json::Value, current: &serde_json::Value) -> String {
-    let (Some(recorded), Some(standing)) = (values.as_object(), current.as_object()) else { return said(values) };
-    let changed: serde_json::Map<String, serde_json::Value> =
-        recorded.iter().filter(|(field, value)| standing.get(*field) != Some(value)).map(|(f, v)| (f.clone(), v.clone())).collect();
+    let Some(standing) = current.as_object() else { return said(values) };
+    let changed = changed(values, current);
     let was: serde_json::Map<String, serde_json::Value> = changed.keys().filter_map(|f| standing.get(f).map(|v| (f.clone(), v.clone()))).collect();
     match (said(&changed.into()).as_str(), said(&was.into()).as_str()) {
         ("no values", _) => said(values),
         (recorded, "no values") => format!("{recorded}, none of which the row has"),
         (recorded, had) => format!("{recorded} where the row has {had}"),
     }
+}
+
+/// The fields of `values` that differ from `other`.
+fn changed(values: &serde_json::Value, other: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    let Some(fields) = values.as_object() else { return serde_json::Map::new() };
+    fields.iter().filter(|(field, value)| other.get(field.as_str()) != Some(value)).map(|(f, v)| (f.clone(), v.clone())).collect()
 }
 
 /// The unsettled conflicts on a workpaper's work, as its sign-off gate lists them.

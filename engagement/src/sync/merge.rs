@@ -15,7 +15,8 @@
 //!   kept in the list (for a grid cell: the other outcome, for the preparer to choose).
 //! - A row added on two copies with the same key (the same grid cell, control reference), or a
 //!   change to a row removed meanwhile: kept in the list, not applied; added the same on both,
-//!   nobody needs to choose. Numbers are renumbered instead: a request number ("PBC-9-2"), an
+//!   nobody needs to choose. A removal of a row changed meanwhile: kept in the list, not
+//!   applied, so the change stays. Numbers are renumbered instead: a request number ("PBC-9-2"), an
 //!   evidence number (the next free EV-n), recorded in the trail as Tickmark's own entries.
 //! - A change to a workpaper that was reviewed and locked before it, or made after completion
 //!   (other than an addendum): kept in the list, not applied; only its trail entries are, so the
@@ -258,6 +259,9 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     for c in conflicts {
         let mut detail = c.detail;
         detail["values"] = as_row(tx, &c.entity, &detail["values"])?;
+        if let (true, Some(id)) = (c.kind == "changed meanwhile", c.entity_id) {
+            detail["current"] = crate::trail::row_json(tx, &c.entity, id)?.unwrap_or(Value::Null);
+        }
         let control = match c.entity_id {
             Some(id) => crate::signoff::control_of_work(tx, &c.entity, id, &detail["values"])?,
             None => None,
@@ -502,10 +506,14 @@ fn settle(kind: ConflictType, item: &ChangesetItem) -> (ConflictAction, Option<C
     };
     // The key is the first column; an update carries it among the old values only.
     let entity_id = [item.old_value(0), item.new_value(0)].into_iter().find_map(|v| v.ok().and_then(|v| v.as_i64().ok()));
+    let removal = matches!(item.op().map(|op| op.code()), Ok(rusqlite::hooks::Action::SQLITE_DELETE));
     let word = match kind {
+        // A removal of a row changed here meanwhile would take that change with it: the row
+        // stays as changed, and the removal is kept (what its author saw as `values`).
+        ConflictType::SQLITE_CHANGESET_DATA if removal => "changed meanwhile",
         ConflictType::SQLITE_CHANGESET_DATA | ConflictType::SQLITE_CHANGESET_CONFLICT => return (ConflictAction::SQLITE_CHANGESET_REPLACE, None),
         // Removed on two copies: both wanted it gone, nobody needs to choose.
-        ConflictType::SQLITE_CHANGESET_NOTFOUND if matches!(item.op().map(|op| op.code()), Ok(rusqlite::hooks::Action::SQLITE_DELETE)) => "duplicate",
+        ConflictType::SQLITE_CHANGESET_NOTFOUND if removal => "duplicate",
         ConflictType::SQLITE_CHANGESET_NOTFOUND => "removed meanwhile",
         ConflictType::SQLITE_CHANGESET_CONSTRAINT => "clash",
         _ => "refers to a removed row",
