@@ -1079,6 +1079,35 @@ fn a_request_number_added_on_two_copies_is_renumbered_the_same_way_and_keeps_its
 /// SQLite client) holds other rows than its log says: the change is then settled row by row as
 /// any change made alongside another, nothing of it lost, what stood there kept in the list, and
 /// an evidence number that is taken there renumbered.
+/// A request numbered as another copy numbered one, for a control that copy's own control kept
+/// aside (the same reference added on both): it cannot be renumbered under a control that is not
+/// here, so it is listed, and every sync goes on working.
+#[test]
+fn a_request_whose_control_was_kept_aside_is_listed_not_renumbered_and_syncing_goes_on() {
+    use engagement::request::{RequestInput, RequestStatus};
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let request = |number: &str, control_id| RequestInput { number: number.into(), title: "Change tickets".into(), control_id, requested_on: date("2026-10-01"), due_on: None, status: RequestStatus::Open };
+    let dana = a.add_control(&change_control()).unwrap();
+    a.add_request(&request("PBC-9", Some(dana))).unwrap();
+    // JI's control and request sort after DW's.
+    b.add_request(&request("PBC-1", None)).unwrap();
+    let mut worded = change_control();
+    worded.description = "Changes are approved before they reach production.".into();
+    let joaquin = b.add_control(&worded).unwrap();
+    b.add_request(&request("PBC-9", Some(joaquin))).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).expect("JI's sync takes DW's work");
+    a.sync(&folder).expect("DW's sync takes JI's");
+    for file in [&a, &b] {
+        let numbers: Vec<String> = file.requests().unwrap().into_iter().map(|r| r.input.number).collect();
+        assert_eq!(numbers.iter().filter(|n| n.starts_with("PBC-9")).count(), 1, "{numbers:?}");
+        let listed: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        assert!(listed.iter().any(|t| t.starts_with("request ") && t.contains("PBC-9")), "JI's PBC-9 is listed: {listed:#?}");
+        assert!(listed.iter().any(|t| t.starts_with("control ") && t.contains("before they reach production")), "{listed:#?}");
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
 #[test]
 fn a_change_arriving_on_a_copy_edited_behind_tickmarks_back_is_settled_row_by_row() {
     let Team { folder, mut a, mut b, b_path, dir, joaquin, .. } = team();

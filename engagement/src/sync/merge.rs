@@ -201,7 +201,7 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
             // does is add what stands here already, the same.
             let twins = match held {
                 Some(_) => None,
-                None => crate::sync::twins::of_change(tx, &step.original)?,
+                None => crate::sync::added::of_change(tx, &step.original)?,
             };
             if twins.is_none() {
                 held.get_or_insert_with(|| "it adds a row another copy added as well, or refers to a row another copy removed meanwhile, or removes one that rows added on another copy refer to".to_owned());
@@ -214,9 +214,9 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     };
     for c in conflicts.iter_mut().filter(|c| c.kind == "clash") {
         let row = as_row(tx, &c.entity, &c.detail["values"])?;
-        if crate::sync::twins::stands_already(tx, &c.entity, &row)? {
+        if crate::sync::added::stands_already(tx, &c.entity, &row)? {
             c.kind = "duplicate";
-        } else if c.entity == "request" && held.is_none() {
+        } else if c.entity == "request" && held.is_none() && !crate::sync::added::refers_to_absent_row(tx, &c.entity, &row)? {
             renumber_request(tx, step, &entries, row)?;
             c.kind = "renumbered";
         }

@@ -9,10 +9,12 @@
 //! - `folder`: the folder's layout: marker, base file, numbered change files per copy.
 //! - `merge`: every copy's changes in one order, concurrent work settled by the audit's rules.
 //! - `team_changes`: a change of the team from another copy, judged by what it does.
-//! - `twins`: rows added the same on two copies, which nobody needs to choose between.
+//! - `added`: rows a change adds, beside those standing here: added the same on two copies
+//!   (nobody needs to choose), or referring to a row that is not here.
 //! - `conflicts`: the list of what merging kept aside, and settling it.
 //! - `exchange`: share, join and sync.
 
+mod added;
 pub mod conflicts;
 pub mod envelope;
 mod exchange;
@@ -20,6 +22,5 @@ pub mod folder;
 pub(crate) mod merge;
 pub(crate) mod outbox;
 mod team_changes;
-mod twins;
 
 pub use exchange::SyncReport;

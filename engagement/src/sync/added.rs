@@ -1,8 +1,10 @@
-//! Rows added the same on two copies. Two auditors who add the same control with the same
-//! attributes before their copies meet have done one piece of work twice: nothing of either is
-//! lost and nobody needs to choose. The change that sorts later is kept aside all the same (its
-//! rows would clash with the ones standing, or point at its own kept-aside rows), so that
-//! `verify` reads its trail entries as not applied; the conflicts list leaves it out.
+//! Rows a change adds, beside the rows standing here.
+//!
+//! Two auditors who add the same control with the same attributes before their copies meet have
+//! done one piece of work twice: nothing of either is lost and nobody needs to choose. The change
+//! that sorts later is kept aside all the same (its rows would clash with the ones standing, or
+//! point at its own kept-aside rows), so that `verify` reads its trail entries as not applied;
+//! the conflicts list leaves it out.
 
 use std::collections::{HashMap, HashSet};
 
@@ -72,6 +74,20 @@ pub(super) fn of_change(conn: &Connection, changeset: &[u8]) -> Result<Option<Ve
         pending = waiting;
     }
     Ok((!found.is_empty()).then_some(found))
+}
+
+/// Whether a row a change would add (its values as a conflict keeps them) refers to a row that
+/// is not here: a request for a control that merging kept aside cannot be added under a new
+/// number either.
+pub(super) fn refers_to_absent_row(conn: &Connection, table: &str, row: &serde_json::Value) -> Result<bool> {
+    for (column, parent) in foreign_keys(conn, table)? {
+        let Some(id) = row.get(&column).and_then(serde_json::Value::as_i64) else { continue };
+        let present: bool = conn.query_row(&format!("SELECT EXISTS(SELECT 1 FROM \"{parent}\" WHERE id = ?1)"), [id], |r| r.get(0))?;
+        if !present {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The row standing here that holds what `row` holds but its id (the ids it refers to read
