@@ -160,6 +160,31 @@ fn bad_change_files_are_refused_by_name_and_the_rest_syncs() {
     assert_eq!(content(&a_path), content(&b_path), "nothing of a refused file was applied");
 }
 
+/// A change file holding several changes, one of them with a signature that does not verify:
+/// the file is refused whole, the changes before the bad one included.
+#[test]
+fn a_file_with_one_badly_signed_change_is_refused_whole() {
+    let Team { folder, mut a, a_path, b, b_path, dir: _dir, .. } = team();
+    test_a_control(&mut a);
+    a.sync(&folder).unwrap();
+    a.close().unwrap();
+    let (uid, secret) = secret(&a_path);
+    let copy = std::fs::read_dir(folder.join("changes")).unwrap().next().unwrap().unwrap().path();
+    let name = copy.file_name().unwrap().to_str().unwrap().to_owned();
+    let mut changes = envelope::open(&std::fs::read(copy.join("000001.tmc")).unwrap(), &uid, &secret, &name, 1).unwrap();
+    assert!(changes.len() > 3, "one file holds the changes of a sync");
+    let last = changes.len() - 1;
+    let flipped = if changes[last].signature.starts_with('0') { "1" } else { "0" };
+    changes[last].signature.replace_range(0..1, flipped);
+    std::fs::write(copy.join("000001.tmc"), envelope::seal(&changes, &uid, &secret)).unwrap();
+    b.close().unwrap();
+    let mut b = EngagementFile::open(&b_path, PASSPHRASE).unwrap();
+    let report = b.sync(&folder).unwrap();
+    assert!(report.refused.iter().any(|r| r.starts_with(&format!("changes/{name}/000001.tmc")) && r.contains("not signed")), "{:?}", report.lines());
+    assert!(report.received.is_empty(), "nothing of the file is taken: {:?}", report.lines());
+    assert!(b.controls().unwrap().is_empty());
+}
+
 #[test]
 fn work_done_on_two_copies_at_once_is_merged_the_same_way_on_both() {
     let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();

@@ -30,7 +30,8 @@ pub struct SyncReport {
     pub received: Vec<String>,
     /// Change files refused, each by its name in the folder and why; nothing of them applied.
     pub refused: Vec<String>,
-    /// Changes not taken yet: made on top of a change this copy cannot take yet.
+    /// Changes not taken yet: made on top of a change this copy cannot take yet, or attaching
+    /// an evidence file not yet whole in the folder.
     pub waiting: Vec<String>,
     /// Everything merging has kept aside that nobody has settled yet (not only from this sync).
     pub conflicts: Vec<String>,
@@ -307,29 +308,46 @@ impl EngagementFile {
                 if files.get(i + 1).is_none() && last < have {
                     report.refused.push(format!("{name}: the folder lost changes {}–{have} of this copy, which this copy holds", last + 1));
                 }
-                let from = next;
-                let taken = changes.into_iter().filter(|c| c.seq >= from).try_for_each(|change| {
+                // A file is taken whole or not at all: one change that fails its check leaves out
+                // the changes before it in the file too, and the keys they would have added.
+                let known = keys.len();
+                let mut taking = Vec::new();
+                let mut failed = None;
+                for change in changes.into_iter().filter(|c| c.seq >= next) {
                     let seq = change.seq;
-                    let checked = check(&change, uid, &keys).and_then(|()| {
-                        let entries = merge::trail_entries(&change.changeset).map_err(|e| e.to_string())?;
-                        match merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
-                            Some((_, sha256)) => Err(format!("change {seq} waits for evidence file {sha256}, not whole in the folder yet")),
-                            None => Ok(entries),
+                    if let Err(why) = check(&change, uid, &keys) {
+                        failed = Some((why, false));
+                        break;
+                    }
+                    let entries = match merge::trail_entries(&change.changeset) {
+                        Ok(entries) => entries,
+                        Err(e) => {
+                            failed = Some((format!("change {seq} cannot be read ({e})"), false));
+                            break;
                         }
-                    });
-                    let entries = checked.map_err(|why| format!("{name}: {why}"))?;
+                    };
+                    if let Some((_, sha256)) = merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
+                        failed = Some((format!("change {seq} waits for evidence file {sha256}, not whole in the folder yet"), true));
+                        break;
+                    }
                     for e in entries.into_iter().filter(|e| e.entity == "team_member" && !e.removal) {
                         if let (Some(initials), Some(key)) = (e.state["initials"].as_str(), e.state["public_key"].as_str().and_then(Verifier::new)) {
                             keys.push((initials.to_uppercase(), key));
                         }
                     }
-                    incoming.push(change);
-                    next = seq + 1;
-                    Ok::<(), String>(())
-                });
-                if let Err(why) = taken {
-                    report.refused.push(why);
-                    break;
+                    taking.push(change);
+                }
+                match failed {
+                    None => {
+                        next = taking.last().map_or(next, |c| c.seq + 1);
+                        incoming.extend(taking);
+                    }
+                    Some((why, waits)) => {
+                        keys.truncate(known);
+                        let line = format!("{name}: {why}");
+                        if waits { report.waiting.push(line) } else { report.refused.push(line) }
+                        break;
+                    }
                 }
             }
         }
