@@ -899,8 +899,18 @@ fn a_change_arriving_for_a_reviewed_and_locked_workpaper_goes_to_the_conflicts_l
         assert!(verified.changed_since_signed.is_empty(), "the locked work is as signed: {:?}", verified.changed_since_signed);
         let sample = file.samples(Some(control)).unwrap()[0].id;
         assert!(file.results(sample).unwrap().iter().all(|r| r.note.as_deref() != Some("JI: the approver was the requester")));
+        // The deviation kept aside was never looked at: the file cannot be completed over it.
+        let reference = file.control(control).unwrap().reference;
+        let blockers = file.completion_blockers().unwrap();
+        assert!(blockers.iter().any(|b| b.starts_with(&format!("{reference}: sync conflict 1 is not settled"))), "{blockers:#?}");
+        assert!(file.overview().unwrap().open_items.iter().any(|i| i.text == "1 sync conflict not settled (Team)"));
     }
-    let Team { a, a_path, b, b_path, .. } = team;
+    let Team { mut a, a_path, mut b, b_path, folder, .. } = team;
+    a.settle_conflict(1, "DW: the approver was a delegate; the deviation does not stand").unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    assert!(!a.completion_blockers().unwrap().iter().any(|b| b.contains("sync conflict")), "settled, it no longer blocks");
+    assert!(!a.overview().unwrap().open_items.iter().any(|i| i.text.contains("sync conflict")));
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
 

@@ -124,7 +124,7 @@ impl ControlProgress {
     }
 }
 
-fn open_items(controls: &[ControlProgress], examination: &Examination, open_requests: i64, overdue_requests: i64) -> Vec<OpenItem> {
+fn open_items(controls: &[ControlProgress], examination: &Examination, open_requests: i64, overdue_requests: i64, unsettled_conflicts: i64) -> Vec<OpenItem> {
     let mut items: Vec<OpenItem> = controls
         .iter()
         .filter_map(|c| {
@@ -135,6 +135,9 @@ fn open_items(controls: &[ControlProgress], examination: &Examination, open_requ
     if open_requests > 0 {
         let overdue = if overdue_requests > 0 { format!(", {overdue_requests} past due") } else { String::new() };
         items.push(OpenItem { control_id: None, reference: None, text: format!("{} not closed{overdue}", count(open_requests, "request", "requests")) });
+    }
+    if unsettled_conflicts > 0 {
+        items.push(OpenItem { control_id: None, reference: None, text: format!("{} not settled (Team)", count(unsettled_conflicts, "sync conflict", "sync conflicts")) });
     }
     items
 }
@@ -217,7 +220,7 @@ impl EngagementFile {
                 .iter()
                 .map(|m| MemberKey { initials: m.initials.clone(), fingerprint: m.public_key.as_deref().map(crate::keys::fingerprint) })
                 .collect(),
-            open_items: open_items(&controls, &info.examination, open_requests, overdue_requests),
+            open_items: open_items(&controls, &info.examination, open_requests, overdue_requests, crate::sync::conflicts::unsettled_count(conn)?),
             team_closed: crate::signing::team::partner_adds(&info.team, self.user().unwrap_or_default(), self.signed_in_with_key())
                 .then(|| "Members are added by the engagement partner, signed in with their key, now that the partner signs with one.".to_owned()),
             info,
@@ -298,16 +301,17 @@ mod tests {
     }
 
     #[test]
-    fn one_line_per_control_with_work_open_then_the_requests() {
+    fn one_line_per_control_with_work_open_then_the_requests_then_the_sync_conflicts() {
         let open = ControlProgress { id: 9, reference: "CC6.1-02".into(), conclusion: None, reviewer: None, ..progress() };
-        let items = open_items(&[progress(), open], &type2(), 3, 1);
+        let items = open_items(&[progress(), open], &type2(), 3, 1, 2);
         assert_eq!(
             items,
             [
                 OpenItem { control_id: Some(9), reference: Some("CC6.1-02".into()), text: "no conclusion recorded; awaiting review".into() },
                 OpenItem { control_id: None, reference: None, text: "3 requests not closed, 1 past due".into() },
+                OpenItem { control_id: None, reference: None, text: "2 sync conflicts not settled (Team)".into() },
             ]
         );
-        assert!(open_items(&[progress()], &type2(), 0, 0).is_empty());
+        assert!(open_items(&[progress()], &type2(), 0, 0, 0).is_empty());
     }
 }

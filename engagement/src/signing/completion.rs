@@ -64,7 +64,10 @@ impl EngagementFile {
             for n in wp.review_notes.iter().filter(|n| n.cleared_at.is_none()) {
                 blockers.push(format!("{reference}: review note {} raised by {} is open: \"{}\"", n.number, n.raised_by, n.text));
             }
+            // A teammate's work kept aside after the workpaper was signed is not in what was signed.
+            blockers.extend(wp.sync_conflicts.iter().map(|c| format!("{reference}: {c}")));
         }
+        blockers.extend(crate::sync::conflicts::unsettled(self.conn(), None)?);
         match self.opinion()?.decision {
             None => blockers.push("the opinion is not decided by the engagement partner".to_owned()),
             Some(d) if !d.stands() => blockers.push(format!("the opinion {} decided no longer stands: what it rests on changed since; it must be decided again", d.initials)),

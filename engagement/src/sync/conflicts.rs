@@ -130,13 +130,19 @@ fn changed(values: &serde_json::Value, other: &serde_json::Value) -> serde_json:
     fields.iter().filter(|(field, value)| other.get(field.as_str()) != Some(value)).map(|(f, v)| (f.clone(), v.clone())).collect()
 }
 
-/// The unsettled conflicts on a workpaper's work, as its sign-off gate lists them.
-pub(crate) fn unsettled(conn: &Connection, control_id: i64) -> Result<Vec<String>> {
+/// The unsettled conflicts on a workpaper's work (None: on no workpaper's), as its sign-off gate
+/// and completion list them.
+pub(crate) fn unsettled(conn: &Connection, control_id: Option<i64>) -> Result<Vec<String>> {
     Ok(listed(conn)?
         .into_iter()
-        .filter(|(_, c, _)| c.control_id == Some(control_id) && c.settled.is_none())
+        .filter(|(_, c, _)| c.control_id == control_id && c.settled.is_none())
         .map(|(_, c, _)| format!("sync conflict {} is not settled: {}", c.number, c.text))
         .collect())
+}
+
+/// How many conflicts nobody has settled yet.
+pub(crate) fn unsettled_count(conn: &Connection) -> Result<i64> {
+    Ok(listed(conn)?.iter().filter(|(_, c, _)| c.settled.is_none()).count() as i64)
 }
 
 /// The grid cells of a workpaper with an unsettled conflict.
