@@ -160,6 +160,41 @@ fn bad_change_files_are_refused_by_name_and_the_rest_syncs() {
     assert_eq!(content(&a_path), content(&b_path), "nothing of a refused file was applied");
 }
 
+/// A member added without a key joins the shared engagement and makes their key on their own
+/// copy: every change on a shared copy is signed, so the registration is signed with the new key
+/// itself. It travels, and what they sign with it afterwards is taken on every copy.
+#[test]
+fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
+    use engagement::model::{Role, TeamMember};
+    let Team { folder, mut a, a_path, b, b_path, dir, .. } = team();
+    a.add_team_member(&TeamMember { name: "Tomás Weber".into(), initials: "TW".into(), role: Role::Staff, public_key: None }).unwrap();
+    a.sync(&folder).unwrap();
+    let c_path = dir.path().join("tomas.tickmark");
+    let (mut c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
+    c.set_user("TW").unwrap();
+    let refused = c.add_control(&change_control()).unwrap_err().to_string();
+    assert!(refused.contains("sign in with your personal key"), "{refused}");
+    let key_path = dir.path().join("TW.tickmark-key");
+    let tomas = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
+    assert!(c.signed_in_with_key() && c.user() == Some("TW"), "signed in with the new key");
+    c.add_control(&change_control()).unwrap();
+    c.sync(&folder).unwrap();
+    let report = a.sync(&folder).unwrap();
+    assert!(report.refused.is_empty(), "{:?}", report.lines());
+    assert_eq!(a.controls().unwrap().len(), 1, "TW's control reached DW's copy");
+    let registered = a.info().unwrap().team.into_iter().find(|m| m.initials == "TW").unwrap().public_key;
+    assert_eq!(registered, Some(tomas.public_key()));
+    // A second key is not TW's own to register: the file made for it is removed again.
+    let again = dir.path().join("TW-again.tickmark-key");
+    assert!(c.make_own_key(&again, "another long key passphrase").is_err());
+    assert!(!again.exists(), "no key file is left for a key nobody registered");
+    drop(b);
+    let b = EngagementFile::open(&b_path, PASSPHRASE).unwrap();
+    c.sync(&folder).unwrap();
+    converged(vec![(a, &a_path), (c, &c_path)]);
+    b.close().unwrap();
+}
+
 /// A change file holding several changes, one of them with a signature that does not verify:
 /// the file is refused whole, the changes before the bad one included.
 #[test]

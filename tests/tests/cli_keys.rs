@@ -80,4 +80,22 @@ fn keys_are_made_registered_and_required_to_create_and_to_work_under_a_keyed_nam
     assert!(info.contains("team: Priya Raghunathan (PR, Partner), no personal key"), "{info}");
     let verified = tickmark(home, &["verify", f], &[]);
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stdout));
+
+    // Sam, added without a key, joins the shared engagement and registers the key he made: on a
+    // shared copy every change is signed, so the registration is signed with that key.
+    let folder = home.join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    let shared = folder.to_str().unwrap();
+    stdout(&tickmark(home, &["share", f, "--folder", shared], &[]));
+    let copy = home.join("sam.tickmark");
+    let c = copy.to_str().unwrap();
+    stdout(&tickmark(home, &["join", shared, "--out", c], &[]));
+    let sam = stdout(&tickmark(home, &["key", "new", "--name", "Sam Moreau", "--initials", "SM"], &with_key));
+    stdout(&tickmark(home, &["register-key", c, "--member", "SM", "--public-key", line(&sam, "public key: "), "--as", "SM"], &with_key));
+    stdout(&tickmark(home, &["note", "raise", c, "--control", "CC8.1-01", "--text", "Sam's first note", "--as", "SM"], &with_key));
+    stdout(&tickmark(home, &["sync", c, "--folder", shared], &[]));
+    let synced = stdout(&tickmark(home, &["sync", f, "--folder", shared], &[]));
+    assert!(synced.contains("SM raise review note"), "{synced}");
+    assert!(stdout(&tickmark(home, &["info", f], &[])).contains(&format!("team: Sam Moreau (SM, Staff), key {}", line(&sam, "fingerprint: "))));
+    assert!(tickmark(home, &["verify", f], &[]).status.success());
 }

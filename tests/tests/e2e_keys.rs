@@ -77,16 +77,24 @@ fn the_demo_opens_signed_in_as_its_staff_member_and_another_member_signs_in_with
     assert!(ui.find("[data-testid=add-member]").is_err());
 }
 
-/// A member without a key makes one in the window: it is written, owner-only, where Tickmark
-/// keeps keys, registered on the team with its fingerprint shown, and the member now signs
-/// with it; the file verifies.
+/// A member without a key makes one in the window, on an engagement already shared (where every
+/// change is signed, so the registration is signed with the new key): it is written,
+/// owner-only, where Tickmark keeps keys, registered on the team with its fingerprint shown, and
+/// the member now signs with it; the registration goes out at the next sync; the file verifies.
 #[test]
 fn a_member_makes_their_signing_key_in_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("own-key.tickmark");
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
     let app = Harness::launch();
     let ui = app.ui();
     tickmark_tests::flows::create_engagement(ui, &file, "Contoso Freight", PASSPHRASE);
+    click(ui, "tab-team");
+    fill(ui, "share-folder", folder.to_str().unwrap());
+    click(ui, "share");
+    ui.wait_for("[data-testid=shared-folder]", WAIT).unwrap();
+    click(ui, "tab-overview");
     ui.wait_text("[data-testid=signed]", WAIT, |t| t == "no personal key").unwrap();
     fill(ui, "key-passphrase", "dana's own key passphrase");
     fill(ui, "key-passphrase-again", "dana's own key passphrase");
@@ -97,6 +105,10 @@ fn a_member_makes_their_signing_key_in_the_window() {
     let keys = ui.text(&ui.find("[data-testid=team-keys]").unwrap()).unwrap();
     assert!(keys.contains(&format!("DW: key {}", engagement::keys::fingerprint(&public))), "{keys}");
     assert_eq!(std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key_path).unwrap().permissions()) & 0o777, 0o600);
+    click(ui, "tab-team");
+    click(ui, "sync");
+    let report = ui.wait_text("[data-testid=sync-report]", WAIT, |t| t.starts_with("Sent")).unwrap();
+    assert!(report.starts_with("Sent 1 change"), "the registration went out: {report}");
     click(ui, "close-engagement");
     ui.wait_for("[data-testid=new-client]", WAIT).unwrap();
     let opened = engagement::EngagementFile::open(&file, PASSPHRASE).unwrap();

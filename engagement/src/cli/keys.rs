@@ -104,7 +104,21 @@ pub fn add_member(a: AddMemberArgs) -> Result<ExitCode, Error> {
 
 pub fn register(a: RegisterArgs) -> Result<ExitCode, Error> {
     let mut file = open_as(&a.file, &a.who)?;
-    file.register_key(&a.member, &a.public_key)?;
+    let initials = a.who.user.trim().to_uppercase();
+    let own_first = a.member.trim().eq_ignore_ascii_case(&initials) && !file.signed_in_with_key();
+    let key_file = a.who.key_file.clone().or_else(|| keys::default_path(&initials)).filter(|path| path.exists());
+    match (own_first, key_file) {
+        // Their own first key, from its file: registered by a change signed with it, as a shared
+        // engagement needs (every change on it is signed).
+        (true, Some(path)) => {
+            let key = crate::unlock_key(&initials, Some(&path))?;
+            if key.public_key() != a.public_key.trim().to_lowercase() {
+                return Err(Error::Invalid { field: "public_key".into(), message: format!("{} holds another key (fingerprint {})", path.display(), key.fingerprint()) });
+            }
+            file.register_own_key(&key)?;
+        }
+        _ => file.register_key(&a.member, &a.public_key)?,
+    }
     say!("{}'s key is registered: fingerprint {}", a.member.trim().to_uppercase(), keys::fingerprint(a.public_key.trim()));
     file.close()?;
     Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 use rusqlite::params;
 
 use crate::error::{Error, Result};
+use crate::keys::PersonalKey;
 use crate::model::{Category, EngagementInfo, NewEngagement, TeamMember};
 use crate::store::{EngagementFile, Writer};
 
@@ -67,6 +68,42 @@ impl EngagementFile {
             self.sign_out();
         }
         Ok(())
+    }
+
+    /// Registers `key` as the signed-in member's own key. Their first key is registered by a
+    /// change signed with that key itself, so that a member who has none yet can register it on
+    /// a shared engagement, where every change is signed; registering it proves they hold it.
+    /// Replacing a key is for the partner, as `register_key` says. They are then signed out.
+    pub fn register_own_key(&mut self, key: &PersonalKey) -> Result<()> {
+        let user = self.user().ok_or_else(|| Error::invalid("user", "sign in first"))?.to_owned();
+        let first = team(self.conn())?.iter().any(|m| m.initials == user && m.public_key.is_none());
+        if first && self.signer().is_none() {
+            self.seat(user.clone(), Some(key.clone()));
+            let registered = self.register_key(&user, &key.public_key());
+            if registered.is_err() {
+                self.seat(user.clone(), None);
+            }
+            return registered;
+        }
+        self.register_key(&user, &key.public_key())
+    }
+
+    /// Makes the signed-in member's own key: a new key file at `path`, sealed under
+    /// `key_passphrase`, registered on the team (`register_own_key`); they are then signed in
+    /// with it. When it cannot be registered, the key file is removed again, so that a second
+    /// try is not refused for a file that holds a key nobody can use.
+    pub fn make_own_key(&mut self, path: &std::path::Path, key_passphrase: &str) -> Result<PersonalKey> {
+        let user = self.user().ok_or_else(|| Error::invalid("user", "sign in first"))?.to_owned();
+        let member = team(self.conn())?.into_iter().find(|m| m.initials == user).ok_or_else(|| Error::NotFound(format!("team member {user}")))?;
+        let key = PersonalKey::generate(&member.name, &member.initials);
+        key.write(path, key_passphrase)?;
+        if let Err(refused) = self.register_own_key(&key) {
+            // The file was made just now, by this call, and holds a key no one has registered.
+            let _ = std::fs::remove_file(path);
+            return Err(refused);
+        }
+        self.sign_in(&key)?;
+        Ok(key)
     }
 
     /// Adds a reviewer, manager or partner who joins the engagement after it was created: once

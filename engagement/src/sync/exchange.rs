@@ -315,10 +315,6 @@ impl EngagementFile {
                 let mut failed = None;
                 for change in changes.into_iter().filter(|c| c.seq >= next) {
                     let seq = change.seq;
-                    if let Err(why) = check(&change, uid, &keys) {
-                        failed = Some((why, false));
-                        break;
-                    }
                     let entries = match merge::trail_entries(&change.changeset) {
                         Ok(entries) => entries,
                         Err(e) => {
@@ -326,15 +322,19 @@ impl EngagementFile {
                             break;
                         }
                     };
+                    // A member's first key is registered by a change signed with it
+                    // (`register_own_key`): the key it gives its own author may sign it.
+                    let (own, others): (Vec<_>, Vec<_>) = team_keys(&entries).partition(|(initials, _)| *initials == change.author.to_uppercase());
+                    keys.extend(own);
+                    if let Err(why) = check(&change, uid, &keys) {
+                        failed = Some((why, false));
+                        break;
+                    }
                     if let Some((_, sha256)) = merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
                         failed = Some((format!("change {seq} waits for evidence file {sha256}, not whole in the folder yet"), true));
                         break;
                     }
-                    for e in entries.into_iter().filter(|e| e.entity == "team_member" && !e.removal) {
-                        if let (Some(initials), Some(key)) = (e.state["initials"].as_str(), e.state["public_key"].as_str().and_then(Verifier::new)) {
-                            keys.push((initials.to_uppercase(), key));
-                        }
-                    }
+                    keys.extend(others);
                     taking.push(change);
                 }
                 match failed {
@@ -383,6 +383,11 @@ fn sent_line(seq: i64, author: &str, entries: &[merge::Entry]) -> String {
         did.push(format!("and {} more", entries.len() - SHOWN));
     }
     format!("change {seq} by {author}: {}", did.join("; "))
+}
+
+/// The keys a change's trail entries give members: (initials in capitals, key).
+fn team_keys(entries: &[merge::Entry]) -> impl Iterator<Item = (String, Verifier)> + '_ {
+    entries.iter().filter(|e| e.entity == "team_member" && !e.removal).filter_map(|e| Some((e.state["initials"].as_str()?.to_uppercase(), e.state["public_key"].as_str().and_then(Verifier::new)?)))
 }
 
 /// Checks a change's signature against the keys of the team.

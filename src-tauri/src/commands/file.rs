@@ -180,16 +180,11 @@ pub async fn sign_in(state: State<'_, OpenFile>, keys: State<'_, Keys>, initials
 pub async fn make_key(state: State<'_, OpenFile>, keys: State<'_, Keys>, passphrase: String) -> Reply<Overview> {
     let overview = state.with(|file| {
         let initials = file.user().ok_or_else(|| engagement::Error::Invalid { field: "user".into(), message: "sign in first".into() })?.to_owned();
-        let member = file.info()?.team.into_iter().find(|m| m.initials == initials).ok_or_else(|| engagement::Error::NotFound(format!("team member {initials}")))?;
         let path = engagement::keys::default_path(&initials).ok_or_else(|| engagement::Error::Invalid { field: "key".into(), message: "no home folder to keep the key in".into() })?;
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(|source| engagement::Error::Io { path: folder.to_owned(), source })?;
         }
-        let key = PersonalKey::generate(&member.name, &initials);
-        key.write(&path, &passphrase)?;
-        file.register_key(&initials, &key.public_key())?;
-        file.sign_in(&key)?;
-        keys.keep(key);
+        keys.keep(file.make_own_key(&path, &passphrase)?);
         file.overview()
     })?;
     Ok(overview)
