@@ -922,6 +922,20 @@ fn a_sign_off_made_while_another_copy_changed_the_work_shows_changed_since_signe
     }
 }
 
+/// What changed since a sign-off names rows as the window does ("procedure 1-2"), not by the
+/// ten-digit ids rows get on a shared engagement.
+#[test]
+fn what_changed_since_signed_names_rows_by_their_numbers() {
+    let Team { mut a, dir: _dir, .. } = team();
+    let tested = test_a_control(&mut a);
+    a.set_conclusion(tested.control, &engagement::conclusion::ConclusionInput::new(engagement::conclusion::Conclusion::ExceptionsNoted, "One deviation.")).unwrap();
+    a.sign(tested.control, engagement::signoff::SignoffRole::Preparer).unwrap();
+    a.add_procedure(tested.control, &ProcedureInput { nature: ProcedureNature::Inquiry, text: "Inquired of the CAB chair".into(), sample_based: false }).unwrap();
+    let changes = a.workpaper(tested.control).unwrap().preparer.unwrap().changed_since.unwrap().changes;
+    assert!(changes.iter().any(|c| c.ends_with("DW: add procedure 1-2")), "{changes:?}");
+    assert!(!changes.iter().any(|c| c.split(|ch: char| !ch.is_ascii_digit()).any(|n| n.len() >= 10)), "no raw ids: {changes:?}");
+}
+
 #[test]
 fn a_change_arriving_for_a_reviewed_and_locked_workpaper_goes_to_the_conflicts_list() {
     let (team, control) = signed_on_one_copy_while_changed_on_the_other(40);

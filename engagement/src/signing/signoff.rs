@@ -141,7 +141,10 @@ fn changes_after(conn: &Connection, control_id: i64, (after_clock, after_seq): (
                 }
                 "audited_amount" => format!("the audited amount of item {}", state["position"].as_i64().unwrap_or_default() + 1),
                 "control" => "the control".to_owned(),
-                other => format!("{} {entity_id}", other.replace('_', " ")),
+                // Rows kept by the control's own id.
+                "assignment" => "who has taken the control".to_owned(),
+                "grid_view" => "the grid's columns".to_owned(),
+                other => format!("{} {}", other.replace('_', " "), crate::model::number::label(other, entity_id)),
             };
             changes.push(format!("{when} {actor}: {action} {what}"));
         }
