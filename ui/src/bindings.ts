@@ -697,7 +697,8 @@ received: Array<string>,
  */
 refused: Array<string>, 
 /**
- * Changes not taken yet: made on top of a change this copy cannot take yet.
+ * Changes not taken yet: made on top of a change this copy cannot take yet, or attaching
+ * an evidence file not yet whole in the folder.
  */
 waiting: Array<string>, 
 /**
@@ -711,9 +712,15 @@ headline: string, };
 
 export type SyncConflict = { 
 /**
- * Its place in the list, the same on every copy: what `settle` takes.
+ * Its place in the list, the same on every copy: what `settle` takes. A conflict that
+ * arrives later but sorts earlier moves the ones after it down.
  */
-number: number, text: string, 
+number: number, 
+/**
+ * What it is, whatever its place: the change it came from and the row. The window keeps a
+ * note being typed against it, so the note stays with its conflict across a sync.
+ */
+key: string, text: string, 
 /**
  * The workpaper it belongs to, when it does.
  */

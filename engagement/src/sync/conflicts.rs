@@ -12,8 +12,12 @@ use crate::store::EngagementFile;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncConflict {
-    /// Its place in the list, the same on every copy: what `settle` takes.
+    /// Its place in the list, the same on every copy: what `settle` takes. A conflict that
+    /// arrives later but sorts earlier moves the ones after it down.
     pub number: i64,
+    /// What it is, whatever its place: the change it came from and the row. The window keeps a
+    /// note being typed against it, so the note stays with its conflict across a sync.
+    pub key: String,
     pub text: String,
     /// The workpaper it belongs to, when it does.
     pub control_id: Option<i64>,
@@ -74,7 +78,8 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
             _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {values}"),
         };
         let values = detail["values"].clone();
-        out.push((key, SyncConflict { number: number as i64 + 1, text, control_id, settled }, values));
+        let identity = format!("{}/{}/{}/{}", key.copy, key.seq, key.entity, key.entity_id.map_or_else(|| "-".to_owned(), |id| id.to_string()));
+        out.push((key, SyncConflict { number: number as i64 + 1, key: identity, text, control_id, settled }, values));
     }
     Ok(out)
 }

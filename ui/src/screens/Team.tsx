@@ -37,11 +37,11 @@ export function Team({ onOverview }: Props) {
     const done = await action.run(async () => {
       const r = await api.syncNow();
       onOverview(await api.overview());
-      return r;
+      return { report: r, conflicts: await api.syncConflicts() };
     });
     if (done) {
-      setReport(done);
-      setConflicts((await api.syncConflicts()) ?? []);
+      setReport(done.report);
+      setConflicts(done.conflicts);
     }
   }
 
@@ -101,15 +101,19 @@ function SyncResult({ report }: { report: SyncReport }) {
  * workpaper's preparer cannot sign.
  */
 function Conflicts({ conflicts, onSettled }: { conflicts: SyncConflict[]; onSettled: () => Promise<void> }) {
-  const [notes, setNotes] = useState<Record<number, string>>({});
+  // Notes are kept by each conflict's key, not its number: a sync can move a conflict down the
+  // list, and a half-typed note must stay with the conflict it was written for.
+  const [notes, setNotes] = useState<Record<string, string>>({});
   useUnsaved("a note settling a conflict", Object.values(notes).some((n) => n.trim()));
   const action = useAction();
   const open = conflicts.filter((c) => !c.settled);
   async function settle(c: SyncConflict) {
-    if ((await action.run(() => api.settleConflict(c.number, notes[c.number] ?? ""))) !== undefined) {
-      setNotes({ ...notes, [c.number]: "" });
+    const settled = await action.run(async () => {
+      await api.settleConflict(c.number, notes[c.key] ?? "");
       await onSettled();
-    }
+      return true;
+    });
+    if (settled) setNotes((typed) => ({ ...typed, [c.key]: "" }));
   }
   return (
     <div data-testid="sync-conflicts">
@@ -119,7 +123,7 @@ function Conflicts({ conflicts, onSettled }: { conflicts: SyncConflict[]; onSett
       </h4>
       <ErrorNote error={action.error} />
       {conflicts.map((c) => (
-        <div key={c.number} className="entry" data-testid={`conflict-${c.number}`}>
+        <div key={c.key} className="entry" data-testid={`conflict-${c.number}`}>
           <p className="wrap">
             {c.number}. {c.text}
           </p>
@@ -130,10 +134,13 @@ function Conflicts({ conflicts, onSettled }: { conflicts: SyncConflict[]; onSett
               <input
                 data-testid={`settle-note-${c.number}`}
                 placeholder="Which outcome stands, and why"
-                value={notes[c.number] ?? ""}
-                onChange={(e) => setNotes({ ...notes, [c.number]: e.target.value })}
+                value={notes[c.key] ?? ""}
+                onChange={(e) => {
+                  const typed = e.target.value;
+                  setNotes((all) => ({ ...all, [c.key]: typed }));
+                }}
               />
-              <button data-testid={`settle-${c.number}`} onClick={() => void settle(c)} disabled={action.busy || !(notes[c.number] ?? "").trim()}>
+              <button data-testid={`settle-${c.number}`} onClick={() => void settle(c)} disabled={action.busy || !(notes[c.key] ?? "").trim()}>
                 Settle
               </button>
             </div>
