@@ -4,7 +4,8 @@
 //! deviation in the same cell. TW syncs, then JI: JI's window shows TW's work and hold, the cell
 //! marked as in conflict (TW's pass stands, JI's deviation kept in the conflicts list) and the
 //! preparer's sign-off waiting for it; JI settles it, and it is no longer marked. TW's window,
-//! open all along, syncs and shows JI's note and the settlement.
+//! open all along, syncs and shows JI's note and the settlement. A teammate joins from the start
+//! screen, and syncs with the folder where it is now once it has moved.
 use std::path::Path;
 
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
@@ -165,4 +166,42 @@ fn two_copies_of_the_demo_each_show_the_others_work_after_a_sync() {
     assert!(class.as_str().is_some_and(|c| c.contains("pass") && !c.contains("conflict")), "TW's pass stands, settled: {class}");
     app.ui().screenshot(&screenshot_dir().join("sync-received.png")).unwrap();
     drop(ji_app);
+}
+
+/// A teammate joins from the window's start screen: their own copy is made and opened. When the
+/// shared folder is no longer where the copy last synced with it (a USB stick mounted elsewhere),
+/// Sync says so, and syncing with the folder where it is now works and is remembered.
+#[test]
+fn a_teammate_joins_from_the_start_screen_and_syncs_with_the_folder_where_it_is_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tw, ji, folder) = (dir.path().join("tw.tickmark"), dir.path().join("ji.tickmark"), dir.path().join("shared"));
+    std::fs::create_dir(&folder).unwrap();
+    let mut first = demo(&tw, PASSPHRASE);
+    first.share(&folder).unwrap();
+    first.close().unwrap();
+
+    let app = Harness::launch();
+    let ui = app.ui();
+    fill(ui, "join-folder", folder.to_str().unwrap());
+    fill(ui, "join-path", ji.to_str().unwrap());
+    fill(ui, "join-passphrase", PASSPHRASE);
+    click(ui, "join-submit");
+    ui.wait_for("[data-testid=overview-examination]", WAIT).unwrap();
+    assert!(ji.exists(), "the copy is made where asked");
+    click(ui, "tab-team");
+    ui.wait_text("[data-testid=shared-folder]", WAIT, |t| t.contains(folder.to_str().unwrap())).unwrap();
+
+    let moved = dir.path().join("stick");
+    std::fs::rename(&folder, &moved).unwrap();
+    click(ui, "sync");
+    let report = ui.wait_text("[data-testid=sync-report]", WAIT, |t| t.starts_with("Not synced")).unwrap();
+    assert!(report.contains("cannot be reached"), "{report}");
+    fill(ui, "sync-elsewhere", moved.to_str().unwrap());
+    click(ui, "sync-elsewhere-confirm");
+    ui.wait_text("[data-testid=sync-report]", WAIT, |t| t.starts_with("Sent")).unwrap();
+    ui.wait_text("[data-testid=shared-folder]", WAIT, |t| t.contains(moved.to_str().unwrap())).unwrap();
+    drop(app);
+    let copy = EngagementFile::open(&ji, PASSPHRASE).unwrap();
+    assert_eq!(copy.shared_folder().unwrap().as_deref(), Some(moved.as_path()), "later syncs use the folder where it is now");
+    assert!(copy.verify().unwrap().is_intact());
 }

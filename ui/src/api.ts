@@ -65,6 +65,7 @@ export const api = {
   createEngagement: (path: string, passphrase: string, engagement: NewEngagement) =>
     invoke<Overview>("create_engagement", { path, passphrase, engagement }),
   openEngagement: (path: string, passphrase: string) => invoke<Overview>("open_engagement", { path, passphrase }),
+  joinEngagement: (folder: string, path: string, passphrase: string) => invoke<Overview>("join_engagement", { folder, path, passphrase }),
   closeEngagement: () => invoke<null>("close_engagement"),
   overview: () => invoke<Overview>("overview"),
   setUser: (initials: string) => invoke<Overview>("set_user", { initials }),
@@ -176,6 +177,7 @@ export const api = {
   sharedFolder: () => invoke<string | null>("shared_folder"),
   shareEngagement: (folder: string) => invoke<null>("share_engagement", { folder }),
   syncNow: () => invoke<SyncReport>("sync_now"),
+  syncWith: (folder: string) => invoke<SyncReport>("sync_with", { folder }),
   syncConflicts: () => invoke<SyncConflict[]>("sync_conflicts"),
   settleConflict: (number: number, note: string) => invoke<null>("settle_conflict", { number, note }),
 };

@@ -35,15 +35,38 @@ pub async fn open_engagement(
     path: String,
     passphrase: String,
 ) -> Reply<Overview> {
-    let mut guard = state.lock();
-    if let Some(previous) = guard.take() {
-        viewing.close_all();
-        previous.close()?;
-    }
-    drop(guard);
+    close_open(&state, &viewing)?;
     let file = unlock(&path, &passphrase)?;
     recent.opened(&path);
     replace(&state, &viewing, file)
+}
+
+/// Makes a local copy, at `path`, of the engagement shared in `folder` (`tickmark join`), and
+/// opens it as `open_engagement` opens a file.
+#[tauri::command]
+pub async fn join_engagement(
+    state: State<'_, OpenFile>,
+    viewing: State<'_, Viewing>,
+    recent: State<'_, Recent>,
+    folder: String,
+    path: String,
+    passphrase: String,
+) -> Reply<Overview> {
+    close_open(&state, &viewing)?;
+    let (joined, _) = EngagementFile::join(&PathBuf::from(folder), &PathBuf::from(&path), &passphrase)?;
+    joined.close()?;
+    let file = unlock(&path, &passphrase)?;
+    recent.opened(&path);
+    replace(&state, &viewing, file)
+}
+
+/// Closes the file open in the window, if any, with the windows viewing its evidence.
+fn close_open(state: &OpenFile, viewing: &Viewing) -> Result<(), CommandError> {
+    if let Some(previous) = state.lock().take() {
+        viewing.close_all();
+        previous.close()?;
+    }
+    Ok(())
 }
 
 /// Opens a file with the first member of its team without a personal key as the user of

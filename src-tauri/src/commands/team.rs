@@ -36,3 +36,10 @@ pub async fn settle_conflict(state: State<'_, OpenFile>, number: i64, note: Stri
 pub async fn sync_now(state: State<'_, OpenFile>) -> Reply<SyncReport> {
     state.with(|f| f.sync_now())
 }
+
+/// Syncs with the shared folder where it is now (a USB stick mounted elsewhere, a share mapped
+/// to another drive); later syncs use it.
+#[tauri::command]
+pub async fn sync_with(state: State<'_, OpenFile>, folder: String) -> Reply<SyncReport> {
+    state.with(|f| f.sync(&PathBuf::from(folder)))
+}

@@ -26,7 +26,10 @@ export function Start({ onOpened, initialPath, initialError }: StartProps) {
         <span className="muted">SOC 2 fieldwork, offline and encrypted</span>
       </header>
       <div className="columns">
-        <OpenForm onOpened={onOpened} initialPath={initialPath} initialError={initialError} />
+        <div>
+          <OpenForm onOpened={onOpened} initialPath={initialPath} initialError={initialError} />
+          <JoinForm onOpened={onOpened} />
+        </div>
         <CreateForm onOpened={onOpened} />
       </div>
     </div>
@@ -106,6 +109,63 @@ function OpenForm({ onOpened, initialPath, initialError }: StartProps) {
       )}
       <button type="submit" className="primary" data-testid="open-submit" disabled={busy || !path || !passphrase}>
         {busy ? "Opening…" : "Open"}
+      </button>
+    </form>
+  );
+}
+
+/** A teammate's own copy of an engagement shared in a folder (`tickmark join`). */
+function JoinForm({ onOpened }: { onOpened: (o: Overview) => void }) {
+  const [folder, setFolder] = useState("");
+  const [path, setPath] = useState("");
+  const [passphrase, setPassphrase] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function browse() {
+    const chosen = await api.chooseNewFile();
+    if (chosen) setPath(chosen);
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onOpened(await api.joinEngagement(folder.trim(), path.trim(), passphrase));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+      setPassphrase("");
+    }
+  }
+
+  return (
+    <form className="card" onSubmit={submit} aria-label="Join a shared engagement">
+      <h2>Join a shared engagement</h2>
+      <p className="muted">Makes your own copy of an engagement a teammate shared in a folder; you work in it offline and sync with the folder.</p>
+      <Field label="Shared folder">
+        <input data-testid="join-folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/path/to/shared folder" />
+      </Field>
+      <Field label="Your copy (a new file)">
+        <div className="row">
+          <input data-testid="join-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/client.tickmark" />
+          <button type="button" onClick={browse} data-testid="join-browse">
+            Browse…
+          </button>
+        </div>
+      </Field>
+      <Field label="The engagement's passphrase">
+        <input data-testid="join-passphrase" type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+      </Field>
+      {error && (
+        <p className="error" role="alert" data-testid="join-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" data-testid="join-submit" disabled={busy || !folder.trim() || !path.trim() || !passphrase}>
+        {busy ? "Joining…" : "Join"}
       </button>
     </form>
   );

@@ -10,7 +10,8 @@ interface Props {
 
 /**
  * Team fieldwork: the folder this copy syncs with, and what the last sync sent and received.
- * Sharing asks for an existing, empty folder; teammates join from it (`tickmark join`).
+ * Sharing asks for an existing, empty folder; teammates join from it (Join on the start screen, or
+ * `tickmark join`).
  */
 export function Team({ onOverview }: Props) {
   const [folder, setFolder] = useState<string | null | undefined>(undefined);
@@ -33,9 +34,11 @@ export function Team({ onOverview }: Props) {
     });
   }
 
-  async function sync() {
+  /** Syncs with the folder this copy last synced with, or with `moved` (where it is now). */
+  async function sync(moved?: string) {
     const done = await action.run(async () => {
-      const r = await api.syncNow();
+      const r = moved ? await api.syncWith(moved) : await api.syncNow();
+      if (moved) setFolder(await api.sharedFolder());
       onOverview(await api.overview());
       return { report: r, conflicts: await api.syncConflicts() };
     });
@@ -51,7 +54,7 @@ export function Team({ onOverview }: Props) {
       <ErrorNote error={action.error} />
       {folder === null ? (
         <div>
-          <p>This engagement is not shared. Share it to a folder the team reaches (a network share, a synced cloud folder, a USB stick); each teammate then makes a copy from it and works offline.</p>
+          <p>This engagement is not shared. Share it to a folder the team reaches (a network share, a synced cloud folder, a USB stick); each teammate then makes a copy from it (Join a shared engagement, when Tickmark starts) and works offline.</p>
           <Field label="Shared folder (existing and empty)">
             <input data-testid="share-folder" value={target} onChange={(e) => setTarget(e.target.value)} />
           </Field>
@@ -70,6 +73,16 @@ export function Team({ onOverview }: Props) {
             {action.busy ? "Syncing…" : "Sync"}
           </button>
           {report && <SyncResult report={report} />}
+          {report?.unreachable && (
+            <div className="row">
+              <Field label="The folder is somewhere else now (a USB stick mounted elsewhere, a share on another drive)">
+                <input data-testid="sync-elsewhere" value={target} onChange={(e) => setTarget(e.target.value)} />
+              </Field>
+              <button data-testid="sync-elsewhere-confirm" onClick={() => void sync(target.trim())} disabled={action.busy || !target.trim()}>
+                Sync with this folder
+              </button>
+            </div>
+          )}
           <Conflicts conflicts={conflicts} onSettled={async () => setConflicts(await api.syncConflicts())} />
         </div>
       )}
