@@ -195,6 +195,40 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
     b.close().unwrap();
 }
 
+/// A key registered in one copy's change signs another copy's changes: TW registers his key on
+/// one copy, then works on a second. A third copy reading the second before the first (copies
+/// are read in name order) takes both in the same sync, not refusing the work as unsigned.
+#[test]
+fn work_signed_with_a_key_registered_on_another_copy_is_taken_in_one_sync_whatever_the_order() {
+    use engagement::model::{Role, TeamMember};
+    let Team { folder, mut a, mut b, b_path, dir, .. } = team();
+    a.add_team_member(&TeamMember { name: "Tomás Weber".into(), initials: "TW".into(), role: Role::Staff, public_key: None }).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let c_path = dir.path().join("tomas.tickmark");
+    let (c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
+    b.close().unwrap();
+    c.close().unwrap();
+    let name = |path: &Path| raw(path).query_row("SELECT copy FROM sync_state", [], |r| r.get::<_, String>(0)).unwrap();
+    let b_first = name(&b_path) < name(&c_path);
+    let (mut b, mut c) = (EngagementFile::open(&b_path, PASSPHRASE).unwrap(), EngagementFile::open(&c_path, PASSPHRASE).unwrap());
+    // TW registers on the copy read later and works on the one read first.
+    let (registering, working) = if b_first { (&mut c, &mut b) } else { (&mut b, &mut c) };
+    registering.set_user("TW").unwrap();
+    let tomas = registering.make_own_key(&dir.path().join("TW.tickmark-key"), "a long key passphrase for Tomás").unwrap();
+    registering.sync(&folder).unwrap();
+    working.sync(&folder).unwrap();
+    working.sign_in(&tomas).unwrap();
+    working.add_control(&change_control()).unwrap();
+    working.sync(&folder).unwrap();
+    let report = a.sync(&folder).unwrap();
+    assert!(report.refused.is_empty(), "{:?}", report.lines());
+    assert_eq!(a.controls().unwrap().len(), 1, "TW's control came in");
+    assert!(a.verify().unwrap().is_intact());
+    drop((b, c));
+    a.close().unwrap();
+}
+
 /// A change file holding several changes, one of them with a signature that does not verify:
 /// the file is refused whole, the changes before the bad one included.
 #[test]

@@ -285,71 +285,90 @@ impl EngagementFile {
             let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
             rows.into_iter().filter_map(|(initials, key)| Some((initials, Verifier::new(&key)?))).collect()
         };
-        for (other, files) in held.iter().filter(|(c, _)| *c != copy) {
-            let have = state.get(other).copied().unwrap_or(0);
-            let mut next = have + 1;
-            for (i, &first) in files.iter().enumerate() {
-                let name = folder.name(other, first);
-                if files.get(i + 1).is_some_and(|&following| following <= next) {
-                    continue;
-                }
-                if first > next {
-                    report.refused.push(format!("{name}: the folder lacks change {next} of this copy, which comes before it"));
-                    break;
-                }
-                let changes = match folder.read_change(other, first).map_err(|e| e.to_string()).and_then(|b| envelope::open(&b, uid, secret, other, first).map_err(|e| e.to_string())) {
-                    Ok(changes) => changes,
-                    Err(why) => {
-                        report.refused.push(format!("{name}: {why}"));
+        // Each copy's files in order, from the first change this copy lacks. A file refused only
+        // for a signature no key known yet verifies is read again once the others have been: a
+        // key registered in another copy's change (a replacement the partner made there) may
+        // sign this copy's, and copies are read in no order that follows who registered what.
+        let mut next: BTreeMap<&String, u64> = held.keys().filter(|c| *c != copy).map(|c| (c, state.get(c).copied().unwrap_or(0) + 1)).collect();
+        let mut reading: Vec<&String> = next.keys().copied().collect();
+        loop {
+            let known_before = keys.len();
+            let mut unsigned: Vec<(&String, String)> = Vec::new();
+            for other in reading {
+                let (files, have) = (&held[other], state.get(other).copied().unwrap_or(0));
+                let next = next.get_mut(other).expect("every copy read has a next change");
+                for (i, &first) in files.iter().enumerate() {
+                    let name = folder.name(other, first);
+                    if files.get(i + 1).is_some_and(|&following| following <= *next) {
+                        continue;
+                    }
+                    if first > *next {
+                        report.refused.push(format!("{name}: the folder lacks change {next} of this copy, which comes before it"));
                         break;
                     }
-                };
-                let last = first + changes.len() as u64 - 1;
-                if files.get(i + 1).is_none() && last < have {
-                    report.refused.push(format!("{name}: the folder lost changes {}–{have} of this copy, which this copy holds", last + 1));
-                }
-                // A file is taken whole or not at all: one change that fails its check leaves out
-                // the changes before it in the file too, and the keys they would have added.
-                let known = keys.len();
-                let mut taking = Vec::new();
-                let mut failed = None;
-                for change in changes.into_iter().filter(|c| c.seq >= next) {
-                    let seq = change.seq;
-                    let entries = match merge::trail_entries(&change.changeset) {
-                        Ok(entries) => entries,
-                        Err(e) => {
-                            failed = Some((format!("change {seq} cannot be read ({e})"), false));
+                    let changes = match folder.read_change(other, first).map_err(|e| e.to_string()).and_then(|b| envelope::open(&b, uid, secret, other, first).map_err(|e| e.to_string())) {
+                        Ok(changes) => changes,
+                        Err(why) => {
+                            report.refused.push(format!("{name}: {why}"));
                             break;
                         }
                     };
-                    // A member's first key is registered by a change signed with it
-                    // (`register_own_key`): the key it gives its own author may sign it.
-                    let (own, others): (Vec<_>, Vec<_>) = team_keys(&entries).partition(|(initials, _)| *initials == change.author.to_uppercase());
-                    keys.extend(own);
-                    if let Err(why) = check(&change, uid, &keys) {
-                        failed = Some((why, false));
-                        break;
+                    let last = first + changes.len() as u64 - 1;
+                    if files.get(i + 1).is_none() && last < have {
+                        report.refused.push(format!("{name}: the folder lost changes {}–{have} of this copy, which this copy holds", last + 1));
                     }
-                    if let Some((_, sha256)) = merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
-                        failed = Some((format!("change {seq} waits for evidence file {sha256}, not whole in the folder yet"), true));
-                        break;
+                    // A file is taken whole or not at all: one change that fails its check leaves
+                    // out the changes before it in the file too, and the keys they would have added.
+                    let known = keys.len();
+                    let mut taking = Vec::new();
+                    let mut failed = None;
+                    for change in changes.into_iter().filter(|c| c.seq >= *next) {
+                        let seq = change.seq;
+                        let entries = match merge::trail_entries(&change.changeset) {
+                            Ok(entries) => entries,
+                            Err(e) => {
+                                failed = Some((format!("change {seq} cannot be read ({e})"), Stop::Refused));
+                                break;
+                            }
+                        };
+                        // A member's first key is registered by a change signed with it
+                        // (`register_own_key`): the key it gives its own author may sign it.
+                        let (own, others): (Vec<_>, Vec<_>) = team_keys(&entries).partition(|(initials, _)| *initials == change.author.to_uppercase());
+                        keys.extend(own);
+                        if let Err(why) = check(&change, uid, &keys) {
+                            failed = Some((why, Stop::Unsigned));
+                            break;
+                        }
+                        if let Some((_, sha256)) = merge::evidence_added(&entries).into_iter().find(|(_, sha256)| !folder.has_evidence(sha256)) {
+                            failed = Some((format!("change {seq} waits for evidence file {sha256}, not whole in the folder yet"), Stop::Waiting));
+                            break;
+                        }
+                        keys.extend(others);
+                        taking.push(change);
                     }
-                    keys.extend(others);
-                    taking.push(change);
-                }
-                match failed {
-                    None => {
-                        next = taking.last().map_or(next, |c| c.seq + 1);
-                        incoming.extend(taking);
-                    }
-                    Some((why, waits)) => {
-                        keys.truncate(known);
-                        let line = format!("{name}: {why}");
-                        if waits { report.waiting.push(line) } else { report.refused.push(line) }
-                        break;
+                    match failed {
+                        None => {
+                            *next = taking.last().map_or(*next, |c| c.seq + 1);
+                            incoming.extend(taking);
+                        }
+                        Some((why, stop)) => {
+                            keys.truncate(known);
+                            let line = format!("{name}: {why}");
+                            match stop {
+                                Stop::Refused => report.refused.push(line),
+                                Stop::Waiting => report.waiting.push(line),
+                                Stop::Unsigned => unsigned.push((other, line)),
+                            }
+                            break;
+                        }
                     }
                 }
             }
+            if unsigned.is_empty() || keys.len() == known_before {
+                report.refused.extend(unsigned.into_iter().map(|(_, line)| line));
+                break;
+            }
+            reading = unsigned.into_iter().map(|(other, _)| other).collect();
         }
         // A change is taken only with everything it was made on; dropping one drops the later
         // changes of its copy, so this runs until nothing more is dropped.
@@ -383,6 +402,15 @@ fn sent_line(seq: i64, author: &str, entries: &[merge::Entry]) -> String {
         did.push(format!("and {} more", entries.len() - SHOWN));
     }
     format!("change {seq} by {author}: {}", did.join("; "))
+}
+
+/// Why a copy's file was not taken.
+enum Stop {
+    Refused,
+    /// Its evidence is not whole in the folder yet.
+    Waiting,
+    /// No key known so far verifies a change in it.
+    Unsigned,
 }
 
 /// The keys a change's trail entries give members: (initials in capitals, key).
