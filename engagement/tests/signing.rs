@@ -317,6 +317,45 @@ fn a_key_set_by_someone_the_team_rule_does_not_allow_is_named_even_signed_and_ch
     );
 }
 
+/// A forger gives the partner's row a key of their own and writes the entry as the partner's,
+/// signed with that key and chained: the key an entry registers proves nothing of who wrote it,
+/// so the rule judges it as unsigned, and a key is replaced only by the partner signed with hers.
+#[test]
+fn an_entry_signed_only_with_the_key_it_registers_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, team) = signed_engagement(dir.path());
+    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
+    file.sign_in(&team.dana).unwrap();
+    file.add_team_member(&engagement::model::TeamMember { name: partner.name.clone(), initials: "PR".into(), role: engagement::model::Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
+    file.close().unwrap();
+    let conn = raw(&team.path);
+    let forger = PersonalKey::generate("Priya Raghunathan", "PR");
+    let member = |conn: &rusqlite::Connection| -> String {
+        conn.query_row("SELECT json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key) FROM team_member WHERE initials = 'PR'", [], |r| r.get(0)).unwrap()
+    };
+    let before = member(&conn);
+    conn.execute("UPDATE team_member SET public_key = ?1 WHERE initials = 'PR'", [forger.public_key()]).unwrap();
+    let id: i64 = conn.query_row("SELECT id FROM team_member WHERE initials = 'PR'", [], |r| r.get(0)).unwrap();
+    let seq: i64 = conn.query_row("SELECT max(seq) + 1 FROM trail", [], |r| r.get(0)).unwrap();
+    conn.execute(
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES (?1, '2026-11-02T09:00:00.000Z', 'PR', 'register key', 'team_member', ?2, ?3, ?4, '', '')",
+        rusqlite::params![seq, id, before, member(&conn)],
+    )
+    .unwrap();
+    rechain_from(&conn, seq);
+    let hash: String = conn.query_row("SELECT hash FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE trail SET signature = ?1 WHERE seq = ?2", rusqlite::params![forger.sign(hash.as_bytes()), seq]).unwrap();
+    drop(conn);
+
+    let problems = problems(&team.path);
+    assert_eq!(
+        problems,
+        [format!(
+            "trail entry {seq} (register key team_member {id}) by PR breaks the team's rule: PR's key is registered by PR, or replaced by the engagement partner signed in with their own key"
+        )]
+    );
+}
+
 #[test]
 fn verify_names_the_sign_offs_the_work_has_changed_since() {
     let dir = tempfile::tempdir().unwrap();

@@ -1394,9 +1394,9 @@ fn a_member_added_on_one_copy_after_the_partner_took_the_team_on_another_is_held
 }
 
 /// A change a modified build made on JI's copy: `sql` run on a scratch copy of JI's file, its
-/// changeset recorded by SQLite's session extension, signed with JI's key and written to the
-/// folder as JI's copy's next change, as the stock build would write it.
-fn forged_change(folder: &Path, b_path: &Path, joaquin: &PersonalKey, sql: &str) -> String {
+/// changeset recorded by SQLite's session extension, signed with `key` as `author`'s and written
+/// to the folder as JI's copy's next change, as the stock build would write it.
+fn forged_change(folder: &Path, b_path: &Path, key: &PersonalKey, author: &str, sql: &str) -> String {
     let scratch = b_path.with_extension("scratch");
     std::fs::copy(b_path, &scratch).unwrap();
     let conn = raw(&scratch);
@@ -1411,9 +1411,44 @@ fn forged_change(folder: &Path, b_path: &Path, joaquin: &PersonalKey, sql: &str)
     let (uid, secret) = secret(b_path);
     let copy: String = conn.query_row("SELECT copy FROM sync_state", [], |r| r.get(0)).unwrap();
     let state = State::new();
-    let signature = joaquin.sign(&envelope::signed_message(&uid, &copy, 1, "JI", 1000, &state, &changeset));
-    let change = Change { copy: copy.clone(), seq: 1, author: "JI".into(), lamport: 1000, state, changeset, signature };
+    let signature = key.sign(&envelope::signed_message(&uid, &copy, 1, author, 1000, &state, &changeset));
+    let change = Change { copy: copy.clone(), seq: 1, author: author.into(), lamport: 1000, state, changeset, signature };
     plant(folder, &copy, 1, &envelope::seal(&[change], &uid, &secret))
+}
+
+/// A modified build writes a change as the partner's that gives the partner's row a key its
+/// forger holds, signed with that very key, as a member's own first key is registered. The key
+/// it registers proves nothing of who made it: judged as unsigned, the change may not replace a
+/// key, so it is held, and `verify` names its entry.
+#[test]
+fn a_change_signed_only_with_the_key_it_registers_does_not_make_its_forger_the_partner() {
+    use engagement::model::{Role, TeamMember};
+    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
+    let Team { folder, mut a, mut b, b_path, dir: _dir, .. } = team();
+    a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    b.close().unwrap();
+    let forger = PersonalKey::generate("Priya Raghunathan", "PR");
+    let sql = format!(
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature, clock)
+         SELECT (SELECT max(seq) FROM trail) + 1, '2026-11-02T09:00:00.000Z', 'PR', 'register key', 'team_member', id,
+                json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key),
+                json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', '{key}'), '', 'x', '{signature}', 1000
+         FROM team_member WHERE initials = 'PR';
+         UPDATE team_member SET public_key = '{key}' WHERE initials = 'PR';",
+        key = forger.public_key(),
+        signature = forger.sign(b"x"),
+    );
+    forged_change(&folder, &b_path, &forger, "PR", &sql);
+    let report = a.sync(&folder).unwrap();
+    assert!(report.refused.is_empty(), "signed with the key it registers, the folder takes it: {:?}", report.refused);
+    let standing = a.info().unwrap().team.into_iter().find(|m| m.initials == "PR").unwrap().public_key;
+    assert_eq!(standing, Some(partner.public_key()), "the partner's key is hers");
+    let listed: Vec<String> = a.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+    assert!(listed.iter().any(|t| t.contains("PR may not make this change of the team")), "{listed:#?}");
+    let problems = a.verify().unwrap().problems;
+    assert!(problems.iter().any(|p| p.contains("by PR")), "{problems:?}");
 }
 
 /// A modified build on JI's copy gives Dana's row a key JI holds, so that JI could sign as her:
@@ -1453,7 +1488,7 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
         let Team { folder, mut a, b, b_path, joaquin, dir: _dir, .. } = team();
         b.close().unwrap();
         let own_key = a.info().unwrap().team[0].public_key.clone().unwrap();
-        let name = forged_change(&folder, &b_path, &joaquin, &sql);
+        let name = forged_change(&folder, &b_path, &joaquin, "JI", &sql);
         let report = a.sync(&folder).unwrap();
         assert!(report.refused.is_empty(), "signed by JI, it is taken from the folder: {:?}", report.refused);
         assert_eq!(a.info().unwrap().team[0].public_key.as_deref(), Some(own_key.as_str()), "{name}: DW's key is hers");

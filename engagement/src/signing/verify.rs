@@ -216,6 +216,12 @@ impl Signatures {
         let actor = entry.actor.to_uppercase();
         let mut problems = Vec::new();
         let key = self.team.values().find(|m| m.initials.to_uppercase() == actor).and_then(|m| m.public_key.clone());
+        // Signed with the key the author holds on the team as it stands: only that proves who
+        // changed the team (an entry signed with the key it registers proves nothing of it).
+        let by_own_key = match (&entry.signature, &key) {
+            (Some(signature), Some(key)) => self.verifies(key, entry, signature),
+            _ => false,
+        };
         match (&entry.signature, key) {
             (None, Some(_)) => problems.push(format!(
                 "trail entry {} ({} {} {}) by {actor} is not signed, though {actor} signs with a personal key: it was written or rewritten outside Tickmark",
@@ -237,7 +243,7 @@ impl Signatures {
         if entry.entity == "team_member" && applied {
             let before = self.team.get(&entry.entity_id).cloned();
             let after = member_of(entry.after.as_deref());
-            if let (None, Some(refusal)) = (&self.founding, team::refusal(&self.team.values().cloned().collect::<Vec<_>>(), &actor, entry.signature.is_some(), before.as_ref(), after.as_ref())) {
+            if let (None, Some(refusal)) = (&self.founding, team::refusal(&self.team.values().cloned().collect::<Vec<_>>(), &actor, by_own_key, before.as_ref(), after.as_ref())) {
                 problems.push(format!("trail entry {} ({} {} {}) by {actor} breaks the team's rule: {refusal}", entry.seq, entry.action, entry.entity, entry.entity_id));
             }
             match after {

@@ -566,6 +566,8 @@ pub(crate) struct Entry {
     /// The row before the entry (Null when it added the row).
     pub before: Value,
     pub hash: String,
+    /// The author's signature of `hash`, when they signed with a key.
+    pub signature: Option<String>,
     pub at: String,
 }
 
@@ -595,6 +597,7 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
             removal,
             before,
             hash: text(9).unwrap_or_default(),
+            signature: text(10),
             at: text(1).unwrap_or_default(),
             action: text(3).unwrap_or_default(),
             entity: text(4).unwrap_or_default(),

@@ -68,6 +68,17 @@ pub(super) fn effects(conn: &Connection, changeset: &[u8]) -> Result<Vec<Effect>
     Ok(effects)
 }
 
+/// Whether `entry` is signed with the key `author` holds on `team` before it: a change signed
+/// only with a key it registers itself (a member's own first key, `register_own_key`) proves
+/// nothing of who made it, so the rule judges it as unsigned.
+fn signed_with_own_key(team: &[TeamMember], author: &str, entry: &Entry) -> bool {
+    let key = team.iter().find(|m| m.initials.eq_ignore_ascii_case(author.trim())).and_then(|m| m.public_key.as_deref());
+    match (key, &entry.signature) {
+        (Some(key), Some(signature)) => crate::keys::verify(key, entry.hash.as_bytes(), signature),
+        _ => false,
+    }
+}
+
 /// Why a change by `author` may not do to the team what its changeset does: the rule, judged on
 /// the team as it stands here, one row after another; a row it touches that no trail entry of it
 /// describes, or describes otherwise than the change leaves it; an entry for a team row it does
@@ -100,7 +111,8 @@ pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries
             Some(_) => {}
         }
         let team: Vec<TeamMember> = members.values().cloned().collect();
-        if let Some(refusal) = team::refusal(&team, author, true, members.get(&id), after.as_ref()) {
+        let entry = said.iter().rev().find(|e| e.entity_id == id).expect("an entry for the row, checked above");
+        if let Some(refusal) = team::refusal(&team, author, signed_with_own_key(&team, author, entry), members.get(&id), after.as_ref()) {
             return Ok(Some(refusal));
         }
         match after {
