@@ -429,6 +429,8 @@ fn a_control_added_the_same_on_two_copies_stands_once_and_nobody_is_asked_to_cho
         let standing = file.control_by_reference("CC8.1-02").unwrap().attributes[0].question.clone();
         let other = if standing.ends_with("(as JI worded it)") { change_control().attributes[0].question.clone() } else { reworded.attributes[0].question.clone() };
         assert!(listed.iter().any(|t| t.starts_with("attribute ") && t.contains(&format!("{other:?}"))), "the wording that does not stand is listed: {listed:#?}");
+        let blockers = file.completion_blockers().unwrap();
+        assert!(blockers.iter().any(|b| b.starts_with("sync conflict ") && b.contains(&format!("{other:?}"))), "the control kept aside blocks completion: {blockers:#?}");
         assert!(file.verify().unwrap().is_intact(), "{:?}", file.verify().unwrap().problems);
     }
     converged(vec![(a, &a_path), (b, &b_path)]);

@@ -239,7 +239,7 @@ impl EngagementFile {
             legend: TICKMARKS.to_vec(),
             preparer_missing: Vec::new(),
             reviewer_missing: Vec::new(),
-            sync_conflicts: crate::sync::conflicts::unsettled(self.conn(), Some(control_id))?,
+            sync_conflicts: crate::sync::conflicts::unsettled(self.conn(), control_id)?,
             conflict_cells: crate::sync::conflicts::cells(self.conn(), control_id)?,
             evidence,
         };

@@ -67,7 +67,8 @@ impl EngagementFile {
             // A teammate's work kept aside after the workpaper was signed is not in what was signed.
             blockers.extend(wp.sync_conflicts.iter().map(|c| format!("{reference}: {c}")));
         }
-        blockers.extend(crate::sync::conflicts::unsettled(self.conn(), None)?);
+        let present: Vec<i64> = workpapers.iter().map(|wp| wp.control.id).collect();
+        blockers.extend(crate::sync::conflicts::unsettled_outside(self.conn(), &present)?);
         match self.opinion()?.decision {
             None => blockers.push("the opinion is not decided by the engagement partner".to_owned()),
             Some(d) if !d.stands() => blockers.push(format!("the opinion {} decided no longer stands: what it rests on changed since; it must be decided again", d.initials)),

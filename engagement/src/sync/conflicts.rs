@@ -135,12 +135,21 @@ fn changed(values: &serde_json::Value, other: &serde_json::Value) -> serde_json:
     fields.iter().filter(|(field, value)| other.get(field.as_str()) != Some(value)).map(|(f, v)| (f.clone(), v.clone())).collect()
 }
 
-/// The unsettled conflicts on a workpaper's work (None: on no workpaper's), as its sign-off gate
-/// and completion list them.
-pub(crate) fn unsettled(conn: &Connection, control_id: Option<i64>) -> Result<Vec<String>> {
+/// The unsettled conflicts on a workpaper's work, as its sign-off gate lists them.
+pub(crate) fn unsettled(conn: &Connection, control_id: i64) -> Result<Vec<String>> {
+    unsettled_where(conn, |c| c == Some(control_id))
+}
+
+/// The unsettled conflicts on none of `workpapers` (the controls there are): on no workpaper's
+/// work, or on a control merging kept aside, as completion lists them.
+pub(crate) fn unsettled_outside(conn: &Connection, workpapers: &[i64]) -> Result<Vec<String>> {
+    unsettled_where(conn, |c| !c.is_some_and(|id| workpapers.contains(&id)))
+}
+
+fn unsettled_where(conn: &Connection, on: impl Fn(Option<i64>) -> bool) -> Result<Vec<String>> {
     Ok(listed(conn)?
         .into_iter()
-        .filter(|(_, c, _)| c.control_id == control_id && c.settled.is_none())
+        .filter(|(_, c, _)| on(c.control_id) && c.settled.is_none())
         .map(|(_, c, _)| format!("sync conflict {} is not settled: {}", c.number, c.text))
         .collect())
 }
