@@ -177,6 +177,8 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
     let key_path = dir.path().join("TW.tickmark-key");
     let tomas = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
     assert!(c.signed_in_with_key() && c.user() == Some("TW"), "signed in with the new key");
+    let (name, initials, _) = engagement::keys::public_of(&key_path).unwrap();
+    assert_eq!((name.as_str(), initials.as_str()), ("Tomás Weber", "TW"), "the key file says whose it is");
     c.add_control(&change_control()).unwrap();
     c.sync(&folder).unwrap();
     let report = a.sync(&folder).unwrap();

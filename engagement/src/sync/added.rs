@@ -21,13 +21,6 @@ pub(super) struct Added {
     values: Vec<(String, Value)>,
 }
 
-impl Added {
-    /// Its values as a conflict keeps them.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::Value::Object(self.values.iter().map(|(name, value)| (name.clone(), crate::sync::merge::json(value.into()))).collect())
-    }
-}
-
 /// Whether a row a change would add (its values as a conflict keeps them) stands here already,
 /// the same but for its id: a row added the same on two copies.
 pub(super) fn stands_already(conn: &Connection, table: &str, row: &serde_json::Value) -> Result<bool> {
@@ -160,4 +153,45 @@ fn foreign_keys(conn: &Connection, table: &str) -> Result<HashMap<String, String
     let mut stmt = conn.prepare("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?1)")?;
     let pairs = stmt.query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     Ok(pairs.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = "CREATE TABLE control (id INTEGER PRIMARY KEY, reference TEXT NOT NULL UNIQUE);
+        CREATE TABLE attribute (id INTEGER PRIMARY KEY, control_id INTEGER NOT NULL REFERENCES control(id), label TEXT NOT NULL);
+        CREATE TABLE trail (seq INTEGER PRIMARY KEY, what TEXT);";
+
+    /// `sql` run on a copy holding `standing`, as a changeset.
+    fn changeset(standing: &str, sql: &str) -> Vec<u8> {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        conn.execute_batch(standing).unwrap();
+        let mut session = rusqlite::session::Session::new(&conn).unwrap();
+        session.attach(None::<&str>).unwrap();
+        conn.execute_batch(sql).unwrap();
+        let mut bytes = Vec::new();
+        session.changeset_strm(&mut bytes).unwrap();
+        bytes
+    }
+
+    /// A row that refers to one added with it is matched once that one has its twin, whatever
+    /// order the changeset lists them in (here the attributes come before the control, since an
+    /// attribute of a control already there was added first).
+    #[test]
+    fn rows_referring_to_rows_of_the_same_change_are_matched_through_their_twins() {
+        let here = Connection::open_in_memory().unwrap();
+        here.execute_batch(SCHEMA).unwrap();
+        here.execute_batch("INSERT INTO control VALUES (1, 'CC1'), (2, 'CC2'); INSERT INTO attribute VALUES (10, 1, 'A'), (20, 2, 'B');").unwrap();
+        let same = changeset("INSERT INTO control VALUES (1, 'CC1');", "INSERT INTO attribute VALUES (11, 1, 'A'); INSERT INTO control VALUES (5, 'CC2'); INSERT INTO attribute VALUES (21, 5, 'B'); INSERT INTO trail VALUES (1, 'x');");
+        let twins = of_change(&here, &same).unwrap().expect("every row stands here the same");
+        let mut rows: Vec<(String, i64)> = twins.into_iter().map(|r| (r.table, r.id)).collect();
+        rows.sort();
+        assert_eq!(rows, [("attribute".to_owned(), 11), ("attribute".to_owned(), 21), ("control".to_owned(), 5)]);
+        let other = changeset("", "INSERT INTO control VALUES (5, 'CC2'); INSERT INTO attribute VALUES (21, 5, 'C');");
+        assert!(of_change(&here, &other).unwrap().is_none(), "an attribute worded otherwise has no twin");
+        let twice = changeset("", "INSERT INTO control VALUES (5, 'CC2'); INSERT INTO attribute VALUES (21, 5, 'B'), (22, 5, 'B');");
+        assert!(of_change(&here, &twice).unwrap().is_none(), "one standing row is the twin of one added row at most");
+    }
 }

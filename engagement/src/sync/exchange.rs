@@ -413,9 +413,9 @@ enum Stop {
     Unsigned,
 }
 
-/// The keys a change's trail entries give members: (initials in capitals, key).
+/// The keys a change's trail entries name for members: (initials in capitals, key).
 fn team_keys(entries: &[merge::Entry]) -> impl Iterator<Item = (String, Verifier)> + '_ {
-    entries.iter().filter(|e| e.entity == "team_member" && !e.removal).filter_map(|e| Some((e.state["initials"].as_str()?.to_uppercase(), e.state["public_key"].as_str().and_then(Verifier::new)?)))
+    entries.iter().filter(|e| e.entity == "team_member").filter_map(|e| Some((e.state["initials"].as_str()?.to_uppercase(), e.state["public_key"].as_str().and_then(Verifier::new)?)))
 }
 
 /// Checks a change's signature against the keys of the team.

@@ -208,7 +208,8 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
             }
             let (session, mut conflicts) =
                 attempt(tx, step, true)?.ok_or_else(|| Error::invalid("sync", format!("the trail entries of change {} of copy {} could not be applied", step.seq, step.copy)))?;
-            conflicts.extend(twins.into_iter().flatten().map(|row| Conflict { kind: "duplicate", entity: row.table.clone(), entity_id: Some(row.id), detail: serde_json::json!({ "values": row.json() }) }));
+            // Its rows are in its trail entries; nothing else of them is needed, nobody chooses.
+            conflicts.extend(twins.into_iter().flatten().map(|row| Conflict { kind: "duplicate", entity: row.table, entity_id: Some(row.id), detail: serde_json::json!({}) }));
             (session, conflicts)
         }
     };
