@@ -197,6 +197,27 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
     b.close().unwrap();
 }
 
+/// A partner without a key, at work on one copy, while their first key is registered on another:
+/// once it arrives they are still at work without it, and a second key of theirs is not a first
+/// key to register; replacing the partner's key takes the partner signed in with it.
+#[test]
+fn a_key_that_arrived_meanwhile_is_not_replaced_by_a_second_first_key() {
+    use engagement::model::{Role, TeamMember};
+    let Team { folder, mut a, mut b, dir, .. } = team();
+    a.add_team_member(&TeamMember { name: "Priya Raghunathan".into(), initials: "PR".into(), role: Role::Partner, public_key: None }).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let (mut c, _) = EngagementFile::join(&folder, &dir.path().join("priya.tickmark"), PASSPHRASE).unwrap();
+    c.set_user("PR").unwrap();
+    b.set_user("PR").unwrap();
+    let first = b.make_own_key(&dir.path().join("PR.tickmark-key"), "a long key passphrase for Priya").unwrap();
+    b.sync(&folder).unwrap();
+    c.sync(&folder).unwrap();
+    let second = PersonalKey::generate("Priya Raghunathan", "PR");
+    assert!(c.register_own_key(&second).is_err(), "not a first key any more");
+    assert_eq!(c.info().unwrap().team.into_iter().find(|m| m.initials == "PR").unwrap().public_key, Some(first.public_key()));
+}
+
 /// A key registered in one copy's change signs another copy's changes: TW registers his key on
 /// one copy, then works on a second. A third copy reading the second before the first (copies
 /// are read in name order) takes both in the same sync, not refusing the work as unsigned.
@@ -1421,38 +1442,48 @@ fn forged_change(folder: &Path, b_path: &Path, key: &PersonalKey, author: &str, 
 }
 
 /// A modified build writes a change as the partner's that gives the partner's row a key its
-/// forger holds, signed with that very key, as a member's own first key is registered. The key
-/// it registers proves nothing of who made it: judged as unsigned, the change may not replace a
-/// key, so it is held, and `verify` names its entry.
+/// forger holds: signed with that very key, as a member's own first key is registered, or
+/// carrying the hash and signature of an entry the partner really signed. Neither proves the
+/// partner made it: judged as unsigned, the change may not replace a key, so it is held, and
+/// `verify` names its entry.
 #[test]
 fn a_change_signed_only_with_the_key_it_registers_does_not_make_its_forger_the_partner() {
     use engagement::model::{Role, TeamMember};
-    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
-    let Team { folder, mut a, mut b, b_path, dir: _dir, .. } = team();
-    a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
-    a.sync(&folder).unwrap();
-    b.sync(&folder).unwrap();
-    b.close().unwrap();
-    let forger = PersonalKey::generate("Priya Raghunathan", "PR");
-    let sql = format!(
-        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature, clock)
-         SELECT (SELECT max(seq) FROM trail) + 1, '2026-11-02T09:00:00.000Z', 'PR', 'register key', 'team_member', id,
-                json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key),
-                json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', '{key}'), '', 'x', '{signature}', 1000
-         FROM team_member WHERE initials = 'PR';
-         UPDATE team_member SET public_key = '{key}' WHERE initials = 'PR';",
-        key = forger.public_key(),
-        signature = forger.sign(b"x"),
-    );
-    forged_change(&folder, &b_path, &forger, "PR", &sql);
-    let report = a.sync(&folder).unwrap();
-    assert!(report.refused.is_empty(), "signed with the key it registers, the folder takes it: {:?}", report.refused);
-    let standing = a.info().unwrap().team.into_iter().find(|m| m.initials == "PR").unwrap().public_key;
-    assert_eq!(standing, Some(partner.public_key()), "the partner's key is hers");
-    let listed: Vec<String> = a.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
-    assert!(listed.iter().any(|t| t.contains("PR may not make this change of the team")), "{listed:#?}");
-    let problems = a.verify().unwrap().problems;
-    assert!(problems.iter().any(|p| p.contains("by PR")), "{problems:?}");
+    for reused in [false, true] {
+        let partner = PersonalKey::generate("Priya Raghunathan", "PR");
+        let Team { folder, mut a, mut b, b_path, dana, dir: _dir, .. } = team();
+        a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
+        a.sign_in(&partner).unwrap();
+        a.add_control(&change_control()).unwrap();
+        a.sign_in(&dana).unwrap();
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+        b.close().unwrap();
+        let forger = PersonalKey::generate("Priya Raghunathan", "PR");
+        let (hash, signature) = if reused {
+            ("(SELECT hash FROM trail WHERE actor = 'PR' AND signature IS NOT NULL LIMIT 1)".to_owned(), "(SELECT signature FROM trail WHERE actor = 'PR' AND signature IS NOT NULL LIMIT 1)".to_owned())
+        } else {
+            ("'x'".to_owned(), format!("'{}'", forger.sign(b"x")))
+        };
+        let sql = format!(
+            "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature, clock)
+             SELECT (SELECT max(seq) FROM trail) + 1, '2026-11-02T09:00:00.000Z', 'PR', 'register key', 'team_member', id,
+                    json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key),
+                    json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', '{key}'), '', {hash}, {signature}, 1000
+             FROM team_member WHERE initials = 'PR';
+             UPDATE team_member SET public_key = '{key}' WHERE initials = 'PR';",
+            key = forger.public_key(),
+        );
+        forged_change(&folder, &b_path, &forger, "PR", &sql);
+        let report = a.sync(&folder).unwrap();
+        assert!(report.refused.is_empty(), "signed with the key it registers, the folder takes it: {:?}", report.refused);
+        let standing = a.info().unwrap().team.into_iter().find(|m| m.initials == "PR").unwrap().public_key;
+        assert_eq!(standing, Some(partner.public_key()), "the partner's key is hers (reused signature: {reused})");
+        let listed: Vec<String> = a.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        assert!(listed.iter().any(|t| t.contains("PR may not make this change of the team")), "{listed:#?}");
+        let problems = a.verify().unwrap().problems;
+        assert!(problems.iter().any(|p| p.contains("by PR")), "{problems:?}");
+    }
 }
 
 /// A modified build on JI's copy gives Dana's row a key JI holds, so that JI could sign as her:

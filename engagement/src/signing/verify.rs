@@ -219,7 +219,7 @@ impl Signatures {
         // Signed with the key the author holds on the team as it stands: only that proves who
         // changed the team (an entry signed with the key it registers proves nothing of it).
         let by_own_key = match (&entry.signature, &key) {
-            (Some(signature), Some(key)) => self.verifies(key, entry, signature),
+            (Some(signature), Some(key)) => entry.compute_hash() == entry.hash && self.verifies(key, entry, signature),
             _ => false,
         };
         match (&entry.signature, key) {

@@ -70,14 +70,16 @@ impl EngagementFile {
         Ok(())
     }
 
-    /// Registers `key` as the signed-in member's own key. A member at work without a key (only
-    /// a member who has none is seated so) registers their first by a change signed with that
-    /// key itself, so that they can on a shared engagement, where every change is signed;
-    /// registering it proves they hold it. Replacing a key is for the partner, as `register_key`
-    /// says. They are then signed out.
+    /// Registers `key` as the signed-in member's own key. Their first key is registered by a
+    /// change signed with that key itself, so that a member who has none yet can register it on
+    /// a shared engagement, where every change is signed; registering it proves they hold it.
+    /// Replacing a key is for the partner, signed in with theirs, as `register_key` says (a
+    /// member seated without a key whose key arrived meanwhile from another copy is not signed
+    /// in with it). They are then signed out.
     pub fn register_own_key(&mut self, key: &PersonalKey) -> Result<()> {
         let user = self.user().ok_or_else(|| Error::invalid("user", "sign in first"))?.to_owned();
-        if self.signer().is_none() {
+        let first = team(self.conn())?.iter().any(|m| m.initials == user && m.public_key.is_none());
+        if first && self.signer().is_none() {
             self.seat(user.clone(), Some(key.clone()));
             let registered = self.register_key(&user, &key.public_key());
             if registered.is_err() {

@@ -454,7 +454,7 @@ mod tests {
 
     fn entry(action: &str, entity: &str, entity_id: i64) -> merge::Entry {
         let nothing = serde_json::Value::Null;
-        merge::Entry { action: action.into(), entity: entity.into(), entity_id, state: nothing.clone(), removal: false, before: nothing, hash: String::new(), signature: None, at: String::new() }
+        merge::Entry { action: action.into(), entity: entity.into(), entity_id, state: nothing.clone(), removal: false, before: nothing, hash: String::new(), own_hash: true, signature: None, at: String::new(), actor: String::new() }
     }
 
     /// A change that did many things is named by its first three and how many more.

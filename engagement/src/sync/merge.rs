@@ -567,9 +567,14 @@ pub(crate) struct Entry {
     /// The row before the entry (Null when it added the row).
     pub before: Value,
     pub hash: String,
+    /// Whether `hash` is the hash of the entry's own fields: a signature copied from another
+    /// entry, with its hash, signs that entry, not this one.
+    pub own_hash: bool,
     /// The author's signature of `hash`, when they signed with a key.
     pub signature: Option<String>,
     pub at: String,
+    /// Who the entry says made it.
+    pub actor: String,
 }
 
 /// A trail entry in words, as a sync report lists it: "record test result 1-5".
@@ -591,18 +596,36 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
             continue;
         }
         let text = |i: usize| item.new_value(i).ok().and_then(|v| v.as_str().ok().map(str::to_owned));
+        let number = |i: usize| item.new_value(i).ok().and_then(|v| v.as_i64().ok()).unwrap_or_default();
         let removal = text(7).is_none();
         let before = text(6).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
         let state = text(7).or_else(|| text(6)).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
+        // The entry as the trail will hold it, to tell whether its hash is its own.
+        let recorded = crate::trail::TrailEntry {
+            seq: number(0),
+            at: text(1).unwrap_or_default(),
+            actor: text(2).unwrap_or_default(),
+            action: text(3).unwrap_or_default(),
+            entity: text(4).unwrap_or_default(),
+            entity_id: number(5),
+            before: text(6),
+            after: text(7),
+            prev_hash: text(8).unwrap_or_default(),
+            hash: text(9).unwrap_or_default(),
+            signature: text(10),
+            clock: number(11),
+        };
         entries.push(Entry {
             removal,
             before,
-            hash: text(9).unwrap_or_default(),
-            signature: text(10),
-            at: text(1).unwrap_or_default(),
-            action: text(3).unwrap_or_default(),
-            entity: text(4).unwrap_or_default(),
-            entity_id: item.new_value(5).ok().and_then(|v| v.as_i64().ok()).unwrap_or_default(),
+            own_hash: recorded.compute_hash() == recorded.hash,
+            hash: recorded.hash,
+            signature: recorded.signature,
+            at: recorded.at,
+            actor: recorded.actor,
+            action: recorded.action,
+            entity: recorded.entity,
+            entity_id: recorded.entity_id,
             state,
         });
     }

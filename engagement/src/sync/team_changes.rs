@@ -68,13 +68,14 @@ pub(super) fn effects(conn: &Connection, changeset: &[u8]) -> Result<Vec<Effect>
     Ok(effects)
 }
 
-/// Whether `entry` is signed with the key `author` holds on `team` before it: a change signed
-/// only with a key it registers itself (a member's own first key, `register_own_key`) proves
-/// nothing of who made it, so the rule judges it as unsigned.
+/// Whether `entry` is `author`'s, over its own fields, signed with the key `author` holds on
+/// `team` before it. A change signed only with a key it registers itself (a member's own first
+/// key, `register_own_key`) proves nothing of who made it, nor does an entry carrying another
+/// entry's hash and signature, nor one naming someone else: the rule judges each as unsigned.
 fn signed_with_own_key(team: &[TeamMember], author: &str, entry: &Entry) -> bool {
     let key = team.iter().find(|m| m.initials.eq_ignore_ascii_case(author.trim())).and_then(|m| m.public_key.as_deref());
     match (key, &entry.signature) {
-        (Some(key), Some(signature)) => crate::keys::verify(key, entry.hash.as_bytes(), signature),
+        (Some(key), Some(signature)) => entry.own_hash && entry.actor.eq_ignore_ascii_case(author.trim()) && crate::keys::verify(key, entry.hash.as_bytes(), signature),
         _ => false,
     }
 }
