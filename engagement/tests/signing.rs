@@ -292,19 +292,7 @@ fn a_key_set_by_someone_the_team_rule_does_not_allow_is_named_even_signed_and_ch
     file.close().unwrap();
     let conn = raw(&team.path);
     let mallory = PersonalKey::generate("Joaquín Ibáñez", "JI");
-    let member = |conn: &rusqlite::Connection| -> String {
-        conn.query_row("SELECT json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key) FROM team_member WHERE initials = 'JI'", [], |r| r.get(0)).unwrap()
-    };
-    let before = member(&conn);
-    conn.execute("UPDATE team_member SET public_key = ?1 WHERE initials = 'JI'", [mallory.public_key()]).unwrap();
-    let id: i64 = conn.query_row("SELECT id FROM team_member WHERE initials = 'JI'", [], |r| r.get(0)).unwrap();
-    let seq: i64 = conn.query_row("SELECT max(seq) + 1 FROM trail", [], |r| r.get(0)).unwrap();
-    conn.execute(
-        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES (?1, '2026-11-02T09:00:00.000Z', 'DW', 'register key', 'team_member', ?2, ?3, ?4, '', '')",
-        rusqlite::params![seq, id, before, member(&conn)],
-    )
-    .unwrap();
-    rechain_from(&conn, seq);
+    let (seq, id) = forge_key(&conn, "JI", "DW", &mallory);
     resign_own(&conn, seq, &team.dana);
     drop(conn);
 
@@ -315,6 +303,25 @@ fn a_key_set_by_someone_the_team_rule_does_not_allow_is_named_even_signed_and_ch
             "trail entry {seq} (register key team_member {id}) by DW breaks the team's rule: JI's key is registered by JI, or replaced by the engagement partner signed in with their own key"
         )]
     );
+}
+
+/// Gives member `initials` the public key of `key` behind Tickmark's back, with a trail entry
+/// by `actor` saying so, chained (unsigned). Returns the entry's seq and the member's row id.
+fn forge_key(conn: &rusqlite::Connection, initials: &str, actor: &str, key: &PersonalKey) -> (i64, i64) {
+    let member = || -> String {
+        conn.query_row("SELECT json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key) FROM team_member WHERE initials = ?1", [initials], |r| r.get(0)).unwrap()
+    };
+    let before = member();
+    conn.execute("UPDATE team_member SET public_key = ?1 WHERE initials = ?2", [key.public_key().as_str(), initials]).unwrap();
+    let id: i64 = conn.query_row("SELECT id FROM team_member WHERE initials = ?1", [initials], |r| r.get(0)).unwrap();
+    let seq: i64 = conn.query_row("SELECT max(seq) + 1 FROM trail", [], |r| r.get(0)).unwrap();
+    conn.execute(
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES (?1, '2026-11-02T09:00:00.000Z', ?2, 'register key', 'team_member', ?3, ?4, ?5, '', '')",
+        rusqlite::params![seq, actor, id, before, member()],
+    )
+    .unwrap();
+    rechain_from(conn, seq);
+    (seq, id)
 }
 
 /// A forger gives the partner's row a key of their own and writes the entry as the partner's,
@@ -330,19 +337,7 @@ fn an_entry_signed_only_with_the_key_it_registers_is_named() {
     file.close().unwrap();
     let conn = raw(&team.path);
     let forger = PersonalKey::generate("Priya Raghunathan", "PR");
-    let member = |conn: &rusqlite::Connection| -> String {
-        conn.query_row("SELECT json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key) FROM team_member WHERE initials = 'PR'", [], |r| r.get(0)).unwrap()
-    };
-    let before = member(&conn);
-    conn.execute("UPDATE team_member SET public_key = ?1 WHERE initials = 'PR'", [forger.public_key()]).unwrap();
-    let id: i64 = conn.query_row("SELECT id FROM team_member WHERE initials = 'PR'", [], |r| r.get(0)).unwrap();
-    let seq: i64 = conn.query_row("SELECT max(seq) + 1 FROM trail", [], |r| r.get(0)).unwrap();
-    conn.execute(
-        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES (?1, '2026-11-02T09:00:00.000Z', 'PR', 'register key', 'team_member', ?2, ?3, ?4, '', '')",
-        rusqlite::params![seq, id, before, member(&conn)],
-    )
-    .unwrap();
-    rechain_from(&conn, seq);
+    let (seq, id) = forge_key(&conn, "PR", "PR", &forger);
     let hash: String = conn.query_row("SELECT hash FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
     conn.execute("UPDATE trail SET signature = ?1 WHERE seq = ?2", rusqlite::params![forger.sign(hash.as_bytes()), seq]).unwrap();
     drop(conn);

@@ -8,7 +8,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::session::ChangesetIter;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -117,35 +116,44 @@ fn twin(conn: &Connection, row: &Added, standing: &Standing, taken: &HashSet<i64
 /// The rows `changeset` adds outside the trail, or None when it does anything else (or names a
 /// table this copy does not have, or one of another shape).
 fn added_rows(conn: &Connection, changeset: &[u8]) -> Result<Option<Vec<Added>>> {
-    use fallible_streaming_iterator::FallibleStreamingIterator;
-    let mut input: &[u8] = changeset;
-    let reader: &mut dyn std::io::Read = &mut input;
-    let mut iter = ChangesetIter::start_strm(&reader)?;
-    let mut rows = Vec::new();
-    while let Some(item) = iter.next()? {
+    let mut rows = Some(Vec::new());
+    crate::sync::merge::each_item(changeset, |item| {
         let op = item.op()?;
         if op.table_name().eq_ignore_ascii_case("trail") {
-            continue;
+            return Ok(true);
         }
-        if op.code() != rusqlite::hooks::Action::SQLITE_INSERT {
-            return Ok(None);
+        let added = added_row(conn, item)?;
+        let keep = added.is_some();
+        match (added, &mut rows) {
+            (Some(row), Some(rows)) => rows.push(row),
+            _ => rows = None,
         }
-        // The table as the schema names it, which also keeps any other name out of the SQL.
-        let table: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
-            [op.table_name()],
-            |r| r.get(0),
-        ))?;
-        let Some(table) = table else { return Ok(None) };
-        let columns: Vec<String> = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?.query_map([&table], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        if columns.len() != op.number_of_columns().max(0) as usize {
-            return Ok(None);
-        }
-        let values: Vec<(String, Value)> = columns.into_iter().enumerate().map(|(i, name)| Ok((name, Value::try_from(item.new_value(i)?)?))).collect::<rusqlite::Result<_>>()?;
-        let Some(id) = values.iter().find(|(name, _)| name == "id").and_then(|(_, v)| if let Value::Integer(id) = v { Some(*id) } else { None }) else { return Ok(None) };
-        rows.push(Added { table, id, values });
+        Ok(keep)
+    })?;
+    Ok(rows)
+}
+
+/// The row `item` adds, or None when it does something else (or names a table this copy does
+/// not have, or one of another shape).
+fn added_row(conn: &Connection, item: &rusqlite::session::ChangesetItem) -> Result<Option<Added>> {
+    let op = item.op()?;
+    if op.code() != rusqlite::hooks::Action::SQLITE_INSERT {
+        return Ok(None);
     }
-    Ok(Some(rows))
+    // The table as the schema names it, which also keeps any other name out of the SQL.
+    let table: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+        [op.table_name()],
+        |r| r.get(0),
+    ))?;
+    let Some(table) = table else { return Ok(None) };
+    let columns: Vec<String> = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?.query_map([&table], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if columns.len() != op.number_of_columns().max(0) as usize {
+        return Ok(None);
+    }
+    let values: Vec<(String, Value)> = columns.into_iter().enumerate().map(|(i, name)| Ok((name, Value::try_from(item.new_value(i)?)?))).collect::<rusqlite::Result<_>>()?;
+    let Some(id) = values.iter().find(|(name, _)| name == "id").and_then(|(_, v)| if let Value::Integer(id) = v { Some(*id) } else { None }) else { return Ok(None) };
+    Ok(Some(Added { table, id, values }))
 }
 
 /// A table's references to other tables: the referring column and the table it refers to.

@@ -582,18 +582,28 @@ pub(crate) fn what_it_did(action: &str, entity: &str, id: i64) -> String {
     format!("{action} {} {}", entity.replace('_', " "), crate::model::number::label(entity, id))
 }
 
-/// The trail entries a changeset adds, in order.
-pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
+/// Calls `each` on every row a changeset changes, in order, while it returns true.
+pub(crate) fn each_item(changeset: &[u8], mut each: impl FnMut(&ChangesetItem) -> Result<bool>) -> Result<()> {
     use fallible_streaming_iterator::FallibleStreamingIterator;
     let mut input: &[u8] = changeset;
     let reader: &mut dyn std::io::Read = &mut input;
     let mut iter = ChangesetIter::start_strm(&reader)?;
-    let mut entries = Vec::new();
     while let Some(item) = iter.next()? {
+        if !each(item)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The trail entries a changeset adds, in order.
+pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    each_item(changeset, |item| {
         let op = item.op()?;
         // SQLite finds a changeset's tables whatever their case, so this does too.
         if !op.table_name().eq_ignore_ascii_case("trail") || op.code() != rusqlite::hooks::Action::SQLITE_INSERT {
-            continue;
+            return Ok(true);
         }
         let text = |i: usize| item.new_value(i).ok().and_then(|v| v.as_str().ok().map(str::to_owned));
         let number = |i: usize| item.new_value(i).ok().and_then(|v| v.as_i64().ok()).unwrap_or_default();
@@ -628,7 +638,8 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
             entity_id: recorded.entity_id,
             state,
         });
-    }
+        Ok(true)
+    })?;
     Ok(entries)
 }
 

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::session::ChangesetIter;
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
@@ -26,17 +25,13 @@ pub(super) struct Effect {
 /// What `changeset` does to the team rows it touches, each laid over the row as it stands here.
 /// SQLite finds a changeset's tables whatever their case, so this does too.
 pub(super) fn effects(conn: &Connection, changeset: &[u8]) -> Result<Vec<Effect>> {
-    use fallible_streaming_iterator::FallibleStreamingIterator;
     use rusqlite::hooks::Action;
-    let mut input: &[u8] = changeset;
-    let reader: &mut dyn std::io::Read = &mut input;
-    let mut iter = ChangesetIter::start_strm(&reader)?;
     let mut columns: Vec<String> = Vec::new();
     let mut effects = Vec::new();
-    while let Some(item) = iter.next()? {
+    crate::sync::merge::each_item(changeset, |item| {
         let op = item.op()?;
         if !op.table_name().eq_ignore_ascii_case("team_member") {
-            continue;
+            return Ok(true);
         }
         if columns.is_empty() {
             columns = conn.prepare("SELECT name FROM pragma_table_info('team_member') ORDER BY cid")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -64,7 +59,8 @@ pub(super) fn effects(conn: &Connection, changeset: &[u8]) -> Result<Vec<Effect>
             }
         };
         effects.push(Effect { id, before, after });
-    }
+        Ok(true)
+    })?;
     Ok(effects)
 }
 

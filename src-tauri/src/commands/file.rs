@@ -53,11 +53,10 @@ pub async fn join_engagement(
     passphrase: String,
 ) -> Reply<Overview> {
     close_open(&state, &viewing)?;
-    let (joined, _) = EngagementFile::join(&PathBuf::from(folder), &PathBuf::from(&path), &passphrase)?;
-    joined.close()?;
-    let file = unlock(&path, &passphrase)?;
+    let (mut joined, _) = EngagementFile::join(&PathBuf::from(folder), &PathBuf::from(&path), &passphrase)?;
+    seat_first_without_key(&mut joined)?;
     recent.opened(&path);
-    replace(&state, &viewing, file)
+    replace(&state, &viewing, joined)
 }
 
 /// Closes the file open in the window, if any, with the windows viewing its evidence.
@@ -73,10 +72,15 @@ fn close_open(state: &OpenFile, viewing: &Viewing) -> Result<(), CommandError> {
 /// record, until the auditor signs in as who they are; nobody, when every member has a key.
 pub fn unlock(path: &str, passphrase: &str) -> engagement::Result<EngagementFile> {
     let mut file = EngagementFile::open(&PathBuf::from(path), passphrase)?;
+    seat_first_without_key(&mut file)?;
+    Ok(file)
+}
+
+fn seat_first_without_key(file: &mut EngagementFile) -> engagement::Result<()> {
     if let Some(first) = file.info()?.team.iter().find(|m| m.public_key.is_none()) {
         file.set_user(&first.initials)?;
     }
-    Ok(file)
+    Ok(())
 }
 
 /// The files opened lately, most recent first, each marked if it is no longer there.

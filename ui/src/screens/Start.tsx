@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import type { Category, Overview, RecentFile } from "../bindings";
 import { api, errorMessage } from "../api";
-import { Field, RoleSelect } from "../components";
+import { ErrorNote, Field, RoleSelect, useAction } from "../components";
 import { emptyForm, toNewEngagement, validate, type NewEngagementForm } from "../forms";
 import { useUnsaved } from "../unsaved";
 
@@ -119,8 +119,7 @@ function JoinForm({ onOpened }: { onOpened: (o: Overview) => void }) {
   const [folder, setFolder] = useState("");
   const [path, setPath] = useState("");
   const [passphrase, setPassphrase] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   async function browse() {
     const chosen = await api.chooseNewFile();
@@ -129,16 +128,9 @@ function JoinForm({ onOpened }: { onOpened: (o: Overview) => void }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onOpened(await api.joinEngagement(folder.trim(), path.trim(), passphrase));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-      setPassphrase("");
-    }
+    const joined = await action.run(() => api.joinEngagement(folder.trim(), path.trim(), passphrase));
+    setPassphrase("");
+    if (joined) onOpened(joined);
   }
 
   return (
@@ -159,13 +151,9 @@ function JoinForm({ onOpened }: { onOpened: (o: Overview) => void }) {
       <Field label="The engagement's passphrase">
         <input data-testid="join-passphrase" type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
       </Field>
-      {error && (
-        <p className="error" role="alert" data-testid="join-error">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="primary" data-testid="join-submit" disabled={busy || !folder.trim() || !path.trim() || !passphrase}>
-        {busy ? "Joining…" : "Join"}
+      <ErrorNote error={action.error} testid="join-error" />
+      <button type="submit" className="primary" data-testid="join-submit" disabled={action.busy || !folder.trim() || !path.trim() || !passphrase}>
+        {action.busy ? "Joining…" : "Join"}
       </button>
     </form>
   );
