@@ -1419,22 +1419,24 @@ fn a_member_added_on_one_copy_after_the_partner_took_the_team_on_another_is_held
 }
 
 /// A change a modified build made on JI's copy: `sql` run on a scratch copy of JI's file, its
-/// changeset recorded by SQLite's session extension, signed with `key` as `author`'s and written
-/// to the folder as JI's copy's next change, as the stock build would write it.
+/// changeset recorded by SQLite's session extension (every table it touches), signed with `key`
+/// as `author`'s and written to the folder as JI's copy's next change, at clock 1000, as the
+/// stock build would write it. `NEXT_SEQ` in `sql` is the next trail number of JI's copy.
 fn forged_change(folder: &Path, b_path: &Path, key: &PersonalKey, author: &str, sql: &str) -> String {
     let scratch = b_path.with_extension("scratch");
     std::fs::copy(b_path, &scratch).unwrap();
     let conn = raw(&scratch);
+    let copy: String = conn.query_row("SELECT copy FROM sync_state", [], |r| r.get(0)).unwrap();
+    let range = engagement::sync::folder::copy_index(&copy);
+    let sql = sql.replace("NEXT_SEQ", &format!("(SELECT coalesce(max(seq), {}) + 1 FROM trail WHERE seq >> 32 = {range})", range << 32));
     let mut changeset = Vec::new();
     {
         let mut session = rusqlite::session::Session::new(&conn).unwrap();
-        session.table_filter(Some(|table: &str| !table.starts_with("sync_") && table != "evidence_chunk"));
         session.attach(None::<&str>).unwrap();
-        conn.execute_batch(sql).unwrap();
+        conn.execute_batch(&sql).unwrap();
         session.changeset_strm(&mut changeset).unwrap();
     }
     let (uid, secret) = secret(b_path);
-    let copy: String = conn.query_row("SELECT copy FROM sync_state", [], |r| r.get(0)).unwrap();
     let state = State::new();
     let signature = key.sign(&envelope::signed_message(&uid, &copy, 1, author, 1000, &state, &changeset));
     let change = Change { copy: copy.clone(), seq: 1, author: author.into(), lamport: 1000, state, changeset, signature };
@@ -1467,7 +1469,7 @@ fn a_change_signed_only_with_the_key_it_registers_does_not_make_its_forger_the_p
         };
         let sql = format!(
             "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, signature, clock)
-             SELECT (SELECT max(seq) FROM trail) + 1, '2026-11-02T09:00:00.000Z', 'PR', 'register key', 'team_member', id,
+             SELECT NEXT_SEQ, '2026-11-02T09:00:00.000Z', 'PR', 'register key', 'team_member', id,
                     json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key),
                     json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', '{key}'), '', {hash}, {signature}, 1000
              FROM team_member WHERE initials = 'PR';
@@ -1481,8 +1483,10 @@ fn a_change_signed_only_with_the_key_it_registers_does_not_make_its_forger_the_p
         assert_eq!(standing, Some(partner.public_key()), "the partner's key is hers (reused signature: {reused})");
         let listed: Vec<String> = a.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
         assert!(listed.iter().any(|t| t.contains("PR may not make this change of the team")), "{listed:#?}");
+        // Kept aside, its entry changes nothing of the team `verify` judges, and is named.
         let problems = a.verify().unwrap().problems;
-        assert!(problems.iter().any(|p| p.contains("by PR")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("(register key team_member") && p.contains("was altered")), "{problems:?}");
+        assert!(!problems.iter().any(|p| p.contains("breaks the team's rule")), "{problems:?}");
     }
 }
 
@@ -1497,7 +1501,7 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
     let lying = format!(
         "UPDATE team_member SET public_key = '{mallory}' WHERE initials = 'DW';
          INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, clock)
-         SELECT (SELECT max(seq) FROM trail) + 1, '2026-11-02T09:00:00.000Z', 'JI', 'register key', 'team_member', id,
+         SELECT NEXT_SEQ, '2026-11-02T09:00:00.000Z', 'JI', 'register key', 'team_member', id,
                 json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key),
                 json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key), '', 'x', 1000
          FROM team_member WHERE initials = 'DW';"
@@ -1509,7 +1513,7 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
     // An entry alone, the row untouched: merging settles rows by what entries record.
     let entry_only = format!(
         "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, clock)
-         SELECT (SELECT max(seq) FROM trail) + 1, '2026-11-02T09:00:00.000Z', 'JI', 'register key', 'team_member', id,
+         SELECT NEXT_SEQ, '2026-11-02T09:00:00.000Z', 'JI', 'register key', 'team_member', id,
                 json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', public_key),
                 json_object('id', id, 'name', name, 'initials', initials, 'role', role, 'public_key', '{mallory}'), '', 'x', 1000
          FROM team_member WHERE initials = 'DW';"
@@ -1529,4 +1533,65 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
         assert_eq!(a.info().unwrap().team[0].public_key.as_deref(), Some(own_key.as_str()), "{name}: DW's key is hers");
         assert!(report.conflicts.iter().any(|c| c.contains("JI may not make this change of the team") && c.contains(why)), "{name}: {:?}", report.conflicts);
     }
+}
+
+/// A modified build on JI's copy sends, signed by JI, what no change of Tickmark's carries: a
+/// row of the copies' own bookkeeping (a conflicts list entry no merge made), a trail entry
+/// removed, an entry numbered in DW's range, one at another clock than its change's, one written
+/// as DW's. Each file is refused by name, whole, and DW's copy is as it was and verifies.
+#[test]
+fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
+    let entry = |seq: &str, actor: &str, clock: &str| {
+        format!(
+            "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, clock)
+             VALUES ({seq}, '2026-11-02T09:00:00.000Z', '{actor}', 'note', 'engagement', 1, NULL, NULL, '', 'x', {clock});"
+        )
+    };
+    for (sql, why) in [
+        ("INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, detail) VALUES ('x', 1, 'JI', 'held', 'control', 1, '{}');".to_owned(), "changes the table sync_conflict"),
+        ("DELETE FROM trail WHERE seq = (SELECT max(seq) FROM trail WHERE actor = 'DW');".to_owned(), "changes or removes a trail entry"),
+        (entry("(SELECT max(seq) + 1000 FROM trail WHERE actor = 'DW')", "JI", "1000"), "that is not its own"),
+        (entry("NEXT_SEQ", "JI", "7"), "that is not its own"),
+        (entry("NEXT_SEQ", "DW", "1000"), "by DW) that is not its own"),
+    ] {
+        let Team { folder, mut a, b, b_path, joaquin, dir: _dir, a_path, .. } = team();
+        b.close().unwrap();
+        let name = forged_change(&folder, &b_path, &joaquin, "JI", &sql);
+        let before = a.verify().unwrap();
+        let report = a.sync(&folder).unwrap();
+        assert!(report.refused.iter().any(|r| r.starts_with(&name) && r.contains(why) && r.contains("written outside Tickmark")), "{why}: {:?}", report.refused);
+        assert!(report.received.is_empty(), "nothing of it is taken: {:?}", report.received);
+        assert!(a.sync_conflicts().unwrap().is_empty(), "{why}: no conflict comes of it");
+        let after = a.verify().unwrap();
+        assert!(after.is_intact(), "{why}: {:?}", after.problems);
+        assert_eq!((after.entries, after.head), (before.entries, before.head), "{why}: {}'s trail is as it was", a_path.display());
+    }
+}
+
+/// A change by JI whose trail adds a member with DW's key and then takes the key away ends at a
+/// team the rule allows (anyone may add a member while the team has no partner), but passes
+/// through one it forbids, which `verify` judges entry by entry: merging holds it, on the team
+/// as its entries walk it, so the two judge it alike.
+#[test]
+fn a_change_whose_trail_passes_through_a_team_the_rule_forbids_is_held() {
+    let sql = "INSERT INTO team_member (id, name, initials, role, public_key) VALUES (9, 'Zed Zhao', 'ZZ', 'staff', NULL);
+         INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, clock)
+         SELECT NEXT_SEQ, '2026-11-02T09:00:00.000Z', 'JI', 'add', 'team_member', 9, NULL,
+                json_object('id', 9, 'name', 'Zed Zhao', 'initials', 'ZZ', 'role', 'staff', 'public_key', public_key), '', 'x', 1000
+         FROM team_member WHERE initials = 'DW';
+         INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash, clock)
+         SELECT NEXT_SEQ, '2026-11-02T09:00:00.000Z', 'JI', 'register key', 'team_member', 9, before_row, json_set(before_row, '$.public_key', NULL), '', 'x', 1000
+         FROM (SELECT after AS before_row FROM trail WHERE entity = 'team_member' AND entity_id = 9);";
+    let Team { folder, mut a, b, b_path, joaquin, dir: _dir, .. } = team();
+    b.close().unwrap();
+    forged_change(&folder, &b_path, &joaquin, "JI", sql);
+    let report = a.sync(&folder).unwrap();
+    assert!(report.refused.is_empty(), "signed by JI, its own entries: {:?}", report.refused);
+    assert!(a.info().unwrap().team.iter().all(|m| m.initials != "ZZ"), "ZZ is not on the team");
+    assert!(report.conflicts.iter().any(|c| c.contains("JI may not make this change of the team") && c.contains("ZZ's key is already DW's")), "{:?}", report.conflicts);
+    // Its entries are forged (no hash of their own, no signature), and `verify` says so; kept
+    // aside, they change nothing of the team it judges.
+    let problems = a.verify().unwrap().problems;
+    assert!(problems.iter().any(|p| p.contains("by JI is not signed")), "{problems:?}");
+    assert!(!problems.iter().any(|p| p.contains("breaks the team's rule")), "{problems:?}");
 }

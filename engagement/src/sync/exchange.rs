@@ -15,7 +15,7 @@ use crate::keys::Verifier;
 use crate::store::EngagementFile;
 use crate::sync::envelope::{self, signed_message, Change};
 use crate::sync::folder::{copy_index, free_copy_index, new_copy_name, Folder};
-use crate::sync::{merge, outbox};
+use crate::sync::{admission, merge, outbox};
 
 /// What one sync did, for the window and the terminal alike.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -331,6 +331,10 @@ impl EngagementFile {
                                 break;
                             }
                         };
+                        if let Some(why) = admission::refusal(&change, &entries) {
+                            failed = Some((format!("change {seq} {why}: it was written outside Tickmark"), Stop::Refused));
+                            break;
+                        }
                         // A member's first key is registered by a change signed with it
                         // (`register_own_key`): the key it gives its own author may sign it.
                         let (own, others): (Vec<_>, Vec<_>) = team_keys(&entries).partition(|(initials, _)| *initials == change.author.to_uppercase());
@@ -454,7 +458,7 @@ mod tests {
 
     fn entry(action: &str, entity: &str, entity_id: i64) -> merge::Entry {
         let nothing = serde_json::Value::Null;
-        merge::Entry { action: action.into(), entity: entity.into(), entity_id, state: nothing.clone(), removal: false, before: nothing, hash: String::new(), own_hash: true, signature: None, at: String::new(), actor: String::new() }
+        merge::Entry { action: action.into(), entity: entity.into(), entity_id, state: nothing.clone(), removal: false, before: nothing, hash: String::new(), own_hash: true, signature: None, at: String::new(), actor: String::new(), seq: 0, clock: 0 }
     }
 
     /// A change that did many things is named by its first three and how many more.

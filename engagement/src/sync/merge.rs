@@ -575,6 +575,10 @@ pub(crate) struct Entry {
     pub at: String,
     /// Who the entry says made it.
     pub actor: String,
+    /// Its number: in the range of the copy it was made on.
+    pub seq: i64,
+    /// The clock of the change it belongs to.
+    pub clock: i64,
 }
 
 /// A trail entry in words, as a sync report lists it: "record test result 1-5".
@@ -596,7 +600,7 @@ pub(crate) fn each_item(changeset: &[u8], mut each: impl FnMut(&ChangesetItem) -
     Ok(())
 }
 
-/// The trail entries a changeset adds, in order.
+/// The trail entries a changeset adds, in the trail's order.
 pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
     each_item(changeset, |item| {
@@ -633,6 +637,8 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
             signature: recorded.signature,
             at: recorded.at,
             actor: recorded.actor,
+            seq: recorded.seq,
+            clock: recorded.clock,
             action: recorded.action,
             entity: recorded.entity,
             entity_id: recorded.entity_id,
@@ -640,6 +646,8 @@ pub(crate) fn trail_entries(changeset: &[u8]) -> Result<Vec<Entry>> {
         });
         Ok(true)
     })?;
+    // A changeset lists a table's rows in no order of its own: the trail's is theirs.
+    entries.sort_by_key(|e| e.seq);
     Ok(entries)
 }
 

@@ -7,6 +7,8 @@
 //! - `envelope`: a change as a file in the folder, sealed under a key derived from the
 //!   engagement's sync secret (never the passphrase).
 //! - `folder`: the folder's layout: marker, base file, numbered change files per copy.
+//! - `admission`: what a change from another copy may carry at all (its own trail entries, the
+//!   engagement's own tables).
 //! - `merge`: every copy's changes in one order, concurrent work settled by the audit's rules.
 //! - `team_changes`: a change of the team from another copy, judged by what it does.
 //! - `added`: rows a change adds, beside those standing here: added the same on two copies
@@ -15,6 +17,7 @@
 //! - `exchange`: share, join and sync.
 
 mod added;
+mod admission;
 pub mod conflicts;
 pub mod envelope;
 mod exchange;

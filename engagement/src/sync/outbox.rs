@@ -118,11 +118,18 @@ impl<'c> Capture<'c> {
     }
 }
 
-/// A session recording every change to the engagement's own tables: not the sync tables, nor
-/// evidence bytes, which travel apart, once per file (`exchange`).
+/// Whether changes to `table` travel: the engagement's own tables do; a copy's own bookkeeping
+/// (`sync_*`), SQLite's, and evidence bytes, which travel apart, once per file (`exchange`), do
+/// not. SQLite finds a table whatever its case, so this does too.
+pub(crate) fn travels(table: &str) -> bool {
+    let table = table.to_ascii_lowercase();
+    !table.starts_with("sync_") && !table.starts_with("sqlite_") && table != "evidence_chunk"
+}
+
+/// A session recording every change to the tables whose changes travel.
 pub(crate) fn record(conn: &Connection) -> Result<Session<'_>> {
     let mut session = Session::new(conn)?;
-    session.table_filter(Some(|table: &str| !table.starts_with("sync_") && table != "evidence_chunk"));
+    session.table_filter(Some(|table: &str| travels(table)));
     session.attach(None::<&str>)?;
     Ok(session)
 }

@@ -76,10 +76,11 @@ fn signed_with_own_key(team: &[TeamMember], author: &str, entry: &Entry) -> bool
     }
 }
 
-/// Why a change by `author` may not do to the team what its changeset does: the rule, judged on
-/// the team as it stands here, one row after another; a row it touches that no trail entry of it
-/// describes, or describes otherwise than the change leaves it; an entry for a team row it does
-/// not touch. None when it may.
+/// Why a change by `author` may not do to the team what its changeset does: a row it touches
+/// that no trail entry of it describes, or whose last entry describes otherwise than the change
+/// leaves it; an entry for a team row it does not touch; the rule, judged entry by entry on the
+/// team as it stands here, as `verify` walks the trail (a change whose entries pass through a
+/// team the rule forbids is held, though it ends at one the rule allows). None when it may.
 pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries: &[Entry]) -> Result<Option<String>> {
     let effects = effects(conn, changeset)?;
     let said: Vec<&Entry> = entries.iter().filter(|e| e.entity == "team_member").collect();
@@ -90,32 +91,41 @@ pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries
     if effects.is_empty() {
         return Ok(None);
     }
+    for effect in &effects {
+        let Some(id) = effect.id else { return Ok(Some("it changes a team row it names by no id".into())) };
+        let after = effect.after.as_ref().map(|row| team::member(row).ok_or(id)).transpose();
+        let Ok(after) = after else { return Ok(Some(format!("it leaves team member {id} as no member Tickmark can read"))) };
+        match said.iter().rev().find(|e| e.entity_id == id) {
+            None => return Ok(Some(format!("it changes team member {id} without a trail entry saying so"))),
+            Some(e) if stated(e) != after => return Ok(Some(format!("its trail entry says otherwise than what it does to team member {id}"))),
+            Some(_) => {}
+        }
+    }
     let mut members: BTreeMap<i64, TeamMember> = BTreeMap::new();
     for id in conn.prepare("SELECT id FROM team_member ORDER BY id")?.query_map([], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()? {
         if let Some(member) = crate::trail::row_json(conn, "team_member", id)?.as_ref().and_then(team::member) {
             members.insert(id, member);
         }
     }
-    for effect in effects {
-        let Some(id) = effect.id else { return Ok(Some("it changes a team row it names by no id".into())) };
-        let after = effect.after.as_ref().map(|row| team::member(row).ok_or(id)).transpose();
-        let Ok(after) = after else { return Ok(Some(format!("it leaves team member {id} as no member Tickmark can read"))) };
-        match said.iter().rev().find(|e| e.entity_id == id) {
-            None => return Ok(Some(format!("it changes team member {id} without a trail entry saying so"))),
-            Some(e) if (if e.removal { None } else { team::member(&e.state) }) != after => {
-                return Ok(Some(format!("its trail entry says otherwise than what it does to team member {id}")))
-            }
-            Some(_) => {}
-        }
+    for entry in said {
         let team: Vec<TeamMember> = members.values().cloned().collect();
-        let entry = said.iter().rev().find(|e| e.entity_id == id).expect("an entry for the row, checked above");
-        if let Some(refusal) = team::refusal(&team, author, signed_with_own_key(&team, author, entry), members.get(&id), after.as_ref()) {
+        let after = stated(entry);
+        if let Some(refusal) = team::refusal(&team, author, signed_with_own_key(&team, author, entry), members.get(&entry.entity_id), after.as_ref()) {
             return Ok(Some(refusal));
         }
         match after {
-            Some(member) => members.insert(id, member),
-            None => members.remove(&id),
+            Some(member) => members.insert(entry.entity_id, member),
+            None => members.remove(&entry.entity_id),
         };
     }
     Ok(None)
+}
+
+/// The member an entry leaves its row as (None: no row, or none Tickmark can read).
+fn stated(entry: &Entry) -> Option<TeamMember> {
+    if entry.removal {
+        None
+    } else {
+        team::member(&entry.state)
+    }
 }
