@@ -77,10 +77,12 @@ fn work_on_one_copy_arrives_on_the_other_and_the_trail_stays_one_verifiable_chai
     let note = b.raise_review_note(tested.control, "Tie ticket 4 to its approval").unwrap();
     let sent = b.sync(&folder).unwrap().sent;
     let number = b.review_notes(Some(tested.control)).unwrap()[0].number.clone();
-    assert!(sent.len() == 1 && sent[0].starts_with("change ") && sent[0].ends_with(&format!(" by JI: raise review note {number}")), "what went out is named: {sent:?}");
+    let reference = b.controls().unwrap().into_iter().find(|c| c.id == tested.control).unwrap().reference;
+    let did = format!("raise review note {number} ({reference})");
+    assert!(sent.len() == 1 && sent[0].starts_with("change ") && sent[0].ends_with(&format!(" by JI: {did}")), "what went out is named: {sent:?}");
 
     let back = a.sync(&folder).unwrap();
-    assert!(back.received.iter().any(|line| line.starts_with("JI ")), "{:?}", back.lines());
+    assert!(back.received.contains(&format!("JI {did}")), "{:?}", back.lines());
     let notes = a.review_notes(Some(tested.control)).unwrap();
     assert_eq!((notes.len(), notes[0].id, notes[0].raised_by.as_str()), (1, note, "JI"), "DW sees JI's note");
 

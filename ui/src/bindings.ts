@@ -685,7 +685,7 @@ export type SyncReport = {
 unreachable: string | null, 
 /**
  * This copy's changes written to the folder, each with what it did, e.g. "change 3 by TW:
- * raise review note 1-2".
+ * raise review note 1-2 (CC6.1)".
  */
 sent: Array<string>, 
 /**

@@ -24,7 +24,7 @@ pub struct SyncReport {
     /// The folder could not be reached: nothing was exchanged, work goes on offline.
     pub unreachable: Option<String>,
     /// This copy's changes written to the folder, each with what it did, e.g. "change 3 by TW:
-    /// raise review note 1-2".
+    /// raise review note 1-2 (CC6.1)".
     pub sent: Vec<String>,
     /// What came in, as the trail entries other copies' changes brought.
     pub received: Vec<String>,
@@ -231,7 +231,7 @@ impl EngagementFile {
             for (id, sha256) in merge::evidence_added(&entries) {
                 self.publish_evidence(folder, uid, secret, id, &sha256)?;
             }
-            report.sent.push(sent_line(seq, &author, &entries));
+            report.sent.push(sent_line(self.conn(), seq, &author, &entries)?);
             changes.push(Change { copy: copy.to_owned(), seq: seq as u64, author, lamport: lamport as u64, state: serde_json::from_str(&state)?, changeset, signature });
         }
         if let Some(first) = changes.first() {
@@ -399,13 +399,13 @@ impl EngagementFile {
 
 /// A change that went out, in words: its number, author and what its trail entries say it did
 /// (the first few, and how many more).
-fn sent_line(seq: i64, author: &str, entries: &[merge::Entry]) -> String {
+fn sent_line(conn: &rusqlite::Connection, seq: i64, author: &str, entries: &[merge::Entry]) -> Result<String> {
     const SHOWN: usize = 3;
-    let mut did: Vec<String> = entries.iter().take(SHOWN).map(|e| merge::what_it_did(&e.action, &e.entity, e.entity_id)).collect();
+    let mut did: Vec<String> = entries.iter().take(SHOWN).map(|e| merge::what_it_did(conn, &e.action, &e.entity, e.entity_id, &e.state)).collect::<Result<_>>()?;
     if entries.len() > SHOWN {
         did.push(format!("and {} more", entries.len() - SHOWN));
     }
-    format!("change {seq} by {author}: {}", did.join("; "))
+    Ok(format!("change {seq} by {author}: {}", did.join("; ")))
 }
 
 /// Why a copy's file was not taken.
@@ -456,17 +456,31 @@ fn fetch_evidence(folder: &Folder, uid: &str, secret: &[u8], sha256: &str) -> Re
 mod tests {
     use super::*;
 
-    fn entry(action: &str, entity: &str, entity_id: i64) -> merge::Entry {
+    fn entry(action: &str, entity: &str, entity_id: i64, state: serde_json::Value) -> merge::Entry {
         let nothing = serde_json::Value::Null;
-        merge::Entry { action: action.into(), entity: entity.into(), entity_id, state: nothing.clone(), removal: false, before: nothing, hash: String::new(), own_hash: true, signature: None, at: String::new(), actor: String::new(), seq: 0, clock: 0 }
+        merge::Entry { action: action.into(), entity: entity.into(), entity_id, state, removal: false, before: nothing, hash: String::new(), own_hash: true, signature: None, at: String::new(), actor: String::new(), seq: 0, clock: 0 }
     }
 
-    /// A change that did many things is named by its first three and how many more.
+    /// A change that did many things is named by its first three and how many more, each row
+    /// by the control it belongs to (through its sample, for a result), by reference.
     #[test]
     fn a_change_that_went_out_is_named_by_what_it_did() {
-        let entries = [entry("add", "control", 3), entry("add", "attribute", 4), entry("add", "attribute", 5), entry("add", "attribute", 6), entry("take", "assignment", 7)];
-        assert_eq!(sent_line(7, "TW", &entries[..1]), "change 7 by TW: add control 3");
-        assert_eq!(sent_line(7, "TW", &entries[..3]), "change 7 by TW: add control 3; add attribute 4; add attribute 5");
-        assert_eq!(sent_line(7, "TW", &entries), "change 7 by TW: add control 3; add attribute 4; add attribute 5; and 2 more");
+        use serde_json::json;
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE control (id INTEGER PRIMARY KEY, reference TEXT); INSERT INTO control VALUES (3, 'CC6.1');
+                            CREATE TABLE sample (id INTEGER PRIMARY KEY, control_id INTEGER); INSERT INTO sample VALUES (8, 3);").unwrap();
+        let entries = [
+            entry("add", "control", 3, json!({ "reference": "CC6.1" })),
+            entry("add", "attribute", 4, json!({ "control_id": 3 })),
+            entry("record", "test_result", 5, json!({ "sample_id": 8 })),
+            entry("add", "attribute", 6, json!({ "control_id": 3 })),
+            entry("take", "assignment", 3, json!({})),
+            entry("raise", "review_note", 9, json!({ "control_id": 77 })),
+        ];
+        let line = |entries: &[merge::Entry]| sent_line(&conn, 7, "TW", entries).unwrap();
+        assert_eq!(line(&entries[..1]), "change 7 by TW: add control CC6.1");
+        assert_eq!(line(&entries[..3]), "change 7 by TW: add control CC6.1; add attribute 4 (CC6.1); record test result 5 (CC6.1)");
+        assert_eq!(line(&entries[..4]), "change 7 by TW: add control CC6.1; add attribute 4 (CC6.1); record test result 5 (CC6.1); and 1 more");
+        assert_eq!(line(&entries[4..]), "change 7 by TW: take assignment 3 (CC6.1); raise review note 9", "a control not here is not named");
     }
 }

@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::session::{ChangesetItem, ChangesetIter, ConflictAction, ConflictType};
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -128,9 +128,15 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
     let mut received = Vec::new();
     for step in &arriving {
         let index = crate::sync::folder::copy_index(&step.copy);
-        let mut stmt = tx.prepare("SELECT actor, action, entity, entity_id FROM trail WHERE clock = ?1 AND seq >> 32 = ?2 ORDER BY seq")?;
-        let rows = stmt.query_map(params![step.lamport as i64, index], |r| Ok(format!("{} {}", r.get::<_, String>(0)?, what_it_did(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?, r.get(3)?))))?;
-        received.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        let mut stmt = tx.prepare("SELECT actor, action, entity, entity_id, coalesce(after, before) FROM trail WHERE clock = ?1 AND seq >> 32 = ?2 ORDER BY seq")?;
+        let rows = stmt.query_map(params![step.lamport as i64, index], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?))
+        })?;
+        for row in rows.collect::<rusqlite::Result<Vec<_>>>()? {
+            let (actor, action, entity, id, state) = row;
+            let state = state.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
+            received.push(format!("{actor} {}", what_it_did(&tx, &action, &entity, id, &state)?));
+        }
     }
     tx.commit()?;
     Ok(received)
@@ -581,9 +587,30 @@ pub(crate) struct Entry {
     pub clock: i64,
 }
 
-/// A trail entry in words, as a sync report lists it: "record test result 1-5".
-pub(crate) fn what_it_did(action: &str, entity: &str, id: i64) -> String {
-    format!("{action} {} {}", entity.replace('_', " "), crate::model::number::label(entity, id))
+/// A trail entry in words, as a sync report lists it, with the control its row belongs to named
+/// by its reference, since people know controls by reference, not by number: "record test
+/// result 1-5 (CC6.1)", "take assignment 1-3 (CC6.1)", "add control CC6.1". `state` is the row
+/// as the entry records it.
+pub(crate) fn what_it_did(conn: &Connection, action: &str, entity: &str, id: i64, state: &Value) -> Result<String> {
+    if let ("control", Some(reference)) = (entity, state["reference"].as_str()) {
+        return Ok(format!("{action} control {reference}"));
+    }
+    let control = match (entity, state["control_id"].as_i64(), state["sample_id"].as_i64()) {
+        // A control is taken by a row numbered as the control.
+        ("assignment", ..) => Some(id),
+        (_, Some(control), _) => Some(control),
+        (_, None, Some(sample)) => conn.query_row("SELECT control_id FROM sample WHERE id = ?1", [sample], |r| r.get(0)).optional()?,
+        _ => None,
+    };
+    let reference: Option<String> = match control {
+        Some(control) => conn.query_row("SELECT reference FROM control WHERE id = ?1", [control], |r| r.get(0)).optional()?,
+        None => None,
+    };
+    let words = format!("{action} {} {}", entity.replace('_', " "), crate::model::number::label(entity, id));
+    Ok(match reference {
+        Some(reference) => format!("{words} ({reference})"),
+        None => words,
+    })
 }
 
 /// Calls `each` on every row a changeset changes, in order, while it returns true.
