@@ -177,7 +177,7 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
     let refused = c.add_control(&change_control()).unwrap_err().to_string();
     assert!(refused.contains("sign in with your personal key"), "{refused}");
     let key_path = dir.path().join("TW.tickmark-key");
-    let tomas = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
+    let tomas = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap().key;
     assert!(c.signed_in_with_key() && c.user() == Some("TW"), "signed in with the new key");
     let (name, initials, _) = engagement::keys::public_of(&key_path).unwrap();
     assert_eq!((name.as_str(), initials.as_str()), ("Tomás Weber", "TW"), "the key file says whose it is");
@@ -199,6 +199,45 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
     b.close().unwrap();
 }
 
+/// Once the partner signs with a key, a member's first key is the partner's to register: a member
+/// without a key is whoever knows the passphrase, so their own registration is refused. Making
+/// the key keeps its file, unregistered, and asked again gives the same key; the partner
+/// registers it on her copy, and once that arrives the member signs in with it and their work
+/// travels.
+#[test]
+fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
+    use engagement::model::{Role, TeamMember};
+    let Team { folder, mut a, a_path, b, dir, .. } = team();
+    drop(b);
+    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
+    a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
+    a.sign_in(&partner).unwrap();
+    a.add_team_member(&TeamMember { name: "Tomás Weber".into(), initials: "TW".into(), role: Role::Staff, public_key: None }).unwrap();
+    a.sync(&folder).unwrap();
+    let c_path = dir.path().join("tomas.tickmark");
+    let (mut c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
+    c.set_user("TW").unwrap();
+    let key_path = dir.path().join("TW.tickmark-key");
+    let made = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
+    assert!(!made.registered && key_path.exists() && !c.signed_in_with_key(), "made and kept, not registered");
+    let refused = c.register_own_key(&made.key).unwrap_err().to_string();
+    assert!(refused.contains("TW's first key is registered by the engagement partner"), "{refused}");
+    let again = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
+    assert_eq!(again.key.public_key(), made.key.public_key(), "asked again, the key in the file");
+    assert!(c.info().unwrap().team.iter().all(|m| m.initials != "TW" || m.public_key.is_none()));
+
+    a.register_key("TW", &made.key.public_key()).unwrap();
+    a.sync(&folder).unwrap();
+    c.sync(&folder).unwrap();
+    c.sign_in(&made.key).unwrap();
+    c.add_control(&change_control()).unwrap();
+    c.sync(&folder).unwrap();
+    let report = a.sync(&folder).unwrap();
+    assert!(report.refused.is_empty() && report.conflicts.is_empty(), "{:?}", report.lines());
+    assert_eq!(a.controls().unwrap().len(), 1, "TW's control reached the partner's copy");
+    converged(vec![(a, &a_path), (c, &c_path)]);
+}
+
 /// A partner without a key, at work on one copy, while their first key is registered on another:
 /// once it arrives they are still at work without it, and a second key of theirs is not a first
 /// key to register; replacing the partner's key takes the partner signed in with it.
@@ -212,7 +251,7 @@ fn a_key_that_arrived_meanwhile_is_not_replaced_by_a_second_first_key() {
     let (mut c, _) = EngagementFile::join(&folder, &dir.path().join("priya.tickmark"), PASSPHRASE).unwrap();
     c.set_user("PR").unwrap();
     b.set_user("PR").unwrap();
-    let first = b.make_own_key(&dir.path().join("PR.tickmark-key"), "a long key passphrase for Priya").unwrap();
+    let first = b.make_own_key(&dir.path().join("PR.tickmark-key"), "a long key passphrase for Priya").unwrap().key;
     b.sync(&folder).unwrap();
     c.sync(&folder).unwrap();
     let second = PersonalKey::generate("Priya Raghunathan", "PR");
@@ -240,7 +279,7 @@ fn work_signed_with_a_key_registered_on_another_copy_is_taken_in_one_sync_whatev
     // TW registers on the copy read later and works on the one read first.
     let (registering, working) = if b_first { (&mut c, &mut b) } else { (&mut b, &mut c) };
     registering.set_user("TW").unwrap();
-    let tomas = registering.make_own_key(&dir.path().join("TW.tickmark-key"), "a long key passphrase for Tomás").unwrap();
+    let tomas = registering.make_own_key(&dir.path().join("TW.tickmark-key"), "a long key passphrase for Tomás").unwrap().key;
     registering.sync(&folder).unwrap();
     working.sync(&folder).unwrap();
     working.sign_in(&tomas).unwrap();

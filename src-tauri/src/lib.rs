@@ -61,6 +61,7 @@ pub fn run() {
             file::set_user,
             file::sign_in,
             file::make_key,
+            file::register_key,
             file::add_team_member,
             file::recent_files,
             file::forget_recent_file,

@@ -57,6 +57,12 @@ pub fn demo(path: &Path, passphrase: &str) -> engagement::EngagementFile {
 /// the staff member's (TW) key and its passphrase given at launch.
 pub fn demo_app(path: &Path, passphrase: &str) -> crate::app::Harness {
     demo(path, passphrase).close().unwrap();
+    app_as_staff(path, passphrase)
+}
+
+/// The app opened on the demo file at `path` as `run-demo` opens the demo: signed in as its staff
+/// member (TW) with his demo key.
+pub fn app_as_staff(path: &Path, passphrase: &str) -> crate::app::Harness {
     let key = workspace().join("fixtures/demo/keys/TW.tickmark-key");
     let key_passphrase = demo_key_passphrase("TW");
     let mut app = crate::app::Harness::prepare(&[

@@ -98,4 +98,18 @@ fn keys_are_made_registered_and_required_to_create_and_to_work_under_a_keyed_nam
     assert!(synced.contains("SM raise review note"), "{synced}");
     assert!(stdout(&tickmark(home, &["info", f], &[])).contains(&format!("team: Sam Moreau (SM, Staff), key {}", line(&sam, "fingerprint: "))));
     assert!(tickmark(home, &["verify", f], &[]).status.success());
+
+    // Priya registers her own first key; from then on a member's first key is hers to register:
+    // Ana's own registration is refused, Priya's of Ana's key stands, and Ana works with it.
+    let priya = stdout(&tickmark(home, &["key", "new", "--name", "Priya Raghunathan", "--initials", "PR"], &with_key));
+    stdout(&tickmark(home, &["register-key", f, "--member", "PR", "--public-key", line(&priya, "public key: "), "--as", "PR"], &with_key));
+    stdout(&tickmark(home, &["add-member", f, "--name", "Ana Kovač", "--initials", "AK", "--role", "staff", "--as", "PR"], &with_key));
+    let ana = stdout(&tickmark(home, &["key", "new", "--name", "Ana Kovač", "--initials", "AK"], &with_key));
+    let register_ana = |who: &str| tickmark(home, &["register-key", f, "--member", "AK", "--public-key", line(&ana, "public key: "), "--as", who], &with_key);
+    let own = register_ana("AK");
+    assert_eq!(own.status.code(), Some(2), "{}", String::from_utf8_lossy(&own.stdout));
+    assert!(String::from_utf8_lossy(&own.stderr).contains("AK's first key is registered by the engagement partner"), "{}", String::from_utf8_lossy(&own.stderr));
+    assert!(stdout(&register_ana("PR")).contains(&format!("AK's key is registered: fingerprint {}", line(&ana, "fingerprint: "))));
+    stdout(&tickmark(home, &["note", "raise", f, "--control", "CC8.1-01", "--text", "Ana's first note", "--as", "AK"], &with_key));
+    assert!(tickmark(home, &["verify", f], &[]).status.success());
 }

@@ -116,6 +116,56 @@ fn a_member_makes_their_signing_key_in_the_window() {
     assert_eq!(opened.info().unwrap().team[0].public_key.as_deref(), Some(public.as_str()));
 }
 
+/// A member added without a key, on the demo whose partner signs with one: "Make my signing key"
+/// makes the key file but leaves registering it to the partner, showing the public key to give
+/// her. The partner, signed in with her key, registers it from the Team section; its fingerprint
+/// shows on the team, and the member, chosen again, signs in with the key made for him.
+#[test]
+fn the_partner_registers_a_members_first_key_in_the_window() {
+    use engagement::model::{Role, TeamMember};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.tickmark");
+    let mut demo = tickmark_tests::engagements::demo(&file, PASSPHRASE);
+    demo.add_team_member(&TeamMember { name: "Sam Mensah".into(), initials: "SM".into(), role: Role::Staff, public_key: None }).unwrap();
+    demo.close().unwrap();
+    let app = tickmark_tests::engagements::app_as_staff(&file, PASSPHRASE);
+    let ui = app.ui();
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
+
+    choose(ui, "user", "SM");
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "no personal key").unwrap();
+    fill(ui, "key-passphrase", "sam's own key passphrase");
+    fill(ui, "key-passphrase-again", "sam's own key passphrase");
+    click(ui, "make-key-confirm");
+    let told = ui.wait_text("[data-testid=key-for-partner]", WAIT, |t| !t.is_empty()).unwrap();
+    assert!(told.contains("The engagement partner registers it"), "{told}");
+    let public = ui.text(&ui.find("[data-testid=key-public]").unwrap()).unwrap();
+    let (_, initials, in_file) = engagement::keys::public_of(&app.home.join("data/tickmark/SM.tickmark-key")).unwrap();
+    assert_eq!((initials.as_str(), in_file.as_str()), ("SM", public.as_str()), "the key shown is the one in his key file");
+    assert_eq!(ui.text(&ui.find("[data-testid=signed]").unwrap()).unwrap(), "no personal key", "not registered, so not signed in with it");
+    assert!(ui.text(&ui.find("[data-testid=team-keys]").unwrap()).unwrap().contains("SM: no personal key yet"));
+
+    choose(ui, "user", "PR");
+    ui.wait_for("[data-testid=sign-in]", WAIT).unwrap();
+    fill(ui, "key-path", workspace().join("fixtures/demo/keys/PR.tickmark-key").to_str().unwrap());
+    fill(ui, "key-passphrase-sign-in", &demo_key_passphrase("PR"));
+    click(ui, "sign-in-confirm");
+    ui.wait_for("[data-testid=register-key]", WAIT).unwrap();
+    choose(ui, "register-member", "SM");
+    fill(ui, "register-public-key", &public);
+    click(ui, "register-key-confirm");
+    let fingerprint = engagement::keys::fingerprint(&public);
+    ui.wait_text("[data-testid=team-keys]", WAIT, |t| t.contains(&format!("SM: key {fingerprint}"))).unwrap();
+
+    choose(ui, "user", "SM");
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
+    click(ui, "close-engagement");
+    ui.wait_for("[data-testid=new-client]", WAIT).unwrap();
+    let opened = engagement::EngagementFile::open(&file, PASSPHRASE).unwrap();
+    let verified = opened.verify().unwrap();
+    assert!(verified.is_intact(), "{:?}", verified.problems);
+}
+
 /// Next year from the window: the demo (its documentation not completed, so that is said)
 /// rolled forward by its staff member, signed with his key; the window then shows the new file.
 #[test]

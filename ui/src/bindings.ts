@@ -744,6 +744,10 @@ details: Array<string>, };
 
 export type Startup = { path: string | null, overview: Overview | null, error: CommandError | null, };
 
+export type KeyMade = { overview: Overview, for_partner: PublicKey | null, };
+
+export type PublicKey = { public_key: string, fingerprint: string, };
+
 export type ViewedEvidence = { id: number, path: string, problem: string | null, };
 
 export type Dropping = { kind: DropKind, paths: Array<string>, };

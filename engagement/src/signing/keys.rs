@@ -154,6 +154,14 @@ impl PersonalKey {
     }
 }
 
+/// A member's own key, made (`EngagementFile::make_own_key`).
+pub struct MadeKey {
+    pub key: PersonalKey,
+    /// Registered on the team, the member signed in with it; or not yet: the partner registers
+    /// it, and the member signs in with it once it is.
+    pub registered: bool,
+}
+
 /// The owner's name, initials and public key as a key file states them (no passphrase needed).
 pub fn public_of(path: &Path) -> Result<(String, String, String)> {
     let file: KeyFile = serde_json::from_slice(&std::fs::read(path).map_err(io(path))?)

@@ -1,7 +1,9 @@
 //! Who may change the team. Personal keys make "who signed" provable only while nobody can make
 //! a key someone else's, or make themselves the partner, so the team's own changes follow a rule:
-//! - a member registers their own first key; a key once registered is replaced only by the
-//!   engagement partner, signed in with their own;
+//! - a member registers their own first key while no partner signs with a key; once one does,
+//!   the partner registers it, signed in with theirs: a member without a key is whoever knows
+//!   the passphrase, and anyone could otherwise register a key in their name and sign as them.
+//!   A key once registered is replaced only by the engagement partner, signed in with their own;
 //! - once the partner signs with a key, the team is theirs to change: they add members. While
 //!   the team has a partner who has no key yet, anyone on the team may add a member but not
 //!   another partner; while it has no partner at all, anyone may add one (there is nobody to ask,
@@ -53,8 +55,13 @@ pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Op
             let own_first = was.public_key.is_none() && same_initials(&was.initials, actor);
             match taken(now) {
                 Some(holder) => Some(format!("{}'s new key is already {}'s", was.initials, holder.initials)),
-                None => (!own_first && !by_partner)
-                    .then(|| format!("{0}'s key is registered by {0}, or replaced by the engagement partner signed in with their own key", was.initials)),
+                None if by_partner => None,
+                None if own_first && partner_registers_first_keys(team) => Some(format!(
+                    "{}'s first key is registered by the engagement partner, signed in with their key, now that the partner signs with one: give them its public key",
+                    was.initials
+                )),
+                None if own_first => None,
+                None => Some(format!("{0}'s key is registered by {0}, or replaced by the engagement partner signed in with their own key", was.initials)),
             }
         }
     }
@@ -64,6 +71,11 @@ pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Op
 /// is not the partner signed in with theirs: what the window says in place of the form.
 pub(crate) fn partner_adds(team: &[TeamMember], actor: &str, signed: bool) -> bool {
     team.iter().any(signing_partner) && !signs_as_partner(team, actor, signed)
+}
+
+/// Whether a member's first key is the partner's to register: a partner signs with a key.
+pub(crate) fn partner_registers_first_keys(team: &[TeamMember]) -> bool {
+    team.iter().any(signing_partner)
 }
 
 fn signing_partner(m: &TeamMember) -> bool {
@@ -101,12 +113,16 @@ mod tests {
     fn a_member_registers_their_own_first_key_and_only_the_signing_partner_replaces_one() {
         let team = team(Some("pr1"));
         let with = |m: &TeamMember, key: &str| TeamMember { public_key: Some(key.into()), ..m.clone() };
-        assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&with(&team[1], "ji1"))), None, "JI's own first key");
+        let unkeyed = self::team(None);
+        assert_eq!(refusal(&unkeyed, "ji", false, Some(&unkeyed[1]), Some(&with(&unkeyed[1], "ji1"))), None, "JI's own first key");
+        assert_eq!(refusal(&unkeyed, "pr", false, Some(&unkeyed[2]), Some(&with(&unkeyed[2], "pr1"))), None, "the partner's own first key");
+        let refused = refusal(&team, "ji", false, Some(&team[1]), Some(&with(&team[1], "ji1"))).expect("refused");
+        assert!(refused.contains("JI's first key is registered by the engagement partner"), "once the partner signs: {refused}");
+        assert_eq!(refusal(&team, "PR", true, Some(&team[1]), Some(&with(&team[1], "ji1"))), None, "the partner registers it");
         assert!(refusal(&team, "DW", true, Some(&team[1]), Some(&with(&team[1], "ji1"))).is_some(), "DW may not set JI's");
         assert!(refusal(&team, "DW", true, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "nor replace her own");
         assert_eq!(refusal(&team, "PR", true, Some(&team[0]), Some(&with(&team[0], "dw2"))), None, "the partner replaces it");
         assert!(refusal(&team, "PR", false, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "signed in with their key");
-        let unkeyed = self::team(None);
         assert!(refusal(&unkeyed, "PR", false, Some(&unkeyed[0]), Some(&with(&unkeyed[0], "dw2"))).is_some(), "a partner without a key replaces none");
     }
 
@@ -149,8 +165,9 @@ mod tests {
         let with_dws = TeamMember { public_key: Some("dw1".into()), ..team[1].clone() };
         assert!(refusal(&team, "PR", true, Some(&team[1]), Some(&with_dws)).expect("refused").contains("JI's new key is already DW's"));
         assert!(refusal(&team, "PR", true, None, Some(&member("sm", Role::Staff, None))).expect("refused").contains("initials in capitals"));
-        let own = TeamMember { public_key: Some("ji1".into()), ..team[1].clone() };
-        assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&own)), None, "initials in any case are the member's");
+        let unkeyed = self::team(None);
+        let own = TeamMember { public_key: Some("ji1".into()), ..unkeyed[1].clone() };
+        assert_eq!(refusal(&unkeyed, "ji", false, Some(&unkeyed[1]), Some(&own)), None, "initials in any case are the member's");
     }
 
     #[test]

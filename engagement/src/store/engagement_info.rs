@@ -3,7 +3,7 @@
 use rusqlite::params;
 
 use crate::error::{Error, Result};
-use crate::keys::PersonalKey;
+use crate::keys::{MadeKey, PersonalKey};
 use crate::model::{Category, EngagementInfo, NewEngagement, TeamMember};
 use crate::store::{EngagementFile, Writer};
 
@@ -93,10 +93,28 @@ impl EngagementFile {
     /// Makes the signed-in member's own key: a new key file at `path`, sealed under
     /// `key_passphrase`, registered on the team (`register_own_key`); they are then signed in
     /// with it. When it cannot be registered, the key file is removed again, so that a second
-    /// try is not refused for a file that holds a key nobody can use.
-    pub fn make_own_key(&mut self, path: &std::path::Path, key_passphrase: &str) -> Result<PersonalKey> {
+    /// try is not refused for a file that holds a key nobody can use. Once the partner signs
+    /// with a key, a first key is the partner's to register (`team`): the key file is then made
+    /// and kept, unregistered, for the member to give the partner its public key and to sign in
+    /// with once it is registered; asked again, the key in that file is what they get.
+    pub fn make_own_key(&mut self, path: &std::path::Path, key_passphrase: &str) -> Result<MadeKey> {
         let user = self.user().ok_or_else(|| Error::invalid("user", "sign in first"))?.to_owned();
-        let member = team(self.conn())?.into_iter().find(|m| m.initials == user).ok_or_else(|| Error::NotFound(format!("team member {user}")))?;
+        let team = team(self.conn())?;
+        let member = team.iter().find(|m| m.initials == user).ok_or_else(|| Error::NotFound(format!("team member {user}")))?;
+        if member.public_key.is_none() && crate::signing::team::partner_registers_first_keys(&team) {
+            let key = if path.exists() {
+                let key = PersonalKey::unlock(path, key_passphrase)?;
+                if key.initials != user {
+                    return Err(Error::invalid("key", format!("{} holds {}'s key, not {user}'s", path.display(), key.initials)));
+                }
+                key
+            } else {
+                let key = PersonalKey::generate(&member.name, &member.initials);
+                key.write(path, key_passphrase)?;
+                key
+            };
+            return Ok(MadeKey { key, registered: false });
+        }
         let key = PersonalKey::generate(&member.name, &member.initials);
         key.write(path, key_passphrase)?;
         if let Err(refused) = self.register_own_key(&key) {
@@ -105,7 +123,7 @@ impl EngagementFile {
             return Err(refused);
         }
         self.sign_in(&key)?;
-        Ok(key)
+        Ok(MadeKey { key, registered: true })
     }
 
     /// Adds a reviewer, manager or partner who joins the engagement after it was created: once

@@ -99,6 +99,8 @@ pub fn bindings() -> String {
         engagement::sync::conflicts::ConflictCell::decl(&cfg),
         crate::error::CommandError::decl(&cfg),
         super::file::Startup::decl(&cfg),
+        super::file::KeyMade::decl(&cfg),
+        super::file::PublicKey::decl(&cfg),
         super::requests::ViewedEvidence::decl(&cfg),
         crate::state::Dropping::decl(&cfg),
         crate::state::DropKind::decl(&cfg),

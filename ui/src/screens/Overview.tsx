@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { OpenItem, Overview, Role } from "../bindings";
+import type { OpenItem, Overview, PublicKey, Role } from "../bindings";
 import { api } from "../api";
 import { BarChart, ErrorNote, Field, RoleSelect, SignedBy, useAction, useFieldErrors } from "../components";
 import { stage, STAGES, testingPercent } from "../format";
@@ -172,6 +172,9 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
         ))}
       </ul>
       {overview.user && !overview.signed && <MakeKey onOverview={onOverview} />}
+      {overview.signed && overview.info.team.some((m) => m.initials === overview.user && m.role === "partner") && (
+        <RegisterKey overview={overview} onOverview={onOverview} />
+      )}
       {overview.team_closed ? (
         <p data-testid="team-closed" className="muted">
           {overview.team_closed}
@@ -196,10 +199,13 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
 }
 
 /** The signed-in member makes their personal key: kept in their own key file under a
- *  passphrase of their own, registered on the team; from then on they sign in with it. */
+ *  passphrase of their own, registered on the team; from then on they sign in with it. Once the
+ *  partner signs with a key, the partner registers it: the member is shown its public key to
+ *  give them, and its fingerprint to compare in person. */
 function MakeKey({ onOverview }: { onOverview: (o: Overview) => void }) {
   const [passphrase, setPassphrase] = useState("");
   const [again, setAgain] = useState("");
+  const [forPartner, setForPartner] = useState<PublicKey | null>(null);
   useUnsaved("a key passphrase", !!passphrase);
   const action = useAction();
   async function make() {
@@ -207,11 +213,12 @@ function MakeKey({ onOverview }: { onOverview: (o: Overview) => void }) {
       action.setError("The two passphrases differ.");
       return;
     }
-    const o = await action.run(() => api.makeKey(passphrase));
-    if (o) {
+    const made = await action.run(() => api.makeKey(passphrase));
+    if (made) {
       setPassphrase("");
       setAgain("");
-      onOverview(o);
+      setForPartner(made.for_partner);
+      onOverview(made.overview);
     }
   }
   return (
@@ -226,6 +233,52 @@ function MakeKey({ onOverview }: { onOverview: (o: Overview) => void }) {
         Make my signing key
       </button>
       <ErrorNote error={action.error} testid="make-key-error" />
+      {forPartner && (
+        <p data-testid="key-for-partner">
+          Your key is made and kept where Tickmark keeps keys. The engagement partner registers it: give them its public key{" "}
+          <code data-testid="key-public">{forPartner.public_key}</code> and compare its fingerprint {forPartner.fingerprint} with theirs in person. Once
+          the registration reaches this copy (Team sync), choose yourself again to sign in with it.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The engagement partner, signed in with their key, registers a member's key: a first key
+ *  (given them by the member, its fingerprint compared in person) or one replacing a lost key. */
+function RegisterKey({ overview, onOverview }: { overview: Overview; onOverview: (o: Overview) => void }) {
+  const others = overview.info.team.filter((m) => m.initials !== overview.user);
+  const [member, setMember] = useState(others.find((m) => !m.public_key)?.initials ?? others[0]?.initials ?? "");
+  const [publicKey, setPublicKey] = useState("");
+  useUnsaved("a member's public key", !!publicKey.trim());
+  const action = useAction();
+  async function register() {
+    const o = await action.run(() => api.registerKey(member, publicKey.trim()));
+    if (o) {
+      setPublicKey("");
+      onOverview(o);
+    }
+  }
+  if (!others.length) return null;
+  return (
+    <div className="row" data-testid="register-key">
+      <Field label="Member">
+        <select data-testid="register-member" value={member} onChange={(e) => setMember(e.target.value)}>
+          {others.map((m) => (
+            <option key={m.initials} value={m.initials}>
+              {m.initials}
+              {m.public_key ? "" : " (no key yet)"}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Their public key (64 hex digits)">
+        <input data-testid="register-public-key" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} />
+      </Field>
+      <button data-testid="register-key-confirm" onClick={register} disabled={action.busy || !publicKey.trim()}>
+        Register their key
+      </button>
+      <ErrorNote error={action.error} testid="register-key-error" />
     </div>
   );
 }
