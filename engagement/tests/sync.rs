@@ -1464,24 +1464,53 @@ fn a_member_added_on_one_copy_after_the_partner_took_the_team_on_another_is_held
 /// as `author`'s and written to the folder as JI's copy's next change, at clock 1000, as the
 /// stock build would write it. `NEXT_SEQ` in `sql` is the next trail number of JI's copy.
 fn forged_change(folder: &Path, b_path: &Path, key: &PersonalKey, author: &str, sql: &str) -> String {
+    forge(folder, b_path, key, author, sql, Forging::default())
+}
+
+/// How a modified build wrote its change, beyond `forged_change`'s way.
+#[derive(Default)]
+struct Forging<'s> {
+    /// Run on the scratch copy before recording: what the forger's copy already was.
+    unrecorded: &'s str,
+    /// Recorded as a patchset, which leaves out the values a row had.
+    patchset: bool,
+    /// Its clock, when not 1000 (after everything the team did).
+    clock: Option<u64>,
+}
+
+fn forge(folder: &Path, b_path: &Path, key: &PersonalKey, author: &str, sql: &str, how: Forging) -> String {
     let scratch = b_path.with_extension("scratch");
     std::fs::copy(b_path, &scratch).unwrap();
     let conn = raw(&scratch);
     let copy: String = conn.query_row("SELECT copy FROM sync_state", [], |r| r.get(0)).unwrap();
     let range = engagement::sync::folder::copy_index(&copy);
     let sql = sql.replace("NEXT_SEQ", &format!("(SELECT coalesce(max(seq), {}) + 1 FROM trail WHERE seq >> 32 = {range})", range << 32));
+    conn.execute_batch(how.unrecorded).unwrap();
     let mut changeset = Vec::new();
     {
         let mut session = rusqlite::session::Session::new(&conn).unwrap();
         session.attach(None::<&str>).unwrap();
         conn.execute_batch(&sql).unwrap();
-        session.changeset_strm(&mut changeset).unwrap();
+        if how.patchset {
+            session.patchset_strm(&mut changeset).unwrap();
+        } else {
+            session.changeset_strm(&mut changeset).unwrap();
+        }
     }
     let (uid, secret) = secret(b_path);
-    let state = State::new();
-    let signature = key.sign(&envelope::signed_message(&uid, &copy, 1, author, 1000, &state, &changeset));
-    let change = Change { copy: copy.clone(), seq: 1, author: author.into(), lamport: 1000, state, changeset, signature };
-    plant(folder, &copy, 1, &envelope::seal(&[change], &uid, &secret))
+    // JI's copy's next change, made on everything it holds.
+    let seq = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM sync_outbox", [], |r| r.get::<_, i64>(0)).unwrap() as u64;
+    let state: State = conn
+        .prepare("SELECT copy, max(seq) FROM sync_log GROUP BY copy")
+        .unwrap()
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let lamport = how.clock.unwrap_or(1000);
+    let signature = key.sign(&envelope::signed_message(&uid, &copy, seq, author, lamport, &state, &changeset));
+    let change = Change { copy: copy.clone(), seq, author: author.into(), lamport, state, changeset, signature };
+    plant(folder, &copy, seq, &envelope::seal(&[change], &uid, &secret))
 }
 
 /// A modified build writes a change as the partner's that gives the partner's row a key its
@@ -1579,7 +1608,10 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
 /// A modified build on JI's copy sends, signed by JI, what no change of Tickmark's carries: a
 /// row of the copies' own bookkeeping (a conflicts list entry no merge made), a trail entry
 /// removed, an entry numbered in DW's range, one at another clock than its change's, one written
-/// as DW's. Each file is refused by name, whole, and DW's copy is as it was and verifies.
+/// as DW's, one under the number of an entry DW's copy holds; a table named in another case or
+/// with a column more (SQLite would pass over it); a patchset's removal and update (without the
+/// values the row had); a change sorting before what it was made on. Each file is refused by
+/// name, whole, and DW's copy is as it was and verifies.
 #[test]
 fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
     let entry = |seq: &str, actor: &str, clock: &str| {
@@ -1588,16 +1620,36 @@ fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
              VALUES ({seq}, '2026-11-02T09:00:00.000Z', '{actor}', 'note', 'engagement', 1, NULL, NULL, '', 'x', {clock});"
         )
     };
-    for (sql, why) in [
-        ("INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, detail) VALUES ('x', 1, 'JI', 'held', 'control', 1, '{}');".to_owned(), "changes the table sync_conflict"),
-        ("DELETE FROM trail WHERE seq = (SELECT max(seq) FROM trail WHERE actor = 'DW');".to_owned(), "changes or removes a trail entry"),
-        (entry("(SELECT max(seq) + 1000 FROM trail WHERE actor = 'DW')", "JI", "1000"), "that is not its own"),
-        (entry("NEXT_SEQ", "JI", "7"), "that is not its own"),
-        (entry("NEXT_SEQ", "DW", "1000"), "by DW) that is not its own"),
-    ] {
-        let Team { folder, mut a, b, b_path, joaquin, dir: _dir, a_path, .. } = team();
+    // JI's entry of the team's first sync, taken out of the forger's copy (unrecorded) and
+    // added again, as another entry under its number.
+    let jis = "(SELECT min(seq) FROM trail WHERE actor = 'JI')";
+    let own_first = format!("CREATE TEMP TABLE first AS SELECT * FROM trail WHERE seq = {jis}; DELETE FROM trail WHERE seq = {jis};");
+    let note = "INSERT INTO review_note (id, control_id, raised_by, raised_at, text) SELECT NEXT_SEQ, id, 'JI', '2026-11-02', 'x' FROM control;";
+    let forgeries: [(String, &str, Forging); 12] = [
+        ("INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, detail) VALUES ('x', 1, 'JI', 'held', 'control', 1, '{}');".to_owned(), "changes the table sync_conflict", Forging::default()),
+        ("DELETE FROM trail WHERE seq = (SELECT max(seq) FROM trail WHERE actor = 'DW');".to_owned(), "changes or removes a trail entry", Forging::default()),
+        (entry("(SELECT max(seq) + 1000 FROM trail WHERE actor = 'DW')", "JI", "1000"), "that is not its own", Forging::default()),
+        (entry("NEXT_SEQ", "JI", "7"), "that is not its own", Forging::default()),
+        (entry("NEXT_SEQ", "DW", "1000"), "by DW) that is not its own", Forging::default()),
+        (entry("(SELECT seq FROM first)", "JI", "1000"), "where this copy holds entries up to", Forging { unrecorded: &own_first, ..Forging::default() }),
+        (note.to_owned(), "changes a table Review_Note, which this file does not have as named", Forging { unrecorded: "ALTER TABLE review_note RENAME TO renamed; ALTER TABLE renamed RENAME TO Review_Note;", ..Forging::default() }),
+        (note.to_owned(), "changes the table review_note in another shape", Forging { unrecorded: "ALTER TABLE review_note ADD COLUMN extra TEXT;", ..Forging::default() }),
+        ("DELETE FROM review_note;".to_owned(), "without the values a change of Tickmark's records", Forging { patchset: true, ..Forging::default() }),
+        ("UPDATE review_note SET text = 'x';".to_owned(), "without the values a change of Tickmark's records", Forging { patchset: true, ..Forging::default() }),
+        // Sorted before what it was made on, it would be judged on the team as it was then.
+        ("UPDATE review_note SET text = 'x';".to_owned(), "not after change", Forging { clock: Some(1), ..Forging::default() }),
+        ("UPDATE review_note SET text = 'x';".to_owned(), "has clock 0", Forging { clock: Some(0), ..Forging::default() }),
+    ];
+    for (sql, why, how) in forgeries {
+        let Team { folder, mut a, mut b, b_path, joaquin, dir: _dir, a_path, .. } = team();
+        a.add_control(&change_control()).unwrap();
+        a.sync(&folder).unwrap();
+        b.sync(&folder).unwrap();
+        b.raise_review_note(b.controls().unwrap()[0].id, "JI's first note").unwrap();
+        b.sync(&folder).unwrap();
+        a.sync(&folder).unwrap();
         b.close().unwrap();
-        let name = forged_change(&folder, &b_path, &joaquin, "JI", &sql);
+        let name = forge(&folder, &b_path, &joaquin, "JI", &sql, how);
         let before = a.verify().unwrap();
         let report = a.sync(&folder).unwrap();
         assert!(report.refused.iter().any(|r| r.starts_with(&name) && r.contains(why) && r.contains("written outside Tickmark")), "{why}: {:?}", report.refused);

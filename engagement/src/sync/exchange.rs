@@ -289,6 +289,7 @@ impl EngagementFile {
         // for a signature no key known yet verifies is read again once the others have been: a
         // key registered in another copy's change (a replacement the partner made there) may
         // sign this copy's, and copies are read in no order that follows who registered what.
+        let mut admission = admission::Admission::new(self.conn());
         let mut next: BTreeMap<&String, u64> = held.keys().filter(|c| *c != copy).map(|c| (c, state.get(c).copied().unwrap_or(0) + 1)).collect();
         let mut reading: Vec<&String> = next.keys().copied().collect();
         loop {
@@ -331,7 +332,7 @@ impl EngagementFile {
                                 break;
                             }
                         };
-                        if let Some(why) = admission::refusal(&change, &entries) {
+                        if let Some(why) = admission.refusal(&change, &entries)? {
                             failed = Some((format!("change {seq} {why}: it was written outside Tickmark"), Stop::Refused));
                             break;
                         }
@@ -350,6 +351,7 @@ impl EngagementFile {
                         keys.extend(others);
                         taking.push(change);
                     }
+                    admission.taken(failed.is_none());
                     match failed {
                         None => {
                             *next = taking.last().map_or(*next, |c| c.seq + 1);
