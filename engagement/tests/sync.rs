@@ -201,9 +201,9 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
 
 /// Once the partner signs with a key, a member's first key is the partner's to register: a member
 /// without a key is whoever knows the passphrase, so their own registration is refused. Making
-/// the key keeps its file, unregistered, and asked again gives the same key; the partner
-/// registers it on her copy, and once that arrives the member signs in with it and their work
-/// travels.
+/// the key keeps its file, unregistered, and asked again gives the same key (not another
+/// person's under the same initials); the partner registers it on her copy, and once that
+/// arrives the member, asking again, is signed in with it, and their work travels.
 #[test]
 fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
     use engagement::model::{Role, TeamMember};
@@ -226,10 +226,17 @@ fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
     assert_eq!(again.key.public_key(), made.key.public_key(), "asked again, the key in the file");
     assert!(c.info().unwrap().team.iter().all(|m| m.initials != "TW" || m.public_key.is_none()));
 
+    let someone_elses = dir.path().join("TW-other.tickmark-key");
+    PersonalKey::generate("Tom Walsh", "TW").write(&someone_elses, "a long key passphrase for Tom").unwrap();
+    let refused = c.make_own_key(&someone_elses, "a long key passphrase for Tom").unwrap_err().to_string();
+    assert!(refused.contains("holds the key of Tom Walsh (TW), not of Tomás Weber (TW)"), "{refused}");
+
     a.register_key("TW", &made.key.public_key()).unwrap();
     a.sync(&folder).unwrap();
     c.sync(&folder).unwrap();
-    c.sign_in(&made.key).unwrap();
+    // Asked again once the partner's registration is here, he is signed in with his key.
+    let signed = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
+    assert!(signed.registered && c.signed_in_with_key() && signed.key.public_key() == made.key.public_key());
     c.add_control(&change_control()).unwrap();
     c.sync(&folder).unwrap();
     let report = a.sync(&folder).unwrap();

@@ -62,6 +62,7 @@ pub fn run() {
             file::sign_in,
             file::make_key,
             file::register_key,
+            file::key_fingerprint,
             file::add_team_member,
             file::recent_files,
             file::forget_recent_file,

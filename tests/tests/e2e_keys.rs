@@ -118,8 +118,9 @@ fn a_member_makes_their_signing_key_in_the_window() {
 
 /// A member added without a key, on the demo whose partner signs with one: "Make my signing key"
 /// makes the key file but leaves registering it to the partner, showing the public key to give
-/// her. The partner, signed in with her key, registers it from the Team section; its fingerprint
-/// shows on the team, and the member, chosen again, signs in with the key made for him.
+/// her. The partner, signed in with her key, registers it from the Team section, its fingerprint
+/// shown before she does; it then shows on the team, the form moves off him, and the member,
+/// chosen again, signs in with the key made for him.
 #[test]
 fn the_partner_registers_a_members_first_key_in_the_window() {
     use engagement::model::{Role, TeamMember};
@@ -144,6 +145,8 @@ fn the_partner_registers_a_members_first_key_in_the_window() {
     assert_eq!((initials.as_str(), in_file.as_str()), ("SM", public.as_str()), "the key shown is the one in his key file");
     assert_eq!(ui.text(&ui.find("[data-testid=signed]").unwrap()).unwrap(), "no personal key", "not registered, so not signed in with it");
     assert!(ui.text(&ui.find("[data-testid=team-keys]").unwrap()).unwrap().contains("SM: no personal key yet"));
+    click(ui, "sign-in-own-key");
+    ui.wait_text("[data-testid=make-key-error]", WAIT, |t| t.contains("not registered on this copy yet")).unwrap();
 
     choose(ui, "user", "PR");
     ui.wait_for("[data-testid=sign-in]", WAIT).unwrap();
@@ -153,9 +156,13 @@ fn the_partner_registers_a_members_first_key_in_the_window() {
     ui.wait_for("[data-testid=register-key]", WAIT).unwrap();
     choose(ui, "register-member", "SM");
     fill(ui, "register-public-key", &public);
-    click(ui, "register-key-confirm");
     let fingerprint = engagement::keys::fingerprint(&public);
+    ui.wait_text("[data-testid=register-fingerprint]", WAIT, |t| t.contains(&fingerprint)).unwrap();
+    click(ui, "register-key-confirm");
     ui.wait_text("[data-testid=team-keys]", WAIT, |t| t.contains(&format!("SM: key {fingerprint}"))).unwrap();
+    let next = ui.property(&ui.find("[data-testid=register-member]").unwrap(), "value").unwrap();
+    assert_ne!(next.as_str(), Some("SM"), "the next key pasted does not replace the one just registered");
+    assert!(ui.find("[data-testid=register-replaces]").is_ok(), "every other member has a key: registering one replaces it, and the form says so");
 
     choose(ui, "user", "SM");
     ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();

@@ -73,6 +73,7 @@ export const api = {
   signIn: (initials: string, passphrase: string, keyPath: string | null) => invoke<Overview>("sign_in", { initials, passphrase, keyPath }),
   makeKey: (passphrase: string) => invoke<KeyMade>("make_key", { passphrase }),
   registerKey: (initials: string, publicKey: string) => invoke<Overview>("register_key", { initials, publicKey }),
+  keyFingerprint: (publicKey: string) => invoke<string>("key_fingerprint", { publicKey }),
   addTeamMember: (member: TeamMember) => invoke<Overview>("add_team_member", { member }),
   recentFiles: () => invoke<RecentFile[]>("recent_files"),
   forgetRecentFile: (path: string) => invoke<RecentFile[]>("forget_recent_file", { path }),

@@ -155,6 +155,7 @@ impl PersonalKey {
 }
 
 /// A member's own key, made (`EngagementFile::make_own_key`).
+#[derive(Debug)]
 pub struct MadeKey {
     pub key: PersonalKey,
     /// Registered on the team, the member signed in with it; or not yet: the partner registers

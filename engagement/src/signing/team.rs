@@ -1,9 +1,7 @@
 //! Who may change the team. Personal keys make "who signed" provable only while nobody can make
 //! a key someone else's, or make themselves the partner, so the team's own changes follow a rule:
-//! - a member registers their own first key while no partner signs with a key; once one does,
-//!   the partner registers it, signed in with theirs: a member without a key is whoever knows
-//!   the passphrase, and anyone could otherwise register a key in their name and sign as them.
-//!   A key once registered is replaced only by the engagement partner, signed in with their own;
+//! - a member registers their own first key; a key once registered is replaced only by the
+//!   engagement partner, signed in with their own;
 //! - once the partner signs with a key, the team is theirs to change: they add members. While
 //!   the team has a partner who has no key yet, anyone on the team may add a member but not
 //!   another partner; while it has no partner at all, anyone may add one (there is nobody to ask,
@@ -15,6 +13,13 @@
 //! The library refuses what breaks the rule; merging holds a change from another copy that
 //! breaks it, judged on the team as it stands before the change in the one order every copy
 //! applies; `verify` names a trail entry that breaks it, judged on the team as the trail stood.
+//!
+//! The window and the CLI refuse one thing more (`refusal_now`): once the partner signs with a
+//! key, a member's first key is the partner's to register. A member without a key is whoever
+//! knows the passphrase, so anyone could otherwise register a key in their name and sign as
+//! them. Merging and `verify` do not judge by it: files and copies made before it registered
+//! members' own first keys after the partner's, and would then fail `verify`, or be held on one
+//! copy and not on another that took them before.
 
 use serde_json::Value;
 
@@ -55,27 +60,35 @@ pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Op
             let own_first = was.public_key.is_none() && same_initials(&was.initials, actor);
             match taken(now) {
                 Some(holder) => Some(format!("{}'s new key is already {}'s", was.initials, holder.initials)),
-                None if by_partner => None,
-                None if own_first && partner_registers_first_keys(team) => Some(format!(
-                    "{}'s first key is registered by the engagement partner, signed in with their key, now that the partner signs with one: give them its public key",
-                    was.initials
-                )),
-                None if own_first => None,
-                None => Some(format!("{0}'s key is registered by {0}, or replaced by the engagement partner signed in with their own key", was.initials)),
+                None => (!own_first && !by_partner)
+                    .then(|| format!("{0}'s key is registered by {0}, or replaced by the engagement partner signed in with their own key", was.initials)),
             }
         }
     }
+}
+
+/// Why `actor` may not make this change of the team now, in the window or the CLI: the rule,
+/// and, once the partner signs with a key, a member's first key registered by anyone but them.
+pub(crate) fn refusal_now(team: &[TeamMember], actor: &str, signed: bool, before: Option<&TeamMember>, after: Option<&TeamMember>) -> Option<String> {
+    refusal(team, actor, signed, before, after).or_else(|| match (before, after) {
+        (Some(was), Some(now)) if was.public_key.is_none() && now.public_key.is_some() && first_key_by_partner(team, &was.initials) && !signs_as_partner(team, actor, signed) => Some(format!(
+            "{}'s first key is registered by the engagement partner, signed in with their key, now that the partner signs with one: give them its public key",
+            was.initials
+        )),
+        _ => None,
+    })
+}
+
+/// Whether the first key of member `initials` is the partner's to register now: a partner signs
+/// with a key, and `initials` is not theirs.
+pub(crate) fn first_key_by_partner(team: &[TeamMember], initials: &str) -> bool {
+    team.iter().any(|m| signing_partner(m) && !same_initials(&m.initials, initials))
 }
 
 /// Whether members are now the partner's to add (the partner signs with a key) and `actor`
 /// is not the partner signed in with theirs: what the window says in place of the form.
 pub(crate) fn partner_adds(team: &[TeamMember], actor: &str, signed: bool) -> bool {
     team.iter().any(signing_partner) && !signs_as_partner(team, actor, signed)
-}
-
-/// Whether a member's first key is the partner's to register: a partner signs with a key.
-pub(crate) fn partner_registers_first_keys(team: &[TeamMember]) -> bool {
-    team.iter().any(signing_partner)
 }
 
 fn signing_partner(m: &TeamMember) -> bool {
@@ -114,11 +127,7 @@ mod tests {
         let team = team(Some("pr1"));
         let with = |m: &TeamMember, key: &str| TeamMember { public_key: Some(key.into()), ..m.clone() };
         let unkeyed = self::team(None);
-        assert_eq!(refusal(&unkeyed, "ji", false, Some(&unkeyed[1]), Some(&with(&unkeyed[1], "ji1"))), None, "JI's own first key");
-        assert_eq!(refusal(&unkeyed, "pr", false, Some(&unkeyed[2]), Some(&with(&unkeyed[2], "pr1"))), None, "the partner's own first key");
-        let refused = refusal(&team, "ji", false, Some(&team[1]), Some(&with(&team[1], "ji1"))).expect("refused");
-        assert!(refused.contains("JI's first key is registered by the engagement partner"), "once the partner signs: {refused}");
-        assert_eq!(refusal(&team, "PR", true, Some(&team[1]), Some(&with(&team[1], "ji1"))), None, "the partner registers it");
+        assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&with(&team[1], "ji1"))), None, "JI's own first key, by the rule");
         assert!(refusal(&team, "DW", true, Some(&team[1]), Some(&with(&team[1], "ji1"))).is_some(), "DW may not set JI's");
         assert!(refusal(&team, "DW", true, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "nor replace her own");
         assert_eq!(refusal(&team, "PR", true, Some(&team[0]), Some(&with(&team[0], "dw2"))), None, "the partner replaces it");
@@ -165,9 +174,24 @@ mod tests {
         let with_dws = TeamMember { public_key: Some("dw1".into()), ..team[1].clone() };
         assert!(refusal(&team, "PR", true, Some(&team[1]), Some(&with_dws)).expect("refused").contains("JI's new key is already DW's"));
         assert!(refusal(&team, "PR", true, None, Some(&member("sm", Role::Staff, None))).expect("refused").contains("initials in capitals"));
-        let unkeyed = self::team(None);
-        let own = TeamMember { public_key: Some("ji1".into()), ..unkeyed[1].clone() };
-        assert_eq!(refusal(&unkeyed, "ji", false, Some(&unkeyed[1]), Some(&own)), None, "initials in any case are the member's");
+        let own = TeamMember { public_key: Some("ji1".into()), ..team[1].clone() };
+        assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&own)), None, "initials in any case are the member's");
+    }
+
+    /// In the window and the CLI, once the partner signs with a key, a member's first key is
+    /// hers to register; before, and for the partner's own, the member's.
+    #[test]
+    fn once_the_partner_signs_a_members_first_key_is_hers_to_register_now() {
+        let with = |m: &TeamMember, key: &str| TeamMember { public_key: Some(key.into()), ..m.clone() };
+        let keyed = team(Some("pr1"));
+        let refused = refusal_now(&keyed, "ji", false, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))).expect("refused");
+        assert!(refused.contains("JI's first key is registered by the engagement partner"), "{refused}");
+        assert!(refusal_now(&keyed, "PR", false, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))).is_some(), "the partner signed in with her key");
+        assert_eq!(refusal_now(&keyed, "PR", true, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))), None, "the partner registers it");
+        let unkeyed = team(None);
+        assert_eq!(refusal_now(&unkeyed, "ji", false, Some(&unkeyed[1]), Some(&with(&unkeyed[1], "ji1"))), None, "before the partner signs");
+        assert_eq!(refusal_now(&unkeyed, "pr", false, Some(&unkeyed[2]), Some(&with(&unkeyed[2], "pr1"))), None, "the partner's own");
+        assert!(refusal_now(&keyed, "DW", true, Some(&keyed[0]), Some(&with(&keyed[0], "dw2"))).is_some(), "the rule still holds");
     }
 
     #[test]

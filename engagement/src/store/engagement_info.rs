@@ -94,36 +94,61 @@ impl EngagementFile {
     /// `key_passphrase`, registered on the team (`register_own_key`); they are then signed in
     /// with it. When it cannot be registered, the key file is removed again, so that a second
     /// try is not refused for a file that holds a key nobody can use. Once the partner signs
-    /// with a key, a first key is the partner's to register (`team`): the key file is then made
-    /// and kept, unregistered, for the member to give the partner its public key and to sign in
-    /// with once it is registered; asked again, the key in that file is what they get.
+    /// with a key, a first key is the partner's to register (`team::refusal_now`): the key file
+    /// is then made and kept, unregistered, for the member to give the partner its public key.
+    /// A key file already at `path` for this member (kept so, or made with `tickmark key new`)
+    /// is their key, unlocked with `key_passphrase`: asked again, they get it, registered if they
+    /// may, signed in with it once the partner has registered it.
     pub fn make_own_key(&mut self, path: &std::path::Path, key_passphrase: &str) -> Result<MadeKey> {
         let user = self.user().ok_or_else(|| Error::invalid("user", "sign in first"))?.to_owned();
         let team = team(self.conn())?;
-        let member = team.iter().find(|m| m.initials == user).ok_or_else(|| Error::NotFound(format!("team member {user}")))?;
-        if member.public_key.is_none() && crate::signing::team::partner_registers_first_keys(&team) {
-            let key = if path.exists() {
-                let key = PersonalKey::unlock(path, key_passphrase)?;
-                if key.initials != user {
-                    return Err(Error::invalid("key", format!("{} holds {}'s key, not {user}'s", path.display(), key.initials)));
-                }
-                key
-            } else {
+        let member = team.iter().find(|m| m.initials == user).ok_or_else(|| Error::NotFound(format!("team member {user}")))?.clone();
+        let kept = if path.exists() {
+            let key = PersonalKey::unlock(path, key_passphrase)?;
+            if (key.name.as_str(), key.initials.as_str()) != (member.name.as_str(), member.initials.as_str()) {
+                return Err(Error::invalid("key", format!("{} holds the key of {} ({}), not of {} ({user})", path.display(), key.name, key.initials, member.name)));
+            }
+            Some(key)
+        } else {
+            None
+        };
+        match (&member.public_key, kept) {
+            (Some(registered), Some(key)) if *registered == key.public_key() => {
+                self.sign_in(&key)?;
+                Ok(MadeKey { key, registered: true })
+            }
+            (Some(_), Some(_)) => Err(Error::invalid(
+                "key",
+                format!("{user} has another key registered than the one in {}: sign in with that one, or ask the engagement partner to replace it", path.display()),
+            )),
+            (None, kept) if crate::signing::team::first_key_by_partner(&team, &user) => {
+                let key = match kept {
+                    Some(key) => key,
+                    None => {
+                        let key = PersonalKey::generate(&member.name, &member.initials);
+                        key.write(path, key_passphrase)?;
+                        key
+                    }
+                };
+                Ok(MadeKey { key, registered: false })
+            }
+            (_, Some(key)) => {
+                self.register_own_key(&key)?;
+                self.sign_in(&key)?;
+                Ok(MadeKey { key, registered: true })
+            }
+            (_, None) => {
                 let key = PersonalKey::generate(&member.name, &member.initials);
                 key.write(path, key_passphrase)?;
-                key
-            };
-            return Ok(MadeKey { key, registered: false });
+                if let Err(refused) = self.register_own_key(&key) {
+                    // The file was made just now, by this call, and holds a key no one has registered.
+                    let _ = std::fs::remove_file(path);
+                    return Err(refused);
+                }
+                self.sign_in(&key)?;
+                Ok(MadeKey { key, registered: true })
+            }
         }
-        let key = PersonalKey::generate(&member.name, &member.initials);
-        key.write(path, key_passphrase)?;
-        if let Err(refused) = self.register_own_key(&key) {
-            // The file was made just now, by this call, and holds a key no one has registered.
-            let _ = std::fs::remove_file(path);
-            return Err(refused);
-        }
-        self.sign_in(&key)?;
-        Ok(MadeKey { key, registered: true })
     }
 
     /// Adds a reviewer, manager or partner who joins the engagement after it was created: once
@@ -135,9 +160,9 @@ impl EngagementFile {
         self.write(|w| insert_member(w, &member))
     }
 
-    /// Refuses a change of the team that the user may not make (`team`).
+    /// Refuses a change of the team that the user may not make now (`team::refusal_now`).
     fn may_change_team(&self, team: &[TeamMember], before: Option<&TeamMember>, after: &TeamMember) -> Result<()> {
-        match crate::signing::team::refusal(team, self.user().unwrap_or_default(), self.signed_in_with_key(), before, Some(after)) {
+        match crate::signing::team::refusal_now(team, self.user().unwrap_or_default(), self.signed_in_with_key(), before, Some(after)) {
             Some(refusal) => Err(Error::invalid("team", refusal)),
             None => Ok(()),
         }

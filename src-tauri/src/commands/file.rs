@@ -235,6 +235,13 @@ pub async fn make_key(state: State<'_, OpenFile>, keys: State<'_, Keys>, passphr
     })
 }
 
+/// The fingerprint of a public key typed in, to compare in person before registering it, or
+/// why it is not one.
+#[tauri::command]
+pub async fn key_fingerprint(public_key: String) -> Reply<String> {
+    Ok(engagement::keys::fingerprint(&engagement::keys::check_public_key(&public_key)?))
+}
+
 /// Registers a member's key: the engagement partner, signed in with theirs, registers a
 /// member's first key or replaces a lost one (the team's rule, in the library).
 #[tauri::command]

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { OpenItem, Overview, PublicKey, Role } from "../bindings";
 import { api } from "../api";
 import { BarChart, ErrorNote, Field, RoleSelect, SignedBy, useAction, useFieldErrors } from "../components";
@@ -171,7 +171,7 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
           </li>
         ))}
       </ul>
-      {overview.user && !overview.signed && <MakeKey onOverview={onOverview} />}
+      {overview.user && !overview.signed && <MakeKey user={overview.user} onOverview={onOverview} />}
       {overview.signed && overview.info.team.some((m) => m.initials === overview.user && m.role === "partner") && (
         <RegisterKey overview={overview} onOverview={onOverview} />
       )}
@@ -202,11 +202,11 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
  *  passphrase of their own, registered on the team; from then on they sign in with it. Once the
  *  partner signs with a key, the partner registers it: the member is shown its public key to
  *  give them, and its fingerprint to compare in person. */
-function MakeKey({ onOverview }: { onOverview: (o: Overview) => void }) {
+function MakeKey({ user, onOverview }: { user: string; onOverview: (o: Overview) => void }) {
   const [passphrase, setPassphrase] = useState("");
   const [again, setAgain] = useState("");
   const [forPartner, setForPartner] = useState<PublicKey | null>(null);
-  useUnsaved("a key passphrase", !!passphrase);
+  useUnsaved("a key passphrase", !!(passphrase || again));
   const action = useAction();
   async function make() {
     if (passphrase !== again) {
@@ -219,6 +219,14 @@ function MakeKey({ onOverview }: { onOverview: (o: Overview) => void }) {
       setAgain("");
       setForPartner(made.for_partner);
       onOverview(made.overview);
+    }
+  }
+  /** Signs in with the key made, kept unlocked for the session, once its registration is here. */
+  async function signIn() {
+    const o = await action.run(() => api.setUser(user));
+    if (o) {
+      if (!o.signed) action.setError("Your key is not registered on this copy yet: the partner registers it, and it arrives with Team sync.");
+      onOverview(o);
     }
   }
   return (
@@ -234,36 +242,60 @@ function MakeKey({ onOverview }: { onOverview: (o: Overview) => void }) {
       </button>
       <ErrorNote error={action.error} testid="make-key-error" />
       {forPartner && (
-        <p data-testid="key-for-partner">
-          Your key is made and kept where Tickmark keeps keys. The engagement partner registers it: give them its public key{" "}
-          <code data-testid="key-public">{forPartner.public_key}</code> and compare its fingerprint {forPartner.fingerprint} with theirs in person. Once
-          the registration reaches this copy (Team sync), choose yourself again to sign in with it.
-        </p>
+        <div data-testid="key-for-partner">
+          <p>
+            Your key is made and kept where Tickmark keeps keys. The engagement partner registers it: give them its public key{" "}
+            <code data-testid="key-public">{forPartner.public_key}</code> and compare its fingerprint {forPartner.fingerprint} with theirs in person.
+            Once the registration reaches this copy (Team sync), sign in with it.
+          </p>
+          <button data-testid="sign-in-own-key" onClick={signIn} disabled={action.busy}>
+            Sign in with my key
+          </button>
+        </div>
       )}
     </div>
   );
 }
 
 /** The engagement partner, signed in with their key, registers a member's key: a first key
- *  (given them by the member, its fingerprint compared in person) or one replacing a lost key. */
+ *  (given them by the member, its fingerprint compared in person before registering) or one
+ *  replacing a lost key, said so before it is done. */
 function RegisterKey({ overview, onOverview }: { overview: Overview; onOverview: (o: Overview) => void }) {
   const others = overview.info.team.filter((m) => m.initials !== overview.user);
-  const [member, setMember] = useState(others.find((m) => !m.public_key)?.initials ?? others[0]?.initials ?? "");
+  const [picked, setPicked] = useState<string | null>(null);
   const [publicKey, setPublicKey] = useState("");
+  const [fingerprint, setFingerprint] = useState<{ key: string; text: string } | null>(null);
   useUnsaved("a member's public key", !!publicKey.trim());
   const action = useAction();
+  // The member picked while they are on the team; else the first without a key, so that a
+  // key registered a moment ago is not the one the next paste replaces.
+  const member = others.find((m) => m.initials === picked) ?? others.find((m) => !m.public_key) ?? others[0];
+  const typed = publicKey.trim();
+  useEffect(() => {
+    if (!/^[0-9a-fA-F]{64}$/.test(typed)) return;
+    let current = true;
+    api.keyFingerprint(typed).then(
+      (text) => current && setFingerprint({ key: typed, text }),
+      () => current && setFingerprint({ key: typed, text: "not a public key" }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [typed]);
   async function register() {
-    const o = await action.run(() => api.registerKey(member, publicKey.trim()));
+    if (!member) return;
+    const o = await action.run(() => api.registerKey(member.initials, typed));
     if (o) {
       setPublicKey("");
+      setPicked(null);
       onOverview(o);
     }
   }
-  if (!others.length) return null;
+  if (!member) return null;
   return (
     <div className="row" data-testid="register-key">
       <Field label="Member">
-        <select data-testid="register-member" value={member} onChange={(e) => setMember(e.target.value)}>
+        <select data-testid="register-member" value={member.initials} onChange={(e) => setPicked(e.target.value)}>
           {others.map((m) => (
             <option key={m.initials} value={m.initials}>
               {m.initials}
@@ -275,8 +307,10 @@ function RegisterKey({ overview, onOverview }: { overview: Overview; onOverview:
       <Field label="Their public key (64 hex digits)">
         <input data-testid="register-public-key" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} />
       </Field>
-      <button data-testid="register-key-confirm" onClick={register} disabled={action.busy || !publicKey.trim()}>
-        Register their key
+      {fingerprint && fingerprint.key === typed && <span data-testid="register-fingerprint">fingerprint {fingerprint.text}</span>}
+      {member.public_key && <span data-testid="register-replaces">{member.initials} has a key: registering replaces it (a lost key).</span>}
+      <button data-testid="register-key-confirm" onClick={register} disabled={action.busy || !typed}>
+        {member.public_key ? "Replace their key" : "Register their key"}
       </button>
       <ErrorNote error={action.error} testid="register-key-error" />
     </div>
