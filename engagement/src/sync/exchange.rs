@@ -333,7 +333,7 @@ impl EngagementFile {
                             }
                         };
                         if let Some(why) = admission.refusal(&change, &entries)? {
-                            failed = Some((format!("change {seq} {why}: it was written outside Tickmark"), Stop::Refused));
+                            failed = Some((format!("change {seq} {why}: it was written outside Tickmark, or by a newer Tickmark than this copy's"), Stop::Refused));
                             break;
                         }
                         // A member's first key is registered by a change signed with it
