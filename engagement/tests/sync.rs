@@ -202,7 +202,7 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
 /// Once the partner signs with a key, a member's first key is the partner's to register: a member
 /// without a key is whoever knows the passphrase, so their own registration is refused. Making
 /// the key keeps its file, unregistered, and asked again gives the same key (not another
-/// person's under the same initials); the partner registers it on her copy, and once that
+/// member's); the partner registers it on her copy, and once that
 /// arrives the member, asking again, is signed in with it, and their work travels.
 #[test]
 fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
@@ -226,10 +226,10 @@ fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
     assert_eq!(again.key.public_key(), made.key.public_key(), "asked again, the key in the file");
     assert!(c.info().unwrap().team.iter().all(|m| m.initials != "TW" || m.public_key.is_none()));
 
-    let someone_elses = dir.path().join("TW-other.tickmark-key");
-    PersonalKey::generate("Tom Walsh", "TW").write(&someone_elses, "a long key passphrase for Tom").unwrap();
-    let refused = c.make_own_key(&someone_elses, "a long key passphrase for Tom").unwrap_err().to_string();
-    assert!(refused.contains("holds the key of Tom Walsh (TW), not of Tomás Weber (TW)"), "{refused}");
+    let someone_elses = dir.path().join("DW-other.tickmark-key");
+    PersonalKey::generate("Dana Whitfield", "DW").write(&someone_elses, "a long key passphrase for Dana").unwrap();
+    let refused = c.make_own_key(&someone_elses, "a long key passphrase for Dana").unwrap_err().to_string();
+    assert!(refused.contains("holds the key of Dana Whitfield (DW), not of Tomás Weber (TW)"), "{refused}");
 
     a.register_key("TW", &made.key.public_key()).unwrap();
     a.sync(&folder).unwrap();
@@ -237,6 +237,11 @@ fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
     // Asked again once the partner's registration is here, he is signed in with his key.
     let signed = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
     assert!(signed.registered && c.signed_in_with_key() && signed.key.public_key() == made.key.public_key());
+    // A second key file of his is not his key now: the registered one is.
+    let second = dir.path().join("TW-second.tickmark-key");
+    PersonalKey::generate("Tomás Weber", "TW").write(&second, "a long key passphrase for Tomás").unwrap();
+    let refused = c.make_own_key(&second, "a long key passphrase for Tomás").unwrap_err().to_string();
+    assert!(refused.contains("TW has another key registered than the one in"), "{refused}");
     c.add_control(&change_control()).unwrap();
     c.sync(&folder).unwrap();
     let report = a.sync(&folder).unwrap();
@@ -1483,6 +1488,8 @@ struct Forging<'s> {
     patchset: bool,
     /// Its clock, when not 1000 (after everything the team did).
     clock: Option<u64>,
+    /// Sent as the first change of a copy of this name, not as JI's copy's next.
+    copy: Option<&'s str>,
 }
 
 fn forge(folder: &Path, b_path: &Path, key: &PersonalKey, author: &str, sql: &str, how: Forging) -> String {
@@ -1514,6 +1521,10 @@ fn forge(folder: &Path, b_path: &Path, key: &PersonalKey, author: &str, sql: &st
         .unwrap()
         .map(Result::unwrap)
         .collect();
+    let (copy, seq) = match how.copy {
+        Some(name) => (name.to_owned(), 1),
+        None => (copy, seq),
+    };
     let lamport = how.clock.unwrap_or(1000);
     let signature = key.sign(&envelope::signed_message(&uid, &copy, seq, author, lamport, &state, &changeset));
     let change = Change { copy: copy.clone(), seq, author: author.into(), lamport, state, changeset, signature };
@@ -1617,7 +1628,8 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
 /// removed, an entry numbered in DW's range, one at another clock than its change's, one written
 /// as DW's, one under the number of an entry DW's copy holds; a table named in another case or
 /// with a column more (SQLite would pass over it); a patchset's removal and update (without the
-/// values the row had); a change sorting before what it was made on. Each file is refused by
+/// values the row had); a change sorting before what it was made on; a copy numbered as the
+/// file before sharing or as merging. Each file is refused by
 /// name, whole, and DW's copy is as it was and verifies.
 #[test]
 fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
@@ -1632,7 +1644,7 @@ fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
     let jis = "(SELECT min(seq) FROM trail WHERE actor = 'JI')";
     let own_first = format!("CREATE TEMP TABLE first AS SELECT * FROM trail WHERE seq = {jis}; DELETE FROM trail WHERE seq = {jis};");
     let note = "INSERT INTO review_note (id, control_id, raised_by, raised_at, text) SELECT NEXT_SEQ, id, 'JI', '2026-11-02', 'x' FROM control;";
-    let forgeries: [(String, &str, Forging); 12] = [
+    let forgeries: [(String, &str, Forging); 14] = [
         ("INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, detail) VALUES ('x', 1, 'JI', 'held', 'control', 1, '{}');".to_owned(), "changes the table sync_conflict", Forging::default()),
         ("DELETE FROM trail WHERE seq = (SELECT max(seq) FROM trail WHERE actor = 'DW');".to_owned(), "changes or removes a trail entry", Forging::default()),
         (entry("(SELECT max(seq) + 1000 FROM trail WHERE actor = 'DW')", "JI", "1000"), "that is not its own", Forging::default()),
@@ -1646,6 +1658,9 @@ fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
         // Sorted before what it was made on, it would be judged on the team as it was then.
         ("UPDATE review_note SET text = 'x';".to_owned(), "not after change", Forging { clock: Some(1), ..Forging::default() }),
         ("UPDATE review_note SET text = 'x';".to_owned(), "has clock 0", Forging { clock: Some(0), ..Forging::default() }),
+        // Numbered as the file before sharing, or as merging's own renumbering entries.
+        ("UPDATE review_note SET text = 'x';".to_owned(), "numbered as no copy is", Forging { copy: Some("0000aaaaaaaaaaaa"), ..Forging::default() }),
+        ("UPDATE review_note SET text = 'x';".to_owned(), "numbered as no copy is", Forging { copy: Some("7fffaaaaaaaaaaaa"), ..Forging::default() }),
     ];
     for (sql, why, how) in forgeries {
         let Team { folder, mut a, mut b, b_path, joaquin, dir: _dir, a_path, .. } = team();

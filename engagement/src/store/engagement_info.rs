@@ -96,16 +96,16 @@ impl EngagementFile {
     /// try is not refused for a file that holds a key nobody can use. Once the partner signs
     /// with a key, a first key is the partner's to register (`team::refusal_now`): the key file
     /// is then made and kept, unregistered, for the member to give the partner its public key.
-    /// A key file already at `path` for this member (kept so, or made with `tickmark key new`)
-    /// is their key, unlocked with `key_passphrase`: asked again, they get it, registered if they
-    /// may, signed in with it once the partner has registered it.
+    /// A key file already at `path` in this member's initials (kept so, or made with `tickmark
+    /// key new`) is their key, unlocked with `key_passphrase`: asked again, they get it,
+    /// registered if they may, signed in with it once the partner has registered it.
     pub fn make_own_key(&mut self, path: &std::path::Path, key_passphrase: &str) -> Result<MadeKey> {
         let user = self.user().ok_or_else(|| Error::invalid("user", "sign in first"))?.to_owned();
         let team = team(self.conn())?;
         let member = team.iter().find(|m| m.initials == user).ok_or_else(|| Error::NotFound(format!("team member {user}")))?.clone();
         let kept = if path.exists() {
             let key = PersonalKey::unlock(path, key_passphrase)?;
-            if (key.name.as_str(), key.initials.as_str()) != (member.name.as_str(), member.initials.as_str()) {
+            if key.initials != member.initials {
                 return Err(Error::invalid("key", format!("{} holds the key of {} ({}), not of {} ({user})", path.display(), key.name, key.initials, member.name)));
             }
             Some(key)
@@ -121,6 +121,7 @@ impl EngagementFile {
                 "key",
                 format!("{user} has another key registered than the one in {}: sign in with that one, or ask the engagement partner to replace it", path.display()),
             )),
+            (Some(_), None) => Err(Error::invalid("key", format!("{user} has a key registered already: sign in with its key file, or ask the engagement partner to replace a lost one"))),
             (None, kept) if crate::signing::team::first_key_by_partner(&team, &user) => {
                 let key = match kept {
                     Some(key) => key,
@@ -132,12 +133,12 @@ impl EngagementFile {
                 };
                 Ok(MadeKey { key, registered: false })
             }
-            (_, Some(key)) => {
+            (None, Some(key)) => {
                 self.register_own_key(&key)?;
                 self.sign_in(&key)?;
                 Ok(MadeKey { key, registered: true })
             }
-            (_, None) => {
+            (None, None) => {
                 let key = PersonalKey::generate(&member.name, &member.initials);
                 key.write(path, key_passphrase)?;
                 if let Err(refused) = self.register_own_key(&key) {

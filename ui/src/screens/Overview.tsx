@@ -171,7 +171,7 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
           </li>
         ))}
       </ul>
-      {overview.user && !overview.signed && <MakeKey user={overview.user} onOverview={onOverview} />}
+      {overview.user && !overview.signed && <MakeKey key={overview.user} user={overview.user} onOverview={onOverview} />}
       {overview.signed && overview.info.team.some((m) => m.initials === overview.user && m.role === "partner") && (
         <RegisterKey overview={overview} onOverview={onOverview} />
       )}
@@ -267,9 +267,8 @@ function RegisterKey({ overview, onOverview }: { overview: Overview; onOverview:
   const [fingerprint, setFingerprint] = useState<{ key: string; text: string } | null>(null);
   useUnsaved("a member's public key", !!publicKey.trim());
   const action = useAction();
-  // The member picked while they are on the team; else the first without a key, so that a
-  // key registered a moment ago is not the one the next paste replaces.
-  const member = others.find((m) => m.initials === picked) ?? others.find((m) => !m.public_key) ?? others[0];
+  // Picked by the partner, never by default: a bare public key names nobody.
+  const member = others.find((m) => m.initials === picked);
   const typed = publicKey.trim();
   useEffect(() => {
     if (!/^[0-9a-fA-F]{64}$/.test(typed)) return;
@@ -291,11 +290,12 @@ function RegisterKey({ overview, onOverview }: { overview: Overview; onOverview:
       onOverview(o);
     }
   }
-  if (!member) return null;
+  if (!others.length) return null;
   return (
     <div className="row" data-testid="register-key">
       <Field label="Member">
-        <select data-testid="register-member" value={member.initials} onChange={(e) => setPicked(e.target.value)}>
+        <select data-testid="register-member" value={member?.initials ?? ""} onChange={(e) => setPicked(e.target.value || null)}>
+          <option value="">Choose whose key it is</option>
           {others.map((m) => (
             <option key={m.initials} value={m.initials}>
               {m.initials}
@@ -308,9 +308,9 @@ function RegisterKey({ overview, onOverview }: { overview: Overview; onOverview:
         <input data-testid="register-public-key" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} />
       </Field>
       {fingerprint && fingerprint.key === typed && <span data-testid="register-fingerprint">fingerprint {fingerprint.text}</span>}
-      {member.public_key && <span data-testid="register-replaces">{member.initials} has a key: registering replaces it (a lost key).</span>}
-      <button data-testid="register-key-confirm" onClick={register} disabled={action.busy || !typed}>
-        {member.public_key ? "Replace their key" : "Register their key"}
+      {member?.public_key && <span data-testid="register-replaces">{member.initials} has a key: registering replaces it (a lost key).</span>}
+      <button data-testid="register-key-confirm" onClick={register} disabled={action.busy || !typed || !member}>
+        {member?.public_key ? "Replace their key" : "Register their key"}
       </button>
       <ErrorNote error={action.error} testid="register-key-error" />
     </div>
