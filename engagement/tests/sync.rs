@@ -1629,7 +1629,7 @@ fn a_forged_change_of_a_colleagues_key_is_held_however_its_trail_entry_describes
 /// as DW's, one under the number of an entry DW's copy holds; a table named in another case or
 /// with a column more (SQLite would pass over it); a patchset's removal and update (without the
 /// values the row had); a change sorting before what it was made on; a copy numbered as the
-/// file before sharing or as merging. Each file is refused by
+/// file before sharing or as merging; a new copy's entry numbered below its range's first. Each file is refused by
 /// name, whole, and DW's copy is as it was and verifies.
 #[test]
 fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
@@ -1644,7 +1644,7 @@ fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
     let jis = "(SELECT min(seq) FROM trail WHERE actor = 'JI')";
     let own_first = format!("CREATE TEMP TABLE first AS SELECT * FROM trail WHERE seq = {jis}; DELETE FROM trail WHERE seq = {jis};");
     let note = "INSERT INTO review_note (id, control_id, raised_by, raised_at, text) SELECT NEXT_SEQ, id, 'JI', '2026-11-02', 'x' FROM control;";
-    let forgeries: [(String, &str, Forging); 14] = [
+    let forgeries: [(String, &str, Forging); 15] = [
         ("INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, detail) VALUES ('x', 1, 'JI', 'held', 'control', 1, '{}');".to_owned(), "changes the table sync_conflict", Forging::default()),
         ("DELETE FROM trail WHERE seq = (SELECT max(seq) FROM trail WHERE actor = 'DW');".to_owned(), "changes or removes a trail entry", Forging::default()),
         (entry("(SELECT max(seq) + 1000 FROM trail WHERE actor = 'DW')", "JI", "1000"), "that is not its own", Forging::default()),
@@ -1661,6 +1661,8 @@ fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
         // Numbered as the file before sharing, or as merging's own renumbering entries.
         ("UPDATE review_note SET text = 'x';".to_owned(), "numbered as no copy is", Forging { copy: Some("0000aaaaaaaaaaaa"), ..Forging::default() }),
         ("UPDATE review_note SET text = 'x';".to_owned(), "numbered as no copy is", Forging { copy: Some("7fffaaaaaaaaaaaa"), ..Forging::default() }),
+        // A new copy's entries are numbered from 5·2³² + 1: 5·2³² itself is no entry's number.
+        (entry(&(5i64 << 32).to_string(), "JI", "1000"), "where this copy holds entries up to", Forging { copy: Some("0005aaaaaaaaaaaa"), ..Forging::default() }),
     ];
     for (sql, why, how) in forgeries {
         let Team { folder, mut a, mut b, b_path, joaquin, dir: _dir, a_path, .. } = team();
