@@ -67,7 +67,12 @@ addendum: string | null,
  * Why the user cannot add members to the team now, said where the form would be: the
  * partner signs with a key and adds them. None when they can.
  */
-team_closed: string | null, open_requests: number, 
+team_closed: string | null, 
+/**
+ * Whether the user registers members' keys (first keys, replacements of lost ones): the
+ * partner, signed in with theirs.
+ */
+registers_keys: boolean, open_requests: number, 
 /**
  * Open requests whose due date has passed.
  */

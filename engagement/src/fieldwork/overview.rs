@@ -54,6 +54,9 @@ pub struct Overview {
     /// Why the user cannot add members to the team now, said where the form would be: the
     /// partner signs with a key and adds them. None when they can.
     pub team_closed: Option<String>,
+    /// Whether the user registers members' keys (first keys, replacements of lost ones): the
+    /// partner, signed in with theirs.
+    pub registers_keys: bool,
     pub open_requests: i64,
     /// Open requests whose due date has passed.
     pub overdue_requests: i64,
@@ -221,6 +224,7 @@ impl EngagementFile {
                 .map(|m| MemberKey { initials: m.initials.clone(), fingerprint: m.public_key.as_deref().map(crate::keys::fingerprint) })
                 .collect(),
             open_items: open_items(&controls, &info.examination, open_requests, overdue_requests, crate::sync::conflicts::unsettled_count(conn)?),
+            registers_keys: crate::signing::team::signs_as_partner(&info.team, self.user().unwrap_or_default(), self.signed_in_with_key()),
             team_closed: crate::signing::team::partner_adds(&info.team, self.user().unwrap_or_default(), self.signed_in_with_key())
                 .then(|| "Members are added by the engagement partner, signed in with their key, now that the partner signs with one.".to_owned()),
             info,

@@ -95,8 +95,9 @@ fn signing_partner(m: &TeamMember) -> bool {
     m.role == Role::Partner && m.public_key.is_some()
 }
 
-/// Whether `actor`, signed in with their key (`signed`), is a partner who signs with one.
-fn signs_as_partner(team: &[TeamMember], actor: &str, signed: bool) -> bool {
+/// Whether `actor`, signed in with their key (`signed`), is a partner who signs with one: who
+/// registers members' first keys and replaces lost ones.
+pub(crate) fn signs_as_partner(team: &[TeamMember], actor: &str, signed: bool) -> bool {
     signed && team.iter().any(|m| same_initials(&m.initials, actor) && signing_partner(m))
 }
 

@@ -122,7 +122,8 @@ impl EngagementFile {
                 format!("{user} has another key registered than the one in {}: sign in with that one, or ask the engagement partner to replace it", path.display()),
             )),
             (Some(_), None) => Err(Error::invalid("key", format!("{user} has a key registered already: sign in with its key file, or ask the engagement partner to replace a lost one"))),
-            (None, kept) if crate::signing::team::first_key_by_partner(&team, &user) => {
+            (None, kept) => {
+                let made_now = kept.is_none();
                 let key = match kept {
                     Some(key) => key,
                     None => {
@@ -131,19 +132,14 @@ impl EngagementFile {
                         key
                     }
                 };
-                Ok(MadeKey { key, registered: false })
-            }
-            (None, Some(key)) => {
-                self.register_own_key(&key)?;
-                self.sign_in(&key)?;
-                Ok(MadeKey { key, registered: true })
-            }
-            (None, None) => {
-                let key = PersonalKey::generate(&member.name, &member.initials);
-                key.write(path, key_passphrase)?;
+                if crate::signing::team::first_key_by_partner(&team, &user) {
+                    return Ok(MadeKey { key, registered: false });
+                }
                 if let Err(refused) = self.register_own_key(&key) {
-                    // The file was made just now, by this call, and holds a key no one has registered.
-                    let _ = std::fs::remove_file(path);
+                    if made_now {
+                        // Made just now, by this call: a key no one has registered.
+                        let _ = std::fs::remove_file(path);
+                    }
                     return Err(refused);
                 }
                 self.sign_in(&key)?;

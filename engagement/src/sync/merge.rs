@@ -595,12 +595,10 @@ pub(crate) fn what_it_did(conn: &Connection, action: &str, entity: &str, id: i64
     if let ("control", Some(reference)) = (entity, state["reference"].as_str()) {
         return Ok(format!("{action} control {reference}"));
     }
-    let control = match (entity, state["control_id"].as_i64(), state["sample_id"].as_i64()) {
+    let control = match entity {
         // A control is taken by a row numbered as the control.
-        ("assignment", ..) => Some(id),
-        (_, Some(control), _) => Some(control),
-        (_, None, Some(sample)) => conn.query_row("SELECT control_id FROM sample WHERE id = ?1", [sample], |r| r.get(0)).optional()?,
-        _ => None,
+        "assignment" => Some(id),
+        _ => crate::signoff::control_of_work(conn, entity, id, state)?.or(state["control_id"].as_i64()),
     };
     let reference: Option<String> = match control {
         Some(control) => conn.query_row("SELECT reference FROM control WHERE id = ?1", [control], |r| r.get(0)).optional()?,

@@ -172,9 +172,7 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
         ))}
       </ul>
       {overview.user && !overview.signed && <MakeKey key={overview.user} user={overview.user} onOverview={onOverview} />}
-      {overview.signed && overview.info.team.some((m) => m.initials === overview.user && m.role === "partner") && (
-        <RegisterKey overview={overview} onOverview={onOverview} />
-      )}
+      {overview.registers_keys && <RegisterKey overview={overview} onOverview={onOverview} />}
       {overview.team_closed ? (
         <p data-testid="team-closed" className="muted">
           {overview.team_closed}
