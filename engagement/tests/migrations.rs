@@ -24,6 +24,12 @@ fn schema_of(path: &Path, passphrase: &str) -> Vec<(String, String)> {
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
 }
 
+fn team_rule(path: &Path, passphrase: &str) -> i64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "key", passphrase).unwrap();
+    conn.query_row("SELECT team_rule FROM engagement", [], |r| r.get(0)).unwrap()
+}
+
 #[test]
 fn files_from_every_schema_version_open_upgraded_with_their_data() {
     let current = fixture(CURRENT_VERSION);
@@ -52,7 +58,11 @@ fn files_from_every_schema_version_open_upgraded_with_their_data() {
         assert!(verification.is_intact(), "v{version}: {:?}", verification.problems);
         opened.close().unwrap();
         assert_eq!(schema_of(&copy, FIXTURE_PASSPHRASE), wanted, "v{version} upgrades to the schema a new file has");
+        // Files made before the team's rule was recorded keep the rule they were made under.
+        let made_under = if version < 5 { 1 } else { 2 };
+        assert_eq!(team_rule(&copy, FIXTURE_PASSPHRASE), made_under, "v{version}'s team rule");
     }
+    assert_eq!(team_rule(&fresh_path, PASSPHRASE), 2, "a new file is made under the rule that the partner registers first keys");
 }
 
 /// Version 4 moves evidence bytes out of a WITHOUT ROWID table: every chunk of every file comes

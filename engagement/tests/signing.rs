@@ -351,6 +351,36 @@ fn an_entry_signed_only_with_the_key_it_registers_is_named() {
     );
 }
 
+/// Once the partner signs with a key, a member's first key is hers to register, in the file's
+/// record as in the window: an entry by which a keyless member registered their own key after
+/// that, chained and signed with the key it registers (what anyone who knows the passphrase can
+/// write in their name), is named by `verify`. So is a file whose rule was set back to the one
+/// files made before it was recorded are judged by.
+#[test]
+fn a_first_key_registered_by_anyone_but_the_partner_once_she_signs_is_named() {
+    use engagement::model::{Role, TeamMember};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut new, dana, _) = keyed_team();
+    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
+    new.team.push(TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) });
+    new.team.push(TeamMember { name: "Sam Moreau".into(), initials: "SM".into(), role: Role::Staff, public_key: None });
+    let path = dir.path().join("ruled.tickmark");
+    EngagementFile::create_signed(&path, PASSPHRASE, &new, Some(&dana)).unwrap().close().unwrap();
+    let conn = raw(&path);
+    let someone = PersonalKey::generate("Sam Moreau", "SM");
+    let (seq, id) = forge_key(&conn, "SM", "SM", &someone);
+    let hash: String = conn.query_row("SELECT hash FROM trail WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE trail SET signature = ?1 WHERE seq = ?2", rusqlite::params![someone.sign(hash.as_bytes()), seq]).unwrap();
+    drop(conn);
+    let broken = format!("trail entry {seq} (register key team_member {id}) by SM breaks the team's rule: SM's first key is registered by the engagement partner");
+    let named = problems(&path);
+    assert!(named.len() == 1 && named[0].starts_with(&broken), "{named:?}");
+
+    raw(&path).execute("UPDATE engagement SET team_rule = 1", []).unwrap();
+    let named = problems(&path);
+    assert!(named.iter().any(|p| p.starts_with("engagement") && p.contains("differs from what the trail last recorded")), "{named:?}");
+}
+
 #[test]
 fn verify_names_the_sign_offs_the_work_has_changed_since() {
     let dir = tempfile::tempdir().unwrap();

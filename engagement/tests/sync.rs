@@ -250,6 +250,59 @@ fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
     converged(vec![(a, &a_path), (c, &c_path)]);
 }
 
+/// The partner registers her first key on her copy while TW, on a copy her key has not reached,
+/// registers his own first key after it in the one order: by the rule the file was made under,
+/// that was hers to register, so his registration is held on every copy, his own included, and
+/// listed. What he signed with the key meanwhile reaches every copy, and `verify` names it as
+/// signed with a key the team never gave him, as it names a member's work before the partner
+/// adds them: once she registers the key he gives her, every copy verifies and converges.
+#[test]
+fn a_first_key_registered_after_the_partner_signs_is_held_on_every_copy() {
+    use engagement::model::{Role, TeamMember};
+    let Team { folder, mut a, a_path, mut b, b_path, dir, .. } = team();
+    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
+    a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: None }).unwrap();
+    a.add_team_member(&TeamMember { name: "Tomás Weber".into(), initials: "TW".into(), role: Role::Staff, public_key: None }).unwrap();
+    a.sync(&folder).unwrap();
+    // JI's work moves the clock on, so that TW's registration sorts after the partner's.
+    b.sync(&folder).unwrap();
+    b.add_control(&change_control()).unwrap();
+    b.sync(&folder).unwrap();
+    let c_path = dir.path().join("tomas.tickmark");
+    let (mut c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
+
+    a.set_user("PR").unwrap();
+    a.register_own_key(&partner).unwrap();
+    a.sync(&folder).unwrap();
+    c.set_user("TW").unwrap();
+    let tomas = PersonalKey::generate("Tomás Weber", "TW");
+    c.register_own_key(&tomas).expect("on TW's copy the partner has no key yet");
+    c.sign_in(&tomas).unwrap();
+    c.add_control(&ControlInput { reference: "CC6.1-01".into(), ..change_control() }).unwrap();
+    let report = c.sync(&folder).unwrap();
+    assert!(report.conflicts.iter().any(|c| c.contains("TW's first key is registered by the engagement partner")), "{:?}", report.lines());
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    for (copy, file) in [("PR's", &a), ("JI's", &b), ("TW's", &c)] {
+        assert!(file.info().unwrap().team.iter().any(|m| m.initials == "TW" && m.public_key.is_none()), "held on {copy} copy");
+        assert!(file.controls().unwrap().iter().any(|c| c.reference == "CC6.1-01"), "{copy} copy holds what TW did");
+        // Named: each entry of his work. Not named: the registration held with the key it signs
+        // with, which never took effect and claims nothing.
+        let tws: Vec<i64> = file.trail(None).unwrap().into_iter().filter(|e| e.actor == "TW" && e.action != "register key").map(|e| e.seq).collect();
+        let problems = file.verify().unwrap().problems;
+        let named: Vec<String> = tws.iter().map(|seq| format!("trail entry {seq} by TW is signed, but TW never had a key on the team")).collect();
+        assert_eq!(problems, named, "{copy} copy");
+    }
+    assert_eq!(a.info().unwrap().team.iter().find(|m| m.initials == "PR").unwrap().public_key, Some(partner.public_key()), "the partner's stands");
+
+    a.sign_in(&partner).unwrap();
+    a.register_key("TW", &tomas.public_key()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    c.sync(&folder).unwrap();
+    converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
+}
+
 /// A partner without a key, at work on one copy, while their first key is registered on another:
 /// once it arrives they are still at work without it, and a second key of theirs is not a first
 /// key to register; replacing the partner's key takes the partner signed in with it.

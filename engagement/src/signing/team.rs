@@ -1,7 +1,9 @@
 //! Who may change the team. Personal keys make "who signed" provable only while nobody can make
 //! a key someone else's, or make themselves the partner, so the team's own changes follow a rule:
-//! - a member registers their own first key; a key once registered is replaced only by the
-//!   engagement partner, signed in with their own;
+//! - a member registers their own first key until the partner signs with a key; from then on,
+//!   the partner registers it (`Rule::PartnerRegistersFirstKeys`): a member without a key is
+//!   whoever knows the passphrase, so anyone could otherwise register a key in their name and
+//!   sign as them. A key once registered is replaced only by the partner, signed in with hers;
 //! - once the partner signs with a key, the team is theirs to change: they add members. While
 //!   the team has a partner who has no key yet, anyone on the team may add a member but not
 //!   another partner; while it has no partner at all, anyone may add one (there is nobody to ask,
@@ -13,22 +15,49 @@
 //! The library refuses what breaks the rule; merging holds a change from another copy that
 //! breaks it, judged on the team as it stands before the change in the one order every copy
 //! applies; `verify` names a trail entry that breaks it, judged on the team as the trail stood.
-//!
-//! The window and the CLI refuse one thing more (`refusal_now`): once the partner signs with a
-//! key, a member's first key is the partner's to register. A member without a key is whoever
-//! knows the passphrase, so anyone could otherwise register a key in their name and sign as
-//! them. Merging and `verify` do not judge by it: files and copies made before it registered
-//! members' own first keys after the partner's, and would then fail `verify`, or be held on one
-//! copy and not on another that took them before.
+//! Files made before Tickmark recorded which rule a file is made under (`engagement.team_rule`,
+//! schema version 5) let a member register their own first key at any time: merging and
+//! `verify` judge them by that rule, since their members did so (archived files included),
+//! while the window and the CLI refuse it on them too.
 
 use serde_json::Value;
 
 use crate::model::{Role, TeamMember};
 
+/// The rule a file's team changes are judged by: recorded when the file is made, never changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// Files made before the rule was recorded: a member registers their own first key.
+    OwnFirstKeys,
+    /// Once the partner signs with a key, a member's first key is the partner's to register.
+    PartnerRegistersFirstKeys,
+}
+
+impl Rule {
+    /// The rule files are made under now, and the window and the CLI apply to every file.
+    pub(crate) const NEW: Rule = Rule::PartnerRegistersFirstKeys;
+
+    /// As `engagement.team_rule` stores it.
+    pub(crate) fn number(self) -> i64 {
+        match self {
+            Rule::OwnFirstKeys => 1,
+            Rule::PartnerRegistersFirstKeys => 2,
+        }
+    }
+
+    /// The rule the file on `conn` was made under. A number this version does not know is a file
+    /// written outside Tickmark (a newer Tickmark would have a newer schema): judged by the
+    /// strictest rule known.
+    pub(crate) fn of(conn: &rusqlite::Connection) -> crate::error::Result<Rule> {
+        let number: i64 = conn.query_row("SELECT team_rule FROM engagement WHERE id = 1", [], |r| r.get(0))?;
+        Ok(if number == Rule::OwnFirstKeys.number() { Rule::OwnFirstKeys } else { Rule::PartnerRegistersFirstKeys })
+    }
+}
+
 /// Why `actor` (`signed`: signed in with their personal key) may not turn member row `before`
-/// into `after` (None: no row), judged on `team` as it stands before the change. None when
-/// they may.
-pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Option<&TeamMember>, after: Option<&TeamMember>) -> Option<String> {
+/// into `after` (None: no row), judged by `rule` on `team` as it stands before the change. None
+/// when they may.
+pub(crate) fn refusal(rule: Rule, team: &[TeamMember], actor: &str, signed: bool, before: Option<&TeamMember>, after: Option<&TeamMember>) -> Option<String> {
     let by_partner = signs_as_partner(team, actor, signed);
     // A key another member holds: whoever holds the key would sign as both.
     let taken = |m: &TeamMember| {
@@ -60,23 +89,15 @@ pub(crate) fn refusal(team: &[TeamMember], actor: &str, signed: bool, before: Op
             let own_first = was.public_key.is_none() && same_initials(&was.initials, actor);
             match taken(now) {
                 Some(holder) => Some(format!("{}'s new key is already {}'s", was.initials, holder.initials)),
+                None if own_first && !by_partner && rule == Rule::PartnerRegistersFirstKeys && first_key_by_partner(team, &was.initials) => Some(format!(
+                    "{}'s first key is registered by the engagement partner, signed in with their key, now that the partner signs with one: give them its public key",
+                    was.initials
+                )),
                 None => (!own_first && !by_partner)
                     .then(|| format!("{0}'s key is registered by {0}, or replaced by the engagement partner signed in with their own key", was.initials)),
             }
         }
     }
-}
-
-/// Why `actor` may not make this change of the team now, in the window or the CLI: the rule,
-/// and, once the partner signs with a key, a member's first key registered by anyone but them.
-pub(crate) fn refusal_now(team: &[TeamMember], actor: &str, signed: bool, before: Option<&TeamMember>, after: Option<&TeamMember>) -> Option<String> {
-    refusal(team, actor, signed, before, after).or_else(|| match (before, after) {
-        (Some(was), Some(now)) if was.public_key.is_none() && now.public_key.is_some() && first_key_by_partner(team, &was.initials) && !signs_as_partner(team, actor, signed) => Some(format!(
-            "{}'s first key is registered by the engagement partner, signed in with their key, now that the partner signs with one: give them its public key",
-            was.initials
-        )),
-        _ => None,
-    })
 }
 
 /// Whether the first key of member `initials` is the partner's to register now: a partner signs
@@ -128,80 +149,82 @@ mod tests {
         let team = team(Some("pr1"));
         let with = |m: &TeamMember, key: &str| TeamMember { public_key: Some(key.into()), ..m.clone() };
         let unkeyed = self::team(None);
-        assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&with(&team[1], "ji1"))), None, "JI's own first key, by the rule");
-        assert!(refusal(&team, "DW", true, Some(&team[1]), Some(&with(&team[1], "ji1"))).is_some(), "DW may not set JI's");
-        assert!(refusal(&team, "DW", true, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "nor replace her own");
-        assert_eq!(refusal(&team, "PR", true, Some(&team[0]), Some(&with(&team[0], "dw2"))), None, "the partner replaces it");
-        assert!(refusal(&team, "PR", false, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "signed in with their key");
-        assert!(refusal(&unkeyed, "PR", false, Some(&unkeyed[0]), Some(&with(&unkeyed[0], "dw2"))).is_some(), "a partner without a key replaces none");
+        assert_eq!(refusal(Rule::OwnFirstKeys, &team, "ji", false, Some(&team[1]), Some(&with(&team[1], "ji1"))), None, "JI's own first key, by the rule");
+        assert!(refusal(Rule::OwnFirstKeys, &team, "DW", true, Some(&team[1]), Some(&with(&team[1], "ji1"))).is_some(), "DW may not set JI's");
+        assert!(refusal(Rule::OwnFirstKeys, &team, "DW", true, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "nor replace her own");
+        assert_eq!(refusal(Rule::OwnFirstKeys, &team, "PR", true, Some(&team[0]), Some(&with(&team[0], "dw2"))), None, "the partner replaces it");
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", false, Some(&team[0]), Some(&with(&team[0], "dw2"))).is_some(), "signed in with their key");
+        assert!(refusal(Rule::OwnFirstKeys, &unkeyed, "PR", false, Some(&unkeyed[0]), Some(&with(&unkeyed[0], "dw2"))).is_some(), "a partner without a key replaces none");
     }
 
     #[test]
     fn a_change_that_leaves_a_member_as_they_were_breaks_no_rule() {
         let team = team(Some("pr1"));
         for m in &team {
-            assert_eq!(refusal(&team, "DW", true, Some(m), Some(m)), None, "{}", m.initials);
+            assert_eq!(refusal(Rule::OwnFirstKeys, &team, "DW", true, Some(m), Some(m)), None, "{}", m.initials);
         }
     }
 
     #[test]
     fn once_the_partner_signs_with_a_key_only_they_add_members() {
         let new = member("SM", Role::Staff, Some("sm1"));
-        assert_eq!(refusal(&team(None), "DW", true, None, Some(&new)), None, "nobody to ask yet");
+        assert_eq!(refusal(Rule::OwnFirstKeys, &team(None), "DW", true, None, Some(&new)), None, "nobody to ask yet");
         let keyed = team(Some("pr1"));
-        let refused = refusal(&keyed, "DW", true, None, Some(&new)).expect("refused");
+        let refused = refusal(Rule::OwnFirstKeys, &keyed, "DW", true, None, Some(&new)).expect("refused");
         assert!(refused.contains("SM is added to the team by the engagement partner"), "{refused}");
-        assert_eq!(refusal(&keyed, "pr", true, None, Some(&new)), None);
+        assert_eq!(refusal(Rule::OwnFirstKeys, &keyed, "pr", true, None, Some(&new)), None);
     }
 
     #[test]
     fn while_the_team_has_a_partner_nobody_but_a_signing_partner_adds_another() {
         let unkeyed = team(None);
         let minted = member("XP", Role::Partner, Some("xp1"));
-        assert!(refusal(&unkeyed, "DW", true, None, Some(&minted)).expect("refused").contains("XP is added as a partner by the engagement partner"));
-        assert_eq!(refusal(&unkeyed, "DW", true, None, Some(&member("SM", Role::Staff, None))), None, "staff, while the partner has no key");
+        assert!(refusal(Rule::OwnFirstKeys, &unkeyed, "DW", true, None, Some(&minted)).expect("refused").contains("XP is added as a partner by the engagement partner"));
+        assert_eq!(refusal(Rule::OwnFirstKeys, &unkeyed, "DW", true, None, Some(&member("SM", Role::Staff, None))), None, "staff, while the partner has no key");
         let partnerless = &unkeyed[..2];
-        assert_eq!(refusal(partnerless, "DW", true, None, Some(&minted)), None, "nobody to ask");
+        assert_eq!(refusal(Rule::OwnFirstKeys, partnerless, "DW", true, None, Some(&minted)), None, "nobody to ask");
     }
 
     #[test]
     fn no_key_or_initials_are_two_members() {
         let team = team(Some("pr1"));
-        assert!(refusal(&team, "PR", true, None, Some(&member("DW", Role::Staff, None))).expect("refused").contains("initials DW are already on the team"));
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", true, None, Some(&member("DW", Role::Staff, None))).expect("refused").contains("initials DW are already on the team"));
         let forged_earlier = [team.clone(), vec![member("sm", Role::Staff, None)]].concat();
-        assert!(refusal(&forged_earlier, "PR", true, None, Some(&member("SM", Role::Staff, None))).expect("refused").contains("initials SM are already on the team"));
-        assert!(refusal(&team, "PR", true, None, Some(&member("SM", Role::Staff, Some("dw1")))).expect("refused").contains("SM's key is already DW's"));
-        assert!(refusal(&team, "PR", true, None, Some(&member("SM", Role::Staff, Some("DW1")))).expect("refused").contains("the key's hex in lower case"));
+        assert!(refusal(Rule::OwnFirstKeys, &forged_earlier, "PR", true, None, Some(&member("SM", Role::Staff, None))).expect("refused").contains("initials SM are already on the team"));
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", true, None, Some(&member("SM", Role::Staff, Some("dw1")))).expect("refused").contains("SM's key is already DW's"));
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", true, None, Some(&member("SM", Role::Staff, Some("DW1")))).expect("refused").contains("the key's hex in lower case"));
         let with_dws = TeamMember { public_key: Some("dw1".into()), ..team[1].clone() };
-        assert!(refusal(&team, "PR", true, Some(&team[1]), Some(&with_dws)).expect("refused").contains("JI's new key is already DW's"));
-        assert!(refusal(&team, "PR", true, None, Some(&member("sm", Role::Staff, None))).expect("refused").contains("initials in capitals"));
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", true, Some(&team[1]), Some(&with_dws)).expect("refused").contains("JI's new key is already DW's"));
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", true, None, Some(&member("sm", Role::Staff, None))).expect("refused").contains("initials in capitals"));
         let own = TeamMember { public_key: Some("ji1".into()), ..team[1].clone() };
-        assert_eq!(refusal(&team, "ji", false, Some(&team[1]), Some(&own)), None, "initials in any case are the member's");
+        assert_eq!(refusal(Rule::OwnFirstKeys, &team, "ji", false, Some(&team[1]), Some(&own)), None, "initials in any case are the member's");
     }
 
-    /// In the window and the CLI, once the partner signs with a key, a member's first key is
-    /// hers to register; before, and for the partner's own, the member's.
+    /// On a file made under the rule files are made under now, once the partner signs with a
+    /// key, a member's first key is hers to register; before, and for the partner's own, the
+    /// member's. On a file made before, the member's still.
     #[test]
-    fn once_the_partner_signs_a_members_first_key_is_hers_to_register_now() {
+    fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
         let with = |m: &TeamMember, key: &str| TeamMember { public_key: Some(key.into()), ..m.clone() };
         let keyed = team(Some("pr1"));
-        let refused = refusal_now(&keyed, "ji", false, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))).expect("refused");
+        let refused = refusal(Rule::PartnerRegistersFirstKeys, &keyed, "ji", false, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))).expect("refused");
         assert!(refused.contains("JI's first key is registered by the engagement partner"), "{refused}");
-        assert!(refusal_now(&keyed, "PR", false, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))).is_some(), "the partner signed in with her key");
-        assert_eq!(refusal_now(&keyed, "PR", true, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))), None, "the partner registers it");
+        assert!(refusal(Rule::PartnerRegistersFirstKeys, &keyed, "PR", false, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))).is_some(), "the partner signed in with her key");
+        assert_eq!(refusal(Rule::PartnerRegistersFirstKeys, &keyed, "PR", true, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))), None, "the partner registers it");
         let unkeyed = team(None);
-        assert_eq!(refusal_now(&unkeyed, "ji", false, Some(&unkeyed[1]), Some(&with(&unkeyed[1], "ji1"))), None, "before the partner signs");
-        assert_eq!(refusal_now(&unkeyed, "pr", false, Some(&unkeyed[2]), Some(&with(&unkeyed[2], "pr1"))), None, "the partner's own");
-        assert!(refusal_now(&keyed, "DW", true, Some(&keyed[0]), Some(&with(&keyed[0], "dw2"))).is_some(), "the rule still holds");
+        assert_eq!(refusal(Rule::PartnerRegistersFirstKeys, &unkeyed, "ji", false, Some(&unkeyed[1]), Some(&with(&unkeyed[1], "ji1"))), None, "before the partner signs");
+        assert_eq!(refusal(Rule::PartnerRegistersFirstKeys, &unkeyed, "pr", false, Some(&unkeyed[2]), Some(&with(&unkeyed[2], "pr1"))), None, "the partner's own");
+        assert!(refusal(Rule::PartnerRegistersFirstKeys, &keyed, "DW", true, Some(&keyed[0]), Some(&with(&keyed[0], "dw2"))).is_some(), "the rest of the rule holds");
+        assert_eq!(refusal(Rule::OwnFirstKeys, &keyed, "ji", false, Some(&keyed[1]), Some(&with(&keyed[1], "ji1"))), None, "a file made before");
     }
 
     #[test]
     fn nobody_is_removed_renamed_or_given_another_role() {
         let team = team(None);
-        assert!(refusal(&team, "PR", true, Some(&team[0]), None).is_some());
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", true, Some(&team[0]), None).is_some());
         let promoted = TeamMember { role: Role::Partner, ..team[0].clone() };
-        assert!(refusal(&team, "PR", true, Some(&team[0]), Some(&promoted)).expect("refused").contains("role"));
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", true, Some(&team[0]), Some(&promoted)).expect("refused").contains("role"));
         let renamed = TeamMember { name: "Someone Else".into(), ..team[0].clone() };
-        assert!(refusal(&team, "PR", true, Some(&team[0]), Some(&renamed)).is_some());
+        assert!(refusal(Rule::OwnFirstKeys, &team, "PR", true, Some(&team[0]), Some(&renamed)).is_some());
     }
 }

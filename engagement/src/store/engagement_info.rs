@@ -10,14 +10,15 @@ use crate::store::{EngagementFile, Writer};
 pub(crate) fn initialise(w: &Writer, new: &NewEngagement, categories: &[Category], rolled_from: Option<&str>) -> Result<()> {
     let tx = w.tx();
     tx.execute(
-        "INSERT INTO engagement (id, uid, client, system, examination, categories, rolled_from)
-         VALUES (1, lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO engagement (id, uid, client, system, examination, categories, rolled_from, team_rule)
+         VALUES (1, lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             new.client.trim(),
             new.system.trim(),
             serde_json::to_string(&new.examination)?,
             serde_json::to_string(categories)?,
-            rolled_from
+            rolled_from,
+            crate::signing::team::Rule::NEW.number()
         ],
     )?;
     w.record("create", "engagement", 1, None)?;
@@ -94,7 +95,7 @@ impl EngagementFile {
     /// `key_passphrase`, registered on the team (`register_own_key`); they are then signed in
     /// with it. When it cannot be registered, the key file is removed again, so that a second
     /// try is not refused for a file that holds a key nobody can use. Once the partner signs
-    /// with a key, a first key is the partner's to register (`team::refusal_now`): the key file
+    /// with a key, a first key is the partner's to register (`team::Rule`): the key file
     /// is then made and kept, unregistered, for the member to give the partner its public key.
     /// A key file already at `path` in this member's initials (kept so, or made with `tickmark
     /// key new`) is their key, unlocked with `key_passphrase`: asked again, they get it,
@@ -157,9 +158,11 @@ impl EngagementFile {
         self.write(|w| insert_member(w, &member))
     }
 
-    /// Refuses a change of the team that the user may not make now (`team::refusal_now`).
+    /// Refuses a change of the team that the user may not make now: by the rule files are made
+    /// under now, on a file made under an earlier one too (`team::Rule`).
     fn may_change_team(&self, team: &[TeamMember], before: Option<&TeamMember>, after: &TeamMember) -> Result<()> {
-        match crate::signing::team::refusal_now(team, self.user().unwrap_or_default(), self.signed_in_with_key(), before, Some(after)) {
+        use crate::signing::team;
+        match team::refusal(team::Rule::NEW, team, self.user().unwrap_or_default(), self.signed_in_with_key(), before, Some(after)) {
             Some(refusal) => Err(Error::invalid("team", refusal)),
             None => Ok(()),
         }

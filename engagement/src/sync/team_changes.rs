@@ -80,7 +80,8 @@ fn signed_with_own_key(team: &[TeamMember], author: &str, entry: &Entry) -> bool
 /// that no trail entry of it describes, or whose last entry describes otherwise than the change
 /// leaves it; an entry for a team row it does not touch; the rule, judged entry by entry on the
 /// team as it stands here, as `verify` walks the trail (a change whose entries pass through a
-/// team the rule forbids is held, though it ends at one the rule allows). None when it may.
+/// team the rule forbids is held, though it ends at one the rule allows), by the rule the file
+/// was made under, the same on every copy. None when it may.
 pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries: &[Entry]) -> Result<Option<String>> {
     let effects = effects(conn, changeset)?;
     let said: Vec<&Entry> = entries.iter().filter(|e| e.entity == "team_member").collect();
@@ -107,10 +108,11 @@ pub(super) fn refusal(conn: &Connection, author: &str, changeset: &[u8], entries
             members.insert(id, member);
         }
     }
+    let rule = team::Rule::of(conn)?;
     for entry in said {
         let team: Vec<TeamMember> = members.values().cloned().collect();
         let after = stated(entry);
-        if let Some(refusal) = team::refusal(&team, author, signed_with_own_key(&team, author, entry), members.get(&entry.entity_id), after.as_ref()) {
+        if let Some(refusal) = team::refusal(rule, &team, author, signed_with_own_key(&team, author, entry), members.get(&entry.entity_id), after.as_ref()) {
             return Ok(Some(refusal));
         }
         match after {
@@ -129,3 +131,4 @@ fn stated(entry: &Entry) -> Option<TeamMember> {
         team::member(&entry.state)
     }
 }
+
