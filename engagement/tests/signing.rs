@@ -376,9 +376,28 @@ fn a_first_key_registered_by_anyone_but_the_partner_once_she_signs_is_named() {
     let named = problems(&path);
     assert!(named.len() == 1 && named[0].starts_with(&broken), "{named:?}");
 
-    raw(&path).execute("UPDATE engagement SET team_rule = 1", []).unwrap();
+    // The rule set back by an entry of Dana's, chained and signed: the entry is named, and the
+    // registration is still judged by the rule the file was made under.
+    let conn = raw(&path);
+    let before: String = conn.query_row("SELECT after FROM trail WHERE entity = 'engagement' ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE engagement SET team_rule = 1", []).unwrap();
+    let rule_seq: i64 = conn.query_row("SELECT max(seq) + 1 FROM trail", [], |r| r.get(0)).unwrap();
+    conn.execute(
+        "INSERT INTO trail (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES (?1, '2026-11-02T09:00:00.000Z', 'DW', 'edit', 'engagement', 1, ?2, json_set(?2, '$.team_rule', 1), '', '')",
+        rusqlite::params![rule_seq, before],
+    )
+    .unwrap();
+    rechain_from(&conn, seq);
+    resign_own(&conn, seq, &dana);
+    drop(conn);
     let named = problems(&path);
-    assert!(named.iter().any(|p| p.starts_with("engagement") && p.contains("differs from what the trail last recorded")), "{named:?}");
+    assert_eq!(named.len(), 2, "{named:?}");
+    assert!(named[0].starts_with(&broken), "{named:?}");
+    assert_eq!(named[1], format!("trail entry {rule_seq} (edit engagement) changes the team's rule, which is set when the file is made: it was written outside Tickmark"));
+
+    raw(&path).execute("UPDATE engagement SET team_rule = 2", []).unwrap();
+    let named = problems(&path);
+    assert!(named.iter().any(|p| p.starts_with("engagement") && p.contains("differs from what the trail last recorded")), "the row edited alone: {named:?}");
 }
 
 #[test]

@@ -286,9 +286,8 @@ fn a_first_key_registered_after_the_partner_signs_is_held_on_every_copy() {
     for (copy, file) in [("PR's", &a), ("JI's", &b), ("TW's", &c)] {
         assert!(file.info().unwrap().team.iter().any(|m| m.initials == "TW" && m.public_key.is_none()), "held on {copy} copy");
         assert!(file.controls().unwrap().iter().any(|c| c.reference == "CC6.1-01"), "{copy} copy holds what TW did");
-        // Named: each entry of his work. Not named: the registration held with the key it signs
-        // with, which never took effect and claims nothing.
-        let tws: Vec<i64> = file.trail(None).unwrap().into_iter().filter(|e| e.actor == "TW" && e.action != "register key").map(|e| e.seq).collect();
+        // Named: each of his entries, the held registration's included.
+        let tws: Vec<i64> = file.trail(None).unwrap().into_iter().filter(|e| e.actor == "TW").map(|e| e.seq).collect();
         let problems = file.verify().unwrap().problems;
         let named: Vec<String> = tws.iter().map(|seq| format!("trail entry {seq} by TW is signed, but TW never had a key on the team")).collect();
         assert_eq!(problems, named, "{copy} copy");
@@ -1697,7 +1696,7 @@ fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
     let jis = "(SELECT min(seq) FROM trail WHERE actor = 'JI')";
     let own_first = format!("CREATE TEMP TABLE first AS SELECT * FROM trail WHERE seq = {jis}; DELETE FROM trail WHERE seq = {jis};");
     let note = "INSERT INTO review_note (id, control_id, raised_by, raised_at, text) SELECT NEXT_SEQ, id, 'JI', '2026-11-02', 'x' FROM control;";
-    let forgeries: [(String, &str, Forging); 15] = [
+    let forgeries: [(String, &str, Forging); 17] = [
         ("INSERT INTO sync_conflict (copy, seq, author, kind, entity, entity_id, detail) VALUES ('x', 1, 'JI', 'held', 'control', 1, '{}');".to_owned(), "changes the table sync_conflict", Forging::default()),
         ("DELETE FROM trail WHERE seq = (SELECT max(seq) FROM trail WHERE actor = 'DW');".to_owned(), "changes or removes a trail entry", Forging::default()),
         (entry("(SELECT max(seq) + 1000 FROM trail WHERE actor = 'DW')", "JI", "1000"), "that is not its own", Forging::default()),
@@ -1716,6 +1715,10 @@ fn a_change_carrying_what_tickmark_never_sends_is_refused_whole_by_name() {
         ("UPDATE review_note SET text = 'x';".to_owned(), "numbered as no copy is", Forging { copy: Some("7fffaaaaaaaaaaaa"), ..Forging::default() }),
         // A new copy's entries are numbered from 5·2³² + 1: 5·2³² itself is no entry's number.
         (entry(&(5i64 << 32).to_string(), "JI", "1000"), "where this copy holds entries up to", Forging { copy: Some("0005aaaaaaaaaaaa"), ..Forging::default() }),
+        // The team's rule set back, so that a first key registered next would be judged by the
+        // rule of files made before; the engagement removed.
+        ("UPDATE engagement SET team_rule = 1;".to_owned(), "changes the team's rule", Forging::default()),
+        ("DELETE FROM engagement;".to_owned(), "adds or removes the engagement", Forging::default()),
     ];
     for (sql, why, how) in forgeries {
         let Team { folder, mut a, mut b, b_path, joaquin, dir: _dir, a_path, .. } = team();

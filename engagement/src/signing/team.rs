@@ -20,11 +20,13 @@
 //! `verify` judge them by that rule, since their members did so (archived files included),
 //! while the window and the CLI refuse it on them too.
 
+use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 use crate::model::{Role, TeamMember};
 
-/// The rule a file's team changes are judged by: recorded when the file is made, never changed.
+/// The rule a file's team changes are judged by: recorded when the file is made, never changed
+/// (a change from another copy that sets it is refused whole, `sync::admission`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rule {
     /// Files made before the rule was recorded: a member registers their own first key.
@@ -45,12 +47,25 @@ impl Rule {
         }
     }
 
-    /// The rule the file on `conn` was made under. A number this version does not know is a file
-    /// written outside Tickmark (a newer Tickmark would have a newer schema): judged by the
-    /// strictest rule known.
+    /// The rule a file made under rule number `number` (absent: made before rules were
+    /// recorded) is judged by. A number this version does not know is not one Tickmark wrote (a
+    /// newer Tickmark would have a newer schema): judged by the strictest rule known.
+    pub(crate) fn numbered(number: Option<i64>) -> Rule {
+        match number.unwrap_or(1) {
+            1 => Rule::OwnFirstKeys,
+            _ => Rule::PartnerRegistersFirstKeys,
+        }
+    }
+
+    /// The rule the file on `conn` was made under, as the entry that created it records it: the
+    /// trail's, signed by its creator, so that no later change (a forged one from another copy,
+    /// or a row edited in the file) sets it back. `verify` names any entry that changes it.
     pub(crate) fn of(conn: &rusqlite::Connection) -> crate::error::Result<Rule> {
-        let number: i64 = conn.query_row("SELECT team_rule FROM engagement WHERE id = 1", [], |r| r.get(0))?;
-        Ok(if number == Rule::OwnFirstKeys.number() { Rule::OwnFirstKeys } else { Rule::PartnerRegistersFirstKeys })
+        let number: Option<i64> = conn
+            .query_row("SELECT json_extract(after, '$.team_rule') FROM trail WHERE entity = 'engagement' AND action = 'create' ORDER BY seq LIMIT 1", [], |r| r.get(0))
+            .optional()?
+            .flatten();
+        Ok(Rule::numbered(number))
     }
 }
 

@@ -77,9 +77,8 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     let mut earlier: HashSet<&str> = HashSet::from([trail::GENESIS]);
     let mut last_state: HashMap<(&str, i64), Option<&str>> = HashMap::new();
     let not_applied = kept_aside(conn)?;
-    // The rule as the file records it: a file whose record was changed is named below with the
-    // engagement row that differs from its trail.
-    let mut signatures = Signatures::new(&entries, &not_applied, team::Rule::of(conn)?);
+    let rule = team::Rule::of(conn)?;
+    let mut signatures = Signatures::new(&entries, &not_applied, rule);
     for entry in &entries {
         let range = entry.seq >> 32;
         let expected_seq = *next_in_range.get(&range).unwrap_or(&(range << 32 | 1));
@@ -100,6 +99,12 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
                 "trail entry {} ({} {} {}) was altered: its content no longer matches its hash",
                 entry.seq, entry.action, entry.entity, entry.entity_id
             ));
+        }
+        if entry.entity == "engagement" && entry.action != "create" {
+            let number = entry.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).and_then(|a| a["team_rule"].as_i64());
+            if team::Rule::numbered(number) != rule {
+                problems.push(format!("trail entry {} ({} engagement) changes the team's rule, which is set when the file is made: it was written outside Tickmark", entry.seq, entry.action));
+            }
         }
         let applied = !not_applied.contains(&kept_aside_key(entry));
         problems.extend(signatures.check(entry, applied));
@@ -176,14 +181,10 @@ fn kept_aside(conn: &Connection) -> Result<KeptAside> {
 /// author had by the trail, or under another of theirs: the entries that create a file are signed
 /// by a creator whose key is registered in the same change, and work done offline on one copy
 /// with a key the partner replaced meanwhile on another was signed with the key its author had.
-/// What merging kept aside never took effect: no key comes from it, but the entries kept aside
-/// with it may verify under the key it would have registered (its author signed with that key).
+/// What merging kept aside never took effect: no key comes from it.
 struct Signatures {
     team: BTreeMap<i64, TeamMember>,
     had: HashMap<String, Vec<String>>,
-    /// Every key a change merging kept aside would have given a member: what the entries kept
-    /// aside with it were signed with, on the copy where it stood until merging held it.
-    held: HashMap<String, Vec<String>>,
     /// The time of the entries that created the file, while they last: the team named at
     /// creation was named by its creator, before any rule of the team's could apply.
     founding: Option<String>,
@@ -199,17 +200,17 @@ fn member_of(state: Option<&str>) -> Option<TeamMember> {
 
 impl Signatures {
     fn new(entries: &[trail::TrailEntry], not_applied: &KeptAside, rule: team::Rule) -> Self {
-        let (mut had, mut held): (HashMap<String, Vec<String>>, HashMap<String, Vec<String>>) = Default::default();
-        for e in entries.iter().filter(|e| e.entity == "team_member") {
+        let mut had: HashMap<String, Vec<String>> = HashMap::new();
+        for e in entries.iter().filter(|e| e.entity == "team_member" && !not_applied.contains(&kept_aside_key(e))) {
             if let Some(TeamMember { initials, public_key: Some(key), .. }) = member_of(e.after.as_deref()) {
-                let keys = if not_applied.contains(&kept_aside_key(e)) { &mut held } else { &mut had }.entry(initials.to_uppercase()).or_default();
+                let keys = had.entry(initials.to_uppercase()).or_default();
                 if !keys.contains(&key) {
                     keys.push(key);
                 }
             }
         }
         let founding = entries.first().filter(|e| e.entity == "engagement" && e.action == "create").map(|e| e.at.clone());
-        Signatures { team: BTreeMap::new(), had, held, founding, rule, parsed: HashMap::new() }
+        Signatures { team: BTreeMap::new(), had, founding, rule, parsed: HashMap::new() }
     }
 
     /// Whether `signature` of `entry` verifies under public key `key`.
@@ -237,8 +238,7 @@ impl Signatures {
             )),
             (None, None) => {}
             (Some(signature), key) => {
-                let held = self.held.get(&actor).filter(|_| !applied);
-                let candidates: Vec<String> = key.into_iter().chain(self.had.get(&actor).into_iter().chain(held).flatten().cloned()).collect();
+                let candidates: Vec<String> = key.into_iter().chain(self.had.get(&actor).into_iter().flatten().cloned()).collect();
                 if candidates.is_empty() {
                     problems.push(format!("trail entry {} by {actor} is signed, but {actor} never had a key on the team", entry.seq));
                 } else if !candidates.iter().any(|key| self.verifies(key, entry, signature)) {

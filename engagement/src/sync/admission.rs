@@ -16,6 +16,8 @@
 //!   copy's range, or written as someone else's. Merging keeps a held change's entries aside by
 //!   its clock and range, and `verify` judges the team by entries it did not keep aside, so an
 //!   entry posing as another change's would make the two judge the team differently;
+//! - the engagement row added or removed, or the team's rule changed: both are set when the file
+//!   is made (`signing::team::Rule`);
 //! - a copy numbered as no copy is (0: the file before it was shared; merging's own), or a
 //!   change that does not sort after every change it was made on that this copy holds.
 
@@ -35,6 +37,7 @@ use crate::sync::outbox;
 /// primary key.
 struct Shape {
     primary_key: Vec<bool>,
+    names: Vec<String>,
 }
 
 /// Judges the changes one sync reads, in the order it reads them.
@@ -144,6 +147,12 @@ impl<'c> Admission<'c> {
         if table == "trail" && code != Action::SQLITE_INSERT {
             return Ok(Some("changes or removes a trail entry, where the trail only grows".to_owned()));
         }
+        if table == "engagement" {
+            let rule = shape.names.iter().position(|n| n == "team_rule").filter(|&i| i < columns);
+            if code != Action::SQLITE_UPDATE || rule.is_some_and(|i| item.new_value(i).is_ok()) {
+                return Ok(Some("adds or removes the engagement, or changes the team's rule, which are set when the file is made".to_owned()));
+            }
+        }
         // A changeset records a row added or removed whole, and both values of each column it
         // changes; a patchset leaves out the old ones.
         let whole = match code {
@@ -159,9 +168,10 @@ impl<'c> Admission<'c> {
         if !self.shapes.contains_key(table) {
             let named: bool = self.conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get::<_, i64>(0))? > 0;
             let shape = if named {
-                let mut stmt = self.conn.prepare("SELECT pk FROM pragma_table_info(?1) ORDER BY cid")?;
-                let primary_key = stmt.query_map([table], |r| r.get::<_, i64>(0))?.map(|pk| pk.map(|pk| pk > 0)).collect::<rusqlite::Result<_>>()?;
-                Some(Shape { primary_key })
+                let mut stmt = self.conn.prepare("SELECT pk, name FROM pragma_table_info(?1) ORDER BY cid")?;
+                let columns: Vec<(bool, String)> = stmt.query_map([table], |r| Ok((r.get::<_, i64>(0)? > 0, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+                let (primary_key, names) = columns.into_iter().unzip();
+                Some(Shape { primary_key, names })
             } else {
                 None
             };
