@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::keys::Verifier;
 use crate::store::EngagementFile;
 use crate::sync::envelope::{self, signed_message, Change};
-use crate::sync::folder::{copy_index, free_copy_index, new_copy_name, Folder};
+use crate::sync::folder::{copy_index, new_copy_name, Folder, SHARERS};
 use crate::sync::{admission, merge, outbox};
 
 /// What one sync did, for the window and the terminal alike.
@@ -90,7 +90,7 @@ impl EngagementFile {
         let shared = Folder::create(dir, &uid, |base| self.export_base(base));
         match shared {
             Ok(_) => {
-                self.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(1), dir.display().to_string()])?;
+                self.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(SHARERS), dir.display().to_string()])?;
                 Ok(())
             }
             Err(e) => {
@@ -127,8 +127,7 @@ impl EngagementFile {
             std::fs::copy(&base, &partial).map_err(|source| Error::Io { path: base.clone(), source })?;
             crate::store::owner_only(&partial)?;
             let file = EngagementFile::open(&partial, passphrase)?;
-            let index = free_copy_index(folder.changes()?.keys().map(|c| copy_index(c)));
-            file.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [new_copy_name(index), dir.display().to_string()])?;
+            file.conn().execute("UPDATE sync_state SET copy = ?1, folder = ?2", [folder.claim_new_copy()?, dir.display().to_string()])?;
             file.close()?;
             std::fs::rename(&partial, out).map_err(|source| Error::Io { path: out.to_owned(), source })
         })();
@@ -162,7 +161,16 @@ impl EngagementFile {
         self.conn().execute("UPDATE sync_state SET folder = ?1", [dir.display().to_string()])?;
         let mut report = SyncReport::default();
         let held = folder.changes()?;
-        self.publish(&folder, &uid, &secret, &copy, held.get(&copy).map(Vec::as_slice).unwrap_or(&[]), &mut report)?;
+        // Two copies that joined at once through a folder that does not lock may have taken the
+        // same number: the one that claimed it first keeps it, and the other sends nothing, since
+        // its changes would be numbered as the first one's.
+        match folder.claim(&copy)? {
+            None => self.publish(&folder, &uid, &secret, &copy, held.get(&copy).map(Vec::as_slice).unwrap_or(&[]), &mut report)?,
+            Some(first) => report.refused.push(format!(
+                "{}: this copy's number is copy {first}'s, which took it first (two copies joined at once through a folder that does not lock): nothing of this copy goes out. Make a new copy with join, and enter there again what was done in this one since it joined",
+                folder.claim_name(copy_index(&copy))
+            )),
+        }
         let incoming = self.gather(&folder, &uid, &secret, &copy, &held, &mut report)?;
         let fetch = |sha256: &str| fetch_evidence(&folder, &uid, &secret, sha256);
         report.received = merge::merge(self.conn_mut(), &copy, incoming, &fetch)?;
@@ -290,7 +298,18 @@ impl EngagementFile {
         // key registered in another copy's change (a replacement the partner made there) may
         // sign this copy's, and copies are read in no order that follows who registered what.
         let mut admission = admission::Admission::new(self.conn());
-        let mut next: BTreeMap<&String, u64> = held.keys().filter(|c| *c != copy).map(|c| (c, state.get(c).copied().unwrap_or(0) + 1)).collect();
+        let mut next: BTreeMap<&String, u64> = BTreeMap::new();
+        for other in held.keys().filter(|c| *c != copy) {
+            match folder.claimed_by_another(other) {
+                None => {
+                    next.insert(other, state.get(other).copied().unwrap_or(0) + 1);
+                }
+                Some(first) => report.refused.push(format!(
+                    "{}: that copy's number is copy {first}'s, which took it first: nothing of it is taken",
+                    folder.name(other, held[other].first().copied().unwrap_or(1))
+                )),
+            }
+        }
         let mut reading: Vec<&String> = next.keys().copied().collect();
         loop {
             let known_before = keys.len();

@@ -10,7 +10,12 @@
 //!   same file;
 //! - `evidence/<sha256>/<n>.tmc`, `evidence/<sha256>/count.tmc`: each evidence file once, by its
 //!   content hash, in sealed 1 MB chunks, the count written last so that it says the file is
-//!   whole.
+//!   whole;
+//! - `copies/<number>`: the name of the copy that took that number (four hex digits), created
+//!   only if absent, so that two copies joining at once never both take it. A copy joined when
+//!   it knows of no copy number (before Tickmark kept them here) writes its own at its next
+//!   sync. A folder kept in step by cloud storage does not lock: two laptops may both create
+//!   one there, and the file the cloud keeps names which copy the number is.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -25,6 +30,7 @@ const MARKER: &str = "tickmark-share.json";
 const BASE: &str = "base.tickmark";
 const CHANGES: &str = "changes";
 const EVIDENCE: &str = "evidence";
+const COPIES: &str = "copies";
 
 #[derive(Serialize, Deserialize)]
 struct Marker {
@@ -56,15 +62,19 @@ pub fn copy_index(name: &str) -> i64 {
     name.get(..4).and_then(|n| i64::from_str_radix(n, 16).ok()).unwrap_or(0) & 0x7fff
 }
 
-/// A number for a copy joining now: the sharer's copy is 1; a joiner takes one that no copy in
-/// the folder has, at random, so that two joining at once almost never pick the same.
+/// The number of the sharer's copy: no copy joining takes it, so it needs no claim.
+pub const SHARERS: i64 = 1;
+
+/// A number for a copy joining now: one that no copy in the folder has, never the sharer's, at
+/// random, so that two copies joining at once through a folder that does not lock (cloud
+/// storage) almost never pick the same.
 pub fn free_copy_index(taken: impl Iterator<Item = i64>) -> i64 {
     let taken: std::collections::HashSet<i64> = taken.collect();
     loop {
         let mut bytes = [0u8; 2];
         rand::fill(&mut bytes);
         let index = i64::from(u16::from_be_bytes(bytes) & 0x7fff);
-        if index > 1 && index != crate::sync::merge::MERGE_RANGE && !taken.contains(&index) {
+        if index > SHARERS && index != crate::sync::merge::MERGE_RANGE && !taken.contains(&index) {
             return index;
         }
     }
@@ -123,6 +133,62 @@ impl Folder {
     /// The folder-relative name a message gives a change file.
     pub fn name(&self, copy: &str, seq: u64) -> String {
         format!("{CHANGES}/{copy}/{seq:06}.tmc")
+    }
+
+    fn claim_path(&self, index: i64) -> PathBuf {
+        self.root.join(COPIES).join(format!("{index:04x}"))
+    }
+
+    /// The folder-relative name of the file that says which copy has number `index`.
+    pub fn claim_name(&self, index: i64) -> String {
+        format!("{COPIES}/{index:04x}")
+    }
+
+    /// Takes a number no copy has for a copy joining now, and returns the copy's name.
+    pub fn claim_new_copy(&self) -> Result<String> {
+        let mut taken: Vec<i64> = self.changes()?.keys().map(|c| copy_index(c)).collect();
+        loop {
+            let name = new_copy_name(free_copy_index(taken.iter().copied()));
+            if self.create_claim(&name)? {
+                return Ok(name);
+            }
+            taken.push(copy_index(&name));
+        }
+    }
+
+    /// Claims the number of copy `name` for it unless it is claimed already: then the name of the
+    /// copy that claimed it, when another did.
+    pub fn claim(&self, name: &str) -> Result<Option<String>> {
+        Ok(match copy_index(name) == SHARERS || self.create_claim(name)? {
+            true => None,
+            false => self.claimed_by_another(name),
+        })
+    }
+
+    /// The copy that claimed the number of copy `name`, when another did. A claim cut short
+    /// (empty) names no copy.
+    pub fn claimed_by_another(&self, name: &str) -> Option<String> {
+        if copy_index(name) == SHARERS {
+            return None;
+        }
+        let holder = fs::read_to_string(self.claim_path(copy_index(name))).ok()?;
+        let holder = holder.trim();
+        (is_copy_name(holder) && holder != name).then(|| holder.to_owned())
+    }
+
+    /// Creates the claim of `name`'s number, naming it, only if there is none: false if there is.
+    fn create_claim(&self, name: &str) -> Result<bool> {
+        let path = self.claim_path(copy_index(name));
+        let dir = path.parent().expect("a claim is in a folder");
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                file.write_all(name.as_bytes()).and_then(|()| file.sync_all()).map_err(io(&path))?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(io(&path)(e)),
+        }
     }
 
     /// Every change file in the folder: copy → numbers held. Anything else there (temporary
@@ -216,6 +282,29 @@ mod tests {
         for _ in 0..20 {
             assert_eq!(free_copy_index(taken.iter().copied()), free, "the one number left");
         }
+    }
+
+    /// Each joining copy claims a number of its own, in a file naming it; a number claimed is
+    /// not drawn again; a claim names the copy that made it, not another with the same number;
+    /// a claim cut short names none; the sharer's number is never claimed.
+    #[test]
+    fn a_copy_number_is_claimed_once_and_names_its_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::create(dir.path(), "e", |path| std::fs::write(path, b"base").map_err(io(path))).unwrap();
+        let names: Vec<String> = (0..50).map(|_| folder.claim_new_copy().unwrap()).collect();
+        let numbers: std::collections::HashSet<i64> = names.iter().map(|n| copy_index(n)).collect();
+        assert_eq!(numbers.len(), names.len(), "no number twice");
+        for name in &names {
+            assert_eq!(std::fs::read_to_string(dir.path().join(folder.claim_name(copy_index(name)))).unwrap(), *name);
+            assert_eq!(folder.claim(name).unwrap(), None, "its own");
+            let twin = format!("{}ffffffffffff", &name[..4]);
+            assert_eq!(folder.claim(&twin).unwrap().as_ref(), Some(name), "the first to claim it");
+            assert_eq!(folder.claimed_by_another(&twin).as_ref(), Some(name));
+        }
+        std::fs::write(dir.path().join(COPIES).join("0abc"), b"").unwrap();
+        assert_eq!(folder.claim("0abc000000000000").unwrap(), None, "a claim cut short names nobody");
+        assert_eq!(folder.claim(&new_copy_name(SHARERS)).unwrap(), None);
+        assert!(!dir.path().join(COPIES).join("0001").exists(), "the sharer's number is never claimed");
     }
 
     #[test]
