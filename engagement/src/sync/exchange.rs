@@ -161,16 +161,9 @@ impl EngagementFile {
         self.conn().execute("UPDATE sync_state SET folder = ?1", [dir.display().to_string()])?;
         let mut report = SyncReport::default();
         let held = folder.changes()?;
-        // Two copies that joined at once through a folder that does not lock may have taken the
-        // same number: the one that claimed it first keeps it, and the other sends nothing, since
-        // its changes would be numbered as the first one's.
-        match folder.claim(&copy)? {
-            None => self.publish(&folder, &uid, &secret, &copy, held.get(&copy).map(Vec::as_slice).unwrap_or(&[]), &mut report)?,
-            Some(first) => report.refused.push(format!(
-                "{}: this copy's number is copy {first}'s, which took it first (two copies joined at once through a folder that does not lock): nothing of this copy goes out. Make a new copy with join, and enter there again what was done in this one since it joined",
-                folder.claim_name(copy_index(&copy))
-            )),
-        }
+        folder.claim(&copy)?;
+        self.publish(&folder, &uid, &secret, &copy, held.get(&copy).map(Vec::as_slice).unwrap_or(&[]), &mut report)?;
+        report.refused.extend(same_number(&folder, &uid, &secret, &copy, &folder.changes()?));
         let incoming = self.gather(&folder, &uid, &secret, &copy, &held, &mut report)?;
         let fetch = |sha256: &str| fetch_evidence(&folder, &uid, &secret, sha256);
         report.received = merge::merge(self.conn_mut(), &copy, incoming, &fetch)?;
@@ -298,18 +291,7 @@ impl EngagementFile {
         // key registered in another copy's change (a replacement the partner made there) may
         // sign this copy's, and copies are read in no order that follows who registered what.
         let mut admission = admission::Admission::new(self.conn());
-        let mut next: BTreeMap<&String, u64> = BTreeMap::new();
-        for other in held.keys().filter(|c| *c != copy) {
-            match folder.claimed_by_another(other) {
-                None => {
-                    next.insert(other, state.get(other).copied().unwrap_or(0) + 1);
-                }
-                Some(first) => report.refused.push(format!(
-                    "{}: that copy's number is copy {first}'s, which took it first: nothing of it is taken",
-                    folder.name(other, held[other].first().copied().unwrap_or(1))
-                )),
-            }
-        }
+        let mut next: BTreeMap<&String, u64> = held.keys().filter(|c| *c != copy).map(|c| (c, state.get(c).copied().unwrap_or(0) + 1)).collect();
         let mut reading: Vec<&String> = next.keys().copied().collect();
         loop {
             let known_before = keys.len();
@@ -471,6 +453,36 @@ fn fetch_evidence(folder: &Folder, uid: &str, secret: &[u8], sha256: &str) -> Re
         return Err(bad("its bytes do not hash to it".into()));
     }
     Ok(chunks)
+}
+
+/// Copies in the folder that have the same number: two that joined at once through a folder
+/// that does not lock (cloud storage) and drew the same. Their work is numbered alike, so no copy
+/// can take both's (the second's is refused as adding trail entries under numbers held), and
+/// one of them has to be made again. A copy counts only when its first change opens under the
+/// engagement's secret: a folder named like a copy by someone without it is no copy. Looked into
+/// only where two names share a number, which is almost never.
+fn same_number(folder: &Folder, uid: &str, secret: &[u8], own: &str, held: &BTreeMap<String, Vec<u64>>) -> Vec<String> {
+    let mut by_number: BTreeMap<i64, Vec<&String>> = BTreeMap::new();
+    for copy in held.keys() {
+        by_number.entry(copy_index(copy)).or_default().push(copy);
+    }
+    let genuine = |copy: &String| {
+        let first = held[copy].first().copied().unwrap_or(1);
+        folder.read_change(copy, first).is_ok_and(|bytes| envelope::open(&bytes, uid, secret, copy, first).is_ok())
+    };
+    by_number
+        .into_iter()
+        .filter(|(_, copies)| copies.len() > 1)
+        .filter_map(|(number, copies)| {
+            let copies: Vec<String> = copies.into_iter().filter(|c| genuine(c)).map(|c| format!("changes/{c}{}", if c == own { " (this copy)" } else { "" })).collect();
+            (copies.len() > 1).then(|| {
+                format!(
+                    "{}: these copies have the same number ({number:04x}: they joined at once through a folder that does not lock), so their work is numbered alike and no copy can take all of it. All but one of them must be made again with join, and what was done in them entered again there",
+                    copies.join(", ")
+                )
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,11 +11,11 @@
 //! - `evidence/<sha256>/<n>.tmc`, `evidence/<sha256>/count.tmc`: each evidence file once, by its
 //!   content hash, in sealed 1 MB chunks, the count written last so that it says the file is
 //!   whole;
-//! - `copies/<number>`: the name of the copy that took that number (four hex digits), created
-//!   only if absent, so that two copies joining at once never both take it. A copy joined when
-//!   it knows of no copy number (before Tickmark kept them here) writes its own at its next
-//!   sync. A folder kept in step by cloud storage does not lock: two laptops may both create
-//!   one there, and the file the cloud keeps names which copy the number is.
+//! - `copies/<number>`: a copy number taken (four hex digits), created only if absent, so that
+//!   two copies joining at once never both take it, nor a copy joining later the number of one
+//!   that has sent nothing yet. A copy joined before Tickmark kept them writes its own at its
+//!   next sync. A folder kept in step by cloud storage does not lock: two laptops may both
+//!   create one there, and their copies then share a number (`EngagementFile::sync` names them).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -139,11 +139,6 @@ impl Folder {
         self.root.join(COPIES).join(format!("{index:04x}"))
     }
 
-    /// The folder-relative name of the file that says which copy has number `index`.
-    pub fn claim_name(&self, index: i64) -> String {
-        format!("{COPIES}/{index:04x}")
-    }
-
     /// Takes a number no copy has for a copy joining now, and returns the copy's name.
     pub fn claim_new_copy(&self) -> Result<String> {
         let mut taken: Vec<i64> = self.changes()?.keys().map(|c| copy_index(c)).collect();
@@ -156,24 +151,15 @@ impl Folder {
         }
     }
 
-    /// Claims the number of copy `name` for it unless it is claimed already: then the name of the
-    /// copy that claimed it, when another did.
-    pub fn claim(&self, name: &str) -> Result<Option<String>> {
-        Ok(match copy_index(name) == SHARERS || self.create_claim(name)? {
-            true => None,
-            false => self.claimed_by_another(name),
-        })
-    }
-
-    /// The copy that claimed the number of copy `name`, when another did. A claim cut short
-    /// (empty) names no copy.
-    pub fn claimed_by_another(&self, name: &str) -> Option<String> {
-        if copy_index(name) == SHARERS {
-            return None;
+    /// Claims the number of copy `name` if nothing claims it yet: a copy joined before numbers
+    /// were claimed, so that no copy joining later takes it. A claim only keeps a number from
+    /// being drawn again; nothing else reads it, so a claim removed or written by someone else
+    /// costs no copy its work.
+    pub fn claim(&self, name: &str) -> Result<()> {
+        if copy_index(name) != SHARERS {
+            self.create_claim(name)?;
         }
-        let holder = fs::read_to_string(self.claim_path(copy_index(name))).ok()?;
-        let holder = holder.trim();
-        (is_copy_name(holder) && holder != name).then(|| holder.to_owned())
+        Ok(())
     }
 
     /// Creates the claim of `name`'s number, naming it, only if there is none: false if there is.
@@ -284,26 +270,23 @@ mod tests {
         }
     }
 
-    /// Each joining copy claims a number of its own, in a file naming it; a number claimed is
-    /// not drawn again; a claim names the copy that made it, not another with the same number;
-    /// a claim cut short names none; the sharer's number is never claimed.
+    /// Each joining copy claims a number of its own; a number claimed is not drawn again, nor the
+    /// number of a copy joined before claims once it has claimed it; the sharer's number is never
+    /// claimed.
     #[test]
-    fn a_copy_number_is_claimed_once_and_names_its_copy() {
+    fn a_copy_number_is_claimed_once() {
         let dir = tempfile::tempdir().unwrap();
         let folder = Folder::create(dir.path(), "e", |path| std::fs::write(path, b"base").map_err(io(path))).unwrap();
         let names: Vec<String> = (0..50).map(|_| folder.claim_new_copy().unwrap()).collect();
         let numbers: std::collections::HashSet<i64> = names.iter().map(|n| copy_index(n)).collect();
         assert_eq!(numbers.len(), names.len(), "no number twice");
         for name in &names {
-            assert_eq!(std::fs::read_to_string(dir.path().join(folder.claim_name(copy_index(name)))).unwrap(), *name);
-            assert_eq!(folder.claim(name).unwrap(), None, "its own");
-            let twin = format!("{}ffffffffffff", &name[..4]);
-            assert_eq!(folder.claim(&twin).unwrap().as_ref(), Some(name), "the first to claim it");
-            assert_eq!(folder.claimed_by_another(&twin).as_ref(), Some(name));
+            assert!(dir.path().join(COPIES).join(&name[..4]).exists());
+            assert!(!folder.create_claim(name).unwrap(), "claimed once");
         }
-        std::fs::write(dir.path().join(COPIES).join("0abc"), b"").unwrap();
-        assert_eq!(folder.claim("0abc000000000000").unwrap(), None, "a claim cut short names nobody");
-        assert_eq!(folder.claim(&new_copy_name(SHARERS)).unwrap(), None);
+        folder.claim("0abc000000000000").unwrap();
+        assert!(!folder.create_claim("0abcffffffffffff").unwrap(), "a copy joined before claims, once it has synced");
+        folder.claim(&new_copy_name(SHARERS)).unwrap();
         assert!(!dir.path().join(COPIES).join("0001").exists(), "the sharer's number is never claimed");
     }
 
