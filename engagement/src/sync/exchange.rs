@@ -163,7 +163,6 @@ impl EngagementFile {
         let held = folder.changes()?;
         folder.claim(&copy)?;
         self.publish(&folder, &uid, &secret, &copy, held.get(&copy).map(Vec::as_slice).unwrap_or(&[]), &mut report)?;
-        report.refused.extend(same_number(&folder, &uid, &secret, &copy, &folder.changes()?));
         let incoming = self.gather(&folder, &uid, &secret, &copy, &held, &mut report)?;
         let fetch = |sha256: &str| fetch_evidence(&folder, &uid, &secret, sha256);
         report.received = merge::merge(self.conn_mut(), &copy, incoming, &fetch)?;
@@ -334,7 +333,7 @@ impl EngagementFile {
                             }
                         };
                         if let Some(why) = admission.refusal(&change, &entries)? {
-                            failed = Some((format!("change {seq} {why}: it was written outside Tickmark, or by a newer Tickmark than this copy's"), Stop::Refused));
+                            failed = Some((format!("change {seq} {why}: {}", refused_because(other, copy, held)), Stop::Refused));
                             break;
                         }
                         // A member's first key is registered by a change signed with it
@@ -455,34 +454,20 @@ fn fetch_evidence(folder: &Folder, uid: &str, secret: &[u8], sha256: &str) -> Re
     Ok(chunks)
 }
 
-/// Copies in the folder that have the same number: two that joined at once through a folder
-/// that does not lock (cloud storage) and drew the same. Their work is numbered alike, so no copy
-/// can take both's (the second's is refused as adding trail entries under numbers held), and
-/// one of them has to be made again. A copy counts only when its first change opens under the
-/// engagement's secret: a folder named like a copy by someone without it is no copy. Looked into
-/// only where two names share a number, which is almost never.
-fn same_number(folder: &Folder, uid: &str, secret: &[u8], own: &str, held: &BTreeMap<String, Vec<u64>>) -> Vec<String> {
-    let mut by_number: BTreeMap<i64, Vec<&String>> = BTreeMap::new();
-    for copy in held.keys() {
-        by_number.entry(copy_index(copy)).or_default().push(copy);
+/// Why a change of copy `other` that admission refuses was not what Tickmark sends. When another
+/// copy has the same number (two copies that joined at once through a folder that does not
+/// lock, such as cloud storage, and drew the same), that is the likelier cause: their work is
+/// numbered alike, so no copy can hold both's.
+fn refused_because(other: &str, own: &str, held: &BTreeMap<String, Vec<u64>>) -> String {
+    let twin = std::iter::once(own).chain(held.keys().map(String::as_str)).find(|c| *c != other && copy_index(c) == copy_index(other));
+    match twin {
+        None => "it was written outside Tickmark, or by a newer Tickmark than this copy's".to_owned(),
+        Some(twin) => format!(
+            "{} has the same number ({:04x}): the two joined at once through a folder that does not lock, so no copy can hold the work of both. The team keeps one of them and makes the other again with join, entering again there what was done in it",
+            if twin == own { "this copy".to_owned() } else { format!("copy {twin}") },
+            copy_index(other)
+        ),
     }
-    let genuine = |copy: &String| {
-        let first = held[copy].first().copied().unwrap_or(1);
-        folder.read_change(copy, first).is_ok_and(|bytes| envelope::open(&bytes, uid, secret, copy, first).is_ok())
-    };
-    by_number
-        .into_iter()
-        .filter(|(_, copies)| copies.len() > 1)
-        .filter_map(|(number, copies)| {
-            let copies: Vec<String> = copies.into_iter().filter(|c| genuine(c)).map(|c| format!("changes/{c}{}", if c == own { " (this copy)" } else { "" })).collect();
-            (copies.len() > 1).then(|| {
-                format!(
-                    "{}: these copies have the same number ({number:04x}: they joined at once through a folder that does not lock), so their work is numbered alike and no copy can take all of it. All but one of them must be made again with join, and what was done in them entered again there",
-                    copies.join(", ")
-                )
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]
