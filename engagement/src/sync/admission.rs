@@ -148,7 +148,8 @@ impl<'c> Admission<'c> {
             return Ok(Some("changes or removes a trail entry, where the trail only grows".to_owned()));
         }
         if table == "engagement" {
-            let rule = shape.names.iter().position(|n| n == "team_rule").filter(|&i| i < columns);
+            // A change made before the column was added has no value for it (SQLite: out of range).
+            let rule = shape.names.iter().position(|n| n == "team_rule");
             if code != Action::SQLITE_UPDATE || rule.is_some_and(|i| item.new_value(i).is_ok()) {
                 return Ok(Some("adds or removes the engagement, or changes the team's rule, which are set when the file is made".to_owned()));
             }
