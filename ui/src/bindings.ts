@@ -72,7 +72,14 @@ team_closed: string | null,
  * Whether the user registers members' keys (first keys, replacements of lost ones): the
  * partner, signed in with theirs.
  */
-registers_keys: boolean, open_requests: number, 
+registers_keys: boolean, 
+/**
+ * The user's own key, made and kept where Tickmark keeps keys, while their first key is
+ * the partner's to register and not registered yet: what they give the partner. Read from
+ * the key file (its public part needs no passphrase), so that it is shown again whenever
+ * they come back to it, not only when they made it.
+ */
+key_for_partner: PublicKey | null, open_requests: number, 
 /**
  * Open requests whose due date has passed.
  */
@@ -85,6 +92,8 @@ open_items: Array<OpenItem>, };
 export type OpenItem = { control_id: number | null, reference: string | null, text: string, };
 
 export type MemberKey = { initials: string, fingerprint: string | null, };
+
+export type PublicKey = { public_key: string, fingerprint: string, };
 
 export type Frequency = "annual" | "quarterly" | "monthly" | "weekly" | "daily" | "multiple_times_per_day" | "as_needed";
 
@@ -748,10 +757,6 @@ export type CommandError = { code: string, message: string,
 details: Array<string>, };
 
 export type Startup = { path: string | null, overview: Overview | null, error: CommandError | null, };
-
-export type KeyMade = { overview: Overview, for_partner: PublicKey | null, };
-
-export type PublicKey = { public_key: string, fingerprint: string, };
 
 export type ViewedEvidence = { id: number, path: string, problem: string | null, };
 

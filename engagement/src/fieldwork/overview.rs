@@ -57,6 +57,11 @@ pub struct Overview {
     /// Whether the user registers members' keys (first keys, replacements of lost ones): the
     /// partner, signed in with theirs.
     pub registers_keys: bool,
+    /// The user's own key, made and kept where Tickmark keeps keys, while their first key is
+    /// the partner's to register and not registered yet: what they give the partner. Read from
+    /// the key file (its public part needs no passphrase), so that it is shown again whenever
+    /// they come back to it, not only when they made it.
+    pub key_for_partner: Option<PublicKey>,
     pub open_requests: i64,
     /// Open requests whose due date has passed.
     pub overdue_requests: i64,
@@ -64,6 +69,20 @@ pub struct Overview {
     pub trail_entries: i64,
     /// What is left to do: one line per control with work open, then the requests.
     pub open_items: Vec<OpenItem>,
+}
+
+/// A public key as people pass it on (to the partner, to register) and compare it in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PublicKey {
+    pub public_key: String,
+    pub fingerprint: String,
+}
+
+impl PublicKey {
+    pub fn of(public_key: String) -> Self {
+        PublicKey { fingerprint: crate::keys::fingerprint(&public_key), public_key }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -166,6 +185,19 @@ SELECT c.id, c.reference, c.description, c.criteria,
 FROM control c ORDER BY c.reference";
 
 impl EngagementFile {
+    /// The user's key file where Tickmark keeps keys, when it holds a key in their initials that
+    /// the partner has yet to register: they have no key on the team, and it is
+    /// the partner's to register (`team::first_key_by_partner`).
+    fn key_for_partner(&self, team: &[crate::model::TeamMember]) -> Option<PublicKey> {
+        let user = self.user()?;
+        let keyless = team.iter().any(|m| m.initials == user && m.public_key.is_none());
+        if self.signed_in_with_key() || !keyless || !crate::signing::team::first_key_by_partner(team, user) {
+            return None;
+        }
+        let (_, initials, public_key) = crate::keys::public_of(&crate::keys::default_path(user)?).ok()?;
+        initials.eq_ignore_ascii_case(user).then(|| PublicKey::of(public_key))
+    }
+
     pub fn overview(&self) -> Result<Overview> {
         let conn = self.conn();
         let mut stmt = conn.prepare(PROGRESS_SQL)?;
@@ -225,6 +257,7 @@ impl EngagementFile {
                 .collect(),
             open_items: open_items(&controls, &info.examination, open_requests, overdue_requests, crate::sync::conflicts::unsettled_count(conn)?),
             registers_keys: crate::signing::team::signs_as_partner(&info.team, self.user().unwrap_or_default(), self.signed_in_with_key()),
+            key_for_partner: self.key_for_partner(&info.team),
             team_closed: crate::signing::team::partner_adds(&info.team, self.user().unwrap_or_default(), self.signed_in_with_key())
                 .then(|| "Members are added by the engagement partner, signed in with their key, now that the partner signs with one.".to_owned()),
             info,

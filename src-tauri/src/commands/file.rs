@@ -201,37 +201,20 @@ pub async fn sign_in(state: State<'_, OpenFile>, keys: State<'_, Keys>, initials
     Ok(overview)
 }
 
-/// What making one's key came to: the overview, and, when the engagement partner registers
-/// first keys (they sign with one), the key made for them to register.
-#[derive(Debug, serde::Serialize, ts_rs::TS)]
-pub struct KeyMade {
-    pub overview: Overview,
-    pub for_partner: Option<PublicKey>,
-}
-
-/// A public key as people pass it on (to the partner, to register) and compare it in person.
-#[derive(Debug, serde::Serialize, ts_rs::TS)]
-pub struct PublicKey {
-    pub public_key: String,
-    pub fingerprint: String,
-}
-
 /// Makes the signed-in member's personal key: a new key file where Tickmark keeps keys, sealed
 /// under the passphrase they choose, registered on the team (they are then signed in with it),
 /// or kept for the partner to register. Unlocked for the session either way, so that once the
 /// registration arrives they sign in without the passphrase.
 #[tauri::command]
-pub async fn make_key(state: State<'_, OpenFile>, keys: State<'_, Keys>, passphrase: String) -> Reply<KeyMade> {
+pub async fn make_key(state: State<'_, OpenFile>, keys: State<'_, Keys>, passphrase: String) -> Reply<Overview> {
     state.with(|file| {
         let initials = file.user().ok_or_else(|| engagement::Error::Invalid { field: "user".into(), message: "sign in first".into() })?.to_owned();
         let path = engagement::keys::default_path(&initials).ok_or_else(|| engagement::Error::Invalid { field: "key".into(), message: "no home folder to keep the key in".into() })?;
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(|source| engagement::Error::Io { path: folder.to_owned(), source })?;
         }
-        let made = file.make_own_key(&path, &passphrase)?;
-        let for_partner = (!made.registered).then(|| PublicKey { public_key: made.key.public_key(), fingerprint: made.key.fingerprint() });
-        keys.keep(made.key);
-        Ok(KeyMade { overview: file.overview()?, for_partner })
+        keys.keep(file.make_own_key(&path, &passphrase)?.key);
+        file.overview()
     })
 }
 

@@ -171,7 +171,7 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
           </li>
         ))}
       </ul>
-      {overview.user && !overview.signed && <MakeKey key={overview.user} user={overview.user} onOverview={onOverview} />}
+      {overview.user && !overview.signed && <MakeKey key={overview.user} user={overview.user} forPartner={overview.key_for_partner} onOverview={onOverview} />}
       {overview.registers_keys && <RegisterKey overview={overview} onOverview={onOverview} />}
       {overview.team_closed ? (
         <p data-testid="team-closed" className="muted">
@@ -199,11 +199,11 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
 /** The signed-in member makes their personal key: kept in their own key file under a
  *  passphrase of their own, registered on the team; from then on they sign in with it. Once the
  *  partner signs with a key, the partner registers it: the member is shown its public key to
- *  give them, and its fingerprint to compare in person. */
-function MakeKey({ user, onOverview }: { user: string; onOverview: (o: Overview) => void }) {
+ *  give them, and its fingerprint to compare in person, whenever they come back to it
+ *  (`forPartner`, read from their key file by the library). */
+function MakeKey({ user, forPartner, onOverview }: { user: string; forPartner: PublicKey | null; onOverview: (o: Overview) => void }) {
   const [passphrase, setPassphrase] = useState("");
   const [again, setAgain] = useState("");
-  const [forPartner, setForPartner] = useState<PublicKey | null>(null);
   useUnsaved("a key passphrase", !!(passphrase || again));
   const action = useAction();
   async function make() {
@@ -211,12 +211,11 @@ function MakeKey({ user, onOverview }: { user: string; onOverview: (o: Overview)
       action.setError("The two passphrases differ.");
       return;
     }
-    const made = await action.run(() => api.makeKey(passphrase));
-    if (made) {
+    const o = await action.run(() => api.makeKey(passphrase));
+    if (o) {
       setPassphrase("");
       setAgain("");
-      setForPartner(made.for_partner);
-      onOverview(made.overview);
+      onOverview(o);
     }
   }
   /** Signs in with the key made, kept unlocked for the session, once its registration is here. */
