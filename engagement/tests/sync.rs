@@ -220,6 +220,8 @@ fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
     let key_path = dir.path().join("TW.tickmark-key");
     let made = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
     assert!(!made.registered && key_path.exists() && !c.signed_in_with_key(), "made and kept, not registered");
+    let shown = |c: &EngagementFile| c.overview().unwrap().key_for_partner.map(|k| (k.public_key, k.registered));
+    assert_eq!(shown(&c), Some((made.key.public_key(), false)), "what he gives the partner, shown while the file is open");
     let refused = c.register_own_key(&made.key).unwrap_err().to_string();
     assert!(refused.contains("TW's first key is registered by the engagement partner"), "{refused}");
     let again = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
@@ -234,9 +236,11 @@ fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
     a.register_key("TW", &made.key.public_key()).unwrap();
     a.sync(&folder).unwrap();
     c.sync(&folder).unwrap();
+    assert_eq!(shown(&c), Some((made.key.public_key(), true)), "registered: his to sign in with");
     // Asked again once the partner's registration is here, he is signed in with his key.
     let signed = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
     assert!(signed.registered && c.signed_in_with_key() && signed.key.public_key() == made.key.public_key());
+    assert_eq!(shown(&c), None, "signed in with it");
     // A second key file of his is not his key now: the registered one is.
     let second = dir.path().join("TW-second.tickmark-key");
     PersonalKey::generate("Tomás Weber", "TW").write(&second, "a long key passphrase for Tomás").unwrap();

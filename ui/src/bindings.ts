@@ -74,12 +74,11 @@ team_closed: string | null,
  */
 registers_keys: boolean, 
 /**
- * The user's own key, made and kept where Tickmark keeps keys, while their first key is
- * the partner's to register and not registered yet: what they give the partner. Read from
- * the key file (its public part needs no passphrase), so that it is shown again whenever
- * they come back to it, not only when they made it.
+ * The user's own key, made (or unlocked) in this session for the partner to register: what
+ * they give her, shown whenever they come back to it while the file is open, until they
+ * sign in with it.
  */
-key_for_partner: PublicKey | null, open_requests: number, 
+key_for_partner: KeyForPartner | null, open_requests: number, 
 /**
  * Open requests whose due date has passed.
  */
@@ -93,7 +92,7 @@ export type OpenItem = { control_id: number | null, reference: string | null, te
 
 export type MemberKey = { initials: string, fingerprint: string | null, };
 
-export type PublicKey = { public_key: string, fingerprint: string, };
+export type KeyForPartner = { public_key: string, fingerprint: string, registered: boolean, };
 
 export type Frequency = "annual" | "quarterly" | "monthly" | "weekly" | "daily" | "multiple_times_per_day" | "as_needed";
 

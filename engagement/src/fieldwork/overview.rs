@@ -57,11 +57,10 @@ pub struct Overview {
     /// Whether the user registers members' keys (first keys, replacements of lost ones): the
     /// partner, signed in with theirs.
     pub registers_keys: bool,
-    /// The user's own key, made and kept where Tickmark keeps keys, while their first key is
-    /// the partner's to register and not registered yet: what they give the partner. Read from
-    /// the key file (its public part needs no passphrase), so that it is shown again whenever
-    /// they come back to it, not only when they made it.
-    pub key_for_partner: Option<PublicKey>,
+    /// The user's own key, made (or unlocked) in this session for the partner to register: what
+    /// they give her, shown whenever they come back to it while the file is open, until they
+    /// sign in with it.
+    pub key_for_partner: Option<KeyForPartner>,
     pub open_requests: i64,
     /// Open requests whose due date has passed.
     pub overdue_requests: i64,
@@ -71,18 +70,15 @@ pub struct Overview {
     pub open_items: Vec<OpenItem>,
 }
 
-/// A public key as people pass it on (to the partner, to register) and compare it in person.
+/// A member's own key made for the engagement partner to register: its public key as people
+/// pass it on, its fingerprint as they compare it in person, and whether the registration has
+/// reached this copy (then the member signs in with it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct PublicKey {
+pub struct KeyForPartner {
     pub public_key: String,
     pub fingerprint: String,
-}
-
-impl PublicKey {
-    pub fn of(public_key: String) -> Self {
-        PublicKey { fingerprint: crate::keys::fingerprint(&public_key), public_key }
-    }
+    pub registered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -185,17 +181,14 @@ SELECT c.id, c.reference, c.description, c.criteria,
 FROM control c ORDER BY c.reference";
 
 impl EngagementFile {
-    /// The user's key file where Tickmark keeps keys, when it holds a key in their initials that
-    /// the partner has yet to register: they have no key on the team, and it is
-    /// the partner's to register (`team::first_key_by_partner`).
-    fn key_for_partner(&self, team: &[crate::model::TeamMember]) -> Option<PublicKey> {
+    /// The key the user made or unlocked in this session for the partner to register, while
+    /// their row has no key or has that one: registered, it is theirs to sign in with.
+    fn key_for_partner(&self, team: &[crate::model::TeamMember]) -> Option<KeyForPartner> {
         let user = self.user()?;
-        let keyless = team.iter().any(|m| m.initials == user && m.public_key.is_none());
-        if self.signed_in_with_key() || !keyless || !crate::signing::team::first_key_by_partner(team, user) {
-            return None;
-        }
-        let (_, initials, public_key) = crate::keys::public_of(&crate::keys::default_path(user)?).ok()?;
-        initials.eq_ignore_ascii_case(user).then(|| PublicKey::of(public_key))
+        let public_key = self.for_partner.get(user)?;
+        let row = team.iter().find(|m| m.initials == user)?.public_key.as_ref();
+        (!self.signed_in_with_key() && row.is_none_or(|k| k == public_key))
+            .then(|| KeyForPartner { fingerprint: crate::keys::fingerprint(public_key), public_key: public_key.clone(), registered: row.is_some() })
     }
 
     pub fn overview(&self) -> Result<Overview> {

@@ -134,6 +134,7 @@ impl EngagementFile {
                     }
                 };
                 if crate::signing::team::first_key_by_partner(&team, &user) {
+                    self.for_partner.insert(user, key.public_key());
                     return Ok(MadeKey { key, registered: false });
                 }
                 if let Err(refused) = self.register_own_key(&key) {

@@ -36,6 +36,10 @@ pub struct EngagementFile {
     /// The reason of the addendum running, if one is: the only writes allowed after
     /// documentation completion.
     pub(crate) addendum: Option<String>,
+    /// The public key of each member's own key made or unlocked in this session
+    /// (`make_own_key`) for the engagement partner to register: what the window shows them
+    /// to give her, for as long as the file is open. Unlocked, so proven theirs.
+    pub(crate) for_partner: std::collections::HashMap<String, String>,
 }
 
 impl EngagementFile {

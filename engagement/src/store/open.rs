@@ -76,7 +76,7 @@ impl EngagementFile {
             owner_only(path)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             let mut file =
-                EngagementFile { conn, path: path.to_owned(), user: Some(creator.initials.trim().to_uppercase()), signer: key.cloned(), addendum: None };
+                EngagementFile { conn, path: path.to_owned(), user: Some(creator.initials.trim().to_uppercase()), signer: key.cloned(), addendum: None, for_partner: Default::default() };
             {
                 let tx = file.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 schema::migrate(&tx, 0)?;
@@ -127,7 +127,7 @@ impl EngagementFile {
         })?;
 
         conn.pragma_update(None, "journal_mode", "WAL").map_err(classify)?;
-        let mut file = EngagementFile { conn, path: path.to_owned(), user: None, signer: None, addendum: None };
+        let mut file = EngagementFile { conn, path: path.to_owned(), user: None, signer: None, addendum: None, for_partner: Default::default() };
         // Taking the write lock now, in exclusive locking mode, keeps it until close: a second
         // process gets "in use" instead of writing beside us.
         let tx = file.conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(classify)?;

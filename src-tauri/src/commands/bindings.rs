@@ -18,7 +18,7 @@ pub fn bindings() -> String {
         engagement::overview::Overview::decl(&cfg),
         engagement::overview::OpenItem::decl(&cfg),
         engagement::overview::MemberKey::decl(&cfg),
-        engagement::overview::PublicKey::decl(&cfg),
+        engagement::overview::KeyForPartner::decl(&cfg),
         sampling::Frequency::decl(&cfg),
         engagement::control::Nature::decl(&cfg),
         engagement::control::AttributeInput::decl(&cfg),

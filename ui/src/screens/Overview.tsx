@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { OpenItem, Overview, PublicKey, Role } from "../bindings";
+import type { KeyForPartner, OpenItem, Overview, Role } from "../bindings";
 import { api } from "../api";
 import { BarChart, ErrorNote, Field, RoleSelect, SignedBy, useAction, useFieldErrors } from "../components";
 import { stage, STAGES, testingPercent } from "../format";
@@ -199,9 +199,9 @@ function Team({ overview, onOverview }: { overview: Overview; onOverview: (o: Ov
 /** The signed-in member makes their personal key: kept in their own key file under a
  *  passphrase of their own, registered on the team; from then on they sign in with it. Once the
  *  partner signs with a key, the partner registers it: the member is shown its public key to
- *  give them, and its fingerprint to compare in person, whenever they come back to it
- *  (`forPartner`, read from their key file by the library). */
-function MakeKey({ user, forPartner, onOverview }: { user: string; forPartner: PublicKey | null; onOverview: (o: Overview) => void }) {
+ *  give them, and its fingerprint to compare in person, whenever they come back to it while the
+ *  file is open (`forPartner`, kept by the library), and signs in with it once it is registered. */
+function MakeKey({ user, forPartner, onOverview }: { user: string; forPartner: KeyForPartner | null; onOverview: (o: Overview) => void }) {
   const [passphrase, setPassphrase] = useState("");
   const [again, setAgain] = useState("");
   useUnsaved("a key passphrase", !!(passphrase || again));
@@ -240,11 +240,15 @@ function MakeKey({ user, forPartner, onOverview }: { user: string; forPartner: P
       <ErrorNote error={action.error} testid="make-key-error" />
       {forPartner && (
         <div data-testid="key-for-partner">
-          <p>
-            Your key is made and kept where Tickmark keeps keys. The engagement partner registers it: give them its public key{" "}
-            <code data-testid="key-public">{forPartner.public_key}</code> and compare its fingerprint {forPartner.fingerprint} with theirs in person.
-            Once the registration reaches this copy (Team sync), sign in with it.
-          </p>
+          {forPartner.registered ? (
+            <p>The engagement partner has registered your key {forPartner.fingerprint}: sign in with it.</p>
+          ) : (
+            <p>
+              Your key is made and kept where Tickmark keeps keys. The engagement partner registers it: give them its public key{" "}
+              <code data-testid="key-public">{forPartner.public_key}</code> and compare its fingerprint {forPartner.fingerprint} with theirs in person.
+              Once the registration reaches this copy (Team sync), sign in with it.
+            </p>
+          )}
           <button data-testid="sign-in-own-key" onClick={signIn} disabled={action.busy}>
             Sign in with my key
           </button>
