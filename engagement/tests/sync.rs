@@ -340,6 +340,29 @@ fn two_copies_that_drew_the_same_number_are_named_where_one_is_refused() {
     assert!(!report.sent.is_empty(), "its work still goes out");
 }
 
+/// The key TW made for the partner is shown on his copy until a key is registered for him: the
+/// one he made (then his to sign in with), or another the partner registered (then not shown:
+/// it is not the one registered).
+#[test]
+fn the_key_made_for_the_partner_is_shown_only_while_it_may_still_be_the_one_registered() {
+    use engagement::model::{Role, TeamMember};
+    let Team { folder, mut a, b, dir, .. } = team();
+    drop(b);
+    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
+    a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
+    a.sign_in(&partner).unwrap();
+    a.add_team_member(&TeamMember { name: "Tomás Weber".into(), initials: "TW".into(), role: Role::Staff, public_key: None }).unwrap();
+    a.sync(&folder).unwrap();
+    let (mut c, _) = EngagementFile::join(&folder, &dir.path().join("tomas.tickmark"), PASSPHRASE).unwrap();
+    c.set_user("TW").unwrap();
+    let made = c.make_own_key(&dir.path().join("TW.tickmark-key"), "a long key passphrase for Tomás").unwrap();
+    assert_eq!(c.overview().unwrap().key_for_partner.map(|k| k.public_key), Some(made.key.public_key()));
+    a.register_key("TW", &PersonalKey::generate("Tomás Weber", "TW").public_key()).unwrap();
+    a.sync(&folder).unwrap();
+    c.sync(&folder).unwrap();
+    assert_eq!(c.overview().unwrap().key_for_partner, None, "another key is his now");
+}
+
 /// A partner without a key, at work on one copy, while their first key is registered on another:
 /// once it arrives they are still at work without it, and a second key of theirs is not a first
 /// key to register; replacing the partner's key takes the partner signed in with it.

@@ -228,15 +228,19 @@ function MakeKey({ user, forPartner, onOverview }: { user: string; forPartner: K
   }
   return (
     <div className="row" data-testid="make-key">
-      <Field label="Your key's passphrase (your own, not the file's)">
-        <input type="password" data-testid="key-passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
-      </Field>
-      <Field label="Again">
-        <input type="password" data-testid="key-passphrase-again" value={again} onChange={(e) => setAgain(e.target.value)} />
-      </Field>
-      <button data-testid="make-key-confirm" onClick={make} disabled={action.busy || !passphrase}>
-        Make my signing key
-      </button>
+      {!forPartner?.registered && (
+        <>
+          <Field label="Your key's passphrase (your own, not the file's)">
+            <input type="password" data-testid="key-passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          </Field>
+          <Field label="Again">
+            <input type="password" data-testid="key-passphrase-again" value={again} onChange={(e) => setAgain(e.target.value)} />
+          </Field>
+          <button data-testid="make-key-confirm" onClick={make} disabled={action.busy || !passphrase}>
+            Make my signing key
+          </button>
+        </>
+      )}
       <ErrorNote error={action.error} testid="make-key-error" />
       {forPartner && (
         <div data-testid="key-for-partner">
