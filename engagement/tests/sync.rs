@@ -199,6 +199,20 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
     b.close().unwrap();
 }
 
+/// On DW's copy the partner PR joins the team with her key and, signed in with it, adds TW
+/// without one; TW's copy is joined at `c_path`, TW at work on it.
+fn partner_signs_and_tw_joins(a: &mut EngagementFile, folder: &Path, c_path: &Path) -> EngagementFile {
+    use engagement::model::{Role, TeamMember};
+    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
+    a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
+    a.sign_in(&partner).unwrap();
+    a.add_team_member(&TeamMember { name: "Tomás Weber".into(), initials: "TW".into(), role: Role::Staff, public_key: None }).unwrap();
+    a.sync(folder).unwrap();
+    let (mut c, _) = EngagementFile::join(folder, c_path, PASSPHRASE).unwrap();
+    c.set_user("TW").unwrap();
+    c
+}
+
 /// Once the partner signs with a key, a member's first key is the partner's to register: a member
 /// without a key is whoever knows the passphrase, so their own registration is refused. Making
 /// the key keeps its file, unregistered, and asked again gives the same key (not another
@@ -206,17 +220,10 @@ fn a_member_without_a_key_makes_one_on_their_own_copy_and_their_work_travels() {
 /// arrives the member, asking again, is signed in with it, and their work travels.
 #[test]
 fn once_the_partner_signs_a_members_first_key_is_hers_to_register() {
-    use engagement::model::{Role, TeamMember};
     let Team { folder, mut a, a_path, b, dir, .. } = team();
     drop(b);
-    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
-    a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
-    a.sign_in(&partner).unwrap();
-    a.add_team_member(&TeamMember { name: "Tomás Weber".into(), initials: "TW".into(), role: Role::Staff, public_key: None }).unwrap();
-    a.sync(&folder).unwrap();
     let c_path = dir.path().join("tomas.tickmark");
-    let (mut c, _) = EngagementFile::join(&folder, &c_path, PASSPHRASE).unwrap();
-    c.set_user("TW").unwrap();
+    let mut c = partner_signs_and_tw_joins(&mut a, &folder, &c_path);
     let key_path = dir.path().join("TW.tickmark-key");
     let made = c.make_own_key(&key_path, "a long key passphrase for Tomás").unwrap();
     assert!(!made.registered && key_path.exists() && !c.signed_in_with_key(), "made and kept, not registered");
@@ -345,16 +352,9 @@ fn two_copies_that_drew_the_same_number_are_named_where_one_is_refused() {
 /// it is not the one registered).
 #[test]
 fn the_key_made_for_the_partner_is_shown_only_while_it_may_still_be_the_one_registered() {
-    use engagement::model::{Role, TeamMember};
     let Team { folder, mut a, b, dir, .. } = team();
     drop(b);
-    let partner = PersonalKey::generate("Priya Raghunathan", "PR");
-    a.add_team_member(&TeamMember { name: partner.name.clone(), initials: "PR".into(), role: Role::Partner, public_key: Some(partner.public_key()) }).unwrap();
-    a.sign_in(&partner).unwrap();
-    a.add_team_member(&TeamMember { name: "Tomás Weber".into(), initials: "TW".into(), role: Role::Staff, public_key: None }).unwrap();
-    a.sync(&folder).unwrap();
-    let (mut c, _) = EngagementFile::join(&folder, &dir.path().join("tomas.tickmark"), PASSPHRASE).unwrap();
-    c.set_user("TW").unwrap();
+    let mut c = partner_signs_and_tw_joins(&mut a, &folder, &dir.path().join("tomas.tickmark"));
     let made = c.make_own_key(&dir.path().join("TW.tickmark-key"), "a long key passphrase for Tomás").unwrap();
     assert_eq!(c.overview().unwrap().key_for_partner.map(|k| k.public_key), Some(made.key.public_key()));
     a.register_key("TW", &PersonalKey::generate("Tomás Weber", "TW").public_key()).unwrap();

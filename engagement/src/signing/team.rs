@@ -51,9 +51,10 @@ impl Rule {
     /// recorded) is judged by. A number this version does not know is not one Tickmark wrote (a
     /// newer Tickmark would have a newer schema): judged by the strictest rule known.
     pub(crate) fn numbered(number: Option<i64>) -> Rule {
-        match number.unwrap_or(1) {
-            1 => Rule::OwnFirstKeys,
-            _ => Rule::PartnerRegistersFirstKeys,
+        match number {
+            None => Rule::OwnFirstKeys,
+            Some(n) if n == Rule::OwnFirstKeys.number() => Rule::OwnFirstKeys,
+            Some(_) => Rule::PartnerRegistersFirstKeys,
         }
     }
 
