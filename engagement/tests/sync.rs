@@ -561,6 +561,15 @@ fn rows_added_twice_or_changed_after_removal_are_listed_and_a_removal_made_on_bo
         rest.iter().any(|t| t.starts_with("item 1, attribute A of sample 1-1: added by ") && t.contains("on another copy as well") && t.contains("note \"first look\"")),
         "the same cell recorded on both copies: {listed:#?}"
     );
+    // Each waits for the preparer of the workpaper it belongs to: the procedure's (JI's change
+    // to it carried only what it changed), and the CC6.1-01 that stands (the other's is not here).
+    for file in [&a, &b] {
+        let gate = file.workpaper(control).unwrap().preparer_missing;
+        assert!(gate.iter().any(|m| m.starts_with("sync conflict ") && m.contains("procedure ") && m.contains("removed meanwhile")), "{gate:#?}");
+        let standing = file.control_by_reference("CC6.1-01").unwrap().id;
+        let gate = file.workpaper(standing).unwrap().preparer_missing;
+        assert_eq!(gate.iter().filter(|m| m.starts_with("sync conflict ")).count(), 3, "the other copy's CC6.1-01 and its two attributes: {gate:#?}");
+    }
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
@@ -619,7 +628,10 @@ fn a_control_added_the_same_on_two_copies_stands_once_and_nobody_is_asked_to_cho
         let other = if standing.ends_with("(as JI worded it)") { change_control().attributes[0].question.clone() } else { reworded.attributes[0].question.clone() };
         assert!(listed.iter().any(|t| t.starts_with("attribute ") && t.contains(&format!("{other:?}"))), "the wording that does not stand is listed: {listed:#?}");
         let blockers = file.completion_blockers().unwrap();
-        assert!(blockers.iter().any(|b| b.starts_with("sync conflict ") && b.contains(&format!("{other:?}"))), "the control kept aside blocks completion: {blockers:#?}");
+        assert!(
+            blockers.iter().any(|b| b.starts_with("CC8.1-02: sync conflict ") && b.contains(&format!("{other:?}"))),
+            "the control kept aside blocks completion, as work of the CC8.1-02 that stands: {blockers:#?}"
+        );
         assert!(file.verify().unwrap().is_intact(), "{:?}", file.verify().unwrap().problems);
     }
     converged(vec![(a, &a_path), (b, &b_path)]);
@@ -1414,6 +1426,48 @@ fn a_request_whose_control_was_kept_aside_is_listed_not_renumbered_and_syncing_g
         assert!(listed.iter().any(|t| t.starts_with("request ") && t.contains("PBC-9")), "JI's PBC-9 is listed: {listed:#?}");
         assert!(listed.iter().any(|t| t.starts_with("control ") && t.contains("before they reach production")), "{listed:#?}");
     }
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
+/// DW gives a control a new reference and its old one to a new control, while JI, on a copy
+/// that has seen neither, rewords the first control's description; JI's change sorts later. As
+/// JI recorded it, the first control would have its old reference back, which the new control
+/// has now: JI's change is held on both copies, listed with what it recorded, and syncing goes on
+/// (SQLite refused the row, and with it every later sync of either copy, before).
+#[test]
+fn a_change_that_would_repeat_a_reference_taken_meanwhile_is_held_and_syncing_goes_on() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    a.update_control(control, &ControlInput { reference: "CC8.1-01 (2025)".into(), ..change_control() }).unwrap();
+    a.add_control(&ControlInput { description: "Emergency changes are approved after deployment.".into(), ..change_control() }).unwrap();
+    // Three changes of JI's, so that the last sorts after both of DW's.
+    b.raise_review_note(control, "Is the description current?").unwrap();
+    b.raise_review_note(control, "Who approves emergency changes?").unwrap();
+    let reworded = "Changes to production are approved by the change board before deployment.";
+    b.update_control(control, &ControlInput { description: reworded.into(), ..change_control() }).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).expect("JI's copy syncs");
+    a.sync(&folder).expect("DW's copy syncs");
+    for file in [&a, &b] {
+        let references: Vec<(String, String)> = file.controls().unwrap().into_iter().map(|c| (c.reference, c.description)).collect();
+        assert_eq!(
+            references,
+            [
+                ("CC8.1-01".to_owned(), "Emergency changes are approved after deployment.".to_owned()),
+                ("CC8.1-01 (2025)".to_owned(), change_control().description),
+            ],
+            "DW's controls stand as DW left them"
+        );
+        let listed: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        assert!(
+            listed.iter().any(|t| t.contains("JI's change is kept here, not applied: as JI recorded it, control ") && t.contains("would have a reference or number that another row here has now") && t.contains(reworded)),
+            "JI's wording is kept in the list: {listed:#?}"
+        );
+        assert!(file.workpaper(control).unwrap().preparer_missing.iter().any(|m| m.starts_with("sync conflict ")), "its preparer cannot sign over it");
+    }
+    assert_eq!(a.sync_conflicts().unwrap(), b.sync_conflicts().unwrap(), "the same list on both");
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
 

@@ -187,10 +187,27 @@ fn as_made_run(tx: &Transaction, steps: &[&Step], holding: &crate::sync::envelop
 }
 
 /// Applies one change by the rules above, with the bytes of the evidence it attaches, and logs
-/// what it did.
+/// what it did. A change whose rows cannot be left as its author recorded them (another row here
+/// has the reference or number one of them gives) is held instead, whole: the same on every copy,
+/// since every copy holds the same rows at that point of the one order.
 fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
+    tx.execute_batch("SAVEPOINT applying")?;
+    if let Some(reason) = apply_held(tx, step, own, fetch, None)? {
+        tx.execute_batch("ROLLBACK TO applying")?;
+        apply_held(tx, step, own, fetch, Some(reason))?;
+    }
+    tx.execute_batch("RELEASE applying")?;
+    Ok(())
+}
+
+/// `apply`, the change held for `held_for` when given. Returns, with nothing logged, why the
+/// change cannot stand as recorded when it finds that out only once applied.
+fn apply_held(tx: &Transaction, step: &Step, own: bool, fetch: Fetch, held_for: Option<String>) -> Result<Option<String>> {
     let entries = trail_entries(&step.original)?;
-    let mut held = held_because(tx, &step.author, &step.original, &entries)?;
+    let mut held = match held_for {
+        Some(reason) => Some(reason),
+        None => held_because(tx, &step.author, &step.original, &entries)?,
+    };
     // Each row it describes is settled against what this copy holds.
     let rows = rows_of(&entries);
     let before = rows.iter().map(|r| crate::trail::row_json(tx, &r.entity, r.id)).collect::<Result<Vec<_>>>()?;
@@ -230,7 +247,9 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     }
     conflicts.retain(|c| c.kind != "renumbered");
     if held.is_none() {
-        settle_rows(tx, step, &entries, &rows, &before, &mut conflicts)?;
+        if let Some(why) = settle_rows(tx, step, &entries, &rows, &before, &mut conflicts)? {
+            return Ok(Some(why));
+        }
         for id in take_evidence_bytes(tx, &entries, fetch)? {
             renumber_evidence(tx, step, &entries, id)?;
         }
@@ -270,7 +289,7 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
             detail["current"] = crate::trail::row_json(tx, &c.entity, id)?.unwrap_or(Value::Null);
         }
         let control = match c.entity_id {
-            Some(id) => crate::signoff::control_of_work(tx, &c.entity, id, &detail["values"])?,
+            Some(id) => workpaper_of(tx, &c.entity, id, &detail["values"], &entries)?,
             None => None,
         };
         tx.execute(
@@ -279,7 +298,46 @@ fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
         )?;
     }
     let effective = (effective != step.original).then_some(effective.as_slice());
-    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, (!own).then_some(step.original.as_slice()), effective)
+    outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, (!own).then_some(step.original.as_slice()), effective)?;
+    Ok(None)
+}
+
+/// The workpaper a row kept aside belongs to, whose preparer may not sign until it is settled:
+/// by the values kept, or where they leave it out (a change to a row carries only the columns it
+/// changed) by the row as the author's entry recorded it; for a result whose sample is not here,
+/// by the sample's control as the trail records it. A control that is not here, added on
+/// another copy as well, is the one that stands here with its reference: its workpaper is where
+/// the other's work is missing.
+fn workpaper_of(tx: &Transaction, entity: &str, id: i64, kept: &Value, entries: &[Entry]) -> Result<Option<i64>> {
+    let recorded = entries.iter().rev().find(|e| e.entity == entity && e.entity_id == id).map(|e| e.state.clone());
+    let mut control = None;
+    for row in std::iter::once(kept.clone()).chain(recorded) {
+        if control.is_none() {
+            control = crate::signoff::control_of_work(tx, entity, id, &row)?;
+        }
+        if let (None, "test_result" | "audited_amount", Some(sample)) = (control, entity, row["sample_id"].as_i64()) {
+            control = as_recorded(tx, "sample", sample)?["control_id"].as_i64();
+        }
+    }
+    let Some(control) = control else { return Ok(None) };
+    let reference = as_recorded(tx, "control", control)?["reference"].clone();
+    let standing: Option<i64> = match (crate::trail::row_json(tx, "control", control)?, reference.as_str()) {
+        (None, Some(reference)) => tx.query_row("SELECT id FROM control WHERE reference = ?1", [reference], |r| r.get(0)).optional()?,
+        _ => None,
+    };
+    Ok(Some(standing.unwrap_or(control)))
+}
+
+/// Row `id` of `entity` as the trail's last entry on it records it (Null when none does).
+fn as_recorded(tx: &Transaction, entity: &str, id: i64) -> Result<Value> {
+    let last: Option<Option<String>> = tx
+        .query_row(
+            "SELECT coalesce(after, before) FROM trail WHERE entity = ?1 AND entity_id = ?2 ORDER BY clock DESC, seq DESC LIMIT 1",
+            params![entity, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(last.flatten().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null))
 }
 
 /// Applies a run of changes (`as_made_run`, with their trail entries) exactly as made, in one
@@ -440,7 +498,8 @@ fn renumbered(tx: &Transaction, step: &Step, entries: &[Entry], entity: &str, id
 /// with a change another copy made at the same time, nor as another copy set it where the author
 /// wrote a value that was already there. Where this copy held something else than the author
 /// saw, and the author left something different again, what this copy held is kept in the list.
-fn settle_rows(tx: &Transaction, step: &Step, entries: &[Entry], rows: &[RowChange], before: &[Option<Value>], conflicts: &mut Vec<Conflict>) -> Result<()> {
+/// None when every row stands so; otherwise why one cannot (`apply` then holds the change).
+fn settle_rows(tx: &Transaction, step: &Step, entries: &[Entry], rows: &[RowChange], before: &[Option<Value>], conflicts: &mut Vec<Conflict>) -> Result<Option<String>> {
     for (row, held_here) in rows.iter().zip(before) {
         if row.last.removal || conflicts.iter().any(|c| c.entity == row.entity && c.entity_id == Some(row.id)) {
             continue;
@@ -464,15 +523,21 @@ fn settle_rows(tx: &Transaction, step: &Step, entries: &[Entry], rows: &[RowChan
         if here != seen && !here.is_null() && here != *recorded {
             conflicts.push(Conflict { kind: "replaced", entity: row.entity.clone(), entity_id: Some(row.id), detail: serde_json::json!({ "values": recorded, "current": here }) });
         }
-        match (crate::trail::row_json(tx, &row.entity, row.id)?, recorded) {
-            (None, _) => conflicts.push(Conflict {
-                kind: "removed meanwhile",
-                entity: row.entity.clone(),
-                entity_id: Some(row.id),
-                detail: serde_json::json!({ "values": recorded }),
-            }),
+        let stands = match (crate::trail::row_json(tx, &row.entity, row.id)?, recorded) {
+            (None, _) => {
+                conflicts.push(Conflict { kind: "removed meanwhile", entity: row.entity.clone(), entity_id: Some(row.id), detail: serde_json::json!({ "values": recorded }) });
+                true
+            }
             (Some(now), Value::Object(fields)) if now != *recorded => restore_row(tx, &row.entity, row.id, fields)?,
-            _ => {}
+            _ => true,
+        };
+        if !stands {
+            return Ok(Some(format!(
+                "as {} recorded it, {} {} would have a reference or number that another row here has now, changed or added on another copy",
+                step.author,
+                row.entity.replace('_', " "),
+                crate::model::number::label(&row.entity, row.id)
+            )));
         }
         // The trail's last word on the row must be the row as it stands: where the author's entry
         // shows the old number, Tickmark's own entry follows it.
@@ -487,20 +552,23 @@ fn settle_rows(tx: &Transaction, step: &Step, entries: &[Entry], rows: &[RowChan
             renumbered(tx, step, entries, &row.entity, row.id, Some(&row.last.state))?;
         }
     }
-    Ok(())
+    Ok(None)
 }
 
-/// Sets every column of row `id` of `table` to what `row` (a trail entry's record) says.
-fn restore_row(tx: &Transaction, table: &str, id: i64, row: &serde_json::Map<String, Value>) -> Result<()> {
+/// Sets every column of row `id` of `table` to what `row` (a trail entry's record) says. False,
+/// with the row unchanged, when a unique column would then repeat another row's value.
+fn restore_row(tx: &Transaction, table: &str, id: i64, row: &serde_json::Map<String, Value>) -> Result<bool> {
     let columns: Vec<&String> = row.keys().filter(|c| c.as_str() != "id").collect();
     if columns.is_empty() {
-        return Ok(());
+        return Ok(true);
     }
     let assignments = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect::<Vec<_>>().join(", ");
     let mut values: Vec<rusqlite::types::Value> = vec![id.into()];
     values.extend(columns.iter().map(|c| sql_value(&row[c.as_str()])));
-    tx.execute(&format!("UPDATE {table} SET {assignments} WHERE id = ?1"), rusqlite::params_from_iter(values))?;
-    Ok(())
+    match tx.execute(&format!("UPDATE {table} SET {assignments} WHERE id = ?1"), rusqlite::params_from_iter(values)) {
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => Ok(false),
+        done => done.map(|_| true).map_err(Into::into),
+    }
 }
 
 /// What to do with one row of a change that does not fit this copy, and what to keep of it. A
