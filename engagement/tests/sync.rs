@@ -292,6 +292,17 @@ fn a_first_key_registered_after_the_partner_signs_is_held_on_every_copy() {
     c.add_control(&ControlInput { reference: "CC6.1-01".into(), ..change_control() }).unwrap();
     let report = c.sync(&folder).unwrap();
     assert!(report.conflicts.iter().any(|c| c.contains("TW's first key is registered by the engagement partner")), "{:?}", report.lines());
+    // Nothing more is signed with the key on TW's copy: he stays at the keyboard without it,
+    // shown what to give the partner, and a shared engagement takes no change so.
+    let said = report.signed_out.clone().unwrap_or_default();
+    assert!(said.contains(&format!("TW is no longer signed in with the key with fingerprint {}", tomas.fingerprint())), "{:?}", report.lines());
+    assert!(report.lines().contains(&format!("  {said}")), "the terminal says it too");
+    assert_eq!((c.user(), c.signed_in_with_key()), (Some("TW"), false));
+    let shown = |c: &EngagementFile| c.overview().unwrap().key_for_partner.map(|k| (k.public_key, k.registered));
+    assert_eq!(shown(&c), Some((tomas.public_key(), false)), "the key to give the partner");
+    let refused = c.add_control(&ControlInput { reference: "CC6.1-02".into(), ..change_control() }).unwrap_err().to_string();
+    assert!(refused.contains("sign in with your personal key"), "{refused}");
+    assert_eq!(c.sync(&folder).unwrap().signed_out, None, "said once");
     a.sync(&folder).unwrap();
     b.sync(&folder).unwrap();
     for (copy, file) in [("PR's", &a), ("JI's", &b), ("TW's", &c)] {
@@ -310,6 +321,8 @@ fn a_first_key_registered_after_the_partner_signs_is_held_on_every_copy() {
     a.sync(&folder).unwrap();
     b.sync(&folder).unwrap();
     c.sync(&folder).unwrap();
+    assert_eq!(shown(&c), Some((tomas.public_key(), true)), "registered: his to sign in with");
+    c.sign_in(&tomas).unwrap();
     converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
 }
 
@@ -1572,10 +1585,11 @@ fn evidence_attached_while_another_copy_signed_the_review_goes_to_the_conflicts_
 }
 
 /// A key replaced by the partner on one copy while its holder worked offline on another: what the
-/// holder did with the key they had reaches every copy, and every copy verifies it.
+/// holder did with the key they had reaches every copy, and every copy verifies it. Once the
+/// replacement arrives, the holder's copy signs nothing more with the old key.
 #[test]
 fn work_signed_with_a_key_replaced_meanwhile_on_another_copy_is_taken_everywhere() {
-    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, dana, .. } = team();
     let partner = PersonalKey::generate("Priya Raman", "PR");
     let member = engagement::model::TeamMember { name: partner.name.clone(), initials: "PR".into(), role: engagement::model::Role::Partner, public_key: Some(partner.public_key()) };
     a.add_team_member(&member).unwrap();
@@ -1590,6 +1604,17 @@ fn work_signed_with_a_key_replaced_meanwhile_on_another_copy_is_taken_everywhere
     b.sync(&folder).unwrap();
     let sent = a.sync(&folder).unwrap();
     assert!(sent.refused.is_empty(), "{:?}", sent.refused);
+    // On DW's copy nothing more is signed with the key replaced: DW is signed out, told which
+    // key is DW's now, and signs in with it.
+    let said = sent.signed_out.clone().unwrap_or_default();
+    assert!(
+        said.contains(&format!("DW is signed out: DW's key on the team is now the key with fingerprint {}", replacement.fingerprint())),
+        "{:?}",
+        sent.lines()
+    );
+    assert_eq!(a.user(), None);
+    assert!(a.sign_in(&dana).is_err(), "the replaced key signs nothing more");
+    a.sign_in(&replacement).unwrap();
     let received = b.sync(&folder).unwrap();
     assert!(received.refused.is_empty(), "DW's work, signed with the key DW had when doing it, is taken: {:?}", received.refused);
     assert_eq!(b.workpaper(tested.control).unwrap().results.len(), a.workpaper(tested.control).unwrap().results.len());

@@ -5,14 +5,15 @@
 //! marked as in conflict (TW's pass stands, JI's deviation kept in the conflicts list) and the
 //! preparer's sign-off waiting for it; JI settles it, and it is no longer marked. TW's window,
 //! open all along, syncs and shows JI's note and the settlement. A teammate joins from the start
-//! screen, and syncs with the folder where it is now once it has moved.
+//! screen, and syncs with the folder where it is now once it has moved. A key the partner
+//! replaced on her copy signs its holder out of his window at his next sync.
 use std::path::Path;
 
 use engagement::sample::{SampleMethod, SampleRequest, SizeRequest};
 use engagement::EngagementFile;
 use tickmark_tests::app::{binary, screenshot_dir, Harness};
 use tickmark_tests::engagements::{demo, demo_key_passphrase};
-use tickmark_tests::flows::{click, fill, WAIT};
+use tickmark_tests::flows::{choose, click, fill, WAIT};
 use tickmark_tests::webdriver::keys;
 
 const PASSPHRASE: &str = "team sync passphrase";
@@ -204,4 +205,50 @@ fn a_teammate_joins_from_the_start_screen_and_syncs_with_the_folder_where_it_is_
     let copy = EngagementFile::open(&ji, PASSPHRASE).unwrap();
     assert_eq!(copy.shared_folder().unwrap().as_deref(), Some(moved.as_path()), "later syncs use the folder where it is now");
     assert!(copy.verify().unwrap().is_intact());
+}
+
+/// The partner replaces TW's key on her copy (TW reported it lost, say) while TW's window is
+/// open, signed in with the old one. TW's next sync signs him out: the report names the key that
+/// is his now, the window no longer shows him signing, and nothing more is signed with the key
+/// the partner replaced.
+#[test]
+fn a_key_replaced_on_another_copy_signs_its_holder_out_at_the_next_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tw, pr, folder) = (dir.path().join("tw.tickmark"), dir.path().join("pr.tickmark"), dir.path().join("shared"));
+    std::fs::create_dir(&folder).unwrap();
+    let mut first = demo(&tw, PASSPHRASE);
+    first.share(&folder).unwrap();
+    first.close().unwrap();
+    let tw_app = window(&tw, "TW", None);
+
+    let (mut partners, _) = EngagementFile::join(&folder, &pr, PASSPHRASE).unwrap();
+    partners.sign_in(&tickmark_tests::engagements::demo_key("PR")).unwrap();
+    let replacement = engagement::keys::PersonalKey::generate("Tomasz Wójcik", "TW");
+    partners.register_key("TW", &replacement.public_key()).unwrap();
+    partners.sync(&folder).unwrap();
+
+    let report = sync(&tw_app);
+    let ui = tw_app.ui();
+    let said = ui.text(&ui.find("[data-testid=sync-signed-out]").unwrap()).unwrap();
+    assert!(said.contains(&format!("TW is signed out: TW's key on the team is now the key with fingerprint {}", replacement.fingerprint())), "{report}");
+    assert!(report.contains("PR register key TW"), "what came in names the member: {report}");
+    assert!(ui.find("[data-testid=signed]").is_err(), "nobody signs in this window now");
+    assert_eq!(ui.property(&ui.find("[data-testid=user]").unwrap(), "value").unwrap().as_str(), Some(""), "the header asks who is at the keyboard");
+    // The window paints the sign-out a frame after the DOM has it.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    ui.screenshot(&screenshot_dir().join("sync-signed-out.png")).unwrap();
+
+    // Chosen again, TW is asked for a key (the one unlocked at launch is his no longer), and
+    // signs in with the new one.
+    let new_key = dir.path().join("TW-new.tickmark-key");
+    replacement.write(&new_key, "Tomasz's replacement key passphrase").unwrap();
+    choose(ui, "user", "TW");
+    ui.wait_for("[data-testid=sign-in]", WAIT).unwrap();
+    fill(ui, "key-path", new_key.to_str().unwrap());
+    fill(ui, "key-passphrase-sign-in", "Tomasz's replacement key passphrase");
+    click(ui, "sign-in-confirm");
+    ui.wait_text("[data-testid=signed]", WAIT, |t| t == "signing with a personal key").unwrap();
+    drop(tw_app);
+    let file = EngagementFile::open(&tw, PASSPHRASE).unwrap();
+    assert!(file.verify().unwrap().is_intact());
 }

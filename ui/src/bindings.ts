@@ -719,6 +719,11 @@ waiting: Array<string>,
  */
 conflicts: Array<string>, 
 /**
+ * Why the user is no longer signed in with their key: what came in registered another key
+ * for them, or kept their registration of it aside (`EngagementFile::reseat`).
+ */
+signed_out: string | null, 
+/**
  * The sentence that sums the sync up, in the same words in the window and the terminal.
  */
 headline: string, };

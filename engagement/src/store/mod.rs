@@ -135,6 +135,39 @@ impl EngagementFile {
         self.addendum = None;
     }
 
+    /// After changes from other copies came in, the key the user signed in with may no longer
+    /// be theirs on the team as every copy now holds it: another key was registered for them on
+    /// another copy (the partner replaced one reported lost), or this copy's registration of it
+    /// was kept aside (once the partner signs, she registers first keys). Nothing more is signed
+    /// with it: every copy's `verify` would name what is. Under another key they are signed out,
+    /// to sign in with that one; with their registration kept aside they stay at the keyboard
+    /// without a key (a shared engagement takes no change so), shown its public key to give the
+    /// partner, as when they made it. Says which, or None when the key stands.
+    pub(crate) fn reseat(&mut self) -> Result<Option<String>> {
+        let (Some(user), Some(key)) = (self.user.clone(), self.signer.clone()) else { return Ok(None) };
+        let registered: Option<String> =
+            self.conn.query_row("SELECT public_key FROM team_member WHERE upper(initials) = ?1", [&user], |r| r.get(0)).optional()?.flatten();
+        let (public, fingerprint) = (key.public_key(), key.fingerprint());
+        match registered {
+            Some(standing) if standing == public => Ok(None),
+            Some(standing) => {
+                self.sign_out();
+                Ok(Some(format!(
+                    "{user} is signed out: {user}'s key on the team is now the key with fingerprint {}, registered on another copy, not the key signed in with ({fingerprint}). Sign in with that key.",
+                    crate::keys::fingerprint(&standing)
+                )))
+            }
+            None => {
+                self.sign_out();
+                self.seat(user.clone(), None);
+                self.for_partner.insert(user.clone(), public);
+                Ok(Some(format!(
+                    "{user} is no longer signed in with the key with fingerprint {fingerprint}: its registration is kept aside (the conflicts list says why), and nothing more is signed with it. Give its public key, shown on the overview, to the engagement partner to register, then sign in with it."
+                )))
+            }
+        }
+    }
+
     /// Runs `change` as one IMMEDIATE transaction: all of it lands, with its trail, or none of it.
     /// On a shared engagement the same transaction puts its changeset, signed, in the outbox.
     pub(crate) fn write<T>(&mut self, change: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {

@@ -35,6 +35,9 @@ pub struct SyncReport {
     pub waiting: Vec<String>,
     /// Everything merging has kept aside that nobody has settled yet (not only from this sync).
     pub conflicts: Vec<String>,
+    /// Why the user is no longer signed in with their key: what came in registered another key
+    /// for them, or kept their registration of it aside (`EngagementFile::reseat`).
+    pub signed_out: Option<String>,
     /// The sentence that sums the sync up, in the same words in the window and the terminal.
     pub headline: String,
 }
@@ -56,6 +59,7 @@ impl SyncReport {
         if self.unreachable.is_some() {
             return lines;
         }
+        lines.extend(self.signed_out.iter().map(|s| format!("  {s}")));
         lines.extend(self.sent.iter().map(|s| format!("  out: {s}")));
         lines.extend(self.received.iter().map(|s| format!("  in:  {s}")));
         lines.extend(self.refused.iter().map(|s| format!("  refused: {s}")));
@@ -166,6 +170,7 @@ impl EngagementFile {
         let incoming = self.gather(&folder, &uid, &secret, &copy, &held, &mut report)?;
         let fetch = |sha256: &str| fetch_evidence(&folder, &uid, &secret, sha256);
         report.received = merge::merge(self.conn_mut(), &copy, incoming, &fetch)?;
+        report.signed_out = self.reseat()?;
         report.conflicts = self.sync_conflicts()?.into_iter().filter(|c| c.settled.is_none()).map(|c| c.text).collect();
         Ok(report.summed())
     }
@@ -500,5 +505,7 @@ mod tests {
         assert_eq!(line(&entries[..3]), "change 7 by TW: add control CC6.1; add attribute 4 (CC6.1); record test result 5 (CC6.1)");
         assert_eq!(line(&entries[..4]), "change 7 by TW: add control CC6.1; add attribute 4 (CC6.1); record test result 5 (CC6.1); and 1 more");
         assert_eq!(line(&entries[4..]), "change 7 by TW: take assignment 3 (CC6.1); raise review note 9", "a control not here is not named");
+        let member = [entry("register key", "team_member", 4, json!({ "initials": "TW", "public_key": "ab" }))];
+        assert_eq!(line(&member), "change 7 by TW: register key TW", "a member by their initials");
     }
 }

@@ -660,8 +660,11 @@ pub(crate) struct Entry {
 /// result 1-5 (CC6.1)", "take assignment 1-3 (CC6.1)", "add control CC6.1". `state` is the row
 /// as the entry records it.
 pub(crate) fn what_it_did(conn: &Connection, action: &str, entity: &str, id: i64, state: &Value) -> Result<String> {
-    if let ("control", Some(reference)) = (entity, state["reference"].as_str()) {
-        return Ok(format!("{action} control {reference}"));
+    match (entity, state["reference"].as_str(), state["initials"].as_str()) {
+        ("control", Some(reference), _) => return Ok(format!("{action} control {reference}")),
+        // A member by their initials, as the team list names them.
+        ("team_member", _, Some(initials)) => return Ok(format!("{action} {initials}")),
+        _ => {}
     }
     let control = match entity {
         // A control is taken by a row numbered as the control.

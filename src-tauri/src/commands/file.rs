@@ -157,13 +157,15 @@ pub async fn add_team_member(state: State<'_, OpenFile>, member: TeamMember) -> 
 }
 
 /// Changes are recorded against the member chosen here. One with a personal key is signed in
-/// with it if it was unlocked earlier in this session; otherwise the window is told
-/// (`key_required`) to ask for the key's passphrase.
+/// with it if it was unlocked earlier in this session and is still theirs (a sync may have
+/// brought a replacement); otherwise the window is told (`key_required`) to ask for the key's
+/// passphrase.
 #[tauri::command]
 pub async fn set_user(state: State<'_, OpenFile>, keys: State<'_, Keys>, initials: String) -> Reply<Overview> {
     let initials = initials.trim().to_uppercase();
-    let keyed = state.with(|file| Ok(file.info()?.team.iter().any(|m| m.initials == initials && m.public_key.is_some())))?;
-    match (keyed, keys.get(&initials)) {
+    let registered = state.with(|file| Ok(file.info()?.team.into_iter().find(|m| m.initials == initials).and_then(|m| m.public_key)))?;
+    let unlocked = keys.get(&initials).filter(|key| registered.as_deref() == Some(key.public_key().as_str()));
+    match (registered.is_some(), unlocked) {
         (true, Some(key)) => state.with(|file| {
             file.sign_in(&key)?;
             file.overview()

@@ -101,6 +101,11 @@ function SyncResult({ report }: { report: SyncReport }) {
   return (
     <div data-testid="sync-report">
       <p className={report.refused.length ? "error" : "ok"}>{report.headline}</p>
+      {report.signed_out && (
+        <p className="warn" data-testid="sync-signed-out">
+          {report.signed_out}
+        </p>
+      )}
       <List title="Went out" items={report.sent} testid="sync-sent" />
       <List title="Came in" items={report.received} testid="sync-received" />
       <List title="Refused (nothing of these applied)" items={report.refused} testid="sync-refused" />
