@@ -1001,6 +1001,49 @@ fn changes_taken_in_one_go_are_redone_when_an_earlier_change_arrives_late() {
     converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
 }
 
+/// Three copies reword the same control without having seen each other's: DW's, then (from a
+/// third copy that syncs late) DW's desktop's, then JI's, in the one order. Before the desktop's
+/// arrives, JI's change replaced DW's wording, and the conflict keeping DW's is settled. Once the
+/// desktop's arrives, JI's change replaced the desktop's wording instead: what that conflict
+/// holds now is what nobody has looked at, so its settlement no longer settles it, on any copy.
+#[test]
+fn a_settled_conflict_that_holds_something_else_once_a_late_change_arrives_is_to_be_settled_again() {
+    let (Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. }, control, mut c, c_path) = with_a_third_copy();
+    let worded = |description: &str| ControlInput { description: description.into(), ..change_control() };
+    c.update_control(control, &worded("Worded on DW's desktop, synced late.")).unwrap();
+    a.update_control(control, &worded("Worded on DW's laptop.")).unwrap();
+    b.raise_review_note(control, "JI's note, so that JI's wording sorts last").unwrap();
+    b.update_control(control, &worded("Worded by JI.")).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    let listed = a.sync_conflicts().unwrap();
+    assert!(listed.len() == 1 && listed[0].text.contains("Worded on DW's laptop."), "JI's wording replaced DW's: {listed:#?}");
+    a.settle_conflict(1, "JI's wording stands: it is the client's").unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+
+    c.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    for (copy, file) in [("DW's", &a), ("JI's", &b), ("the desktop's", &c)] {
+        assert_eq!(file.control(control).unwrap().description, "Worded by JI.", "{copy}");
+        let listed = file.sync_conflicts().unwrap();
+        let jis = listed.iter().find(|c| c.text.contains("Worded on DW's desktop, synced late.") && c.text.contains("JI's change stands")).unwrap_or_else(|| panic!("{copy}: {listed:#?}"));
+        assert!(jis.settled.is_none() && jis.text.contains("when it held something else: to be settled again"), "{copy}: {jis:#?}");
+        let gate = file.workpaper(control).unwrap().preparer_missing;
+        assert_eq!(gate.iter().filter(|m| m.starts_with("sync conflict ")).count(), 2, "{copy}: the desktop's change and JI's wait to be settled: {gate:#?}");
+    }
+    assert_eq!(a.sync_conflicts().unwrap(), c.sync_conflicts().unwrap(), "the same list on every copy");
+    let number = b.sync_conflicts().unwrap().into_iter().find(|c| c.text.contains("to be settled again")).unwrap().number;
+    b.settle_conflict(number, "JI's wording stands over the desktop's too").unwrap();
+    assert!(b.sync_conflicts().unwrap().iter().any(|c| c.number == number && c.settled.is_some()), "settled again, over what it holds now");
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    c.sync(&folder).unwrap();
+    converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
+}
+
 /// A control tested, concluded and signed on DW's copy, the documentation completed there, and
 /// both copies synced.
 fn completed_on_both() -> (Team, common::workflow::Tested) {

@@ -9,7 +9,7 @@ use crate::error::Result;
 /// Marks a SQLite file as a Tickmark engagement ("TKMK").
 pub const APPLICATION_ID: i32 = 0x544B_4D4B;
 
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql"), include_str!("schema_v5.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql"), include_str!("schema_v4.sql"), include_str!("schema_v5.sql"), include_str!("schema_v6.sql")];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
 

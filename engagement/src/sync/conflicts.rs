@@ -4,6 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::store::EngagementFile;
@@ -21,7 +22,9 @@ pub struct SyncConflict {
     pub text: String,
     /// The workpaper it belongs to, when it does.
     pub control_id: Option<i64>,
-    /// Who settled it, when and how ("TW, 2026-12-01: kept DW's outcome"), once someone has.
+    /// Who settled it, when and how ("TW, 2026-12-01: kept DW's outcome"), once someone has,
+    /// over what it holds now: a settlement made while it held something else (a change that
+    /// sorts before its own arrived since) settles it no more, and its text says so.
     pub settled: Option<String>,
 }
 
@@ -36,30 +39,34 @@ pub struct ConflictCell {
     pub number: i64,
 }
 
-/// A conflict's identity across copies: the change it came from and the row.
+/// A conflict's identity across copies: the change it came from and the row; and what it holds
+/// now (`holds`, the SHA-256 of its detail), which a settlement is bound to.
 struct Key {
     copy: String,
     seq: i64,
     entity: String,
     entity_id: Option<i64>,
+    holds: String,
 }
 
 fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value)>> {
     let mut stmt = conn.prepare(
-        "SELECT c.copy, c.seq, c.author, c.kind, c.entity, c.entity_id, c.control_id, c.detail,
-                (SELECT s.settled_by || ', ' || substr(s.settled_at, 1, 10) || ': ' || s.note FROM settlement s
-                 WHERE s.copy = c.copy AND s.seq = c.seq AND s.entity = c.entity AND s.entity_id IS c.entity_id ORDER BY s.id DESC LIMIT 1)
-         FROM sync_conflict c WHERE c.kind <> 'duplicate' ORDER BY c.id",
+        "SELECT c.copy, c.seq, c.author, c.kind, c.entity, c.entity_id, c.control_id, c.detail, s.settled_by || ', ' || substr(s.settled_at, 1, 10) || ': ' || s.note, s.holds
+         FROM sync_conflict c LEFT JOIN settlement s ON s.id = (SELECT max(id) FROM settlement
+             WHERE copy = c.copy AND seq = c.seq AND entity = c.entity AND entity_id IS c.entity_id)
+         WHERE c.kind <> 'duplicate' ORDER BY c.id",
     )?;
     let rows = stmt.query_map([], |r| {
+        let detail: String = r.get(7)?;
+        let holds = hex::encode(Sha256::digest(detail.as_bytes()));
         Ok((
-            Key { copy: r.get(0)?, seq: r.get(1)?, entity: r.get(4)?, entity_id: r.get(5)? },
-            (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i64>>(6)?, r.get::<_, String>(7)?, r.get::<_, Option<String>>(8)?),
+            Key { copy: r.get(0)?, seq: r.get(1)?, entity: r.get(4)?, entity_id: r.get(5)?, holds },
+            (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i64>>(6)?, detail, r.get::<_, Option<String>>(8)?, r.get::<_, Option<String>>(9)?),
         ))
     })?;
     let mut out = Vec::new();
     for (number, row) in rows.enumerate() {
-        let (key, (author, kind, control_id, detail, settled)) = row?;
+        let (key, (author, kind, control_id, detail, settled, settled_over)) = row?;
         let detail: serde_json::Value = serde_json::from_str(&detail)?;
         let what = name(conn, &key.entity, key.entity_id, &detail["values"])?;
         let (values, current) = (said(&detail["values"]), said(&detail["current"]));
@@ -76,6 +83,12 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
             "changed meanwhile" => format!("{what}: {author}'s removal of it is kept here, not applied: it was changed on another copy meanwhile and stands as changed ({})", said(&changed(&detail["current"], &detail["values"]).into())),
             "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {values}"),
             _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {values}"),
+        };
+        // Settled over what it held then: where it holds something else now (a change that
+        // sorts before its own arrived late), nobody has looked at that yet.
+        let (text, settled) = match (settled, settled_over) {
+            (Some(by), Some(over)) if over != key.holds => (format!("{text} (settled by {by}, when it held something else: to be settled again)"), None),
+            (settled, _) => (text, settled),
         };
         let values = detail["values"].clone();
         let identity = format!("{}/{}/{}/{}", key.copy, key.seq, key.entity, key.entity_id.map_or_else(|| "-".to_owned(), |id| id.to_string()));
@@ -191,8 +204,8 @@ impl EngagementFile {
         self.write(|w| {
             let id = w.new_id("settlement")?;
             w.tx().execute(
-                "INSERT INTO settlement (id, copy, seq, entity, entity_id, note, settled_by, settled_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![id, key.copy, key.seq, key.entity, key.entity_id, note, w.user, w.at],
+                "INSERT INTO settlement (id, copy, seq, entity, entity_id, note, settled_by, settled_at, holds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![id, key.copy, key.seq, key.entity, key.entity_id, note, w.user, w.at, key.holds],
             )?;
             w.record("settle", "settlement", id, None)
         })
