@@ -1001,6 +1001,34 @@ fn changes_taken_in_one_go_are_redone_when_an_earlier_change_arrives_late() {
     converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
 }
 
+/// DW and JI each add CC6.1-01, worded differently; DW's stands and JI's waits in the list with
+/// the procedure JI planned on it, for the preparer of DW's. DW then gives DW's control a new
+/// reference and CC6.1-01 to a new control: what JI did still waits for DW's control, the one
+/// it was kept aside for, not for the new one.
+#[test]
+fn work_on_a_control_added_on_two_copies_waits_for_the_one_it_was_kept_aside_for() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir: _dir, .. } = team();
+    let access = |description: &str| ControlInput { reference: "CC6.1-01".into(), description: description.into(), criteria: vec!["CC6.1".into()], ..change_control() };
+    let dws = a.add_control(&access("Access is granted on an approved request.")).unwrap();
+    let jis = b.add_control(&access("Access requests are approved by the system owner.")).unwrap();
+    b.add_procedure(jis, &ProcedureInput { nature: ProcedureNature::Inquiry, text: "Inquired of the system owner".into(), sample_based: false }).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
+    assert_eq!(a.control_by_reference("CC6.1-01").unwrap().id, dws, "DW's stands");
+    a.update_control(dws, &ControlInput { reference: "CC6.1-01 (2025)".into(), ..access("Access is granted on an approved request.") }).unwrap();
+    let new = a.add_control(&access("Access is removed within a day of leaving.")).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    for file in [&a, &b] {
+        let unsettled = file.sync_conflicts().unwrap().into_iter().filter(|c| c.settled.is_none()).count();
+        let waiting = |control: i64| file.workpaper(control).unwrap().preparer_missing.iter().filter(|m| m.starts_with("sync conflict ")).count();
+        assert!(unsettled >= 2 && waiting(dws) == unsettled, "JI's control and procedure wait for DW's: {:#?}", file.workpaper(dws).unwrap().preparer_missing);
+        assert_eq!(waiting(new), 0, "not for the control given the reference since");
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
+}
+
 /// Three copies reword the same control without having seen each other's: DW's, then (from a
 /// third copy that syncs late) DW's desktop's, then JI's, in the one order. Before the desktop's
 /// arrives, JI's change replaced DW's wording, and the conflict keeping DW's is settled. Once the
@@ -1017,11 +1045,11 @@ fn a_settled_conflict_that_holds_something_else_once_a_late_change_arrives_is_to
     a.sync(&folder).unwrap();
     b.sync(&folder).unwrap();
     a.sync(&folder).unwrap();
-    let listed = a.sync_conflicts().unwrap();
+    let listed = b.sync_conflicts().unwrap();
     assert!(listed.len() == 1 && listed[0].text.contains("Worded on DW's laptop."), "JI's wording replaced DW's: {listed:#?}");
-    a.settle_conflict(1, "JI's wording stands: it is the client's").unwrap();
-    a.sync(&folder).unwrap();
+    b.settle_conflict(1, "JI's wording stands: it is the client's").unwrap();
     b.sync(&folder).unwrap();
+    a.sync(&folder).unwrap();
 
     c.sync(&folder).unwrap();
     a.sync(&folder).unwrap();
@@ -1035,12 +1063,17 @@ fn a_settled_conflict_that_holds_something_else_once_a_late_change_arrives_is_to
         assert_eq!(gate.iter().filter(|m| m.starts_with("sync conflict ")).count(), 2, "{copy}: the desktop's change and JI's wait to be settled: {gate:#?}");
     }
     assert_eq!(a.sync_conflicts().unwrap(), c.sync_conflicts().unwrap(), "the same list on every copy");
-    let number = b.sync_conflicts().unwrap().into_iter().find(|c| c.text.contains("to be settled again")).unwrap().number;
-    b.settle_conflict(number, "JI's wording stands over the desktop's too").unwrap();
-    assert!(b.sync_conflicts().unwrap().iter().any(|c| c.number == number && c.settled.is_some()), "settled again, over what it holds now");
-    b.sync(&folder).unwrap();
+    // Settled again on the sharer's copy, whose settlements are numbered below JI's copy's: the
+    // settlement over what it holds now is the one that counts, on every copy.
+    let number = a.sync_conflicts().unwrap().into_iter().find(|c| c.text.contains("to be settled again")).unwrap().number;
+    a.settle_conflict(number, "JI's wording stands over the desktop's too").unwrap();
+    assert!(a.sync_conflicts().unwrap().iter().any(|c| c.number == number && c.settled.as_deref().is_some_and(|s| s.contains("over the desktop's too"))), "settled again, over what it holds now");
     a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
     c.sync(&folder).unwrap();
+    for file in [&a, &b, &c] {
+        assert!(file.sync_conflicts().unwrap().iter().any(|c| c.number == number && c.settled.is_some()));
+    }
     converged(vec![(a, &a_path), (b, &b_path), (c, &c_path)]);
 }
 
@@ -1518,7 +1551,7 @@ fn a_change_that_would_repeat_a_reference_taken_meanwhile_is_held_and_syncing_go
         );
         let listed: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
         assert!(
-            listed.iter().any(|t| t.contains("JI's change is kept here, not applied: as JI recorded it, control ") && t.contains("would have a reference or number that another row here has now") && t.contains(reworded)),
+            listed.iter().any(|t| t.contains("JI's change is kept here, not applied: as JI recorded it, control ") && t.contains("would have a reference or number another row here has now") && t.contains(reworded)),
             "JI's wording is kept in the list: {listed:#?}"
         );
         assert!(file.workpaper(control).unwrap().preparer_missing.iter().any(|m| m.starts_with("sync conflict ")), "its preparer cannot sign over it");

@@ -50,23 +50,18 @@ struct Key {
 }
 
 fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value)>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.copy, c.seq, c.author, c.kind, c.entity, c.entity_id, c.control_id, c.detail, s.settled_by || ', ' || substr(s.settled_at, 1, 10) || ': ' || s.note, s.holds
-         FROM sync_conflict c LEFT JOIN settlement s ON s.id = (SELECT max(id) FROM settlement
-             WHERE copy = c.copy AND seq = c.seq AND entity = c.entity AND entity_id IS c.entity_id)
-         WHERE c.kind <> 'duplicate' ORDER BY c.id",
-    )?;
+    let mut stmt = conn.prepare("SELECT copy, seq, author, kind, entity, entity_id, control_id, detail FROM sync_conflict WHERE kind <> 'duplicate' ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         let detail: String = r.get(7)?;
         let holds = hex::encode(Sha256::digest(detail.as_bytes()));
         Ok((
             Key { copy: r.get(0)?, seq: r.get(1)?, entity: r.get(4)?, entity_id: r.get(5)?, holds },
-            (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i64>>(6)?, detail, r.get::<_, Option<String>>(8)?, r.get::<_, Option<String>>(9)?),
+            (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i64>>(6)?, detail),
         ))
     })?;
     let mut out = Vec::new();
     for (number, row) in rows.enumerate() {
-        let (key, (author, kind, control_id, detail, settled, settled_over)) = row?;
+        let (key, (author, kind, stored_control, detail)) = row?;
         let detail: serde_json::Value = serde_json::from_str(&detail)?;
         let what = name(conn, &key.entity, key.entity_id, &detail["values"])?;
         let (values, current) = (said(&detail["values"]), said(&detail["current"]));
@@ -84,17 +79,108 @@ fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value
             "removed meanwhile" => format!("{what}: {author} changed it on a copy where it was removed meanwhile; kept here, not applied: {values}"),
             _ => format!("{what}: {author}'s change refers to a row removed meanwhile: {values}"),
         };
-        // Settled over what it held then: where it holds something else now (a change that
-        // sorts before its own arrived late), nobody has looked at that yet.
-        let (text, settled) = match (settled, settled_over) {
-            (Some(by), Some(over)) if over != key.holds => (format!("{text} (settled by {by}, when it held something else: to be settled again)"), None),
-            (settled, _) => (text, settled),
+        let (text, settled) = match settlement(conn, &key)? {
+            Settlement::None => (text, None),
+            Settlement::Over(by) => (text, Some(by)),
+            Settlement::OverSomethingElse(by) => (format!("{text} (settled by {by}, when it held something else: to be settled again)"), None),
         };
+        let control_id = workpaper(conn, &key, stored_control, &detail["values"])?;
         let values = detail["values"].clone();
         let identity = format!("{}/{}/{}/{}", key.copy, key.seq, key.entity, key.entity_id.map_or_else(|| "-".to_owned(), |id| id.to_string()));
         out.push((key, SyncConflict { number: number as i64 + 1, key: identity, text, control_id, settled }, values));
     }
     Ok(out)
+}
+
+/// How a conflict stands settled ("TW, 2026-12-01: kept DW's outcome").
+enum Settlement {
+    None,
+    /// Over what it holds now, or made before settlements said what they settled over.
+    Over(String),
+    /// Only over something else than it holds now: a change that sorts before the conflict's
+    /// own arrived late, and what the conflict holds now nobody has looked at.
+    OverSomethingElse(String),
+}
+
+/// Any settlement over what the conflict holds now settles it, whichever copy made it and in
+/// whatever order the copies' settlements arrived (their numbers follow the copy, not the time).
+fn settlement(conn: &Connection, key: &Key) -> Result<Settlement> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT settled_by || ', ' || substr(settled_at, 1, 10) || ': ' || note, holds FROM settlement
+         WHERE copy = ?1 AND seq = ?2 AND entity = ?3 AND entity_id IS ?4 ORDER BY id DESC",
+    )?;
+    let made: Vec<(String, Option<String>)> = stmt.query_map(params![key.copy, key.seq, key.entity, key.entity_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(match made.iter().find(|(_, over)| over.as_ref().is_none_or(|over| *over == key.holds)) {
+        Some((by, _)) => Settlement::Over(by.clone()),
+        None => made.into_iter().next().map_or(Settlement::None, |(by, _)| Settlement::OverSomethingElse(by)),
+    })
+}
+
+/// The workpaper a conflict belongs to, whose preparer may not sign until it is settled. Worked
+/// out as the list is read, from what every copy holding the same changes holds alike, so that
+/// a conflict merged by an earlier Tickmark is placed as a new one is: by the control merging
+/// found (`stored`) or the values kept; where they leave the control out (a change to a row
+/// carries only the columns it changed), by the row as the change's own trail entry recorded
+/// it, and for a result whose sample is not here, by the control the sample was added to. A
+/// control not here (added on another copy as well, the other standing) is the first control
+/// here added with the same reference: its workpaper is where the other's work is missing.
+fn workpaper(conn: &Connection, key: &Key, stored: Option<i64>, values: &serde_json::Value) -> Result<Option<i64>> {
+    let Some(id) = key.entity_id else { return Ok(stored) };
+    let recorded = || -> Result<serde_json::Value> {
+        let range = crate::sync::folder::copy_index(&key.copy) << 32;
+        let row: Option<Option<String>> = conn
+            .query_row(
+                "SELECT coalesce(t.after, t.before) FROM sync_log l JOIN trail t ON t.clock = l.lamport AND t.seq BETWEEN ?5 AND ?5 + 4294967295
+                 WHERE l.copy = ?1 AND l.seq = ?2 AND t.entity = ?3 AND t.entity_id = ?4 ORDER BY t.seq DESC LIMIT 1",
+                params![key.copy, key.seq, key.entity, id, range],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(parsed(row.flatten()))
+    };
+    let mut control = match stored {
+        Some(control) => Some(control),
+        None => crate::signoff::control_of_work(conn, &key.entity, id, values)?,
+    };
+    if control.is_none() {
+        let row = recorded()?;
+        control = crate::signoff::control_of_work(conn, &key.entity, id, &row)?;
+        if let (None, "test_result" | "audited_amount", Some(sample)) = (control, key.entity.as_str(), row["sample_id"].as_i64().or(values["sample_id"].as_i64())) {
+            control = added(conn, "sample", sample)?["control_id"].as_i64();
+        }
+    }
+    let Some(control) = control else { return Ok(None) };
+    let here: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM control WHERE id = ?1)", [control], |r| r.get(0))?;
+    let standing: Option<i64> = match (here, added(conn, "control", control)?["reference"].as_str()) {
+        // The first control added with that reference that is here: the one it was kept aside
+        // for, even if since renamed and its reference given to a control added later.
+        (false, Some(reference)) => conn
+            .query_row(
+                "SELECT t.entity_id FROM trail t JOIN control c ON c.id = t.entity_id
+                 WHERE t.entity = 'control' AND t.before IS NULL AND json_extract(t.after, '$.reference') = ?1 ORDER BY t.clock, t.seq LIMIT 1",
+                [reference],
+                |r| r.get(0),
+            )
+            .optional()?,
+        _ => None,
+    };
+    Ok(Some(standing.unwrap_or(control)))
+}
+
+/// Row `id` of `entity` as the trail entry that added it records it (Null when none does).
+fn added(conn: &Connection, entity: &str, id: i64) -> Result<serde_json::Value> {
+    let row: Option<Option<String>> = conn
+        .query_row(
+            "SELECT after FROM trail WHERE entity = ?1 AND entity_id = ?2 AND before IS NULL ORDER BY clock, seq LIMIT 1",
+            params![entity, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(parsed(row.flatten()))
+}
+
+fn parsed(json: Option<String>) -> serde_json::Value {
+    json.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null)
 }
 
 /// What a conflict is about, as people name it: a grid cell by its item and attribute, the

@@ -188,8 +188,9 @@ fn as_made_run(tx: &Transaction, steps: &[&Step], holding: &crate::sync::envelop
 
 /// Applies one change by the rules above, with the bytes of the evidence it attaches, and logs
 /// what it did. A change whose rows cannot be left as its author recorded them (another row here
-/// has the reference or number one of them gives) is held instead, whole: the same on every copy,
-/// since every copy holds the same rows at that point of the one order.
+/// has the reference or number one of them gives, or one refers to a row removed meanwhile) is
+/// held instead, whole: the same on every copy, since every copy holds the same rows at that
+/// point of the one order.
 fn apply(tx: &Transaction, step: &Step, own: bool, fetch: Fetch) -> Result<()> {
     tx.execute_batch("SAVEPOINT applying")?;
     if let Some(reason) = apply_held(tx, step, own, fetch, None)? {
@@ -289,7 +290,7 @@ fn apply_held(tx: &Transaction, step: &Step, own: bool, fetch: Fetch, held_for: 
             detail["current"] = crate::trail::row_json(tx, &c.entity, id)?.unwrap_or(Value::Null);
         }
         let control = match c.entity_id {
-            Some(id) => workpaper_of(tx, &c.entity, id, &detail["values"], &entries)?,
+            Some(id) => crate::signoff::control_of_work(tx, &c.entity, id, &detail["values"])?,
             None => None,
         };
         tx.execute(
@@ -300,44 +301,6 @@ fn apply_held(tx: &Transaction, step: &Step, own: bool, fetch: Fetch, held_for: 
     let effective = (effective != step.original).then_some(effective.as_slice());
     outbox::log(tx, &step.copy, step.seq, step.lamport, &step.author, (!own).then_some(step.original.as_slice()), effective)?;
     Ok(None)
-}
-
-/// The workpaper a row kept aside belongs to, whose preparer may not sign until it is settled:
-/// by the values kept, or where they leave it out (a change to a row carries only the columns it
-/// changed) by the row as the author's entry recorded it; for a result whose sample is not here,
-/// by the sample's control as the trail records it. A control that is not here, added on
-/// another copy as well, is the one that stands here with its reference: its workpaper is where
-/// the other's work is missing.
-fn workpaper_of(tx: &Transaction, entity: &str, id: i64, kept: &Value, entries: &[Entry]) -> Result<Option<i64>> {
-    let recorded = entries.iter().rev().find(|e| e.entity == entity && e.entity_id == id).map(|e| e.state.clone());
-    let mut control = None;
-    for row in std::iter::once(kept.clone()).chain(recorded) {
-        if control.is_none() {
-            control = crate::signoff::control_of_work(tx, entity, id, &row)?;
-        }
-        if let (None, "test_result" | "audited_amount", Some(sample)) = (control, entity, row["sample_id"].as_i64()) {
-            control = as_recorded(tx, "sample", sample)?["control_id"].as_i64();
-        }
-    }
-    let Some(control) = control else { return Ok(None) };
-    let reference = as_recorded(tx, "control", control)?["reference"].clone();
-    let standing: Option<i64> = match (crate::trail::row_json(tx, "control", control)?, reference.as_str()) {
-        (None, Some(reference)) => tx.query_row("SELECT id FROM control WHERE reference = ?1", [reference], |r| r.get(0)).optional()?,
-        _ => None,
-    };
-    Ok(Some(standing.unwrap_or(control)))
-}
-
-/// Row `id` of `entity` as the trail's last entry on it records it (Null when none does).
-fn as_recorded(tx: &Transaction, entity: &str, id: i64) -> Result<Value> {
-    let last: Option<Option<String>> = tx
-        .query_row(
-            "SELECT coalesce(after, before) FROM trail WHERE entity = ?1 AND entity_id = ?2 ORDER BY clock DESC, seq DESC LIMIT 1",
-            params![entity, id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(last.flatten().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null))
 }
 
 /// Applies a run of changes (`as_made_run`, with their trail entries) exactly as made, in one
@@ -533,7 +496,7 @@ fn settle_rows(tx: &Transaction, step: &Step, entries: &[Entry], rows: &[RowChan
         };
         if !stands {
             return Ok(Some(format!(
-                "as {} recorded it, {} {} would have a reference or number that another row here has now, changed or added on another copy",
+                "as {} recorded it, {} {} would have a reference or number another row here has now, or refer to a row removed meanwhile, by another copy's change",
                 step.author,
                 row.entity.replace('_', " "),
                 crate::model::number::label(&row.entity, row.id)
@@ -556,7 +519,8 @@ fn settle_rows(tx: &Transaction, step: &Step, entries: &[Entry], rows: &[RowChan
 }
 
 /// Sets every column of row `id` of `table` to what `row` (a trail entry's record) says. False,
-/// with the row unchanged, when a unique column would then repeat another row's value.
+/// with the row unchanged, when the file's constraints refuse that (a unique column would repeat
+/// another row's value, or a reference point at a row removed meanwhile).
 fn restore_row(tx: &Transaction, table: &str, id: i64, row: &serde_json::Map<String, Value>) -> Result<bool> {
     let columns: Vec<&String> = row.keys().filter(|c| c.as_str() != "id").collect();
     if columns.is_empty() {
