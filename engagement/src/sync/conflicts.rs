@@ -40,7 +40,7 @@ pub struct ConflictCell {
 }
 
 /// A conflict's identity across copies: the change it came from and the row; and what it holds
-/// now (`holds`, the SHA-256 of its detail), which a settlement is bound to.
+/// now (`holds`, a SHA-256 of its values), which a settlement is bound to.
 struct Key {
     copy: String,
     seq: i64,
@@ -52,17 +52,18 @@ struct Key {
 fn listed(conn: &Connection) -> Result<Vec<(Key, SyncConflict, serde_json::Value)>> {
     let mut stmt = conn.prepare("SELECT copy, seq, author, kind, entity, entity_id, control_id, detail FROM sync_conflict WHERE kind <> 'duplicate' ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
-        let detail: String = r.get(7)?;
-        let holds = hex::encode(Sha256::digest(detail.as_bytes()));
         Ok((
-            Key { copy: r.get(0)?, seq: r.get(1)?, entity: r.get(4)?, entity_id: r.get(5)?, holds },
-            (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i64>>(6)?, detail),
+            Key { copy: r.get(0)?, seq: r.get(1)?, entity: r.get(4)?, entity_id: r.get(5)?, holds: String::new() },
+            (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i64>>(6)?, r.get::<_, String>(7)?),
         ))
     })?;
     let mut out = Vec::new();
     for (number, row) in rows.enumerate() {
-        let (key, (author, kind, stored_control, detail)) = row?;
+        let (mut key, (author, kind, stored_control, detail)) = row?;
         let detail: serde_json::Value = serde_json::from_str(&detail)?;
+        // What it holds: the values kept and those they replaced, not how the list words them.
+        let held = serde_json::json!({ "kind": kind, "values": detail["values"], "current": detail["current"] });
+        key.holds = hex::encode(Sha256::digest(held.to_string().as_bytes()));
         let what = name(conn, &key.entity, key.entity_id, &detail["values"])?;
         let (values, current) = (said(&detail["values"]), said(&detail["current"]));
         let text = match kind.as_str() {
