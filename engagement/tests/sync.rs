@@ -964,6 +964,7 @@ fn a_cell_changed_in_different_parts_on_two_copies_is_one_auditors_cell_not_a_bl
         on_a == (Some("T".into()), None) && listed.contains("DW: approval is in the ticket") || on_a == (Some("✓".into()), Some("DW: approval is in the ticket".into())) && listed.contains("\"T\""),
         "one auditor's whole cell stands, the other's is listed: {on_a:?}; {listed}"
     );
+    assert!(listed.contains("'s change stands, what it replaced is kept here") && !listed.contains("not applied"), "the later change stands whole, not kept aside: {listed}");
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
@@ -1161,24 +1162,34 @@ fn work_made_offline_that_sorts_after_completion_is_kept_aside_not_put_in_the_co
     const NOTES: usize = 80;
     let Team { folder, mut a, a_path, mut b, b_path, dana, joaquin, dir: _dir } = team();
     let tested = test_a_control(&mut a);
+    let cuec = engagement::complementary::UserEntityControlInput { text: "User entities remove leavers' access promptly.".into(), criteria: vec!["CC6.2".into()] };
+    let cuec = a.add_user_entity_control(&cuec).unwrap();
     a.sync(&folder).unwrap();
     b.sync(&folder).unwrap();
     common::workflow::conclude_and_sign_keyed(&mut a, tested.control, &dana, &joaquin);
     a.complete(date("2026-11-15")).unwrap();
     a.sync(&folder).unwrap();
     // JI, offline, goes on raising notes: the later ones come after DW's completion in the order.
-    // (DW's conclusion, sign-offs and completion are some forty transactions.)
+    // (DW's conclusion, sign-offs and completion are some forty transactions.) Last, JI removes
+    // a complementary user entity control.
     for n in 0..NOTES {
         b.raise_review_note(tested.control, &format!("Offline note {n}")).unwrap();
     }
+    b.remove_user_entity_control(cuec).unwrap();
     b.sync(&folder).unwrap();
     a.sync(&folder).unwrap();
     for file in [&a, &b] {
         let notes = file.review_notes(Some(tested.control)).unwrap().len();
-        let held: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).collect();
+        let held: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).filter(|t| t.starts_with("review note ")).collect();
         let completed = held.iter().filter(|t| t.contains("the documentation was completed on 2026-11-15 before this change arrived")).count();
         assert!(notes > 0 && completed > 0, "notes made before completion stand, later ones are kept aside: {notes} stand, {held:?}");
         assert_eq!(notes + held.len(), NOTES, "every note either stands or is listed: {held:?}");
+        let removal: Vec<String> = file.sync_conflicts().unwrap().into_iter().map(|c| c.text).filter(|t| !t.starts_with("review note ")).collect();
+        assert!(
+            removal.len() == 1 && removal[0].contains("JI's removal of it is kept here, not applied: the documentation was completed") && removal[0].contains("remove leavers' access"),
+            "the removal is listed with what it removed, and the control stands: {removal:?}"
+        );
+        assert!(file.user_entity_controls().unwrap().iter().any(|c| c.id == cuec));
     }
     converged(vec![(a, &a_path), (b, &b_path)]);
 }
@@ -1323,6 +1334,37 @@ fn evidence_travels_once_by_its_hash_and_arrives_whole_even_when_merging_reorder
     a.close().unwrap();
     b.close().unwrap();
     assert_eq!(content(&a_path), content(&b_path));
+}
+
+/// DW attaches a file; JI's note, made before it and synced after, makes DW's copy undo the
+/// attachment and apply it again. By then the folder has lost the file's bytes (a cloud client
+/// that dropped them, a damaged stick): DW's copy takes them back from itself, and syncs.
+#[test]
+fn evidence_applied_again_after_a_late_change_comes_from_the_copy_not_the_folder() {
+    let Team { folder, mut a, a_path, mut b, b_path, dir, .. } = team();
+    let control = a.add_control(&change_control()).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let source = dir.path().join("approvals.bin");
+    let mut bytes = vec![0u8; 300_000];
+    rand::fill(&mut bytes[..]);
+    std::fs::write(&source, &bytes).unwrap();
+    b.raise_review_note(control, "Made before DW's attachment, synced after it").unwrap();
+    a.raise_review_note(control, "DW's note").unwrap();
+    a.attach_evidence(&source, None, Some(control), date("2026-10-02"), &mut engagement::progress::silent).unwrap();
+    a.sync(&folder).unwrap();
+    b.sync(&folder).unwrap();
+    let stored = std::fs::read_dir(folder.join("evidence")).unwrap().next().unwrap().unwrap().path();
+    std::fs::remove_file(stored.join("000000.tmc")).unwrap();
+    let report = a.sync(&folder).expect("DW's copy syncs without the folder's copy of the bytes");
+    assert!(report.received.iter().any(|r| r.contains("raise review note")), "{:?}", report.lines());
+    for file in [&a, &b] {
+        let evidence = file.evidence().unwrap();
+        let mut out = Vec::new();
+        file.write_evidence(evidence[0].id, &mut out).unwrap();
+        assert_eq!(out, bytes, "the bytes stand whole");
+    }
+    converged(vec![(a, &a_path), (b, &b_path)]);
 }
 
 #[test]
@@ -1726,6 +1768,7 @@ fn a_member_added_on_one_copy_after_the_partner_took_the_team_on_another_is_held
                 && c.contains("Sam Moreau")),
             "{copy} copy lists it: {listed:?}"
         );
+        assert_eq!(listed.iter().filter(|c| c.contains("Sam Moreau")).count(), 1, "{copy} copy lists SM's addition once, as it would leave the team: {listed:?}");
         let problems = file.verify().unwrap().problems;
         assert!(!problems.is_empty() && problems.iter().all(|p| p.contains("by SM is signed, but SM never had a key on the team")), "{copy} copy: {problems:?}");
         assert_eq!(file.workpaper(tested.control).unwrap().control.assigned_to.as_deref(), Some("SM"), "{copy} copy holds what SM did");

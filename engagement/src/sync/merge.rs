@@ -102,7 +102,10 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
     let keep = held.iter().zip(&order).take_while(|((_, h, _), o)| h.key() == o.key()).count();
 
     for (position, step, effective) in held[keep..].iter().rev() {
-        for (id, _) in evidence_added(&trail_entries(&step.original)?) {
+        // The bytes are parked, not dropped: taken back when the change is applied again, they
+        // need no folder, which may have lost them since (`take_evidence_bytes`).
+        for (id, sha256) in evidence_added(&trail_entries(&step.original)?) {
+            tx.execute("INSERT OR IGNORE INTO sync_parked_chunk (sha256, seq, data) SELECT ?2, seq, data FROM evidence_chunk WHERE evidence_id = ?1", params![id, sha256])?;
             tx.execute("DELETE FROM evidence_chunk WHERE evidence_id = ?1", [id])?;
         }
         undo(&tx, effective.as_deref().unwrap_or(&step.original))
@@ -138,6 +141,7 @@ pub(crate) fn merge(conn: &mut Connection, own: &str, incoming: Vec<Change>, fet
             received.push(format!("{actor} {}", what_it_did(&tx, &action, &entity, id, &state)?));
         }
     }
+    tx.execute("DELETE FROM sync_parked_chunk", [])?;
     tx.commit()?;
     Ok(received)
 }
@@ -340,14 +344,16 @@ fn combined(steps: &[&Step]) -> rusqlite::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Stores the bytes, from the folder, of the evidence files a change attaches that are here
-/// without them. Returns the ids of the change's evidence rows that stand here.
+/// Stores the bytes of the evidence files a change attaches that are here without them: those
+/// parked while the change was undone to merge, or else from the folder. Returns the ids of the
+/// change's evidence rows that stand here.
 fn take_evidence_bytes(tx: &Transaction, entries: &[Entry], fetch: Fetch) -> Result<Vec<i64>> {
     let mut standing = Vec::new();
     for (id, sha256) in evidence_added(entries) {
         let present: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence WHERE id = ?1)", [id], |r| r.get(0))?;
         let bytes: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM evidence_chunk WHERE evidence_id = ?1)", [id], |r| r.get(0))?;
-        if present && !bytes {
+        let parked = || tx.execute("INSERT INTO evidence_chunk (evidence_id, seq, data) SELECT ?1, seq, data FROM sync_parked_chunk WHERE sha256 = ?2", params![id, sha256]);
+        if present && !bytes && parked()? == 0 {
             for (seq, chunk) in fetch(&sha256)?.iter().enumerate() {
                 tx.execute("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?1, ?2, ?3)", params![id, seq as i64, chunk])?;
             }
