@@ -744,7 +744,9 @@ key: string, text: string,
  */
 control_id: number | null, 
 /**
- * Who settled it, when and how ("TW, 2026-12-01: kept DW's outcome"), once someone has.
+ * Who settled it, when and how ("TW, 2026-12-01: kept DW's outcome"), once someone has,
+ * over what it holds now: a settlement made while it held something else (a change that
+ * sorts before its own arrived since) settles it no more, and its text says so.
  */
 settled: string | null, };
 
